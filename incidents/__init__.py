@@ -1,0 +1,8 @@
+"""UI-free domain package: models, loading and validation, filtering, comparison, geometry.
+
+It must never import streamlit, plotly or pydeck (a test checks `sys.modules`).
+"""
+
+from incidents.loading import Dataset, Problem, load_dataset
+
+__all__ = ["Dataset", "Problem", "load_dataset"]
