@@ -1,0 +1,207 @@
+"""Tests for incidents/geometry.py and the shipped data/geo files."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from incidents import geometry as g
+
+ROOT = Path(__file__).resolve().parent.parent
+GEO_DIR = ROOT / "data" / "geo"
+
+NAKHCHIVAN_CITY = (39.21, 45.41)
+NAKHCHIVAN_AIRPORT = (39.19, 45.46)
+BAKU = (40.41, 49.87)
+TABRIZ = (38.08, 46.29)
+
+
+@pytest.fixture(scope="module")
+def geo() -> g.GeoData:
+    return g.load_geo(GEO_DIR)
+
+
+def _build_script() -> ModuleType:
+    # scripts/ is not a package: import the build script by path.
+    path = ROOT / "scripts" / "build_geodata.py"
+    spec = importlib.util.spec_from_file_location("build_geodata", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- containment -------------------------------------------------------------
+
+
+def test_nakhchivan_city_is_in_the_exclave_not_the_mainland(geo: g.GeoData) -> None:
+    lat, lon = NAKHCHIVAN_CITY
+    assert g.point_in_polygon(lat, lon, geo.country("AZE-nakhchivan")["geometry"])
+    assert not g.point_in_polygon(lat, lon, geo.country("AZE-mainland")["geometry"])
+    assert g.feature_containing(geo, lat, lon) == "AZE-nakhchivan"
+
+
+def test_cities_fall_in_their_countries(geo: g.GeoData) -> None:
+    assert g.feature_containing(geo, *BAKU) == "AZE-mainland"
+    assert g.feature_containing(geo, *TABRIZ) == "IRN"
+    assert g.feature_containing(geo, 40.18, 44.50) == "ARM"  # Yerevan
+    assert g.feature_containing(geo, 39.5, 51.0) is None  # Caspian Sea
+
+
+def test_point_in_polygon_respects_holes() -> None:
+    square = [[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]]
+    hole = [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]
+    poly = {"type": "Polygon", "coordinates": [square, hole]}
+    assert g.point_in_polygon(2, 2, poly)
+    assert not g.point_in_polygon(5, 5, poly)  # in the hole
+    assert not g.point_in_polygon(5, 11, poly)  # lat 5, lon 11: outside
+    multi = {"type": "MultiPolygon", "coordinates": [[square, hole], [hole]]}
+    assert g.point_in_polygon(5, 5, multi)  # the second part fills the hole
+
+
+def test_enclaves_are_flagged_and_inside_armenia_holes(geo: g.GeoData) -> None:
+    enclaves = [f for f in geo.countries["features"] if f["properties"]["part"] == "enclave"]
+    assert enclaves, "Natural Earth has Azerbaijani enclaves inside Armenia"
+    for feat in enclaves:
+        assert feat["properties"]["iso_a3"] == "AZE"
+        ring = feat["geometry"]["coordinates"][0]
+        lon = sum(p[0] for p in ring) / len(ring)
+        lat = sum(p[1] for p in ring) / len(ring)
+        assert g.feature_containing(geo, lat, lon) == feat["id"]
+
+
+# --- borders and figures --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("border_id", "low", "high"),
+    [
+        ("AZE-IRN-nakhchivan", 150, 190),
+        ("AZE-IRN-mainland", 380, 460),
+        ("AZE-ARM-nakhchivan", 190, 230),
+        ("AZE-TUR-nakhchivan", 5, 12),
+    ],
+)
+def test_border_lengths_plausible(geo: g.GeoData, border_id: str, low: float, high: float) -> None:
+    assert low <= geo.border(border_id)["properties"]["length_km"] <= high
+
+
+def test_figures_plausible_and_consistent(geo: g.GeoData) -> None:
+    total = geo.figure("aze_irn_border_total")
+    assert 550 <= total["computed"] <= 630
+    assert total["source_figure"] == 700
+    parts = geo.figure("aze_irn_border_nakhchivan")["computed"] + geo.figure("aze_irn_border_mainland")["computed"]
+    assert total["computed"] == pytest.approx(parts, abs=0.2)
+    assert 24 <= geo.figure("nakhchivan_gap")["computed"] <= 32
+    assert 4500 <= geo.figure("nakhchivan_area")["computed"] <= 5100
+    assert 5.0 <= geo.figure("nakhchivan_share")["computed"] <= 6.0
+    for fig in geo.figures:
+        assert fig["scale_note"]
+        assert set(fig) >= {"id", "label", "computed", "unit", "method", "source_figure", "source_text"}
+
+
+def test_nakhchivan_airport_is_near_the_iranian_border(geo: g.GeoData) -> None:
+    d = g.distance_to_border_km(geo, *NAKHCHIVAN_AIRPORT)
+    assert 5 <= d <= 15
+    # Only the Nakhchivan section matters there; the mainland section is far.
+    assert g.distance_to_border_km(geo, *NAKHCHIVAN_AIRPORT, border_ids=("AZE-IRN-nakhchivan",)) == d
+    assert g.distance_to_border_km(geo, *NAKHCHIVAN_AIRPORT, border_ids=("AZE-IRN-mainland",)) > 50
+
+
+def test_distance_to_border_rejects_unknown_id(geo: g.GeoData) -> None:
+    with pytest.raises(KeyError):
+        g.distance_to_border_km(geo, 39.0, 45.0, border_ids=("nope",))
+
+
+# --- distances ------------------------------------------------------------------
+
+
+def test_haversine_known_distance() -> None:
+    # One degree of latitude along a meridian: 2*pi*R/360.
+    assert g.haversine_km(0, 0, 1, 0) == pytest.approx(111.195, abs=0.01)
+    # Baku–Tehran great-circle distance is ~535 km.
+    assert g.haversine_km(40.4093, 49.8671, 35.6892, 51.3890) == pytest.approx(539, abs=8)
+    assert g.haversine_km(*BAKU, *BAKU) == 0
+
+
+def test_distance_to_line_segment_interior_and_ends() -> None:
+    line = [[45.0, 39.0], [46.0, 39.0]]  # along the 39th parallel
+    # 0.1 deg north of the middle: ~11.1 km (perpendicular foot inside the segment).
+    assert g.distance_to_line_km(39.1, 45.5, line) == pytest.approx(11.12, abs=0.05)
+    # Beyond the east end: distance to the end vertex.
+    assert g.distance_to_line_km(39.0, 46.1, line) == pytest.approx(g.haversine_km(39, 46.1, 39, 46), rel=1e-6)
+    multi = [line, [[45.5, 39.05], [45.6, 39.05]]]
+    assert g.distance_to_line_km(39.1, 45.5, multi) == pytest.approx(5.56, abs=0.05)
+
+
+# --- map view -------------------------------------------------------------------
+
+
+def test_view_for_nakhchivan_bbox(geo: g.GeoData) -> None:
+    ring = geo.country("AZE-nakhchivan")["geometry"]["coordinates"][0]
+    bbox = g.bbox_of_points((lat, lon) for lon, lat in ring)
+    min_lon, min_lat, max_lon, max_lat = bbox
+    view = g.view_for_bbox(bbox)
+    assert 6.5 <= view["zoom"] <= 9.5
+    assert min_lat < view["latitude"] < max_lat
+    assert min_lon < view["longitude"] < max_lon
+
+
+def test_view_for_single_point_and_clamping() -> None:
+    view = g.view_for_bbox(g.bbox_of_points([NAKHCHIVAN_AIRPORT]))
+    assert view["zoom"] == 11
+    assert (view["latitude"], view["longitude"]) == pytest.approx(NAKHCHIVAN_AIRPORT)
+    assert g.view_for_bbox((-170, -60, 170, 70))["zoom"] == 3
+    assert g.view_for_bbox((45.0, 39.0, 45.0001, 39.0001))["zoom"] == 14
+    with pytest.raises(ValueError):
+        g.bbox_of_points([])
+
+
+def test_wider_bbox_gives_lower_zoom() -> None:
+    small = g.view_for_bbox((45.0, 39.0, 46.0, 40.0))["zoom"]
+    large = g.view_for_bbox((40.0, 36.0, 50.0, 43.0))["zoom"]
+    assert large < small
+
+
+# --- build script -----------------------------------------------------------------
+
+
+def test_build_script_decodes_quantised_topojson() -> None:
+    build = _build_script()
+    topo = {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
+        "arcs": [
+            [[0, 0], [2, 0], [0, 4]],  # quantised (0,0) (2,0) (2,4)
+            [[2, 4], [-2, 0], [0, -4]],  # quantised (2,4) (0,4) (0,0)
+            [[0, 0], [0, 4], [2, 0]],  # quantised (0,0) (0,4) (2,4)
+        ],
+        "objects": {},
+    }
+    arcs = build.decode_arcs(topo)
+    assert arcs[0] == [(10.0, 20.0), (11.0, 20.0), (11.0, 21.0)]
+    assert arcs[1] == [(11.0, 21.0), (10.0, 21.0), (10.0, 20.0)]
+    # Ring from a forward arc plus a reversed one (~2 == -3): same square, closed,
+    # with the junction point not duplicated.
+    expected = [(10.0, 20.0), (11.0, 20.0), (11.0, 21.0), (10.0, 21.0), (10.0, 20.0)]
+    assert build.ring_from_arcs([0, 1], arcs) == expected
+    assert build.ring_from_arcs([0, ~2], arcs) == expected
+    assert build.arc_ref(~2) == (2, True)
+    assert build.arc_ref(1) == (1, False)
+
+
+def test_build_script_decodes_unquantised_topojson() -> None:
+    build = _build_script()
+    topo = {"type": "Topology", "arcs": [[[1.5, 2.5], [3.0, 4.0]]], "objects": {}}
+    assert build.decode_arcs(topo) == [[(1.5, 2.5), (3.0, 4.0)]]
+
+
+def test_shipped_files_are_modest_and_valid_json() -> None:
+    for name in ("countries.geojson", "borders.geojson", "labels.geojson", "figures.json"):
+        path = GEO_DIR / name
+        assert path.stat().st_size < 300_000, name
+        json.loads(path.read_text(encoding="utf-8"))
