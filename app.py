@@ -1,0 +1,54 @@
+"""Azerbaijan–Iran Incident Monitor: the frame (page config, cached load, URL-bound filters, navigation)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from components.context import CONTEXT_KEY, AppContext
+from components.filters import render_share_link, share_link, shared_filters, url_notices
+from components.report import render_data_problems, render_notices, render_version_notice
+from incidents.filtering import apply_filter
+from incidents.loading import Dataset, fingerprint, load_dataset
+
+ROOT = Path(__file__).parent
+DATA_DIR = Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
+
+st.set_page_config(
+    page_title="Azerbaijan–Iran Incident Monitor",
+    page_icon=str(ROOT / "assets" / "icon.png"),
+    layout="wide",
+)
+
+
+@st.cache_data(show_spinner="Loading records…")
+def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...]) -> Dataset:
+    """Parsed and validated records; `file_key` (names, sizes, mtimes) makes a curator's edit show on rerun."""
+    return load_dataset(data_dir)
+
+
+dataset = load(str(DATA_DIR), fingerprint(DATA_DIR))
+notices = url_notices(dataset)
+value, filter_notices = shared_filters(dataset)
+context = AppContext(dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=notices + filter_notices)
+st.session_state[CONTEXT_KEY] = context
+
+pages = [
+    st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
+    st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("app_pages/claims.py", title="Claims", icon=":material/balance:", url_path="claims"),
+    st.Page("app_pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+    st.Page("app_pages/about.py", title="About", icon=":material/info:", url_path="about"),
+]
+navigation = st.navigation(pages)
+
+render_notices(context.notices)
+render_version_notice(st.query_params.get("v"), dataset.version)
+render_data_problems(dataset)
+navigation.run()
+
+base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
+render_share_link(share_link(base_url, value, context.page_params, dataset.version))

@@ -1,0 +1,9 @@
+"""Map page (placeholder until its issue lands)."""
+
+import streamlit as st
+
+from components.context import get_context
+
+context = get_context()
+st.title("Map")
+st.info(f"This view is being built. The shared filters select {context.view.record_count} records.")

@@ -1,0 +1,133 @@
+"""Record cards: quote, paraphrase, speaker, time with precision, source chain with grades.
+
+All record text goes through `md_escape` or escaping elements; nothing here uses unsafe_allow_html.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.safe import md_escape, rtl, safe_url
+from incidents.loading import Dataset
+from incidents.models import Event, Source, Statement
+
+CREDIBILITY = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+RELIABILITY = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+KIND_LABELS = {
+    "claim": "Claim",
+    "denial": "Denial",
+    "accusation": "Accusation",
+    "alternative-explanation": "Alternative explanation",
+    "demand": "Demand",
+    "threat": "Threat",
+    "assurance": "Assurance",
+    "event": "Event",
+}
+
+
+def actor_name(dataset: Dataset, actor_id: str | None) -> str:
+    if not actor_id:
+        return "unknown"
+    actor = dataset.actors.get(actor_id)
+    return actor.name if actor else actor_id
+
+
+def source_label(source: Source) -> str:
+    """'Title (Publisher), reliability B'."""
+    grade = source.reliability or "ungraded"
+    publisher = source.publisher or "publisher not named"
+    return f"{source.title} ({publisher}) · reliability {grade}"
+
+
+def chain_text(dataset: Dataset, statement: Statement) -> str:
+    """'Speaker — via BBC report [B] — via article [F]': the statement's path to us, nearest first."""
+    links = [actor_name(dataset, statement.speaker)]
+    for source_id in statement.via:
+        source = dataset.sources.get(source_id)
+        grade = (source.reliability or "ungraded") if source else "?"
+        title = source.title if source else source_id
+        links.append(f"via {title} [{grade}]")
+    return " — ".join(links)
+
+
+def grade_text(dataset: Dataset, statement: Statement) -> str:
+    """Admiralty grade written together, e.g. 'F3': reliability of the nearest source, credibility of the claim."""
+    first = dataset.sources.get(statement.via[0])
+    reliability = (first.reliability if first else None) or "?"
+    credibility = str(statement.credibility) if statement.credibility else "?"
+    return f"{reliability}{credibility}"
+
+
+def quote_markdown(statement: Statement) -> str:
+    """Escaped quote; right-to-left scripts are wrapped in Unicode isolates so they keep their direction."""
+    if not statement.quote:
+        return ""
+    text = statement.quote
+    if rtl(statement.quote_language):
+        text = "\u2067" + text + "\u2069"
+    note = " (translation)" if statement.quote_is_translation else ""
+    return f"> “{md_escape(text)}”{note}"
+
+
+def render_statement_card(dataset: Dataset, statement: Statement, container=None) -> None:
+    """A bordered card for one statement."""
+    target = container or st
+    box = target.container(border=True)
+    box.markdown(
+        f"**{md_escape(actor_name(dataset, statement.speaker))}** · {KIND_LABELS[statement.kind]} · "
+        f"{md_escape(statement.when.label())}"
+    )
+    if statement.quote:
+        box.markdown(quote_markdown(statement))
+    box.markdown(md_escape(statement.paraphrase))
+    credibility = (
+        f"credibility {statement.credibility} ({CREDIBILITY[statement.credibility]})"
+        if statement.credibility
+        else "credibility not graded"
+    )
+    channel = md_escape(statement.channel or "not stated")
+    box.caption(f"Grade {md_escape(grade_text(dataset, statement))} · {credibility} · channel: {channel}")
+    box.caption("Source chain: " + md_escape(chain_text(dataset, statement)))
+    for source_id in statement.via:
+        source = dataset.sources.get(source_id)
+        url = safe_url(source.url) if source else None
+        if url:
+            box.link_button(f"Open {source.title[:40]}", url)
+    if statement.responds_to:
+        box.caption("Responds to: " + md_escape(", ".join(statement.responds_to)))
+
+
+def render_event_card(dataset: Dataset, event: Event, container=None) -> None:
+    target = container or st
+    box = target.container(border=True)
+    box.markdown(f"**{md_escape(event.title)}** · {md_escape(event.type)} · {md_escape(event.status)}")
+    box.caption("When: " + md_escape(event.when.label()))
+    if event.when.note:
+        box.caption("Time note: " + md_escape(event.when.note))
+    place = dataset.places.get(event.place) if event.place else None
+    if place:
+        box.caption(f"Where: {md_escape(place.names.en)} · {place.geo_precision}, within {place.precision_m:,} m")
+    if event.place_note:
+        box.caption("Place note: " + md_escape(event.place_note))
+    if event.description:
+        box.markdown(md_escape(event.description))
+    claimants = [
+        actor_name(dataset, dataset.statements[s].speaker) for s in event.reported_in if s in dataset.statements
+    ]
+    if claimants:
+        box.caption("Reported by: " + md_escape(", ".join(dict.fromkeys(claimants))))
+    box.caption("Sources: " + md_escape("; ".join(source_label(dataset.sources[s]) for s in event.sources)))

@@ -1,0 +1,32 @@
+"""What app.py hands every page: the data, the filter, the filtered view and the share-link state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import streamlit as st
+
+from incidents.filtering import FilterValue, View
+from incidents.loading import Dataset
+from incidents.urlstate import Notice
+
+CONTEXT_KEY = "_app_context"
+
+
+@dataclass
+class AppContext:
+    dataset: Dataset
+    filter: FilterValue
+    view: View
+    notices: list[Notice] = field(default_factory=list)
+    # Per-page parameters a page wants in its share link (e.g. map layers); filled while the page runs.
+    page_params: dict[str, list[str]] = field(default_factory=dict)
+
+
+def get_context() -> AppContext:
+    """The context app.py stored for this run. Pages are only run through app.py's st.navigation."""
+    context = st.session_state.get(CONTEXT_KEY)
+    if context is None:
+        st.error("This page must be opened through the app (streamlit run app.py).")
+        st.stop()
+    return context

@@ -1,0 +1,125 @@
+"""The shared sidebar filters, bound to the URL, and the share-link control."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from incidents.filtering import RECORD_KINDS, FilterValue
+from incidents.loading import Dataset
+from incidents.urlstate import MAX_TEXT, Notice, from_params, normalise, query_string, to_params
+
+NOTICES_KEY = "_url_notices"
+FILTER_KEYS = ("from", "to", "actor", "kind", "q", "incident", "rec")
+
+
+def raw_query_params() -> dict[str, list[str]]:
+    """Every query parameter with all its values, read before any widget rewrites the URL."""
+    return {key: st.query_params.get_all(key) for key in st.query_params}
+
+
+def _clear_notices() -> None:
+    st.session_state.pop(NOTICES_KEY, None)
+
+
+def url_notices(dataset: Dataset) -> list[Notice]:
+    """Notices for the URL this session was opened with; kept until the user changes a filter."""
+    raw = raw_query_params()
+    record_ids = set(dataset.events) | set(dataset.statements)
+    _, notices = from_params(
+        raw, actor_ids=dataset.actors.keys(), incident_ids=dataset.incidents.keys(), record_ids=record_ids
+    )
+    if notices:
+        st.session_state[NOTICES_KEY] = notices
+    return st.session_state.get(NOTICES_KEY, [])
+
+
+def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
+    """Render the URL-bound filters in the sidebar and return their value.
+
+    Option labels are the ids themselves, because a bound widget writes its label into the URL.
+    """
+    sidebar = st.sidebar
+    sidebar.header("Filters")
+    column_from, column_to = sidebar.columns(2)
+    date_from = column_from.date_input(
+        "From",
+        value=None,
+        key="from",
+        bind="query-params",
+        format="YYYY-MM-DD",
+        on_change=_clear_notices,
+        min_value=dt.date(1990, 1, 1),
+        max_value=dt.date(2100, 1, 1),
+    )
+    date_to = column_to.date_input(
+        "To",
+        value=None,
+        key="to",
+        bind="query-params",
+        format="YYYY-MM-DD",
+        on_change=_clear_notices,
+        min_value=dt.date(1990, 1, 1),
+        max_value=dt.date(2100, 1, 1),
+    )
+    actor_names = {actor.id: actor.name for actor in dataset.actors.values()}
+    actors = sidebar.multiselect(
+        "Actors (includes bodies below them)",
+        sorted(dataset.actors),
+        key="actor",
+        bind="query-params",
+        placeholder="All actors",
+        help="Ids as in the data. " + "; ".join(f"{i} = {n}" for i, n in sorted(actor_names.items())),
+        on_change=_clear_notices,
+    )
+    kinds = sidebar.multiselect(
+        "Record kinds",
+        list(RECORD_KINDS),
+        key="kind",
+        bind="query-params",
+        placeholder="All kinds",
+        on_change=_clear_notices,
+    )
+    text = sidebar.text_input(
+        "Search text",
+        key="q",
+        bind="query-params",
+        max_chars=MAX_TEXT,
+        placeholder="titles, quotes, summaries",
+        on_change=_clear_notices,
+    )
+    incident = sidebar.selectbox(
+        "Incident",
+        sorted(dataset.incidents),
+        index=None,
+        key="incident",
+        bind="query-params",
+        placeholder="Most recent",
+        on_change=_clear_notices,
+    )
+    record_ids = sorted(set(dataset.events) | set(dataset.statements))
+    record = sidebar.selectbox(
+        "Selected record",
+        record_ids,
+        index=None,
+        key="rec",
+        bind="query-params",
+        placeholder="None",
+        on_change=_clear_notices,
+    )
+    value = FilterValue(date_from, date_to, tuple(actors), tuple(kinds), (text or "").strip(), incident, record)
+    value, notices = normalise(value)
+    return value, notices
+
+
+def share_link(base_url: str, value: FilterValue, page_params: dict[str, list[str]], version: str) -> str:
+    """Rebuild the view's URL from the bound values (st.context.url carries no query string)."""
+    params = {**to_params(value), **page_params, "v": [version]}
+    return f"{base_url}?{query_string(params)}"
+
+
+def render_share_link(url: str) -> None:
+    st.sidebar.subheader("Copy link to this view")
+    st.sidebar.code(url, language=None, wrap_lines=True)
+    st.sidebar.caption("The link pins the data version (`v`); opening it later says if the data has changed since.")

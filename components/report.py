@@ -1,0 +1,50 @@
+"""Notices and the validation report, rendered with escaping (values may come from a URL or a YAML file)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.safe import md_escape
+from incidents.loading import Dataset
+from incidents.urlstate import Notice
+
+
+def render_notices(notices: list[Notice]) -> None:
+    """One line per ignored URL parameter; the rest of the page renders as normal."""
+    if not notices:
+        return
+    lines = []
+    for notice in notices:
+        value = notice.value[:40] + ("…" if len(notice.value) > 40 else "")
+        lines.append(f"- **{md_escape(notice.param)}** = “{md_escape(value)}”: {md_escape(notice.reason)}")
+    st.warning("**Some link parameters were ignored**\n\n" + "\n".join(lines), icon=":material/link_off:")
+
+
+def render_version_notice(link_version: str | None, data_version: str) -> None:
+    if link_version and link_version != data_version:
+        st.info(
+            f"The data has been updated since this link was made (link: {md_escape(link_version)}, "
+            f"now: {md_escape(data_version)}). You are seeing the current data.",
+            icon=":material/update:",
+        )
+
+
+def render_data_problems(dataset: Dataset, expanded: bool = False) -> None:
+    """A visible panel of data errors with their `path:line:col`; never a stack trace."""
+    errors = dataset.errors
+    if not errors:
+        return
+    with st.expander(
+        f":red[**{len(errors)} error(s) in the data files** — the records affected are left out; all others show.]",
+        expanded=expanded,
+    ):
+        st.code("\n".join(str(p) for p in errors), language=None, wrap_lines=True)
+
+
+def render_report(dataset: Dataset) -> None:
+    """The full validation report, errors and warnings, as on the command line."""
+    if not dataset.problems:
+        st.success("The data validates: no errors, no warnings.")
+        return
+    st.write(f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s).")
+    st.code("\n".join(str(p) for p in dataset.problems), language=None, wrap_lines=True)
