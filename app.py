@@ -32,7 +32,8 @@ def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...]) -> Dataset:
 dataset = load(str(DATA_DIR), fingerprint(DATA_DIR))
 notices = url_notices(dataset)
 value, filter_notices = shared_filters(dataset)
-context = AppContext(dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=notices + filter_notices)
+all_notices = list(dict.fromkeys(notices + filter_notices))
+context = AppContext(dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=all_notices)
 st.session_state[CONTEXT_KEY] = context
 
 pages = [

@@ -223,6 +223,7 @@ class _ParsedFile:
     kind: str
     data: Any
     marks: dict[Loc, yaml.Mark]
+    failed_ids: set[str] = field(default_factory=set)
 
 
 def parse_file(path: Path, display: str, kind: str, problems: list[Problem]) -> _ParsedFile | None:
@@ -307,6 +308,8 @@ def _validate_one(
     try:
         record = model.model_validate(item)
     except ValidationError as exc:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            parsed.failed_ids.add(item["id"])
         for error in exc.errors():
             full = (*loc, *error["loc"])
             code = PYDANTIC_CODES.get(error["type"], "SCHEMA")
@@ -397,23 +400,24 @@ def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:
             records[record_id] = record
 
     # Pass 2: references, dates, cycles; a record with any error is left out.
+    failed = {record_id for parsed in parsed_files for record_id in parsed.failed_ids}
     bad: set[str] = set()
     for record_id, record in records.items():
         parsed, loc, collection = where[record_id]
         for ref_path, target in REFERENCES[collection]:
             for ref_loc, ref in _field_values(record, ref_path, loc):
                 known = ref in where and (target == "*" or where[ref][2] == target)
-                if not known:
-                    what = "record" if target == "*" else target.rstrip("s") if target != "incident" else "incident"
-                    problems.append(
-                        _problem(
-                            parsed.path,
-                            _locate(parsed.marks, ref_loc),
-                            "UNKNOWN_REF",
-                            f"{_loc_text(ref_loc)}: unknown {what} {ref!r}",
-                        )
-                    )
-                    bad.add(record_id)
+                if known:
+                    continue
+                if ref in failed:
+                    code, message = "INVALID_REF", f"{ref!r} has errors, so this record is left out too"
+                else:
+                    what = "record" if target == "*" else "incident" if target == "incident" else target.rstrip("s")
+                    code, message = "UNKNOWN_REF", f"unknown {what} {ref!r}"
+                problems.append(
+                    _problem(parsed.path, _locate(parsed.marks, ref_loc), code, f"{_loc_text(ref_loc)}: {message}")
+                )
+                bad.add(record_id)
         for date_loc, value in _dates(record, loc):
             if value > today:
                 problems.append(

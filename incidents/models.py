@@ -26,7 +26,7 @@ Id = Annotated[
 def _http_url(value: str) -> str:
     parsed = urlparse(value)
     if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise PydanticCustomError("bad_url", "URL must be http(s) with a host, got {value!r}", {"value": value[:80]})
+        raise PydanticCustomError("bad_url", "URL must be http(s) with a host, got '{value}'", {"value": value[:80]})
     return value
 
 
@@ -82,13 +82,19 @@ class When(Record):
     def _end_not_before_start(self) -> When:
         if self.start is None:
             if self.precision != "undated" or self.end is None:
-                raise PydanticCustomError("missing_start", "start is required unless precision is 'undated' with an end", {})
+                raise PydanticCustomError(
+                    "missing_start", "start is required unless precision is 'undated' with an end", {}
+                )
             return self
         if self.precision == "undated":
-            raise PydanticCustomError("undated_with_start", "precision 'undated' takes only an end (the latest date)", {})
+            raise PydanticCustomError(
+                "undated_with_start", "precision 'undated' takes only an end (the latest date)", {}
+            )
         if self.end is not None and _as_datetime(self.end, end=True) < _as_datetime(self.start):
             raise PydanticCustomError(
-                "end_before_start", "end {end} is before start {start}", {"end": str(self.end), "start": str(self.start)}
+                "end_before_start",
+                "end {end} is before start {start}",
+                {"end": str(self.end), "start": str(self.start)},
             )
         return self
 
@@ -131,8 +137,17 @@ def _as_datetime(value: dt.datetime | dt.date, end: bool = False) -> dt.datetime
 
 
 ActorKind = Literal[
-    "state", "government-body", "head-of-state", "armed-forces", "judiciary",
-    "media", "news-agency", "person", "international-organisation", "group", "other",
+    "state",
+    "government-body",
+    "head-of-state",
+    "armed-forces",
+    "judiciary",
+    "media",
+    "news-agency",
+    "person",
+    "international-organisation",
+    "group",
+    "other",
 ]
 
 
@@ -143,16 +158,26 @@ class Actor(Record):
     name: str = Field(description="Name in English.")
     short_name: str | None = Field(None, description="Short label for charts, e.g. 'AZ Defence Ministry'.")
     aliases: dict[str, list[str]] = Field(
-        default_factory=dict, description="Other names by language code (az, fa, ru, hy, en), e.g. {az: [Müdafiə Nazirliyi]}."
+        default_factory=dict,
+        description="Other names by language code (az, fa, ru, hy, en), e.g. {az: [Müdafiə Nazirliyi]}.",
     )
-    kind: ActorKind = Field(description="What sort of actor: state, government-body, head-of-state, armed-forces, judiciary, media, news-agency, person, international-organisation, group, other.")
-    country: str | None = Field(None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code (AZE, IRN, ISR, GBR …); colours follow it.")
-    parent: Id | None = Field(None, description="Id of the actor this one belongs to (ministry → state). Timeline lanes group by the top of this chain.")
+    kind: ActorKind = Field(
+        description="What sort of actor: state, government-body, head-of-state, armed-forces, judiciary, media, news-agency, person, international-organisation, group, other."
+    )
+    country: str | None = Field(
+        None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code (AZE, IRN, ISR, GBR …); colours follow it."
+    )
+    parent: Id | None = Field(
+        None,
+        description="Id of the actor this one belongs to (ministry → state). Timeline lanes group by the top of this chain.",
+    )
     sources: list[Id] = Field(default_factory=list, description="Sources that name this actor.")
     note: str | None = None
 
 
-SourceKind = Literal["article", "news-agency-report", "broadcast", "official-statement", "reference", "dataset", "other"]
+SourceKind = Literal[
+    "article", "news-agency-report", "broadcast", "official-statement", "reference", "dataset", "other"
+]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
 
 
@@ -162,12 +187,20 @@ class Source(Record):
     id: Id
     title: str
     kind: SourceKind = "article"
-    publisher: str | None = Field(None, description="Who published it. Leave empty when the document does not say, and explain in note.")
+    publisher: str | None = Field(
+        None, description="Who published it. Leave empty when the document does not say, and explain in note."
+    )
     author: str | None = None
-    url: HttpUrl | None = Field(None, description="http(s) only. Empty when we only hold a copy or only know of the source second-hand.")
+    url: HttpUrl | None = Field(
+        None, description="http(s) only. Empty when we only hold a copy or only know of the source second-hand."
+    )
     archive_url: HttpUrl | None = Field(None, description="Archived copy (e.g. web.archive.org), http(s) only.")
-    local_copy: str | None = Field(None, description="Path of a copy held by the project, relative to the repository root.")
-    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy (Berkeley Protocol chain of custody).")
+    local_copy: str | None = Field(
+        None, description="Path of a copy held by the project, relative to the repository root."
+    )
+    sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy (Berkeley Protocol chain of custody)."
+    )
     published: dt.date | None = None
     retrieved: dt.date | None = Field(None, description="When we read it. Empty when known only second-hand.")
     language: str = Field("en", description="BCP 47 language code of the text we read.")
@@ -198,11 +231,15 @@ class Place(Record):
     """A located place. The radius says how well we know where it is."""
 
     id: Id
-    names: PlaceNames = Field(description="Names by language: en (required), az, fa, hy, ru where known. Persian and Armenian keep their script.")
+    names: PlaceNames = Field(
+        description="Names by language: en (required), az, fa, hy, ru where known. Persian and Armenian keep their script."
+    )
     kind: PlaceKind
     lat: Latitude = Field(description="WGS84 latitude in decimal degrees.")
     lon: Longitude = Field(description="WGS84 longitude in decimal degrees.")
-    precision_m: int = Field(gt=0, le=2_000_000, description="Radius in metres within which the place lies. Drawn as a circle, not a pin.")
+    precision_m: int = Field(
+        gt=0, le=2_000_000, description="Radius in metres within which the place lies. Drawn as a circle, not a pin."
+    )
     geo_precision: GeoPrecision = Field(
         description="ACLED-style ladder: exact, near (within a few km of a known point), settlement, region (only the area is known), country."
     )
@@ -210,9 +247,13 @@ class Place(Record):
     admin1: str | None = Field(None, description="First-level area, e.g. 'Nakhchivan Autonomous Republic'.")
     admin2: str | None = None
     within: Id | None = Field(None, description="Id of a larger place this one lies in, when only that is known.")
-    status: str | None = Field(None, description="For crossings: current status from the records, e.g. 'closed to trucks'.")
+    status: str | None = Field(
+        None, description="For crossings: current status from the records, e.g. 'closed to trucks'."
+    )
     status_source: list[Id] = Field(default_factory=list, description="Sources for the status.")
-    location_note: str | None = Field(None, description="How the coordinates were found and what is uncertain about them.")
+    location_note: str | None = Field(
+        None, description="How the coordinates were found and what is uncertain about them."
+    )
     sources: list[Id] = Field(min_length=1, description="Sources for the place and its coordinates.")
 
 
@@ -265,7 +306,9 @@ class Incident(Record):
     places: list[PlaceRole] = Field(default_factory=list)
     event_type: str = Field(description="ACLED event type, e.g. 'Explosions/Remote violence'.")
     sub_event_type: str = Field(description="ACLED sub-event type, e.g. 'Air/drone strike'.")
-    civilian_targeting: bool | None = Field(None, description="ACLED flag: civilians were the main target, per the claims. Empty when unknown.")
+    civilian_targeting: bool | None = Field(
+        None, description="ACLED flag: civilians were the main target, per the claims. Empty when unknown."
+    )
     casualties: list[Casualties] = Field(default_factory=list)
     assessment: Assessment
     tags: list[str] = Field(default_factory=list)
@@ -275,8 +318,17 @@ class Incident(Record):
 
 
 EventType = Literal[
-    "launch", "interception", "impact", "crash", "damage", "injury", "diplomatic-withdrawal", "border-closure",
-    "retaliation-order", "security-meeting", "other",
+    "launch",
+    "interception",
+    "impact",
+    "crash",
+    "damage",
+    "injury",
+    "diplomatic-withdrawal",
+    "border-closure",
+    "retaliation-order",
+    "security-meeting",
+    "other",
 ]
 EventStatus = Literal["confirmed", "reported", "claimed", "disputed"]
 
@@ -290,9 +342,16 @@ class Event(Record):
     when: When
     place: Id | None = Field(None, description="Where it happened; empty when not located.")
     place_note: str | None = Field(None, description="What the sources say about the place, and what is unknown.")
-    actors: list[Id] = Field(default_factory=list, description="Actors that carried it out, per the statements that report it.")
-    reported_in: list[Id] = Field(default_factory=list, description="Statements that report it; the map tooltip names their speakers as claimants.")
-    status: EventStatus = Field(description="confirmed (independently or undisputed), reported (one side, undisputed), claimed (asserted by a party), disputed (denied by a party).")
+    actors: list[Id] = Field(
+        default_factory=list, description="Actors that carried it out, per the statements that report it."
+    )
+    reported_in: list[Id] = Field(
+        default_factory=list,
+        description="Statements that report it; the map tooltip names their speakers as claimants.",
+    )
+    status: EventStatus = Field(
+        description="confirmed (independently or undisputed), reported (one side, undisputed), claimed (asserted by a party), disputed (denied by a party)."
+    )
     description: str | None = None
     sources: list[Id] = Field(min_length=1)
     incident: Id | None = Field(None, description="Filled from the file's incident when omitted.")
@@ -314,10 +373,15 @@ class Statement(Record):
 
     id: Id
     speaker: Id = Field(description="Actor who said it.")
-    kind: StatementKind = Field(description="claim, denial, accusation, alternative-explanation, demand, threat, assurance.")
+    kind: StatementKind = Field(
+        description="claim, denial, accusation, alternative-explanation, demand, threat, assurance."
+    )
     when: When = Field(description="When it was said (not when it was reported), as precisely as known.")
     channel: str | None = Field(None, description="How it was said: 'statement', 'remarks at the Security Council', …")
-    quote: str | None = Field(None, description="Verbatim words, exactly as the nearest source gives them. Empty when only a paraphrase exists.")
+    quote: str | None = Field(
+        None,
+        description="Verbatim words, exactly as the nearest source gives them. Empty when only a paraphrase exists.",
+    )
     quote_language: str = Field("en", description="Language of the quote as given (BCP 47).")
     quote_is_translation: bool = Field(False, description="True when the quote is a translation of the original words.")
     paraphrase: str = Field(description="What was said, in neutral words.")
@@ -326,13 +390,17 @@ class Statement(Record):
         description="Chain of sources, nearest to the speaker first, ending with the document we read. 'Iran's suggestion via a BBC report via this article' = [bbc-report, article].",
     )
     credibility: int | None = Field(
-        None, ge=1, le=6,
+        None,
+        ge=1,
+        le=6,
         description="Admiralty information credibility: 1 confirmed by other sources, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.",
     )
     credibility_note: str | None = None
     responds_to: list[Id] = Field(default_factory=list, description="Statements this one answers.")
     stances: list[Stance] = Field(default_factory=list, description="Positions taken on the incident's propositions.")
-    incidents: list[Id] = Field(default_factory=list, description="Incidents it concerns; the file's incident is added when omitted.")
+    incidents: list[Id] = Field(
+        default_factory=list, description="Incidents it concerns; the file's incident is added when omitted."
+    )
     note: str | None = None
 
 
@@ -340,9 +408,13 @@ class Proposition(Record):
     """A contested question within an incident; statements take stances on it."""
 
     id: Id
-    text: str = Field(description="The proposition as a statement that can be asserted or denied, e.g. 'Iran launched the drones'.")
+    text: str = Field(
+        description="The proposition as a statement that can be asserted or denied, e.g. 'Iran launched the drones'."
+    )
     question: str | None = Field(None, description="The question it answers, e.g. 'Who launched the drones?'.")
-    topic: Literal["attribution", "target", "damage", "casualties", "intent", "responsibility", "response", "other"] = "other"
+    topic: Literal["attribution", "target", "damage", "casualties", "intent", "responsibility", "response", "other"] = (
+        "other"
+    )
     note: str | None = None
     incident: Id | None = Field(None, description="Filled from the file's incident when omitted.")
 
@@ -356,9 +428,13 @@ class Discrepancy(Record):
         description="internal (one source contradicts itself), between-sources, calendar (a date and weekday disagree), gap (something the sources leave out), geometry (a figure the map data does not bear out)."
     )
     description: str
-    concerns: list[Id] = Field(default_factory=list, description="Ids of the events, statements, places or sources it concerns.")
+    concerns: list[Id] = Field(
+        default_factory=list, description="Ids of the events, statements, places or sources it concerns."
+    )
     sources: list[Id] = Field(min_length=1)
-    handling: str | None = Field(None, description="What the records do about it (e.g. 'date kept as 5 March, precision widened').")
+    handling: str | None = Field(
+        None, description="What the records do about it (e.g. 'date kept as 5 March, precision widened')."
+    )
     incident: Id | None = Field(None, description="Filled from the file's incident when omitted.")
 
 

@@ -107,7 +107,7 @@ def normalise(value: FilterValue, notices: list[Notice] | None = None) -> tuple[
     """Drop contradictions that individually valid values can still make (`from` after `to`)."""
     notices = list(notices or [])
     if value.date_from and value.date_to and value.date_from > value.date_to:
-        notices.append(Notice("to", value.date_to.isoformat(), f"it is before `from` ({value.date_from.isoformat()})"))
+        notices.append(Notice("to", value.date_to.isoformat(), f"it is before from ({value.date_from.isoformat()})"))
         value = replace(value, date_to=None)
     return value, notices
 

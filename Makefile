@@ -1,0 +1,57 @@
+# Two commands: `make run` and `make test`. Both work on a fresh Debian machine with Python 3.11.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+.PHONY: run test lint validate bench geodata docs clean chromium
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-install only when the requirement files change.
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+run: $(VENV)/.runtime-installed
+	$(BIN)/streamlit run app.py --server.port $(PORT)
+
+# Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
+chromium:
+	@if ! command -v chromium >/dev/null 2>&1; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's chromium…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "chromium is missing: run 'sudo apt-get install chromium' (browser tests need it)"; \
+		fi; \
+	fi
+
+test: $(VENV)/.dev-installed chromium
+	$(BIN)/ruff check .
+	$(BIN)/python -m incidents validate data
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check .
+
+validate: $(VENV)/.runtime-installed
+	$(BIN)/python -m incidents validate data
+
+bench: $(VENV)/.dev-installed
+	@for script in bench/bench_*.py; do $(BIN)/python $$script; done
+
+geodata: $(VENV)/.dev-installed
+	$(BIN)/python scripts/build_geodata.py
+
+docs: $(VENV)/.runtime-installed
+	$(BIN)/python -m incidents docs > data/README.md
+
+clean:
+	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,109 @@
+"""Models: the vocabularies and checks the validator relies on, and the UI-free package boundary."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+import pytest
+from pydantic import ValidationError
+
+from incidents.docs import field_docs, json_schema
+from incidents.models import Casualties, Place, Source, Statement, When
+from tests.conftest import DATA, ROOT
+
+
+def test_incidents_package_imports_no_ui_library() -> None:
+    code = (
+        "import sys, incidents, incidents.loading, incidents.filtering, incidents.urlstate, incidents.geometry\n"
+        "import pkgutil, importlib\n"
+        "for m in pkgutil.iter_modules(incidents.__path__):\n"
+        "    if m.name != '__main__': importlib.import_module('incidents.' + m.name)\n"
+        "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('streamlit', 'plotly', 'pydeck'))\n"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == ""
+
+
+def test_urls_must_be_http() -> None:
+    base = {"id": "s", "title": "t"}
+    assert Source.model_validate({**base, "url": "https://example.org/a"}).url == "https://example.org/a"
+    for bad in ("javascript:alert(1)", "ftp://example.org/x", "data:text/html,x", "//example.org", "example.org"):
+        with pytest.raises(ValidationError) as info:
+            Source.model_validate({**base, "url": bad})
+        assert info.value.errors()[0]["type"] == "bad_url"
+
+
+def test_place_coordinates_in_range() -> None:
+    base = {
+        "id": "p",
+        "names": {"en": "P"},
+        "kind": "city",
+        "precision_m": 10,
+        "geo_precision": "exact",
+        "country": "AZE",
+        "sources": ["s"],
+    }
+    Place.model_validate({**base, "lat": 39.2, "lon": 45.4})
+    for lat, lon in ((91, 0), (0, -181)):
+        with pytest.raises(ValidationError) as info:
+            Place.model_validate({**base, "lat": lat, "lon": lon})
+        assert info.value.errors()[0]["type"] == "coord_range"
+
+
+def test_time_window_and_undated() -> None:
+    window = When(start=dt.date(2026, 3, 4), end=dt.date(2026, 3, 5), precision="days", as_reported="Wednesday")
+    assert window.first_day == dt.date(2026, 3, 4) and window.last_day == dt.date(2026, 3, 5)
+    assert "Wednesday" in window.label() and "days" in window.label()
+    undated = When(end=dt.date(2026, 3, 6), precision="undated")
+    assert undated.last_day == dt.date(2026, 3, 6) and "undated" in undated.label()
+    with pytest.raises(ValidationError):
+        When(precision="day")
+    with pytest.raises(ValidationError) as info:
+        When(start=dt.date(2026, 3, 6), end=dt.date(2026, 3, 5), precision="days")
+    assert info.value.errors()[0]["type"] == "end_before_start"
+    aware = When(start=dt.datetime(2026, 3, 5, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=4))), precision="hour")
+    assert aware.start_dt == dt.datetime(2026, 3, 5, 6, 0)
+
+
+def test_statement_needs_a_source_chain_and_graded_credibility() -> None:
+    base = {
+        "id": "s1",
+        "speaker": "a",
+        "kind": "claim",
+        "when": {"start": "2026-03-05", "precision": "day"},
+        "paraphrase": "p",
+    }
+    with pytest.raises(ValidationError):
+        Statement.model_validate({**base, "via": []})
+    with pytest.raises(ValidationError):
+        Statement.model_validate({**base, "via": ["x"], "credibility": 7})
+    with pytest.raises(ValidationError):
+        Statement.model_validate({**base, "via": ["x"], "typo_field": 1})
+
+
+def test_casualty_range_is_ordered() -> None:
+    Casualties(injured_min=4, injured_max=4, sources=["s"])
+    with pytest.raises(ValidationError):
+        Casualties(injured_min=5, injured_max=4, sources=["s"])
+
+
+def test_data_readme_is_generated_from_the_models() -> None:
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    assert readme == field_docs(), "data/README.md is stale: run `make docs`"
+    for field_name in ("`via`", "`credibility`", "`precision_m`", "`responds_to`", "`stances`"):
+        assert field_name in readme
+
+
+def test_json_schema_covers_every_file_kind() -> None:
+    schemas = json_schema()
+    assert set(schemas) == {"actors", "sources", "places", "incident"}
+    incident = schemas["incident"]
+    assert "Statement" in incident["$defs"] and incident["additionalProperties"] is False
+    result = subprocess.run(
+        [sys.executable, "-m", "incidents", "schema", "places"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert json.loads(result.stdout)["title"] == "places record file"
