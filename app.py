@@ -49,7 +49,9 @@ navigation = st.navigation(pages)
 render_notices(context.notices)
 render_version_notice(st.query_params.get("v"), dataset.version)
 render_data_problems(dataset)
-navigation.run()
-
 base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
-render_share_link(share_link(base_url, value, context.page_params, dataset.version))
+# Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.
+link_slot = st.sidebar.empty()
+render_share_link(link_slot, share_link(base_url, value, {}, dataset.version), key="share_link_early")
+navigation.run()
+render_share_link(link_slot, share_link(base_url, value, context.page_params, dataset.version))

@@ -119,7 +119,9 @@ def share_link(base_url: str, value: FilterValue, page_params: dict[str, list[st
     return f"{base_url}?{query_string(params)}"
 
 
-def render_share_link(url: str) -> None:
-    st.sidebar.subheader("Copy link to this view")
-    st.sidebar.code(url, language=None, wrap_lines=True)
-    st.sidebar.caption("The link pins the data version (`v`); opening it later says if the data has changed since.")
+def render_share_link(slot, url: str, key: str = "share_link") -> None:
+    """Draw the share link into a sidebar slot (an `st.empty`), replacing what was there."""
+    with slot.container(key=key):
+        st.markdown("**Copy link to this view**")
+        st.code(url, language=None, wrap_lines=True)
+        st.caption("The link pins the data version (v); opening it later says if the data has changed since.")

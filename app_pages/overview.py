@@ -1,0 +1,56 @@
+"""Overview: what happened, where, when, casualties, who claims what, the assessment, data freshness."""
+
+import streamlit as st
+
+from components.cards import KIND_LABELS, actor_name
+from components.context import get_context
+from components.overview import casualty_lines, current_incident, headline_statements
+from components.safe import md_escape
+
+context = get_context()
+dataset = context.dataset
+st.title("Azerbaijan–Iran Incident Monitor")
+st.caption(
+    f"Data last updated {dataset.last_updated or 'unknown'} · version {dataset.version} · "
+    f"{len(dataset.incidents)} incident(s), {len(dataset.events)} events, {len(dataset.statements)} statements, "
+    f"{len(dataset.sources)} sources"
+)
+
+incident = current_incident(dataset, context.filter.incident)
+if incident is None:
+    st.info("No incident records are loaded. Check the data panel above for errors.")
+    st.stop()
+
+st.header(md_escape(incident.title))
+st.markdown(md_escape(incident.summary))
+
+places = [dataset.places[role.place] for role in incident.places if role.place in dataset.places]
+when_column, where_column, harm_column, grade_column = st.columns(4)
+when_column.metric("When", incident.when.as_reported or str(incident.when.start))
+when_column.caption(md_escape(incident.when.label()))
+where_column.metric("Where", places[0].names.en if places else "not located")
+where_column.caption(md_escape("; ".join(f"{p.names.en} ({p.geo_precision}, ±{p.precision_m:,} m)" for p in places)))
+injured = [c.injured_max for c in incident.casualties if c.injured_max is not None]
+harm_column.metric("Injured (as reported)", "–".join(sorted({str(v) for v in injured})) or "unknown")
+harm_column.caption(md_escape("; ".join(casualty_lines(dataset, incident))))
+grade_column.metric("Assessment", incident.assessment.grade)
+grade_column.caption(md_escape(incident.assessment.rationale))
+
+st.subheader("Who claims what")
+for statement in headline_statements(dataset, incident.id):
+    st.markdown(
+        f"- **{md_escape(actor_name(dataset, statement.speaker))}** ({KIND_LABELS[statement.kind].lower()}, "
+        f"{md_escape(statement.when.label())}): {md_escape(statement.paraphrase)}"
+    )
+
+discrepancies = [d for d in dataset.discrepancies.values() if d.incident == incident.id]
+if discrepancies:
+    st.subheader(f"Open questions and discrepancies ({len(discrepancies)})")
+    for discrepancy in discrepancies:
+        st.markdown(f"- **{md_escape(discrepancy.title)}** — {md_escape(discrepancy.description)}")
+
+st.divider()
+st.caption(
+    f"The shared filters select {context.view.record_count} of {len(dataset.events) + len(dataset.statements)} "
+    "records. Timeline, Map and Claims show them in detail; Sources lists every source with its grade."
+)

@@ -1,0 +1,52 @@
+"""Sources: every source with its Admiralty grade and the records that cite it."""
+
+import streamlit as st
+
+from components.cards import RELIABILITY, actor_name
+from components.context import get_context
+from components.safe import md_escape, safe_url
+from components.sources import citations
+
+context = get_context()
+dataset = context.dataset
+st.title("Sources")
+st.caption(
+    "Reliability follows the Admiralty code (A completely reliable … F cannot be judged). A statement's chain of "
+    "sources runs from the one nearest the speaker to the document we read."
+)
+cited = citations(dataset)
+for source in sorted(dataset.sources.values(), key=lambda s: (s.second_hand, s.kind, s.id)):
+    grade = source.reliability or "ungraded"
+    with st.container(border=True):
+        st.markdown(f"**{md_escape(source.title)}** · reliability **{grade}** ({RELIABILITY.get(grade, 'not graded')})")
+        facts = [
+            f"id {source.id}",
+            source.kind,
+            f"publisher: {source.publisher or 'not named'}",
+            f"published {source.published or 'unknown'}",
+            f"retrieved {source.retrieved or 'not retrieved by us'}",
+            f"language {source.language}",
+        ]
+        if source.second_hand:
+            facts.append("known only second-hand")
+        st.caption(md_escape(" · ".join(facts)))
+        for note in (source.reliability_note, source.note):
+            if note:
+                st.caption(md_escape(note))
+        links = [(label, safe_url(url)) for label, url in (("Open", source.url), ("Archived copy", source.archive_url))]
+        for label, url in links:
+            if url:
+                st.link_button(label, url)
+        if source.local_copy:
+            st.caption(
+                md_escape(f"Copy held: {source.local_copy}" + (f" (SHA-256 {source.sha256})" if source.sha256 else ""))
+            )
+        statements, others = cited.get(source.id, ([], []))
+        if statements:
+            st.markdown(f"Cited by {len(statements)} statement(s):")
+            for statement in statements:
+                st.markdown(f"- {md_escape(actor_name(dataset, statement.speaker))}: {md_escape(statement.paraphrase)}")
+        if others:
+            st.caption(md_escape(f"Also cited by: {', '.join(others)}"))
+        if not statements and not others:
+            st.caption("Not cited by any record.")

@@ -1,0 +1,152 @@
+"""AppTest runs of the frame and the foundation pages (overview, sources, about), with and without params."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from incidents.loading import load_dataset
+from tests.conftest import DATA, FIXTURES, ROOT
+
+PAGES = ["overview", "timeline", "map", "claims", "sources", "about"]
+VALID = FIXTURES / "validation" / "valid"
+
+
+def run_app(
+    page: str = "overview", params: dict[str, list[str] | str] | None = None, data_dir: Path | None = None
+) -> AppTest:
+    if data_dir is not None:
+        os.environ["INCIDENTS_DATA_DIR"] = str(data_dir)
+    else:
+        os.environ.pop("INCIDENTS_DATA_DIR", None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    return at
+
+
+@pytest.fixture(autouse=True)
+def _restore_env():
+    yield
+    os.environ.pop("INCIDENTS_DATA_DIR", None)
+
+
+def texts(at: AppTest) -> str:
+    parts = [
+        e.value
+        for kind in (
+            "markdown",
+            "caption",
+            "title",
+            "header",
+            "subheader",
+            "info",
+            "warning",
+            "error",
+            "success",
+            "code",
+            "text",
+        )
+        for e in at.get(kind)
+    ]
+    parts += [str(m.label) + " " + str(m.value) for m in at.get("metric")]
+    parts += [e.label for e in at.get("expander")]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_on_the_shipped_data(page: str) -> None:
+    at = run_app(page)
+    assert not at.exception, at.exception
+    assert len(at.sidebar.get("multiselect")) >= 2  # the shared filters are there on every page
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_with_query_params(page: str) -> None:
+    dataset = load_dataset(DATA)
+    actor = sorted(dataset.actors)[0]
+    at = run_app(page, {"from": "2026-03-01", "to": "2026-03-10", "actor": [actor], "q": "drone"})
+    assert not at.exception, at.exception
+    assert at.sidebar.multiselect(key="actor").value == [actor]
+    assert str(at.sidebar.date_input(key="from").value) == "2026-03-01"
+
+
+def test_overview_answers_the_ten_second_questions() -> None:
+    dataset = load_dataset(DATA)
+    incident = max(dataset.incidents.values(), key=lambda i: i.when.start_dt)
+    content = texts(run_app())
+    assert incident.title.split()[0] in content
+    for label in ("When", "Where", "Injured", "Assessment", "Who claims what", "Data last updated"):
+        assert label in content
+    assert incident.assessment.grade in content
+    assert str(dataset.last_updated) in content
+
+
+def test_sources_page_lists_every_source_with_its_grade() -> None:
+    dataset = load_dataset(DATA)
+    content = texts(run_app("sources"))
+    for source in dataset.sources.values():
+        assert source.id in content
+    assert "Cited by" in content
+
+
+def test_about_page_shows_method_fields_and_report() -> None:
+    content = texts(run_app("about"))
+    for needle in ("Gradings", "Precision", "How to cite", "Validation report", "Field documentation"):
+        assert needle in content
+
+
+def test_broken_data_shows_located_errors_and_the_valid_records(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    shutil.copytree(FIXTURES / "validation" / "broken" / "SCHEMA", data_dir, dirs_exist_ok=True)
+    at = run_app("overview", data_dir=data_dir)
+    assert not at.exception
+    panel = [e for e in at.get("expander") if "error(s) in the data files" in e.label]
+    assert panel, [e.label for e in at.get("expander")]
+    assert any(":15:11: SCHEMA" in c.value for c in at.code)
+    content = texts(at)
+    assert "2 incident(s), 1 events, 2 statements" in content  # the valid records still show
+
+
+def test_curator_edit_shows_on_next_rerun(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    at = run_app("overview", data_dir=data_dir)
+    assert "Fixture strike on Town X" in texts(at)
+    incident_file = data_dir / "incidents" / "fixture-incident.yaml"
+    incident_file.write_text(incident_file.read_text().replace("Fixture strike on Town X", "Edited strike title"))
+    at.run()
+    assert "Edited strike title" in texts(at)
+
+
+def test_bad_query_params_show_a_notice_and_keep_the_rest(tmp_path: Path) -> None:
+    at = run_app(
+        "overview",
+        {"actor": ["no-such-actor"], "from": "2026-13-45", "q": "x" * 10_000, "kind": ["<script>alert(1)</script>"]},
+    )
+    assert not at.exception
+    warning = "\n".join(w.value for w in at.warning)
+    for param in ("actor", "from", "q", "kind"):
+        assert f"**{param}**" in warning
+    assert "<script>" not in warning  # escaped, shown literally
+    assert len(at.sidebar.text_input(key="q").value) == 200
+
+
+def test_share_link_rebuilds_the_query_string() -> None:
+    dataset = load_dataset(DATA)
+    at = run_app("overview", {"from": "2026-03-05"})
+    link = [c.value for c in at.sidebar.get("code")]
+    assert link and "from=2026-03-05" in link[0] and f"v={dataset.version}" in link[0]
+
+
+def test_version_mismatch_is_announced() -> None:
+    at = run_app("overview", {"v": "00000000"})
+    assert any("updated since this link was made" in i.value for i in at.info)
