@@ -58,7 +58,7 @@ def texts(at: AppTest) -> str:
     ]
     parts += [str(m.label) + " " + str(m.value) for m in at.get("metric")]
     parts += [e.label for e in at.get("expander")]
-    return "\n".join(str(p) for p in parts)
+    return "\n".join(str(p) for p in parts).replace("\\", "")  # drop Markdown escapes
 
 
 @pytest.mark.parametrize("page", PAGES)
