@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.cards import KIND_LABELS, actor_name
 from components.context import get_context
-from components.overview import casualty_lines, current_incident, headline_statements
+from components.overview import casualty_lines, current_incident, headline_statements, short_dates, short_place
 from components.safe import md_escape
 
 context = get_context()
@@ -24,11 +24,15 @@ if incident is None:
 st.header(md_escape(incident.title))
 st.markdown(md_escape(incident.summary))
 
-places = [dataset.places[role.place] for role in incident.places if role.place in dataset.places]
+places = [
+    dataset.places[role.place]
+    for role in incident.places
+    if role.place in dataset.places and role.role in ("impact", "target")
+]
 when_column, where_column, harm_column, grade_column = st.columns(4)
-when_column.metric("When", incident.when.as_reported or str(incident.when.start))
+when_column.metric("When", short_dates(incident.when))
 when_column.caption(md_escape(incident.when.label()))
-where_column.metric("Where", places[0].names.en if places else "not located")
+where_column.metric("Where", short_place(places))
 where_column.caption(md_escape("; ".join(f"{p.names.en} ({p.geo_precision}, ±{p.precision_m:,} m)" for p in places)))
 injured = [c.injured_max for c in incident.casualties if c.injured_max is not None]
 harm_column.metric("Injured (as reported)", "–".join(sorted({str(v) for v in injured})) or "unknown")

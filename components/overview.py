@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incidents.loading import Dataset
-from incidents.models import Incident, Statement
+from incidents.models import Incident, Place, Statement, When
 
 HEADLINE_KINDS = ("claim", "accusation", "denial", "alternative-explanation")
 
@@ -36,7 +36,30 @@ def casualty_lines(dataset: Dataset, incident: Incident) -> list[str]:
                 continue
             figure = str(low if low is not None else high) if low == high or None in (low, high) else f"{low}–{high}"
             parts.append(f"{label} {figure}")
-        who = dataset.actors[report.reported_by].name if report.reported_by in dataset.actors else "source"
+        if report.reported_by in dataset.actors:
+            who = dataset.actors[report.reported_by].name
+        else:
+            who = "; ".join(dataset.sources[s].title for s in report.sources if s in dataset.sources) or "source"
         civilians = " civilians" if report.civilians else ""
         lines.append(f"{', '.join(parts) or 'no figure'}{civilians} — per {who}")
     return lines
+
+
+def short_dates(when: When) -> str:
+    """'4–5 Mar 2026' for a window, '5 Mar 2026' for a day; the full label goes in the caption."""
+    first, last = when.first_day, when.last_day
+    if first == last:
+        return f"{first.day} {first:%b %Y}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{last.day} {last:%b %Y}"
+    return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+
+
+def short_place(places: list[Place]) -> str:
+    """The region the impact places share (e.g. the exclave), else the first place's name."""
+    if not places:
+        return "not located"
+    regions = {p.admin1 for p in places if p.admin1}
+    if len(regions) == 1:
+        return regions.pop().replace(" Autonomous Republic", "")
+    return places[0].names.en

@@ -118,5 +118,14 @@ def wait_idle(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    # Streamlit scrolls inside its main block, so grow the viewport to the content before a full-page shot.
+    height = page.evaluate(
+        "() => Math.max(document.body.scrollHeight,"
+        " ...Array.from(document.querySelectorAll('section, [data-testid=stMain]'), e => e.scrollHeight))"
+    )
+    size = page.viewport_size or {"width": 1400, "height": 1000}
+    page.set_viewport_size({"width": size["width"], "height": min(max(int(height), size["height"]), 6000)})
+    page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
     return path
