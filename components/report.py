@@ -29,7 +29,7 @@ def render_version_notice(link_version: str | None, data_version: str) -> None:
         )
 
 
-def render_data_problems(dataset: Dataset, expanded: bool = False) -> None:
+def render_data_problems(dataset: Dataset, expanded: bool = True) -> None:
     """A visible panel of data errors with their `path:line:col`; never a stack trace."""
     errors = dataset.errors
     if not errors:
