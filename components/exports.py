@@ -1,0 +1,86 @@
+"""Sidebar downloads of the filtered view: CSV (zipped), JSON, GeoJSON, each built only when clicked."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import streamlit as st
+
+from components.context import AppContext
+from components.safe import md_escape
+from incidents.export import file_stem, to_csv_zip, to_geojson, to_json
+
+
+@dataclass(frozen=True)
+class ExportButton:
+    """One download: the file name and type are cheap and shown at once; `build` runs on click."""
+
+    key: str
+    label: str
+    file_name: str
+    mime: str
+    help: str
+    build: Callable[[], bytes]
+
+
+def export_buttons(context: AppContext, link: str | None = None) -> list[ExportButton]:
+    """The three downloads for the current filter. `build` closes over plain data (no Streamlit calls), because
+    Streamlit runs it on another thread when the user clicks."""
+    dataset, value, view = context.dataset, context.filter, context.view
+    stem = file_stem(dataset, value)
+    return [
+        ExportButton(
+            "export_csv",
+            "CSV tables (zip)",
+            f"{stem}.zip",
+            "application/zip",
+            "One table per record type, with _meta.json (filter and data version).",
+            lambda: to_csv_zip(dataset, value, view, link).data,
+        ),
+        ExportButton(
+            "export_json",
+            "JSON records",
+            f"{stem}.json",
+            "application/json",
+            "The validated records, as in the YAML files, with the filter and data version under metadata.",
+            lambda: to_json(dataset, value, view, link).data,
+        ),
+        ExportButton(
+            "export_geojson",
+            "GeoJSON (map)",
+            f"{stem}.geojson",
+            "application/geo+json",
+            "Located places and events, for QGIS or geojson.io.",
+            lambda: to_geojson(dataset, value, view, link).data,
+        ),
+    ]
+
+
+def render_exports(context: AppContext, link: str | None = None) -> None:
+    """Download buttons in the sidebar for exactly the records the shared filters select.
+
+    `data` is a callable, so an export is only built when its button is clicked (Streamlit ≥ 1.50 defers it);
+    `on_click="ignore"` keeps the click from rerunning the page.
+    """
+    sidebar = st.sidebar
+    sidebar.subheader("Download this view")
+    view = context.view
+    sidebar.caption(
+        md_escape(
+            f"{len(view.incidents)} incidents, {len(view.events)} events, {len(view.statements)} statements, "
+            f"{len(view.places)} places · filter: {context.filter.describe()} · data {context.dataset.version}"
+        )
+    )
+    for button in export_buttons(context, link):
+        sidebar.download_button(
+            button.label,
+            data=button.build,
+            file_name=button.file_name,
+            mime=button.mime,
+            key=button.key,
+            help=button.help,
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
