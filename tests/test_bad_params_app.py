@@ -1,0 +1,273 @@
+"""Bad link parameters on every page of the real app (AppTest), on the invented fixture data.
+
+Each page opens with the bad parameter in its URL (as a fresh browser would), renders without an exception, and
+shows a notice naming the parameter; the filter the page applies is the one the notice describes, with the rest of
+the link intact. Also: the `v` data-version pin, page switches keeping the filter, and the tested embed example."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.safe import md_escape
+from incidents.filtering import FilterValue
+from incidents.loading import load_dataset
+from incidents.urlstate import from_params
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "export" / "data"
+LINKING_DOC = ROOT / "docs" / "linking.md"
+PAGES = {
+    "overview": None,
+    "timeline": "app_pages/timeline.py",
+    "map": "app_pages/map.py",
+    "claims": "app_pages/claims.py",
+    "sources": "app_pages/sources.py",
+    "about": "app_pages/about.py",
+}
+NOTICE_TITLE = "Some link parameters were ignored"
+UPDATED = "the data has been updated since this link was made"
+SCRIPT = "<script>alert(1)</script>"
+
+# A clean link on the fixture data; each case spoils one parameter of it.
+BASE: dict[str, list[str]] = {
+    "from": ["2026-03-05"],
+    "to": ["2026-03-31"],
+    "actor": ["irn"],
+    "kind": ["denial"],
+    "incident": ["nakhchivan-2026-03-05"],
+}
+BASE_VALUE = FilterValue(
+    date_from=dt.date(2026, 3, 5),
+    date_to=dt.date(2026, 3, 31),
+    actors=("irn",),
+    kinds=("denial",),
+    incident="nakhchivan-2026-03-05",
+)
+
+# One case per bad-parameter class: (class, parameter the notice must name, spoilt values).
+CLASSES: list[tuple[str, str, list[str]]] = [
+    ("unknown-id", "actor", ["nobody"]),
+    ("malformed-date", "from", ["2026-13-05"]),
+    ("from-after-to", "to", ["2026-03-01"]),
+    ("unknown-kind", "kind", ["rumour"]),
+    ("long-q", "q", ["x" * 10_000]),
+    ("repeated", "actor", ["irn", "irn"]),
+    ("empty", "incident", [""]),
+    ("script", "actor", [SCRIPT]),
+    ("unknown-name", "utm_source", ["newsletter"]),
+]
+
+# More values that Streamlit's bound widgets read in their own way; the notice must tell the truth about each.
+CATALOGUE: list[tuple[str, str, list[str]]] = [
+    ("unknown-incident", "incident", ["no-such-incident"]),
+    ("unknown-record", "rec", ["no-such-record"]),
+    ("date-feb-30", "to", ["2026-02-30"]),
+    ("date-iso-week", "from", ["2026-W10-4"]),
+    ("date-before-widget-range", "from", ["1900-01-01"]),
+    ("date-repeated", "from", ["2026-03-05", "2026-03-06"]),
+    ("date-repeated-one-bad", "from", ["2026-03-05", "garbage"]),
+    ("repeated-q", "q", ["drone", "airport"]),
+    ("repeated-incident", "incident", ["nakhchivan-2026-03-05", "crossing-2026-03-12"]),
+    ("repeated-rec", "rec", ["st-gs-denial", "ev-launch"]),
+    ("repeated-kind", "kind", ["denial", "denial"]),
+    ("empty-from", "from", [""]),
+    ("empty-actor", "actor", [""]),
+    ("empty-kind", "kind", [""]),
+    ("empty-q", "q", [""]),
+    ("script-in-kind", "kind", [SCRIPT]),
+    ("script-in-from", "from", [SCRIPT]),
+    ("script-in-q", "q", [SCRIPT]),
+    ("html-in-rec", "rec", ['<img src=x onerror="alert(1)">']),
+    ("script-in-v", "v", [SCRIPT]),
+    ("script-as-name", SCRIPT, ["1"]),
+]
+
+
+@pytest.fixture
+def fixture_data(monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(FIXTURE))
+    return FIXTURE
+
+
+def open_page(page: str | None, params: dict[str, list[str]]) -> AppTest:
+    """Open a page with a URL, as a fresh browser does: the page is chosen before the first run, so the bound
+    sidebar widgets are seeded from these parameters."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    if page:
+        at.switch_page(page)
+    for key, values in params.items():
+        at.query_params[key] = values
+    return at.run()
+
+
+def spoil(name: str, values: list[str]) -> dict[str, list[str]]:
+    raw = {key: list(vals) for key, vals in BASE.items()}
+    raw[name] = values
+    return raw
+
+
+def applied(at: AppTest) -> FilterValue:
+    """The filter the page was given (app.py's AppContext)."""
+    return at.session_state["_app_context"].filter
+
+
+def notice_text(at: AppTest) -> str:
+    return "\n".join(w.value for w in at.warning if NOTICE_TITLE in w.value)
+
+
+def expected(raw: dict[str, list[str]]) -> tuple[FilterValue, list]:
+    dataset = load_dataset(FIXTURE)
+    return from_params(
+        raw,
+        actor_ids=dataset.actors.keys(),
+        incident_ids=dataset.incidents.keys(),
+        record_ids=set(dataset.events) | set(dataset.statements),
+    )
+
+
+def check_bad_param(at: AppTest, name: str, raw: dict[str, list[str]]) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    text = notice_text(at)
+    assert f"**{md_escape(name)}**" in text, f"no notice names {name!r}: {text!r}"
+    # What the notices say was ignored is what the page really ignored, and the rest of the link is applied.
+    value, notices = expected(raw)
+    assert applied(at) == value, f"the page applies {applied(at)}, the notices describe {value}"
+    assert {f"**{md_escape(n.param)}**" for n in notices} == set(re.findall(r"\*\*[^*]+\*\*", text)) - {
+        f"**{NOTICE_TITLE}**"
+    }
+    for field in ("date_from", "date_to", "actors", "kinds", "incident"):
+        param = {"date_from": "from", "date_to": "to", "actors": "actor", "kinds": "kind"}.get(field, field)
+        if param != name:
+            assert getattr(applied(at), field) == getattr(BASE_VALUE, field), field
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize(("case", "name", "values"), CLASSES, ids=[c[0] for c in CLASSES])
+def test_each_page_survives_each_bad_parameter_class(
+    fixture_data: Path, page: str, case: str, name: str, values: list[str]
+) -> None:
+    raw = spoil(name, values)
+    at = open_page(PAGES[page], raw)
+    check_bad_param(at, name, raw)
+
+
+@pytest.mark.parametrize(("case", "name", "values"), CATALOGUE, ids=[c[0] for c in CATALOGUE])
+def test_notice_tells_the_truth_about_each_bad_value(
+    fixture_data: Path, case: str, name: str, values: list[str]
+) -> None:
+    """On the claims page, a wider catalogue: each value the widgets could read differently from the notices."""
+    raw = spoil(name, values)
+    at = open_page(PAGES["claims"], raw)
+    check_bad_param(at, name, raw)
+
+
+def test_clean_link_shows_no_notice(fixture_data: Path) -> None:
+    at = open_page(PAGES["map"], BASE)
+    assert not at.exception
+    assert notice_text(at) == ""
+    assert applied(at) == BASE_VALUE
+
+
+# --- The data-version pin -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_old_version_says_the_data_has_been_updated(fixture_data: Path, page: str) -> None:
+    at = open_page(PAGES[page], {**BASE, "v": ["0000beef"]})
+    assert not at.exception
+    infos = [i.value for i in at.info if UPDATED in i.value.lower()]
+    assert len(infos) == 1, [i.value for i in at.info]
+    assert applied(at) == BASE_VALUE  # the current data, filtered as the link asks
+    assert notice_text(at) == ""
+
+
+def test_current_version_says_nothing(fixture_data: Path) -> None:
+    version = load_dataset(FIXTURE).version
+    at = open_page(PAGES["timeline"], {**BASE, "v": [version]})
+    assert not at.exception
+    assert not [i.value for i in at.info if UPDATED in i.value.lower()]
+
+
+def test_share_link_carries_page_filter_and_version(fixture_data: Path) -> None:
+    at = open_page(PAGES["timeline"], {"actor": ["irn-general-staff"], "from": ["2026-03-05"]})
+    link = at.sidebar.code[-1].value
+    parts = urlsplit(link)
+    assert parts.path.endswith("/timeline")
+    assert parse_qs(parts.query) == {
+        "from": ["2026-03-05"],
+        "actor": ["irn-general-staff"],
+        "v": [load_dataset(FIXTURE).version],
+    }
+
+
+def test_page_switch_keeps_the_shared_filters(fixture_data: Path) -> None:
+    at = open_page(PAGES["timeline"], {"actor": ["irn"], "from": ["2026-03-05"], "kind": ["denial", "claim"]})
+    want = FilterValue(date_from=dt.date(2026, 3, 5), actors=("irn",), kinds=("denial", "claim"))
+    assert applied(at) == want
+    for page in ("app_pages/map.py", "app_pages/claims.py", "app_pages/sources.py"):
+        at.switch_page(page).run()
+        assert not at.exception
+        assert applied(at) == want, page
+        assert at.query_params["actor"] == ["irn"] or at.query_params["actor"] == "irn"
+
+
+# --- Embedding ----------------------------------------------------------------------------------------------------
+
+
+def embed_example() -> str:
+    """The one embed URL docs/linking.md promises works (the line after the `tested-embed-example` marker)."""
+    match = re.search(r"<!-- tested-embed-example -->\s*```[a-z]*\s*(\S+)\s*```", LINKING_DOC.read_text("utf-8"))
+    assert match, "docs/linking.md lost its tested embed example"
+    return match.group(1)
+
+
+def test_embed_example_renders(fixture_data: Path) -> None:
+    url = urlsplit(embed_example())
+    page = url.path.strip("/")
+    params = parse_qs(url.query, keep_blank_values=True)
+    assert page in PAGES and page != "overview"
+    assert params.get("embed") == ["true"]
+    at = open_page(PAGES[page], params)
+    assert not at.exception
+    assert notice_text(at) == "", "the example's parameters must all be valid"
+    assert applied(at) != FilterValue(), "the example should show a filtered view"
+
+
+@pytest.mark.skipif(not (ROOT / "data" / "actors.yaml").is_file(), reason="the curated data is not there yet")
+def test_embed_example_is_valid_on_the_real_data(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("INCIDENTS_DATA_DIR", raising=False)
+    url = urlsplit(embed_example())
+    dataset = load_dataset(ROOT / "data")
+    _, notices = from_params(
+        parse_qs(url.query, keep_blank_values=True),
+        actor_ids=dataset.actors.keys(),
+        incident_ids=dataset.incidents.keys(),
+        record_ids=set(dataset.events) | set(dataset.statements),
+    )
+    assert notices == []
+
+
+def test_bad_version_is_a_notice_not_an_update(fixture_data: Path) -> None:
+    """A `v` that is no data version at all (here: script) is ignored with a notice, not shown as a version."""
+    at = open_page(PAGES["about"], {**BASE, "v": [SCRIPT]})
+    assert not at.exception
+    assert "**v**" in notice_text(at)
+    assert not [i.value for i in at.info if UPDATED in i.value.lower()]
+
+
+@pytest.mark.parametrize(
+    ("page", "name", "item"),
+    [("timeline", "group", SCRIPT), ("timeline", "group", "lanes"), ("claims", "order", "alphabetical")],
+)
+def test_bad_page_control_value_gets_a_notice(fixture_data: Path, page: str, name: str, item: str) -> None:
+    """A page control's bound widget drops a value it has no option for; the reader is told, as for the filters."""
+    at = open_page(PAGES[page], {**BASE, name: [item]})
+    assert not at.exception
+    assert applied(at) == BASE_VALUE
+    assert f"**{md_escape(name)}**" in notice_text(at), notice_text(at)
