@@ -1,9 +1,161 @@
-"""Claims page (placeholder until its issue lands)."""
+"""Claims: each party's claims and denials side by side, proposition by proposition."""
+
+from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
+from components import claims as ui
 from components.context import get_context
+from components.filters import NOTICES_KEY, share_link
+from components.overview import current_incident
+from components.report import render_notices
+from components.safe import md_escape
+from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare, to_csv, to_markdown
+from incidents.urlstate import to_params
+
+PICK_KEY = "claims_incident_pick"
 
 context = get_context()
-st.title("Claims")
-st.info(f"This view is being built. The shared filters select {context.view.record_count} records.")
+dataset = context.dataset
+by_date = sorted(dataset.incidents.values(), key=lambda i: (i.when.start_dt, i.id), reverse=True)
+
+
+def _pick() -> None:
+    # A callback runs before the script, so the bound sidebar `incident` and the URL follow the choice.
+    st.session_state["incident"] = st.session_state[PICK_KEY]
+    st.session_state.pop(NOTICES_KEY, None)
+
+
+def incident_picker(current: str | None) -> None:
+    if st.session_state.get(PICK_KEY) != current:
+        st.session_state[PICK_KEY] = current
+    st.selectbox(
+        "Incident",
+        [i.id for i in by_date],
+        index=None,  # the value comes from session state, set just above
+        key=PICK_KEY,
+        format_func=lambda i: f"{dataset.incidents[i].when.first_day} · {dataset.incidents[i].title}",
+        placeholder="Choose an incident",
+        on_change=_pick,
+    )
+
+
+render_notices(ui.order_notices())
+st.title("Who claims what")
+unknown = [n for n in context.notices if n.param == "incident"] if context.filter.incident is None else []
+if unknown:
+    st.warning(
+        f"No incident has the id “{md_escape(unknown[0].value[:64])}”. Choose one below.",
+        icon=":material/search_off:",
+    )
+    incident_picker(None)
+    st.stop()
+
+incident = current_incident(dataset, context.filter.incident)
+if incident is None:
+    st.info("No incident records are loaded. Check the data panel above for errors.")
+    st.stop()
+
+result = compare(dataset, incident.id)
+if isinstance(result, ComparisonError):  # only if the data changed under us
+    st.warning(md_escape(result.message))
+    incident_picker(None)
+    st.stop()
+comparison = result
+
+st.subheader(md_escape(incident.title))
+st.caption(
+    f"`{incident.id}` · {md_escape(incident.when.label())} · record last updated "
+    f"{incident.last_updated} · data last updated {dataset.last_updated} (version {dataset.version})"
+)
+picker_column, order_column, layout_column = st.columns([3, 2, 1], vertical_alignment="bottom")
+with picker_column:
+    incident_picker(incident.id)
+with order_column:
+    order = ui.order_control(context.page_params)
+with layout_column:
+    layout = ui.layout_control()
+comparison = comparison.reordered(order)
+
+if not comparison.rows:
+    st.info(
+        "No propositions are recorded for this incident yet, so there is nothing to compare. "
+        "Choose another incident above, or see its statements on the timeline."
+    )
+    st.stop()
+
+counts = comparison.counts
+metrics = st.columns(4)
+metrics[0].metric("⚔ Contested", counts["contested"], help=STATUS_TEXT["contested"], border=True)
+metrics[1].metric("◐ One-sided", counts["one-sided"], help=STATUS_TEXT["one-sided"], border=True)
+metrics[2].metric("✔ Agreed", counts["agreed"], help=STATUS_TEXT["agreed"], border=True)
+metrics[3].metric(
+    "Parties",
+    len(comparison.parties),
+    help="Speakers grouped by the state or body they belong to",
+    border=True,
+)
+st.caption(
+    "Parties: "
+    + " · ".join(md_escape(p.label) + (" (accusing party)" if p.accuser else "") for p in comparison.parties)
+    + f" · {len(comparison.rows)} propositions"
+)
+
+st.markdown(ui.glance_markdown(comparison))
+ui.render_established(comparison)
+ui.render_assessment(comparison)
+with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
+    ui.render_discrepancies(comparison)
+
+filters = replace(context.filter, incident=incident.id)
+
+
+def statement_links(statement: StatementRef) -> None:
+    params = to_params(replace(filters, record=statement.id))
+    with st.container(horizontal=True, gap="small"):
+        st.page_link("app_pages/timeline.py", label="Timeline", icon=":material/timeline:", query_params=params)
+        st.page_link("app_pages/map.py", label="Map", icon=":material/map:", query_params=params)
+
+
+st.subheader("Proposition by proposition")
+if layout == "cards":
+    ui.render_cards(dataset, comparison, context.filter.record, statement_links)
+else:
+    ui.render_table(dataset, comparison, context.filter.record, statement_links)
+
+st.subheader("Stance over time")
+st.caption("Each party's statements on each proposition, in order; a change of stance is marked.")
+ui.render_tracks(comparison)
+if comparison.replies:
+    st.markdown("**Who answered whom**")
+    st.markdown("\n".join(ui.reply_lines(comparison)))
+if comparison.other_statements:
+    with st.expander(f"Other statements on this incident ({len(comparison.other_statements)})"):
+        st.caption("They take no position on the propositions above (threats, background, context).")
+        for ref in comparison.other_statements:
+            st.markdown(f"**{md_escape(ref.speaker_name)}** · {md_escape(ref.when_label)}")
+            st.markdown(md_escape(ref.paraphrase))
+            st.caption("Source chain: " + md_escape(ref.chain_text))
+
+st.subheader("Export")
+view_url = share_link(st.context.url or "http://localhost:8501/claims", filters, context.page_params, dataset.version)
+download_md, download_csv = st.columns(2)
+download_md.download_button(
+    "Download briefing note (Markdown)",
+    data=lambda: to_markdown(comparison, view_url),
+    file_name=f"claims-{incident.id}.md",
+    mime="text/markdown",
+    on_click="ignore",
+    icon=":material/description:",
+)
+download_csv.download_button(
+    "Download matrix (CSV, one row per cell)",
+    data=lambda: to_csv(comparison, view_url),
+    file_name=f"claims-{incident.id}.csv",
+    mime="text/csv",
+    on_click="ignore",
+    icon=":material/table:",
+)
+st.caption(f"Both carry the incident id, the data's last-updated date and this view's link: {md_escape(view_url)}")

@@ -1,0 +1,350 @@
+"""Claims panel render helpers: stance chips, matrix cells, the table and card layouts.
+
+Chips carry text and a symbol, so the stance reads without colour. Record text goes through `md_escape`
+(or `quote_markdown`, which escapes and keeps right-to-left quotes in their direction); nothing here uses
+unsafe_allow_html.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from components.cards import KIND_LABELS, quote_markdown
+from components.safe import md_escape
+from incidents.comparison import (
+    PARTY_ORDERS,
+    Cell,
+    Comparison,
+    PartyOrder,
+    Position,
+    Row,
+    StatementRef,
+)
+from incidents.loading import Dataset
+from incidents.urlstate import Notice
+
+# Colour is a second channel only: the symbol and the words carry the meaning.
+STANCE_CHIPS: dict[str, tuple[str, str]] = {
+    "asserts": ("green", "✔ asserts"),
+    "denies": ("red", "✖ denies"),
+    "alternative": ("orange", "↻ alternative"),
+    "none": ("gray", "— no statement"),
+}
+STATUS_CHIPS: dict[str, tuple[str, str]] = {
+    "contested": ("red", "⚔ contested"),
+    "one-sided": ("blue", "◐ one-sided"),
+    "agreed": ("green", "✔ agreed"),
+    "rejected": ("gray", "✖ rejected by all"),
+    "unaddressed": ("gray", "○ no statements yet"),
+}
+GRADE_CHIPS: dict[str, str] = {
+    "confirmed": "green",
+    "fair": "blue",
+    "weak": "orange",
+    "contested": "red",
+    "discounted": "gray",
+}
+ORDER_LABELS = {
+    "accuser": "accusing party first",
+    "chronological": "in the order they spoke",
+    "name": "by name",
+}
+LAYOUTS = ("table", "cards")
+LAYOUT_KEY = "claims_layout"
+ORDER_NOTICE_KEY = "_claims_order_notices"
+
+# A function that renders the links of one statement (timeline, map) into the current container.
+LinkRenderer = Callable[[StatementRef], None]
+
+
+def chip(color: str, text: str) -> str:
+    """A Markdown badge. `text` must be one of our fixed labels, never record text."""
+    return f":{color}-badge[{text}]"
+
+
+def stance_chip(stance: str) -> str:
+    color, text = STANCE_CHIPS[stance]
+    return chip(color, text)
+
+
+def status_chip(status: str) -> str:
+    color, text = STATUS_CHIPS[status]
+    return chip(color, text)
+
+
+def cell_chips(cell: Cell) -> str:
+    """Every stance the party took here; a shift between asserting and disputing is flagged in words."""
+    chips = " ".join(stance_chip(s) for s in cell.stances)
+    if cell.shifted:
+        chips += " " + chip("violet", "⇄ position changed")
+    return chips
+
+
+def order_notices() -> list[Notice]:
+    """Say when the link's `order` was ignored: the bound control drops a value it has no option for, silently.
+
+    Read before the control renders (it rewrites the URL); kept until the reader changes the order."""
+    raw = st.query_params.get_all("order")
+    notices = []
+    for index, value in enumerate(raw):
+        if index:
+            notices.append(Notice("order", value, "repeated; only the first value is used"))
+        elif value not in PARTY_ORDERS:
+            notices.append(Notice("order", value, "not a column order; use " + ", ".join(PARTY_ORDERS)))
+    if notices:
+        st.session_state[ORDER_NOTICE_KEY] = notices
+    return st.session_state.get(ORDER_NOTICE_KEY, [])
+
+
+def _clear_order_notices() -> None:
+    st.session_state.pop(ORDER_NOTICE_KEY, None)
+
+
+def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
+    """URL-bound `order` of the party columns; registered in the share link when not the default."""
+    order = st.segmented_control(
+        "Columns",
+        list(PARTY_ORDERS),
+        default="accuser",
+        key="order",
+        bind="query-params",
+        required=True,
+        on_change=_clear_order_notices,
+        help="; ".join(f"{k}: {v}" for k, v in ORDER_LABELS.items()),
+    )
+    chosen: PartyOrder = order if order in PARTY_ORDERS else "accuser"  # type: ignore[assignment]
+    if chosen != "accuser":
+        page_params["order"] = [chosen]
+    return chosen
+
+
+def layout_control() -> str:
+    """Table (parties side by side) or cards (parties stacked): a per-session reading choice, not part of the link."""
+    layout = st.segmented_control(
+        "Layout",
+        list(LAYOUTS),
+        default="table",
+        key=LAYOUT_KEY,
+        required=True,
+        help="cards stack the parties under each proposition; easier on a narrow screen",
+    )
+    return layout if layout in LAYOUTS else "table"
+
+
+SHOWN_PER_CELL = 2  # statements shown in full per cell; the rest fold into an expander
+
+
+def statement_lines(
+    dataset: Dataset, position: Position, selected: str | None, own_chip: bool = False
+) -> list[str]:
+    """Markdown blocks for one statement in a cell: the quote (script and direction kept), paraphrase, stance note.
+
+    `own_chip` puts the statement's stance on top, for cells where the party took more than one stance."""
+    ref = position.statement
+    head = [stance_chip(position.stance)] if own_chip else []
+    if ref.id == selected:
+        head.append(chip("blue", "● selected record"))
+    blocks = [" ".join(head)] if head else []
+    statement = dataset.statements.get(ref.id)
+    if statement is not None and statement.quote:
+        blocks.append(quote_markdown(statement))
+    blocks.append(md_escape(ref.paraphrase))
+    if position.note:
+        blocks.append(f"*{md_escape(position.note)}*")
+    return blocks
+
+
+def statement_caption(ref: StatementRef) -> str:
+    """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words."""
+    return (
+        f"**{md_escape(ref.speaker_name)}** · {KIND_LABELS.get(ref.kind, ref.kind)} · {md_escape(ref.when_label)}"
+        f" · grade **{md_escape(ref.grade)}**, {md_escape(ref.credibility_text)}"
+    )
+
+
+def render_statement(
+    dataset: Dataset, position: Position, selected: str | None, links: LinkRenderer, own_chip: bool = False
+) -> None:
+    ref = position.statement
+    for block in statement_lines(dataset, position, selected, own_chip):
+        st.markdown(block)
+    st.caption(statement_caption(ref))
+    st.caption("Via " + md_escape(ref.via_text))
+    links(ref)
+
+
+def render_cell(
+    dataset: Dataset, comparison: Comparison, cell: Cell, selected: str | None, links: LinkRenderer
+) -> None:
+    """Party name and stance chips, then its statements in time order; a long cell folds after two."""
+    party = comparison.party(cell.party)
+    st.markdown(f"**{md_escape(party.label)}** {cell_chips(cell)}")
+    for other in cell.competing:
+        st.caption(
+            f"No statement on this, but {md_escape(party.label)} asserts the competing "
+            f"“{md_escape(_proposition_text(comparison, other).rstrip('.'))}”."
+        )
+    own_chip = len(cell.stances) > 1
+    shown, folded = cell.positions[:SHOWN_PER_CELL], cell.positions[SHOWN_PER_CELL:]
+    for index, position in enumerate(shown):
+        if index:
+            st.divider()
+        render_statement(dataset, position, selected, links, own_chip)
+    if folded:
+        label = f"{len(folded)} more statement{'s' if len(folded) > 1 else ''} from {md_escape(party.label)}"
+        with st.expander(label, expanded=any(p.statement.id == selected for p in folded)):
+            for index, position in enumerate(folded):
+                if index:
+                    st.divider()
+                render_statement(dataset, position, selected, links, own_chip)
+
+
+def _proposition_text(comparison: Comparison, proposition_id: str) -> str:
+    return next((r.proposition.text for r in comparison.rows if r.proposition.id == proposition_id), proposition_id)
+
+
+def glance_markdown(comparison: Comparison) -> str:
+    """The whole matrix in one table of chips: who asserts, denies or offers an alternative, row by row."""
+    header = "| # | Proposition | " + " | ".join(md_escape(p.label) for p in comparison.parties) + " | Status |"
+    rule = "|---:|---|" + "---|" * len(comparison.parties) + "---|"
+    lines = [header, rule]
+    numbers = {row.proposition.id: n for n, row in enumerate(comparison.rows, start=1)}
+    for number, row in enumerate(comparison.rows, start=1):
+        cells = " | ".join(
+            cell_chips(c) + "".join(f" *(asserts #{numbers[o]} instead)*" for o in c.competing) for c in row.cells
+        )
+        lines.append(f"| {number} | {md_escape(row.proposition.text)} | {cells} | {status_chip(row.status)} |")
+    return "\n".join(lines)
+
+
+def render_proposition_head(row: Row, number: int) -> None:
+    st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
+    if row.proposition.question:
+        st.caption(md_escape(row.proposition.question))
+    st.markdown(status_chip(row.status))
+
+
+def render_table(
+    dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer
+) -> None:
+    """Parties as columns, propositions as rows. Streamlit stacks the columns on narrow screens; each cell
+    names its party, so a stacked row still reads."""
+    spec = [2] + [3] * len(comparison.parties)
+    head = st.columns(spec, vertical_alignment="bottom")
+    head[0].markdown("**Proposition**")
+    for column, party in zip(head[1:], comparison.parties, strict=True):
+        role = " · accusing party" if party.accuser else ""
+        column.markdown(f"#### {md_escape(party.label)}")
+        column.caption(md_escape(party.name) + role)
+    for number, row in enumerate(comparison.rows, start=1):
+        with st.container(border=True, key=f"claims-row-{row.proposition.id}"):
+            columns = st.columns(spec)
+            with columns[0]:
+                render_proposition_head(row, number)
+            for column, cell in zip(columns[1:], row.cells, strict=True):
+                with column:
+                    render_cell(dataset, comparison, cell, selected, links)
+
+
+def render_cards(
+    dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer
+) -> None:
+    """One card per proposition, parties stacked: the narrow-screen layout."""
+    for number, row in enumerate(comparison.rows, start=1):
+        with st.container(border=True, key=f"claims-row-{row.proposition.id}"):
+            render_proposition_head(row, number)
+            for cell in row.cells:
+                with st.container(border=True):
+                    render_cell(dataset, comparison, cell, selected, links)
+
+
+TIER_HEADINGS = {
+    "agreed": ("green", "✔ agreed", "Agreed by every party that spoke"),
+    "confirmed": ("blue", "≡ confirmed", "Carried by two or more independent documents"),
+    "one-sided": ("gray", "◐ one side only", "Undisputed, but asserted by one side only"),
+}
+
+
+def established_lines(comparison: Comparison, tier: str) -> list[str]:
+    """One line per proposition of a tier: the proposition, why it is here, and any discrepancy about it."""
+    lines = []
+    for item in (e for e in comparison.established if e.tier == tier):
+        line = f"- **{md_escape(item.proposition.text)}** — {md_escape(item.reason)}"
+        for discrepancy in item.discrepancies:
+            line += f" · ⚠ *see discrepancy: {md_escape(discrepancy.title)}*"
+        lines.append(line)
+    return lines
+
+
+def render_established(comparison: Comparison) -> None:
+    """The 'what is established' strip: agreed, confirmed, then undisputed one-sided facts, each labelled."""
+    with st.container(border=True, key="claims-established"):
+        st.markdown("**What is established**")
+        empty = []
+        for tier, (color, label, heading) in TIER_HEADINGS.items():
+            lines = established_lines(comparison, tier)
+            if not lines:
+                empty.append(heading.lower())
+                continue
+            st.markdown(f"{chip(color, label)} {heading}:\n" + "\n".join(lines))
+        if empty:
+            st.caption("None yet: " + "; ".join(empty) + ".")
+
+
+def render_assessment(comparison: Comparison) -> None:
+    assessment = comparison.incident.assessment
+    by = f" by {md_escape(assessment.assessed_by)}" if assessment.assessed_by else ""
+    st.markdown(
+        f"**Assessment** {chip(GRADE_CHIPS[assessment.grade], assessment.grade)} "
+        f"(assessed {assessment.assessed_on.isoformat()}{by})"
+    )
+    st.markdown(md_escape(assessment.rationale))
+
+
+def render_discrepancies(comparison: Comparison) -> None:
+    if not comparison.discrepancies:
+        st.caption("None recorded for this incident.")
+    for item in comparison.discrepancies:
+        st.markdown(f"- **{md_escape(item.title)}** · {md_escape(item.kind)}")
+        st.caption(md_escape(item.description))
+        if item.handling:
+            st.caption("Handling: " + md_escape(item.handling))
+
+
+def track_lines(comparison: Comparison, proposition_id: str) -> list[str]:
+    """Each party's statements on one proposition, numbered in time order; changes of stance marked."""
+    lines = []
+    for track in (t for t in comparison.tracks if t.proposition == proposition_id):
+        party = comparison.party(track.party)
+        shift = " " + chip("violet", "⇄ position changed") if track.shifted else ""
+        lines.append(f"- **{md_escape(party.label)}**{shift}")
+        for number, step in enumerate(track.steps, start=1):
+            ref = step.position.statement
+            change = f" — *changed: {md_escape(step.change)}*" if step.change not in (None, "same") else ""
+            lines.append(
+                f"    {number}. {md_escape(ref.when_label)} · {md_escape(ref.speaker_name)} · "
+                f"{stance_chip(step.position.stance)}{change}"
+            )
+    return lines
+
+
+def render_tracks(comparison: Comparison) -> None:
+    for number, row in enumerate(comparison.rows, start=1):
+        lines = track_lines(comparison, row.proposition.id)
+        if lines:
+            st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
+            st.markdown("\n".join(lines))
+
+
+def reply_lines(comparison: Comparison) -> list[str]:
+    lines = []
+    for reply in comparison.replies:
+        answer, asked = reply.statement, reply.answers
+        lines.append(
+            f"- **{md_escape(answer.speaker_name)}** ({KIND_LABELS.get(answer.kind, answer.kind)}, "
+            f"{md_escape(answer.when_label)}) ↩ answers **{md_escape(asked.speaker_name)}** "
+            f"({KIND_LABELS.get(asked.kind, asked.kind)}, {md_escape(asked.when_label)})"
+        )
+    return lines

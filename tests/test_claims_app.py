@@ -1,0 +1,194 @@
+"""AppTest runs of the claims page: the real Nakhchivan records, unknown ids, the fixture's three parties."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block, Node
+
+from tests.conftest import FIXTURES, ROOT
+
+NAKHCHIVAN = "nakhchivan-2026-03-05"
+CLAIMS_FIXTURE = FIXTURES / "claims"
+PICK_KEY = "claims_incident_pick"
+
+
+@pytest.fixture(autouse=True)
+def _restore_env():
+    yield
+    os.environ.pop("INCIDENTS_DATA_DIR", None)
+
+
+def open_claims(params: dict[str, str] | None = None, data_dir: Path | None = None) -> AppTest:
+    if data_dir is not None:
+        os.environ["INCIDENTS_DATA_DIR"] = str(data_dir)
+    else:
+        os.environ.pop("INCIDENTS_DATA_DIR", None)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    at.switch_page("app_pages/claims.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def plain(text: str) -> str:
+    """Markdown-escaped record text back to what a reader sees."""
+    return text.replace("\\", "")
+
+
+def texts_in(node: Node) -> list[str]:
+    """Markdown and caption values under a block, in page order."""
+    found: list[str] = []
+    if isinstance(node, Block):
+        for child in node.children.values():
+            found += texts_in(child)
+    elif node.type in ("markdown", "caption"):
+        found.append(plain(node.value))
+    return found
+
+
+def blocks(node: Node) -> list[Block]:
+    found: list[Block] = []
+    if isinstance(node, Block):
+        found.append(node)
+        for child in node.children.values():
+            found += blocks(child)
+    return found
+
+
+def keyed_block(at: AppTest, key: str) -> Block:
+    """A container rendered with `key=`; its proto id ends with the key."""
+    matches = [b for b in blocks(at.main) if getattr(b.proto, "id", "").endswith("-" + key)]
+    assert matches, f"no block with key {key!r}"
+    return matches[0]
+
+
+def row_columns(at: AppTest, proposition_id: str) -> list[list[str]]:
+    """The texts of each column of a proposition's row: [proposition, party 1, party 2, …]."""
+    row = keyed_block(at, f"claims-row-{proposition_id}")
+    columns = [b for b in blocks(row) if b.type == "column"]
+    return [texts_in(column) for column in columns]
+
+
+def test_nakhchivan_attribution_and_denial_share_a_row() -> None:
+    at = open_claims({"incident": NAKHCHIVAN})
+    proposition, azerbaijan, iran = row_columns(at, "iran-launched")
+    assert "Iran launched the drones that struck Nakhchivan" in proposition[0]
+    assert any("contested" in text for text in proposition)
+    assert azerbaijan[0].startswith("**Azerbaijan**") and "✔ asserts" in azerbaijan[0]
+    assert iran[0].startswith("**Iran**")
+    assert "✖ denies" in iran[0] and "↻ alternative" in iran[0]
+    # Azerbaijan's attribution and Iran's denial, in their own words, in the same row.
+    assert any("Iranian drones attacked" in text for text in azerbaijan)
+    assert any("denied it had launched a drone" in text for text in iran)
+    # The false-flag suggestion is shown under Iran's "alternative" chip, and reached us via the BBC.
+    chip = next(i for i, text in enumerate(iran) if text.startswith(":orange-badge[↻ alternative]"))
+    assert "Israeli false-flag operation" in iran[chip + 1]
+    assert any(text.startswith("Via BBC report") for text in iran[chip:])
+
+
+def test_nakhchivan_header_counts_established_and_discrepancies() -> None:
+    at = open_claims({"incident": NAKHCHIVAN})
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["⚔ Contested"] == "1"
+    assert int(metrics["◐ One-sided"]) >= 1
+    established = " ".join(texts_in(keyed_block(at, "claims-established")))
+    assert "Four people were injured" in established
+    assert "Iran launched the drones" not in established  # disputed, so not established
+    discrepancy_titles = [plain(e.label) for e in at.expander]
+    assert any(label.startswith("Discrepancies recorded for this incident (") for label in discrepancy_titles)
+
+
+def test_statements_link_to_timeline_and_map_with_the_same_filters() -> None:
+    at = open_claims({"incident": NAKHCHIVAN, "kind": "denial"})
+    links = [(e.proto.page, e.proto.query_string) for e in at.get("page_link")]
+    assert ("timeline", f"kind=denial&incident={NAKHCHIVAN}&rec=irn-denial") in links
+    assert ("map", f"kind=denial&incident={NAKHCHIVAN}&rec=irn-denial") in links
+
+
+def test_unknown_incident_shows_a_notice_and_the_picker() -> None:
+    at = open_claims({"incident": "no-such-incident"})
+    warnings = " ".join(plain(w.value) for w in at.warning)
+    assert "no-such-incident" in warnings
+    picker = at.selectbox(key=PICK_KEY)
+    assert any("Drone attack on Nakhchivan" in option for option in picker.options)
+    assert not at.get("page_link"), "no matrix for an incident that does not exist"
+    # Picking an incident shows its matrix, and the shared `incident` follows.
+    picker.select(NAKHCHIVAN).run()
+    assert not at.exception
+    assert at.session_state["incident"] == NAKHCHIVAN
+    assert row_columns(at, "iran-launched")
+
+
+def test_fixture_incident_renders_three_party_columns() -> None:
+    at = open_claims({"incident": "fictional-strelsau-2024"}, data_dir=CLAIMS_FIXTURE)
+    columns = row_columns(at, "fs-patrol-crossed")
+    assert len(columns) == 4  # the proposition, then three parties
+    assert [c[0].split("**")[1] for c in columns[1:]] == ["Ruritania", "Borduria", "Syldavia"]
+    borduria = columns[2]
+    assert "⇄ position changed" in borduria[0]
+    # Persian keeps its script, wrapped in a right-to-left isolate.
+    assert any("\u2067گشت ما از مرز عبور نکرد\u2069" in text for text in borduria + texts_in(at.main))
+    glance = next(m.value for m in at.markdown if m.value.startswith("| # | Proposition |"))
+    assert "| Ruritania | Borduria | Syldavia | Status |" in glance
+
+
+def test_party_order_is_bound_and_in_the_share_link() -> None:
+    at = open_claims({"incident": "fictional-strelsau-2024", "order": "name"}, data_dir=CLAIMS_FIXTURE)
+    columns = row_columns(at, "fs-explosion")
+    assert [c[0].split("**")[1] for c in columns[1:]] == ["Borduria", "Ruritania", "Syldavia"]
+    assert any("order=name" in code.value for code in at.code)
+
+
+def test_cards_layout_stacks_parties(tmp_path: Path) -> None:
+    at = open_claims({"incident": "fx-nakhchivan"}, data_dir=CLAIMS_FIXTURE)
+    at.segmented_control(key="claims_layout").set_value("cards").run()
+    assert not at.exception
+    row = keyed_block(at, "claims-row-fx-iran-launched")
+    assert not [b for b in blocks(row) if b.type == "column"], "cards stack parties instead of using columns"
+    texts = texts_in(row)
+    azerbaijan = next(i for i, t in enumerate(texts) if t.startswith("**Azerbaijan**"))
+    iran = next(i for i, t in enumerate(texts) if t.startswith("**Iran**"))
+    assert azerbaijan < iran
+
+
+def test_incident_without_propositions_shows_a_notice_and_the_picker(write_data) -> None:
+    root = write_data(
+        actors="actors:\n  - {id: a, name: Party A, kind: state}\n",
+        sources="sources:\n  - {id: doc, title: Doc, reliability: C}\n",
+        incidents={
+            "quiet.yaml": """
+            incident:
+              id: quiet
+              title: Invented incident with no propositions yet
+              summary: Invented for a test.
+              when: {start: 2024-01-01, precision: day}
+              event_type: Other
+              sub_event_type: Other
+              assessment: {grade: weak, rationale: test, assessed_on: 2024-01-02}
+              sources: [doc]
+              first_published: 2024-01-02
+              last_updated: 2024-01-02
+            """
+        },
+    )
+    at = open_claims(data_dir=root)
+    assert any("No propositions are recorded" in plain(i.value) for i in at.info)
+    assert at.selectbox(key=PICK_KEY).value == "quiet"
+    assert not at.get("download_button")
+
+
+def test_page_picker_and_sidebar_incident_stay_in_step() -> None:
+    at = open_claims({"incident": "fx-nakhchivan"}, data_dir=CLAIMS_FIXTURE)
+    at.selectbox(key=PICK_KEY).select("fictional-klow-2024").run()
+    assert at.session_state["incident"] == "fictional-klow-2024"
+    assert any("drone over Klow" in s.value for s in at.subheader)
+    # The sidebar's shared selection drives the page picker too.
+    at.selectbox(key="incident").select("fictional-strelsau-2024").run()
+    assert at.selectbox(key=PICK_KEY).value == "fictional-strelsau-2024"
+    assert row_columns(at, "fs-explosion")
