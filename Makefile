@@ -8,7 +8,6 @@ PORT ?= 8501
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
 # Stamps re-install only when the requirement files change.
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
