@@ -1,9 +1,168 @@
-"""Timeline page (placeholder until its issue lands)."""
+"""Timeline page: who did and said what, when, with the precision it is known to.
+
+Thin: the figure, table, CSV and lags come from components.timeline and incidents.timing.
+Selections (chart points or a table row) are written to `incident`/`rec` inside callbacks, so the URL follows.
+"""
+
+from __future__ import annotations
 
 import streamlit as st
 
+from components.cards import render_event_card, render_statement_card
 from components.context import get_context
+from components.safe import md_escape
+from components.timeline import (
+    GROUPING_HELP,
+    GROUPINGS,
+    build_timeline_figure,
+    discrepancies_by_record,
+    record_incident,
+    selected_ids,
+    timeline_csv,
+    timeline_csv_name,
+    timeline_frame,
+)
+from incidents.models import Event, Statement
+from incidents.timing import lag_lines, response_lags
+
+CHART_KEY = "timeline_chart"
+TABLE_KEY = "timeline_table"
+# The last selection made through a callback: {"ids": [...], "rec": the `rec` it set}.
+SELECTED_KEY = "_timeline_selected"
+MAX_CARDS = 12
 
 context = get_context()
+dataset, view, value = context.dataset, context.view, context.filter
+
+
+def _select(ids: list[str]) -> None:
+    """Remember the selection; a single record also becomes the URL's `rec` and `incident` (callbacks only)."""
+    ids = [i for i in ids if i in dataset.events or i in dataset.statements]
+    rec = st.session_state.get("rec")
+    if len(ids) == 1:
+        record = dataset.events.get(ids[0]) or dataset.statements.get(ids[0])
+        rec = ids[0]
+        st.session_state["rec"] = rec
+        incident = record_incident(record) if record is not None else ""
+        if incident in dataset.incidents:
+            st.session_state["incident"] = incident
+    elif not ids:
+        rec = None
+        st.session_state["rec"] = None
+    st.session_state[SELECTED_KEY] = {"ids": ids, "rec": rec}
+
+
+def _on_chart_select() -> None:
+    _select(selected_ids(st.session_state.get(CHART_KEY)))
+
+
 st.title("Timeline")
-st.info(f"This view is being built. The shared filters select {context.view.record_count} records.")
+st.caption(
+    "Who did and said what, and when, as precisely as the sources allow. Times are UTC. "
+    "A bar is a time known only to the day (or a longer window); hollow markers are approximate times; "
+    "⚠ marks a record with a recorded discrepancy. Click, or box/lasso-select, records to see them below."
+)
+
+group = st.radio(
+    "Lanes",
+    GROUPINGS,
+    index=0,
+    key="group",
+    bind="query-params",
+    horizontal=True,
+    help="; ".join(f"{name}: {text}" for name, text in GROUPING_HELP.items()),
+)
+if group != GROUPINGS[0]:
+    context.page_params["group"] = [group]
+
+if view.record_count == 0:
+    st.info(f"No events or statements match the filters ({md_escape(value.describe())}).")
+else:
+    st.caption(f"{view.record_count} records · filter: {md_escape(value.describe())}")
+    figure = build_timeline_figure(dataset, view, value, group=group)
+    event = st.plotly_chart(
+        figure,
+        on_select=_on_chart_select,
+        selection_mode=("points", "box", "lasso"),
+        key=CHART_KEY,
+        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
+    )
+
+    frame = timeline_frame(dataset, view, group)
+    visible = set(frame["Id"])
+
+    def _on_table_select() -> None:
+        state = st.session_state.get(TABLE_KEY)
+        rows = list(state["selection"]["rows"]) if state else []
+        _select([str(frame.iloc[row]["Id"]) for row in rows if 0 <= row < len(frame)])
+
+    # Cards: the last callback selection while `rec` still matches it, else an injected/ongoing chart selection,
+    # else the record the link selected.
+    chosen = st.session_state.get(SELECTED_KEY)
+    if chosen and chosen.get("rec") == value.record and chosen.get("ids"):
+        ids, origin = list(chosen["ids"]), "selected"
+    elif selected_ids(event):
+        ids, origin = selected_ids(event), "selected"
+    elif value.record:
+        ids, origin = [value.record], "selected by the link (rec)"
+    else:
+        ids, origin = [], ""
+    hidden = [i for i in ids if i not in visible]
+    ids = [i for i in ids if i in visible]
+
+    st.subheader("Selected records")
+    if not ids:
+        st.caption("None yet: click a marker, or draw a box or lasso around several, or pick a row in the table.")
+    else:
+        more = f"; showing the first {MAX_CARDS}" if len(ids) > MAX_CARDS else ""
+        st.caption(f"{len(ids)} record(s) {origin}{more}")
+        flagged = discrepancies_by_record(dataset)
+        columns = st.columns(2)
+        for index, record_id in enumerate(ids[:MAX_CARDS]):
+            column = columns[index % 2]
+            record = dataset.events.get(record_id) or dataset.statements.get(record_id)
+            if isinstance(record, Statement):
+                render_statement_card(dataset, record, column)
+            elif isinstance(record, Event):
+                render_event_card(dataset, record, column)
+            for discrepancy_id in flagged.get(record_id, []):
+                discrepancy = dataset.discrepancies[discrepancy_id]
+                note = f"**⚠ Discrepancy ({discrepancy.kind}): {md_escape(discrepancy.title)}**  \n"
+                note += md_escape(discrepancy.description)
+                if discrepancy.handling:
+                    note += "  \n*Handling:* " + md_escape(discrepancy.handling)
+                column.warning(note)
+    if hidden:
+        st.caption(f"{len(hidden)} selected record(s) are outside the current filters.")
+
+    st.subheader("Response lag")
+    if view.statements:
+        st.caption("For each statement: the time since the first report of the incident it concerns.")
+        lines = lag_lines(dataset, response_lags(dataset, view.statements))
+        st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+    else:
+        st.caption("No statements match the filters.")
+
+    st.subheader("Chronological table")
+    st.dataframe(
+        frame,
+        on_select=_on_table_select,
+        selection_mode="single-row",
+        key=TABLE_KEY,
+        hide_index=True,
+        column_config={
+            "From (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Until (UTC)": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm"),
+            "Precision": st.column_config.TextColumn(help="minute … month; ~ approximate; undated = latest date only"),
+            "Record": st.column_config.TextColumn(width="large"),
+        },
+    )
+    st.download_button(
+        "Download this table as CSV",
+        data=lambda: timeline_csv(frame),
+        file_name=timeline_csv_name(value),
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/download:",
+        key="timeline_csv",
+    )

@@ -1,0 +1,328 @@
+"""Time windows and response lags, honest about precision.
+
+A record's time is a window, not a point: a statement known only to the day may fall anywhere in that day.
+Lags between two records are therefore ranges; where the range is too wide to be useful, we say so
+instead of printing a falsely exact figure.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from incidents.loading import Dataset
+from incidents.models import Statement, When
+
+# The width of one precision step; an `approximate` time is widened by one step on each side.
+PRECISION_UNIT: dict[str, dt.timedelta] = {
+    "minute": dt.timedelta(minutes=1),
+    "hour": dt.timedelta(hours=1),
+    "part-of-day": dt.timedelta(hours=6),
+    "day": dt.timedelta(days=1),
+    "days": dt.timedelta(days=1),
+    "week": dt.timedelta(days=7),
+    "month": dt.timedelta(days=31),
+}
+# A window at most this wide is drawn and counted as a point in time.
+POINT_WIDTH = dt.timedelta(hours=1)
+# A lag whose range is at most this wide is given as one figure.
+EXACT_LAG_WIDTH = dt.timedelta(hours=2)
+# Statement kinds that can open an incident's record ("the first report").
+REPORT_KINDS = ("claim", "accusation")
+
+
+def _utc_naive(value: dt.datetime) -> dt.datetime:
+    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+
+
+def _day_start(value: dt.date) -> dt.datetime:
+    return dt.datetime.combine(value, dt.time.min)
+
+
+@dataclass(frozen=True)
+class TimeWindow:
+    """Earliest and latest moment (naive UTC) a record can fall in. `start` is None when only a latest date is known."""
+
+    start: dt.datetime | None
+    end: dt.datetime
+    precision: str
+    approximate: bool = False
+
+    @property
+    def undated(self) -> bool:
+        return self.start is None
+
+    @property
+    def width(self) -> dt.timedelta | None:
+        return None if self.start is None else self.end - self.start
+
+    @property
+    def is_point(self) -> bool:
+        """Narrow enough to draw as a marker at one moment without claiming false precision."""
+        return self.start is not None and self.end - self.start <= POINT_WIDTH
+
+    @property
+    def middle(self) -> dt.datetime:
+        return self.end if self.start is None else self.start + (self.end - self.start) / 2
+
+
+def time_window(when: When) -> TimeWindow:
+    """The window a `When` allows: an explicit end is used as given; otherwise the precision sets the width.
+
+    Dates cover whole days (midnight to midnight). An approximate time is widened by one precision step on each side.
+    """
+    if when.start is None:  # precision 'undated': only the latest date is known
+        end = when.end
+        end_dt = _utc_naive(end) if isinstance(end, dt.datetime) else _day_start(end) + dt.timedelta(days=1)  # type: ignore[arg-type]
+        return TimeWindow(None, end_dt, when.precision, when.approximate)
+    start = when.start
+    if isinstance(start, dt.datetime):
+        start_dt = _utc_naive(start)
+    else:
+        start_dt = _day_start(start)
+    if when.end is not None:
+        end_value = when.end
+        if isinstance(end_value, dt.datetime):
+            end_dt = _utc_naive(end_value)
+        else:
+            end_dt = _day_start(end_value) + dt.timedelta(days=1)
+    elif when.precision == "month":
+        first = start_dt.date().replace(day=1)
+        days = calendar.monthrange(first.year, first.month)[1]
+        start_dt = _day_start(first) if not isinstance(start, dt.datetime) else start_dt
+        end_dt = _day_start(first) + dt.timedelta(days=days)
+    elif not isinstance(start, dt.datetime):
+        # A bare date: at least the whole day, a week for 'week'.
+        unit = PRECISION_UNIT.get(when.precision, dt.timedelta(days=1))
+        end_dt = start_dt + max(unit, dt.timedelta(days=1))
+    else:
+        end_dt = start_dt + PRECISION_UNIT.get(when.precision, dt.timedelta(0))
+    if when.approximate:
+        step = PRECISION_UNIT.get(when.precision, dt.timedelta(0))
+        start_dt, end_dt = start_dt - step, end_dt + step
+    return TimeWindow(start_dt, end_dt, when.precision, when.approximate)
+
+
+def first_report(dataset: Dataset, incident_id: str) -> Statement | None:
+    """The incident's earliest dated claim or accusation (any statement kind when there is none).
+
+    "Earliest" is the window that closes first: a report known to the hour beats one known only to that day,
+    because it certainly existed by then. Ties go to the earlier start, then the id, so the choice is stable.
+    """
+    candidates = [s for s in dataset.statements.values() if incident_id in s.incidents and s.when.start is not None]
+    reports = [s for s in candidates if s.kind in REPORT_KINDS] or candidates
+    if not reports:
+        return None
+
+    def order(statement: Statement) -> tuple[dt.datetime, dt.datetime, str]:
+        window = time_window(statement.when)
+        return (window.end, window.start, statement.id)  # type: ignore[return-value]
+
+    return min(reports, key=order)
+
+
+LagStatus = Literal["first", "exact", "range", "unordered", "undated", "no-incident", "no-reference"]
+
+
+@dataclass(frozen=True)
+class Lag:
+    """Time from an incident's first report to a statement, as a range [low, high] where precision allows one."""
+
+    statement: str
+    incident: str | None
+    reference: str | None
+    status: LagStatus
+    low: dt.timedelta | None = None
+    high: dt.timedelta | None = None
+    reason: str = ""
+    precision: str = ""  # e.g. "both are known only to the day"
+
+    @property
+    def measurable(self) -> bool:
+        return self.status in ("exact", "range")
+
+
+def response_lag(dataset: Dataset, statement: Statement, references: dict[str, Statement | None] | None = None) -> Lag:
+    """The lag of one statement after the first report of the (first) incident it concerns.
+
+    `references` caches first reports by incident id across calls.
+    """
+    if not statement.incidents:
+        return Lag(statement.id, None, None, "no-incident", reason="the statement concerns no incident")
+    incident = statement.incidents[0]
+    if references is not None and incident in references:
+        reference = references[incident]
+    else:
+        reference = first_report(dataset, incident)
+        if references is not None:
+            references[incident] = reference
+    if reference is None:
+        return Lag(statement.id, incident, None, "no-reference", reason="the incident has no dated report")
+    if reference.id == statement.id:
+        return Lag(statement.id, incident, reference.id, "first", reason="this is the first report of the incident")
+    mine, theirs = time_window(statement.when), time_window(reference.when)
+    if mine.start is None:
+        return Lag(
+            statement.id,
+            incident,
+            reference.id,
+            "undated",
+            reason=f"the statement is undated (only a latest date, {statement.when.end}, is known)",
+        )
+    low = mine.start - theirs.end
+    high = mine.end - theirs.start  # type: ignore[operator]
+    precision = _precision_phrase(mine, theirs)
+    if low < dt.timedelta(0):
+        # The windows overlap (or this one starts first): which came first cannot be told.
+        return Lag(
+            statement.id,
+            incident,
+            reference.id,
+            "unordered",
+            low,
+            high,
+            reason=f"{precision}, so the precision does not allow saying which came first",
+            precision=precision,
+        )
+    if high - low <= EXACT_LAG_WIDTH:
+        return Lag(statement.id, incident, reference.id, "exact", low, high, reason=precision, precision=precision)
+    return Lag(
+        statement.id,
+        incident,
+        reference.id,
+        "range",
+        low,
+        high,
+        reason=f"{precision}, so the precision does not allow a closer figure",
+        precision=precision,
+    )
+
+
+def response_lags(dataset: Dataset, statements: Iterable[Statement]) -> list[Lag]:
+    references: dict[str, Statement | None] = {}
+    return [response_lag(dataset, statement, references) for statement in statements]
+
+
+PRECISION_WORDS = {
+    "minute": "to the minute",
+    "hour": "to the hour",
+    "part-of-day": "only to the part of the day",
+    "day": "only to the day",
+    "days": "only to a window of several days",
+    "week": "only to the week",
+    "month": "only to the month",
+}
+
+
+def _precision_phrase(mine: TimeWindow, theirs: TimeWindow) -> str:
+    def one(window: TimeWindow) -> str:
+        words = PRECISION_WORDS.get(window.precision, window.precision)
+        return f"approximately, {words}" if window.approximate else words
+
+    if mine.precision == theirs.precision and mine.approximate == theirs.approximate:
+        return f"both are known {one(mine)}"
+    return f"this one is known {one(mine)}, the first report {one(theirs)}"
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """'45 min', '5 h', '2 days 3 h': coarse units, because the inputs are coarse."""
+    minutes = round(delta.total_seconds() / 60)
+    if minutes < 0:
+        return "-" + format_duration(-delta)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} days" if hours == 0 else f"{days} days {hours} h"
+
+
+def lag_sentence(dataset: Dataset, lag: Lag) -> str:
+    """A plain sentence: "Iran General Staff's denial came 5 h after the first report (Azerbaijan MFA's claim)."."""
+    statement = dataset.statements[lag.statement]
+    who = f"{_actor(dataset, statement.speaker)}'s {statement.kind.replace('-', ' ')}"
+    if lag.status == "first":
+        return f"{who} is the incident's first report."
+    if lag.status in ("no-incident", "no-reference"):
+        return f"{who}: no lag, because {lag.reason}."
+    reference = dataset.statements[lag.reference]  # type: ignore[index]
+    ref = f"the first report ({_actor(dataset, reference.speaker)}'s {reference.kind.replace('-', ' ')})"
+    if lag.status == "undated":
+        return f"{who}: no lag after {ref} can be given, because {lag.reason}."
+    if lag.status == "unordered":
+        return f"{who} and {ref}: {lag.reason}."
+    if lag.status == "exact":
+        middle = (lag.low + lag.high) / 2  # type: ignore[operator]
+        about = "" if lag.low == lag.high else "about "
+        return f"{who} came {about}{format_duration(middle)} after {ref} ({lag.reason})."
+    if lag.low < dt.timedelta(minutes=1):  # type: ignore[operator]
+        span = f"up to {format_duration(lag.high)}"  # type: ignore[arg-type]
+    else:
+        span = f"between {format_duration(lag.low)} and {format_duration(lag.high)}"  # type: ignore[arg-type]
+    return f"{who} came {span} after {ref}; {lag.reason}."
+
+
+def _actor(dataset: Dataset, actor_id: str) -> str:
+    actor = dataset.actors.get(actor_id)
+    if actor is None:
+        return actor_id
+    return actor.short_name or actor.name
+
+
+def _who(dataset: Dataset, statement: Statement) -> str:
+    return f"{_actor(dataset, statement.speaker)}'s {statement.kind.replace('-', ' ')}"
+
+
+def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
+    """A readable readout: per incident its first report, each measurable lag, then one line per group of
+    statements whose lag the precision does not allow (grouped by reason, so the page does not repeat itself).
+    """
+    lags = list(lags)
+    by_incident: dict[str | None, list[Lag]] = {}
+    for lag in lags:
+        by_incident.setdefault(lag.incident, []).append(lag)
+    several = len([i for i in by_incident if i is not None]) > 1
+    lines: list[str] = []
+    for incident_id, group in by_incident.items():
+        incident = dataset.incidents.get(incident_id) if incident_id else None
+        prefix = f"{incident.title}: " if several and incident else ""
+        reference_id = next((lag.reference for lag in group if lag.reference), None)
+        reference = dataset.statements.get(reference_id) if reference_id else None
+        if reference is not None:
+            window = time_window(reference.when)
+            ties = [
+                s.id for s in dataset.statements.values()
+                if incident_id in s.incidents and s.id != reference.id and s.kind in REPORT_KINDS
+                and time_window(s.when) == window
+            ]
+            line = f"{prefix}First report: {_who(dataset, reference)} ({reference.when.label()})"
+            if ties:
+                line += (
+                    f"; {len(ties)} other report(s) share exactly this time window, so which of them came first is"
+                    " not known (this one is used as the reference)"
+                )
+            lines.append(line + ".")
+        for lag in group:
+            if lag.status in ("exact", "range"):
+                lines.append(prefix + lag_sentence(dataset, lag))
+        reasons: dict[tuple[str, str], list[str]] = {}
+        for lag in group:
+            if lag.status in ("unordered", "undated", "no-incident", "no-reference"):
+                key = (lag.status, {"unordered": lag.precision, "undated": ""}.get(lag.status, lag.reason))
+                reasons.setdefault(key, []).append(_who(dataset, dataset.statements[lag.statement]))
+        for (status, reason), names in reasons.items():
+            listed = ", ".join(names)
+            if status == "unordered":
+                lines.append(
+                    f"{prefix}The precision does not allow saying whether these came before or after the first report"
+                    f" ({reason}): {listed}."
+                )
+            elif status == "undated":
+                lines.append(f"{prefix}Undated, only a latest date is known, so no lag can be given: {listed}.")
+            else:
+                lines.append(f"{prefix}No lag ({reason}): {listed}.")
+    return lines
