@@ -1,0 +1,1053 @@
+"""Map view builders: a pydeck Deck of the border, the Nakhchivan exclave and every located record.
+
+Everything here is a pure function of data (no streamlit calls), so it is tested on the deck's JSON.
+
+- No basemap by default (`map_provider=None`): the shipped boundaries, water and labels make the map
+  readable offline and no request leaves the machine. The Carto basemap is an opt-in.
+- Tooltips are one constant `{field}` template; record text only ever fills the fields (the frontend
+  HTML-escapes field values, not the template).
+- Streamlit dims every layer's `getFillColor`/`getColor` of unselected objects once a chart selection
+  exists. Boundaries and labels therefore use GeoJsonLayer line/text colours, which it leaves alone.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+
+from incidents.filtering import View
+from incidents.geometry import (
+    DEFAULT_BORDER_IDS,
+    GeoData,
+    distance_to_border_km,
+    feature_containing,
+    haversine_km,
+    view_for_bbox,
+)
+from incidents.loading import Dataset
+from incidents.models import Event, Place, Statement
+
+# --------------------------------------------------------------------------
+# Layers, styles, legend vocabulary
+# --------------------------------------------------------------------------
+
+# Toggle id -> what it shows. The ids are the page's URL values (`?layers=...`), so keep them short.
+LAYERS: dict[str, str] = {
+    "countries": "Country outlines (Azerbaijan mainland and the Nakhchivan exclave told apart)",
+    "border": "Azerbaijan–Iran border, by section",
+    "places": "Places of the records: circle = how precisely the place is known",
+    "events": "Event markers",
+    "crossings": "Border crossings and their status",
+    "labels": "Names of countries, Nakhchivan, the Aras and cities",
+    "claims": "Claimed origin of the drones (a claim, not a fact)",
+}
+LAYER_IDS: tuple[str, ...] = tuple(LAYERS)
+
+# Deck layer ids drawn for each toggle (bottom to top order is DRAW_ORDER).
+DECK_LAYERS: dict[str, tuple[str, ...]] = {
+    "countries": ("water", "countries"),
+    "border": ("border",),
+    "places": ("places",),
+    "events": ("closures", "events", "selected"),
+    "crossings": ("crossings",),
+    "labels": ("labels",),
+    "claims": ("claims", "claim-labels"),
+}
+DRAW_ORDER = (
+    "water", "countries", "places", "closures", "border", "labels",
+    "claims", "claim-labels", "crossings", "events", "selected",
+)
+
+CHART_HEIGHT = 560
+# Width assumed for fitting views; the real width depends on the window.
+FIT_WIDTH = 900
+
+# Colours close to Streamlit's named Markdown colours, so the legend's `:red[●]` matches the map.
+RGB: dict[str, tuple[int, int, int]] = {
+    "red": (230, 57, 70),
+    "orange": (245, 140, 30),
+    "blue": (28, 110, 200),
+    "violet": (128, 61, 245),
+    "green": (33, 150, 83),
+    "gray": (110, 115, 130),
+}
+
+
+@dataclass(frozen=True)
+class MarkerStyle:
+    label: str
+    color: str  # key of RGB and a Streamlit Markdown colour name
+    glyph: str  # the legend's character, shaped like the icon
+
+
+EVENT_STYLES: dict[str, MarkerStyle] = {
+    "impact": MarkerStyle("Impact, crash, damage or injury", "red", "●"),
+    "interception": MarkerStyle("Interception", "orange", "◆"),
+    "border-closure": MarkerStyle("Border closure", "violet", "■"),
+    "diplomatic": MarkerStyle("Diplomatic action", "blue", "▲"),
+    "other": MarkerStyle("Other event", "gray", "●"),
+}
+EVENT_CATEGORY: dict[str, str] = {
+    "impact": "impact",
+    "crash": "impact",
+    "damage": "impact",
+    "injury": "impact",
+    "interception": "interception",
+    "border-closure": "border-closure",
+    "diplomatic-withdrawal": "diplomatic",
+}
+# Where a drone came down: the ends of a claimed-origin arc and the sites of the distance readouts.
+IMPACT_TYPES = ("impact", "crash", "damage")
+
+CROSSING_STYLES: dict[str, MarkerStyle] = {
+    "closed": MarkerStyle("Crossing, closed (fully or to some traffic)", "red", "⊟"),
+    "open": MarkerStyle("Crossing, open", "green", "□"),
+    "unknown": MarkerStyle("Crossing, status not recorded", "gray", "□"),
+}
+
+# Country fills: Azerbaijan's two parts in one hue, the exclave darker and outlined so it stands out.
+_COUNTRY_STYLE: dict[str, tuple[list[int], list[int], float]] = {
+    # id: (fill RGBA, outline RGBA, outline width px)
+    "AZE-mainland": ([170, 214, 180, 255], [60, 120, 80, 255], 1.2),
+    "AZE-nakhchivan": ([98, 178, 120, 255], [20, 80, 40, 255], 2.5),
+    "AZE-enclave-1": ([98, 178, 120, 255], [20, 80, 40, 255], 1.5),
+    "AZE-enclave-2": ([98, 178, 120, 255], [20, 80, 40, 255], 1.5),
+    "IRN": ([240, 226, 200, 255], [150, 130, 100, 255], 1.0),
+    "ARM": ([226, 222, 234, 255], [130, 120, 150, 255], 1.0),
+}
+_OTHER_COUNTRY = ([232, 232, 228, 255], [150, 150, 150, 255], 0.8)
+_WATER = [214, 230, 244, 255]
+# Over a basemap the fills become a light tint so the tiles show through.
+_BASEMAP_ALPHA = 70
+
+BORDER_STYLES: dict[str, tuple[str, str, list[int]]] = {
+    # id: (label, legend colour name, RGBA)
+    "AZE-IRN-nakhchivan": ("Nakhchivan–Iran section", "red", [200, 30, 45, 255]),
+    "AZE-IRN-mainland": ("mainland–Iran section", "blue", [25, 60, 150, 255]),
+}
+
+# One template for every pickable layer; rows fill the fields. Empty fields give empty, zero-height divs.
+TOOLTIP_HTML = "<b>{title}</b><div>{time}</div><div>{place}</div><div>{claimant}</div>"
+TOOLTIP_FIELDS = ("title", "time", "place", "claimant")
+TOOLTIP = {
+    "html": TOOLTIP_HTML,
+    "style": {
+        "backgroundColor": "white",
+        "color": "#262730",
+        "fontSize": "12px",
+        "maxWidth": "340px",
+        "border": "1px solid #c8c8d0",
+        "borderRadius": "4px",
+        "padding": "6px 8px",
+    },
+}
+
+# Decimals kept in the JSON: 5 for points (~1 m), 4 for lines (~11 m, the boundary files' own precision).
+POINT_DECIMALS = 5
+LINE_DECIMALS = 4
+
+_FONT = "Source Sans, Source Sans Pro, Helvetica Neue, Arial, sans-serif"
+_s = pdk.types.String  # pydeck turns plain strings into `@@=` accessors; literals need this wrapper
+
+
+# --------------------------------------------------------------------------
+# Icon atlas: one SVG with a cell per marker, shipped inline as a data: URL (no request)
+# --------------------------------------------------------------------------
+
+_CELL = 48
+
+
+def _hex(color: str) -> str:
+    r, g, b = RGB[color]
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def _shape(kind: str, cx: int, fill: str) -> str:
+    """A marker shape in a 48-px cell: dark outer edge, white ring, coloured body (reads on any fill)."""
+    cy = _CELL // 2
+    if kind == "circle":
+        body = f'<circle cx="{cx}" cy="{cy}" r="12"/>'
+    elif kind == "diamond":
+        body = f'<polygon points="{cx},{cy - 15} {cx + 15},{cy} {cx},{cy + 15} {cx - 15},{cy}"/>'
+    elif kind == "square":
+        body = f'<rect x="{cx - 11}" y="{cy - 11}" width="22" height="22"/>'
+    elif kind == "triangle":
+        body = f'<polygon points="{cx},{cy - 15} {cx + 14},{cy + 11} {cx - 14},{cy + 11}"/>'
+    else:
+        raise ValueError(kind)
+    return (
+        f'<g stroke-linejoin="round">'
+        f'<g fill="#1e1e28" stroke="#1e1e28" stroke-width="9">{body}</g>'
+        f'<g fill="#ffffff" stroke="#ffffff" stroke-width="5">{body}</g>'
+        f'<g fill="{fill}">{body}</g></g>'
+    )
+
+
+def _crossing(cx: int, color: str, closed: bool) -> str:
+    cy = _CELL // 2
+    box = f'<rect x="{cx - 11}" y="{cy - 11}" width="22" height="22" rx="3"/>'
+    bar = f'<rect x="{cx - 8}" y="{cy - 3}" width="16" height="6" fill="{color}"/>' if closed else ""
+    return (
+        f'<g fill="#ffffff" stroke="#1e1e28" stroke-width="7">{box}</g>'
+        f'<g fill="#ffffff" stroke="{color}" stroke-width="4">{box}</g>{bar}'
+    )
+
+
+_ICONS: list[tuple[str, str]] = [
+    ("impact", _shape("circle", 0, _hex("red"))),
+    ("interception", _shape("diamond", 0, _hex("orange"))),
+    ("border-closure", _shape("square", 0, _hex("violet"))),
+    ("diplomatic", _shape("triangle", 0, _hex("blue"))),
+    ("other", _shape("circle", 0, _hex("gray"))),
+    ("crossing-closed", _crossing(0, _hex("red"), True)),
+    ("crossing-open", _crossing(0, _hex("green"), False)),
+    ("crossing-unknown", _crossing(0, _hex("gray"), False)),
+]
+
+
+def _icon_atlas() -> tuple[str, dict[str, dict[str, Any]]]:
+    cells = []
+    mapping: dict[str, dict[str, Any]] = {}
+    for index, (name, svg) in enumerate(_ICONS):
+        x = index * _CELL
+        cells.append(f'<g transform="translate({x + _CELL // 2},0)">{svg}</g>')
+        mapping[name] = {"x": x, "y": 0, "width": _CELL, "height": _CELL, "anchorY": _CELL // 2, "mask": False}
+    svg = (
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{_CELL * len(_ICONS)}" height="{_CELL}" '
+        f'viewBox="0 0 {_CELL * len(_ICONS)} {_CELL}">{"".join(cells)}</svg>'
+    )
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode(), mapping
+
+
+ICON_ATLAS, ICON_MAPPING = _icon_atlas()
+MARKER_PX = 22  # icon size on screen
+_SPREAD_PX = 13  # ring radius for markers that share a point
+
+
+# --------------------------------------------------------------------------
+# Small pure helpers
+# --------------------------------------------------------------------------
+
+
+def _r(value: float, decimals: int = POINT_DECIMALS) -> float:
+    return round(float(value), decimals)
+
+
+def _name(dataset: Dataset, actor_id: str) -> str:
+    actor = dataset.actors.get(actor_id)
+    if actor is None:
+        return actor_id
+    return actor.short_name or actor.name
+
+
+def _top_actor(dataset: Dataset, actor_id: str) -> str:
+    """The top of an actor's `parent` chain (a ministry -> its state)."""
+    seen = set()
+    current = actor_id
+    while current in dataset.actors and dataset.actors[current].parent and current not in seen:
+        seen.add(current)
+        current = dataset.actors[current].parent  # type: ignore[assignment]
+    return current
+
+
+def _actor_country(dataset: Dataset, actor_id: str) -> str | None:
+    current: str | None = actor_id
+    seen = set()
+    while current and current in dataset.actors and current not in seen:
+        seen.add(current)
+        actor = dataset.actors[current]
+        if actor.country:
+            return actor.country
+        current = actor.parent
+    return None
+
+
+def place_precision_text(place: Place) -> str:
+    """'Nakhchivan International Airport · near, within 3,000 m'."""
+    return f"{place.names.en} · {place.geo_precision}, within {place.precision_m:,} m"
+
+
+def is_located(place: Place | None) -> bool:
+    """A place drawn on the map: country-level places have no meaningful point or circle."""
+    return place is not None and place.geo_precision != "country"
+
+
+def event_category(event: Event) -> str:
+    return EVENT_CATEGORY.get(event.type, "other")
+
+
+def crossing_status(place: Place) -> str:
+    status = (place.status or "").casefold()
+    if "closed" in status or "halted" in status or "suspended" in status:
+        return "closed"
+    if "open" in status:
+        return "open"
+    return "unknown"
+
+
+def _claimants(dataset: Dataset, statement_ids: Iterable[str]) -> list[str]:
+    names = [_name(dataset, dataset.statements[s].speaker) for s in statement_ids if s in dataset.statements]
+    return list(dict.fromkeys(names))
+
+
+def _spread(count: int) -> list[list[float]]:
+    """Pixel offsets for markers that share a point: a ring, or a sunflower spiral for many."""
+    if count <= 1:
+        return [[0.0, 0.0]]
+    if count <= 6:
+        step = 2 * math.pi / count
+        # Start on the left, so a pair sits side by side (groups in a column then do not collide).
+        return [
+            [round(_SPREAD_PX * math.cos(angle), 1), round(_SPREAD_PX * math.sin(angle), 1)]
+            for angle in (math.pi + i * step for i in range(count))
+        ]
+    golden = math.pi * (3 - math.sqrt(5))
+    return [
+        [round(11 * math.sqrt(i) * math.cos(i * golden), 1), round(11 * math.sqrt(i) * math.sin(i * golden), 1)]
+        for i in range(1, count + 1)
+    ]
+
+
+def _place_incidents(view: View) -> dict[str, str]:
+    """Place id -> the first incident (chronologically) in the view that uses it."""
+    found: dict[str, str] = {}
+    for incident in view.incidents:
+        for role in incident.places:
+            found.setdefault(role.place, incident.id)
+    for event in view.events:
+        if event.place and event.incident:
+            found.setdefault(event.place, event.incident)
+    return found
+
+
+# --------------------------------------------------------------------------
+# Layer data (rows are plain dicts: only the columns the map needs)
+# --------------------------------------------------------------------------
+
+
+def event_rows(dataset: Dataset, view: View, selected: Collection[str] = ()) -> list[dict[str, Any]]:
+    """One marker per located event in the view; markers sharing a point are fanned out in pixels."""
+    located = [e for e in view.events if e.place and is_located(dataset.places.get(e.place))]
+    by_point: dict[tuple[float, float], list[Event]] = {}
+    for event in located:
+        place = dataset.places[event.place]  # type: ignore[index]
+        by_point.setdefault((_r(place.lon), _r(place.lat)), []).append(event)
+    rows = []
+    for (lon, lat), events in by_point.items():
+        for event, offset in zip(events, _spread(len(events)), strict=True):
+            place = dataset.places[event.place]  # type: ignore[index]
+            claimants = _claimants(dataset, event.reported_in)
+            who = f"Reported by: {', '.join(claimants)}" if claimants else "Reported by: the source itself (no speaker)"
+            rows.append(
+                {
+                    "position": [lon, lat],
+                    "icon": event_category(event),
+                    "offset": offset,
+                    "rec": event.id,
+                    "incident": event.incident,
+                    "title": event.title,
+                    "time": f"When: {event.when.label()}",
+                    "place": f"Where: {place_precision_text(place)}",
+                    "claimant": f"{who} · status {event.status}",
+                }
+            )
+    # Selected markers last, so they are drawn (and picked) on top.
+    rows.sort(key=lambda row: row["rec"] in selected)
+    return rows
+
+
+def place_rows(dataset: Dataset, view: View) -> list[dict[str, Any]]:
+    """A circle of radius precision_m (metres) per place of the records in the view, crossings excepted."""
+    incident_of = _place_incidents(view)
+    counts: dict[str, int] = {}
+    for event in view.events:
+        if event.place:
+            counts[event.place] = counts.get(event.place, 0) + 1
+    rows = []
+    for place in view.places:
+        if place.kind == "border-crossing" or not is_located(place):
+            continue
+        rows.append(
+            {
+                "position": [_r(place.lon), _r(place.lat)],
+                "radius": place.precision_m,
+                "fill": [*RGB["blue"], _circle_alpha(place.precision_m)],
+                "place_id": place.id,
+                "incident": incident_of.get(place.id),
+                "rec": None,
+                "title": place.names.en,
+                "time": f"Events here in the filter: {counts.get(place.id, 0)}",
+                "place": f"Known {place.geo_precision}: within {place.precision_m:,} m of the circle's centre",
+                "claimant": "",
+            }
+        )
+    # Big circles first, so small ones stay on top and can be picked.
+    rows.sort(key=lambda row: -row["radius"])
+    return rows
+
+
+def _circle_alpha(radius_m: int) -> int:
+    """Fill opacity falls with the radius: a vague place is an outline over the map, not a blue blot."""
+    return max(3, round(40 / (1 + radius_m / 8000)))
+
+
+def crossing_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """Every border crossing with its recorded status (reference places: shown whatever the filter)."""
+    rows = []
+    for place in dataset.places.values():
+        if place.kind != "border-crossing" or not is_located(place):
+            continue
+        per = "; ".join(dataset.sources[s].title for s in place.status_source if s in dataset.sources)
+        rows.append(
+            {
+                "position": [_r(place.lon), _r(place.lat)],
+                "icon": f"crossing-{crossing_status(place)}",
+                "offset": [0, 0],
+                "place_id": place.id,
+                "incident": None,
+                "rec": None,
+                "title": place.names.en,
+                "time": f"Status: {place.status or 'not recorded'}",
+                "place": f"Where: {place.geo_precision}, within {place.precision_m:,} m",
+                "claimant": f"Status per: {per}" if per else "",
+            }
+        )
+    return rows
+
+
+def _nearest_on_lines(lat: float, lon: float, lines: Sequence[Sequence[Sequence[float]]]) -> tuple[float, float]:
+    """Nearest point (lat, lon) on polylines, on a local equirectangular projection (fine at these scales)."""
+    kx = math.cos(math.radians(lat))
+    best = (math.inf, lat, lon)
+    for line in lines:
+        pts = [((p[0] - lon) * kx, p[1] - lat) for p in line]
+        for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
+            dx, dy = bx - ax, by - ay
+            seg2 = dx * dx + dy * dy
+            t = 0.0 if seg2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / seg2))
+            cx, cy = ax + t * dx, ay + t * dy
+            d2 = cx * cx + cy * cy
+            if d2 < best[0]:
+                best = (d2, lat + cy, lon + cx / kx)
+    return best[1], best[2]
+
+
+def _border_lines(geo: GeoData, country: str) -> list[Sequence[Sequence[float]]]:
+    """LineStrings of Azerbaijan's shipped shared borders with `country` (ISO alpha-3)."""
+    lines = []
+    for feat in geo.borders["features"]:
+        fid = feat.get("id") or feat["properties"].get("id")
+        if fid.startswith(f"AZE-{country}-"):
+            geom = feat["geometry"]
+            lines.extend([geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"])
+    return lines
+
+
+def claimed_origin_point(geo: GeoData, country: str, lat: float, lon: float) -> tuple[float, float] | None:
+    """Where to start an arc for 'launched from <country>': just inside that country, at the border point
+    nearest to the target. The claim names a country, not a site, so this is the least committal point."""
+    lines = _border_lines(geo, country)
+    if not lines:
+        return None
+    b_lat, b_lon = _nearest_on_lines(lat, lon, lines)
+    # Step ~8 km further along the target -> border direction, so the arc visibly starts on the far side.
+    d = haversine_km(lat, lon, b_lat, b_lon)
+    if d > 0:
+        k = 8.0 / d
+        o_lat, o_lon = b_lat + (b_lat - lat) * k, b_lon + (b_lon - lon) * k
+        if feature_containing(geo, o_lat, o_lon) == country:
+            return o_lat, o_lon
+    return b_lat, b_lon
+
+
+def _arc(a: tuple[float, float], b: tuple[float, float], steps: int = 24) -> list[list[float]]:
+    """A gently bowed path from a to b (lat, lon), as [[lon, lat], ...]: reads as a trajectory, not a road."""
+    (a_lat, a_lon), (b_lat, b_lon) = a, b
+    mid_lat, mid_lon = (a_lat + b_lat) / 2, (a_lon + b_lon) / 2
+    # Control point offset perpendicular to the chord by 25 % of its length.
+    c_lat, c_lon = mid_lat + (b_lon - a_lon) * 0.25, mid_lon - (b_lat - a_lat) * 0.25
+    path = []
+    for i in range(steps + 1):
+        t = i / steps
+        lat = (1 - t) ** 2 * a_lat + 2 * (1 - t) * t * c_lat + t**2 * b_lat
+        lon = (1 - t) ** 2 * a_lon + 2 * (1 - t) * t * c_lon + t**2 * b_lon
+        path.append([_r(lon, LINE_DECIMALS), _r(lat, LINE_DECIMALS)])
+    return path
+
+
+@dataclass(frozen=True)
+class ClaimArc:
+    """An arc from a claimed origin to an impact site, with who claims and who disputes it."""
+
+    launch: Event
+    origin: tuple[float, float]
+    origin_text: str
+    target: Place
+    claimants: list[str]
+    disputants: list[str]
+    claim_statements: list[Statement]
+
+
+def claim_arcs(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimArc]:
+    """Claimed origins: launch events and the statements in the view that assert where drones came from.
+
+    A launch event names who launched (its actors); its `reported_in` statements assert it, and so does any
+    statement in the view asserting the same attribution proposition. The arc is drawn only while at least
+    one asserting statement passes the filters. Targets are the impact sites of the same incident.
+    """
+    in_view = {s.id: s for s in view.statements}
+    arcs: list[ClaimArc] = []
+    for launch in sorted(dataset.events.values(), key=lambda e: (e.when.start_dt, e.id)):
+        if launch.type != "launch":
+            continue
+        reporting = [dataset.statements[s] for s in launch.reported_in if s in dataset.statements]
+        propositions = {
+            st.proposition
+            for s in reporting
+            for st in s.stances
+            if st.stance == "asserts"
+            and st.proposition in dataset.propositions
+            and dataset.propositions[st.proposition].topic == "attribution"
+        }
+        claiming = [s for s in in_view.values() if s.id in launch.reported_in]
+        claiming += [
+            s
+            for s in in_view.values()
+            if s.id not in launch.reported_in
+            and any(st.stance == "asserts" and st.proposition in propositions for st in s.stances)
+        ]
+        if not claiming:
+            continue
+        disputing = [
+            s
+            for s in in_view.values()
+            if any(st.stance in ("denies", "alternative") and st.proposition in propositions for st in s.stances)
+        ]
+        claiming.sort(key=lambda s: (s.when.start_dt, s.id))
+        origin_place = dataset.places.get(launch.place) if launch.place else None
+        targets = [
+            dataset.places[e.place]
+            for e in sorted(dataset.events.values(), key=lambda e: (e.when.start_dt, e.id))
+            if e.incident == launch.incident and e.type in IMPACT_TYPES and e.place in dataset.places
+        ]
+        targets = [p for p in {p.id: p for p in targets}.values() if is_located(p)]
+        countries = list(dict.fromkeys(c for a in launch.actors if (c := _actor_country(dataset, a))))
+        for target in targets:
+            if is_located(origin_place):
+                origin = (origin_place.lat, origin_place.lon)  # type: ignore[union-attr]
+                origin_text = f"from {place_precision_text(origin_place)}"  # type: ignore[arg-type]
+            elif countries:
+                point = claimed_origin_point(geo, countries[0], target.lat, target.lon)
+                if point is None:
+                    continue
+                origin = point
+                origin_text = (
+                    f"from {countries[0]}: the claim names only the country. The arc starts just inside its "
+                    "border, nearest the target; it is not a known launch site"
+                )
+            else:
+                continue
+            arcs.append(
+                ClaimArc(
+                    launch=launch,
+                    origin=origin,
+                    origin_text=origin_text,
+                    target=target,
+                    claimants=_claimants(dataset, [s.id for s in claiming]),
+                    disputants=_claimants(dataset, [s.id for s in disputing]),
+                    claim_statements=claiming,
+                )
+            )
+    return arcs
+
+
+def claim_rows(dataset: Dataset, arcs: Sequence[ClaimArc]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Path rows (dashed arcs) and one text label per claimed launch."""
+    paths, labels = [], []
+    labelled: set[str] = set()
+    for arc in arcs:
+        path = _arc(arc.origin, (arc.target.lat, arc.target.lon))
+        disputed = f" · disputed by: {', '.join(arc.disputants)}" if arc.disputants else ""
+        paths.append(
+            {
+                "path": path,
+                "rec": arc.launch.id,
+                "incident": arc.launch.incident,
+                "title": f"CLAIM, not fact: {arc.launch.title}",
+                "time": f"When (claimed): {arc.launch.when.label()}",
+                "place": f"Claimed origin {arc.origin_text}. To: {place_precision_text(arc.target)}",
+                "claimant": f"Claimed by: {', '.join(arc.claimants)}{disputed}",
+            }
+        )
+        if arc.launch.id not in labelled:
+            labelled.add(arc.launch.id)
+            tops = list(dict.fromkeys(_name(dataset, _top_actor(dataset, s.speaker)) for s in arc.claim_statements))
+            # At the claimed-origin end, away from the impact markers.
+            labels.append({"position": path[0], "text": f"claimed by {', '.join(tops)}"})
+    return paths, labels
+
+
+def closure_rows(dataset: Dataset, view: View, geo: GeoData) -> list[dict[str, Any]]:
+    """Unlocated border closures, drawn along the shipped borders their incident's crossings lie on.
+
+    A closure of a whole border names no point; its incident's places with role 'border' say which border.
+    """
+    rows = []
+    for event in view.events:
+        if event.type != "border-closure" or (event.place and is_located(dataset.places.get(event.place))):
+            continue
+        incident = dataset.incidents.get(event.incident or "")
+        if incident is None:
+            continue
+        crossings = [
+            dataset.places[r.place] for r in incident.places if r.role == "border" and r.place in dataset.places
+        ]
+        border_ids = []
+        for feat in geo.borders["features"]:
+            fid = feat.get("id") or feat["properties"].get("id")
+            if any(distance_to_border_km(geo, p.lat, p.lon, (fid,)) <= p.precision_m / 1000 + 5 for p in crossings):
+                border_ids.append(fid)
+        claimants = _claimants(dataset, event.reported_in)
+        who = f"Reported by: {', '.join(claimants)}" if claimants else "Reported by: the source itself (no speaker)"
+        for fid in border_ids:
+            geom = geo.border(fid)["geometry"]
+            lines = [geom["coordinates"]] if geom["type"] == "LineString" else geom["coordinates"]
+            for line in lines:
+                rows.append(
+                    {
+                        "path": [[_r(x, LINE_DECIMALS), _r(y, LINE_DECIMALS)] for x, y in line],
+                        "rec": event.id,
+                        "incident": event.incident,
+                        "title": event.title,
+                        "time": f"When: {event.when.label()}",
+                        "place": f"Where: along the {geo.border(fid)['properties']['name']} border; no point is named",
+                        "claimant": f"{who} · status {event.status}",
+                    }
+                )
+    return rows
+
+
+def _country_features(geo: GeoData, basemap: bool) -> dict[str, Any]:
+    features = []
+    for feat in geo.countries["features"]:
+        fid = feat.get("id") or feat["properties"]["id"]
+        fill, line, width = _COUNTRY_STYLE.get(fid, _OTHER_COUNTRY)
+        if basemap:
+            fill = [*fill[:3], _BASEMAP_ALPHA]
+        props = {**feat["properties"], "fill": fill, "line": line, "width": width}
+        features.append({"type": "Feature", "id": fid, "properties": props, "geometry": feat["geometry"]})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _border_features(geo: GeoData) -> dict[str, Any]:
+    features = []
+    for fid, (_, _, color) in BORDER_STYLES.items():
+        feat = geo.border(fid)
+        props = {"id": fid, "name": feat["properties"]["name"], "color": color}
+        features.append({"type": "Feature", "id": fid, "properties": props, "geometry": feat["geometry"]})
+    return {"type": "FeatureCollection", "features": features}
+
+
+# Label styling by kind: size px, colour, text anchor, pixel offset, dot radius px.
+_LABEL_STYLE: dict[str, tuple[int, list[int]]] = {
+    "country": (15, [95, 95, 105, 255]),
+    "region": (14, [15, 70, 35, 255]),
+    "river": (13, [30, 100, 190, 255]),
+    "sea": (14, [60, 110, 170, 255]),
+    "city": (13, [30, 30, 40, 255]),
+    "side": (12, [110, 110, 120, 255]),
+    "note": (11, [15, 70, 35, 255]),
+}
+# Cities whose name would sit on top of a record marker are written on the other side of their dot.
+_LABEL_LEFT = {"city-nakhchivan"}
+_LABEL_OFFSETS = {"river-aras": [16, 12]}
+# Extra placements so the default frame (which holds none of the shipped country-label points) still says
+# which side of the border is which. Text, (lon, lat), kind, pixel offset; each point checked to lie in its country.
+_FRAME_LABELS: list[tuple[str, tuple[float, float], str, list[int]]] = [
+    ("IRAN", (46.9, 38.6), "side", [0, 0]),
+    ("ARMENIA", (46.12, 39.62), "side", [0, 0]),
+    ("AZERBAIJAN", (47.5, 39.95), "side", [0, 0]),
+    ("exclave of Azerbaijan", (45.15, 39.45), "note", [0, -15]),
+]
+
+
+def _label_features(geo: GeoData) -> dict[str, Any]:
+    features = []
+    for feat in geo.labels["features"]:
+        props = feat["properties"]
+        kind = props.get("kind", "city")
+        size, color = _LABEL_STYLE.get(kind, _LABEL_STYLE["city"])
+        is_city = kind == "city"
+        if is_city and props.get("rank", 1) > 1:
+            size -= 2
+        left = props["id"] in _LABEL_LEFT
+        anchor = "end" if left else "start" if is_city else "middle"
+        offset = _LABEL_OFFSETS.get(props["id"], [-7, 0] if left else [7, 0] if is_city else [0, 0])
+        style = {"size": size, "color": color, "anchor": anchor, "offset": offset, "dot": 3 if is_city else 0}
+        features.append(
+            {"type": "Feature", "properties": {"text": props["text"], **style}, "geometry": feat["geometry"]}
+        )
+    for text, (lon, lat), kind, offset in _FRAME_LABELS:
+        size, color = _LABEL_STYLE[kind]
+        style = {"size": size, "color": color, "anchor": "middle", "offset": offset, "dot": 0}
+        point = {"type": "Point", "coordinates": [lon, lat]}
+        features.append({"type": "Feature", "properties": {"text": text, **style}, "geometry": point})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def _water(geo: GeoData) -> list[dict[str, Any]]:
+    box = geo.meta.get("bbox") or {"min_lon": 38.0, "min_lat": 35.0, "max_lon": 52.0, "max_lat": 44.5}
+    x0, y0, x1, y1 = box["min_lon"], box["min_lat"], box["max_lon"], box["max_lat"]
+    return [{"polygon": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]]}]
+
+
+# --------------------------------------------------------------------------
+# The deck
+# --------------------------------------------------------------------------
+
+
+class CompactDeck(pdk.Deck):
+    """A Deck whose JSON is compact: pydeck indents by 2, which triples the size sent to the browser."""
+
+    def to_json(self) -> str:
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def initial_view_state(geo: GeoData, width_px: int = FIT_WIDTH, height_px: int = CHART_HEIGHT) -> dict[str, float]:
+    """Frames the Nakhchivan exclave and the whole Azerbaijan–Iran border."""
+    points: list[tuple[float, float]] = []
+    for fid in DEFAULT_BORDER_IDS:
+        points += [(p[1], p[0]) for p in geo.border(fid)["geometry"]["coordinates"]]
+    points += [(p[1], p[0]) for p in geo.country("AZE-nakhchivan")["geometry"]["coordinates"][0]]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return view_for_bbox((min(lons), min(lats), max(lons), max(lats)), width_px, height_px, padding_px=50)
+
+
+def _layer(layer_type: str, layer_id: str, data: Any, **props: Any) -> pdk.Layer:
+    return pdk.Layer(layer_type, data, id=layer_id, **props)
+
+
+def build_deck(
+    dataset: Dataset,
+    view: View,
+    geo: GeoData,
+    *,
+    layers: Collection[str] = LAYER_IDS,
+    basemap: bool = False,
+    selected: Collection[str] = (),
+    view_state: Mapping[str, float] | None = None,
+) -> pdk.Deck:
+    """The map of the filtered records.
+
+    `layers`: toggle ids from LAYER_IDS to draw. `basemap`: Carto light tiles (an outside service) under the
+    data; off by default so nothing leaves the machine. `selected`: record/incident ids to ring.
+    `view_state`: latitude/longitude/zoom; defaults to the frame of Nakhchivan and the border.
+    """
+    wanted = {layer_id for toggle in layers if toggle in DECK_LAYERS for layer_id in DECK_LAYERS[toggle]}
+    built: dict[str, pdk.Layer] = {}
+    if "water" in wanted and not basemap:
+        built["water"] = _layer(
+            "PolygonLayer", "water", _water(geo), get_polygon="polygon", get_fill_color=_WATER,
+            stroked=False, pickable=False,
+        )
+    if "countries" in wanted:
+        built["countries"] = _layer(
+            "GeoJsonLayer", "countries", _country_features(geo, basemap),
+            get_fill_color="properties.fill", get_line_color="properties.line", get_line_width="properties.width",
+            line_width_units=_s("pixels"), stroked=True, filled=True, pickable=False,
+        )
+    if "places" in wanted:
+        built["places"] = _layer(
+            "ScatterplotLayer", "places", place_rows(dataset, view),
+            get_position="position", get_radius="radius", radius_units=_s("meters"), radius_min_pixels=4,
+            get_fill_color="fill", get_line_color=[*RGB["blue"], 200], stroked=True, filled=True,
+            line_width_units=_s("pixels"), get_line_width=1.5, pickable=True,
+        )
+    if "closures" in wanted:
+        built["closures"] = _layer(
+            "PathLayer", "closures", closure_rows(dataset, view, geo),
+            get_path="path", get_color=[*RGB["violet"], 110], get_width=11, width_units=_s("pixels"),
+            cap_rounded=True, joint_rounded=True, pickable=True,
+        )
+    if "border" in wanted:
+        built["border"] = _layer(
+            "GeoJsonLayer", "border", _border_features(geo),
+            get_line_color="properties.color", get_line_width=3.5, line_width_units=_s("pixels"),
+            stroked=True, filled=False, pickable=False,
+        )
+    if "labels" in wanted:
+        built["labels"] = _layer(
+            "GeoJsonLayer", "labels", _label_features(geo),
+            point_type=_s("circle+text"), get_text="properties.text", get_text_size="properties.size",
+            get_text_color="properties.color", get_text_anchor="properties.anchor",
+            get_text_pixel_offset="properties.offset", get_text_alignment_baseline=_s("center"),
+            text_font_family=_s(_FONT), text_font_weight=600, text_character_set=_s("auto"),
+            text_font_settings={"sdf": True, "fontSize": 48, "buffer": 8}, text_outline_width=4,
+            text_outline_color=[255, 255, 255, 235],
+            get_point_radius="properties.dot", point_radius_units=_s("pixels"),
+            get_fill_color=[40, 40, 50, 255], stroked=False, pickable=False,
+        )
+    if "claims" in wanted:
+        paths, labels = claim_rows(dataset, claim_arcs(dataset, view, geo))
+        built["claims"] = _layer(
+            "PathLayer", "claims", paths,
+            get_path="path", get_color=[*RGB["red"], 200], get_width=3, width_units=_s("pixels"),
+            extensions=[{"@@type": "PathStyleExtension", "dash": True}], get_dash_array=[3, 1.5],
+            dash_justified=True, cap_rounded=True, pickable=True,
+        )
+        built["claim-labels"] = _layer(
+            "TextLayer", "claim-labels", labels,
+            get_position="position", get_text="text", get_size=12, get_color=[*RGB["red"], 255],
+            get_text_anchor=_s("end"), get_pixel_offset=[-4, 12], get_alignment_baseline=_s("center"),
+            font_family=_s(_FONT), font_weight=600, character_set=_s("auto"),
+            font_settings={"sdf": True, "fontSize": 48, "buffer": 8}, outline_width=4,
+            outline_color=[255, 255, 255, 235], pickable=False,
+        )
+    marker = {
+        "icon_atlas": _s(ICON_ATLAS), "icon_mapping": ICON_MAPPING, "get_icon": "icon", "get_position": "position",
+        "get_pixel_offset": "offset", "get_size": MARKER_PX, "size_units": _s("pixels"), "pickable": True,
+    }
+    if "crossings" in wanted:
+        built["crossings"] = _layer("IconLayer", "crossings", crossing_rows(dataset), **marker)
+    if "events" in wanted:
+        rows = event_rows(dataset, view, selected)
+        built["events"] = _layer("IconLayer", "events", rows, **marker)
+        ring = [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": r["position"]}}
+            for r in rows
+            if r["rec"] in selected and r["offset"] == [0.0, 0.0]
+        ]
+        # A ring around the selected marker; its line colour is one Streamlit's selection dimming leaves alone.
+        built["selected"] = _layer(
+            "GeoJsonLayer", "selected", {"type": "FeatureCollection", "features": ring},
+            point_type=_s("circle"), get_point_radius=16, point_radius_units=_s("pixels"), filled=False,
+            stroked=True, get_line_color=[20, 20, 30, 255], get_line_width=3, line_width_units=_s("pixels"),
+            pickable=False,
+        )
+    state = dict(view_state) if view_state else initial_view_state(geo)
+    # map_provider=None serialises mapStyle "__MAP_STYLE__": no basemap, no request. Passing map_style=None
+    # instead would drop mapStyle, and the frontend would then fetch Carto tiles.
+    provider: dict[str, Any] = (
+        {"map_provider": "carto", "map_style": pdk.map_styles.CARTO_LIGHT} if basemap else {"map_provider": None}
+    )
+    return CompactDeck(
+        layers=[built[layer_id] for layer_id in DRAW_ORDER if layer_id in built],
+        initial_view_state=pdk.ViewState(
+            latitude=round(state["latitude"], 5), longitude=round(state["longitude"], 5),
+            zoom=round(state["zoom"], 3), pitch=0, bearing=0,
+        ),
+        tooltip=TOOLTIP,
+        **provider,
+    )
+
+
+# --------------------------------------------------------------------------
+# Legend, selection, fit, distances, figures
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    layer: str
+    glyph: str
+    color: str  # Streamlit Markdown colour name
+    label: str
+    count: int | None  # None: not a count of records
+
+
+def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] = LAYER_IDS) -> list[LegendEntry]:
+    """Legend lines for the drawn layers; counts are of what the current filter draws."""
+    entries: list[LegendEntry] = []
+    if "countries" in layers:
+        entries.append(LegendEntry("countries", "■", "green", "Azerbaijan, mainland (light)", None))
+        entries.append(LegendEntry("countries", "■", "green", "Nakhchivan exclave (darker, dark outline)", None))
+    if "border" in layers:
+        for fid, (label, color, _) in BORDER_STYLES.items():
+            length = geo.border(fid)["properties"]["length_km"]
+            entries.append(LegendEntry("border", "━", color, f"Border, {label}: {length} km (computed)", None))
+    if "places" in layers:
+        count = sum(1 for p in view.places if p.kind != "border-crossing" and is_located(p))
+        entries.append(LegendEntry("places", "◯", "blue", "Place, circle = known within this radius", count))
+    if "events" in layers:
+        located = [e for e in view.events if e.place and is_located(dataset.places.get(e.place))]
+        for category, style in EVENT_STYLES.items():
+            count = sum(1 for e in located if event_category(e) == category)
+            if category == "border-closure":
+                count += len({r["rec"] for r in closure_rows(dataset, view, geo)})
+            if count:
+                entries.append(LegendEntry("events", style.glyph, style.color, style.label, count))
+    if "crossings" in layers:
+        rows = crossing_rows(dataset)
+        for status, style in CROSSING_STYLES.items():
+            count = sum(1 for r in rows if r["icon"] == f"crossing-{status}")
+            if count:
+                entries.append(LegendEntry("crossings", style.glyph, style.color, style.label, count))
+    if "claims" in layers:
+        arcs = claim_arcs(dataset, view, geo)
+        entries.append(LegendEntry("claims", "┅", "red", "Claimed origin → impact site (dashed: a claim)", len(arcs)))
+    return entries
+
+
+def unlocated_events(dataset: Dataset, view: View, geo: GeoData) -> list[Event]:
+    """Events in the view that no marker or line shows (no place, or only a country)."""
+    drawn = {r["rec"] for r in closure_rows(dataset, view, geo)}
+    return [
+        e
+        for e in view.events
+        if not (e.place and is_located(dataset.places.get(e.place))) and e.id not in drawn
+    ]
+
+
+def selected_object(chart_state: Any) -> dict[str, Any] | None:
+    """The clicked row from `st.pydeck_chart`'s state, read from `selection.objects` (indices go stale)."""
+    if not chart_state:
+        return None
+    if isinstance(chart_state, Mapping):
+        selection = chart_state.get("selection")
+    else:
+        selection = getattr(chart_state, "selection", None)
+    if not selection:
+        return None
+    objects = selection.get("objects") if isinstance(selection, Mapping) else getattr(selection, "objects", None)
+    for rows in (objects or {}).values():
+        for row in rows or []:
+            if isinstance(row, Mapping):
+                # GeoJSON features carry their fields in `properties`.
+                props = row.get("properties")
+                return dict(props) if isinstance(props, Mapping) and "rec" in props else dict(row)
+    return None
+
+
+def _padded(place: Place) -> list[tuple[float, float]]:
+    """The corners of a place's precision circle's bounding box, as (lat, lon)."""
+    dlat = place.precision_m / 111_320
+    dlon = dlat / max(0.1, math.cos(math.radians(place.lat)))
+    return [(place.lat - dlat, place.lon - dlon), (place.lat + dlat, place.lon + dlon)]
+
+
+def selection_places(dataset: Dataset, geo: GeoData, ids: Collection[str]) -> list[Place]:
+    """Located places of the selected records (an event, a statement's events, an incident, a place)."""
+    places: list[Place] = []
+    for rid in ids:
+        if rid in dataset.places:
+            places.append(dataset.places[rid])
+        elif rid in dataset.events:
+            event = dataset.events[rid]
+            if event.place in dataset.places:
+                places.append(dataset.places[event.place])
+            elif event.type == "launch":
+                everything = View(statements=list(dataset.statements.values()))
+                places += [arc.target for arc in claim_arcs(dataset, everything, geo) if arc.launch.id == rid]
+        elif rid in dataset.statements:
+            for event in dataset.events.values():
+                if rid in event.reported_in and event.place in dataset.places:
+                    places.append(dataset.places[event.place])
+        elif rid in dataset.incidents:
+            for role in dataset.incidents[rid].places:
+                if role.place in dataset.places:
+                    places.append(dataset.places[role.place])
+    return [p for p in {p.id: p for p in places}.values() if is_located(p)]
+
+
+def view_for_selection(
+    dataset: Dataset, geo: GeoData, ids: Collection[str], width_px: int = FIT_WIDTH, height_px: int = CHART_HEIGHT
+) -> dict[str, float] | None:
+    """A view state framing the selected records' places with their precision circles; None if none is located."""
+    places = selection_places(dataset, geo, ids)
+    if not places:
+        return None
+    points = [corner for place in places for corner in _padded(place)]
+    lats = [p[0] for p in points]
+    lons = [p[1] for p in points]
+    return view_for_bbox((min(lons), min(lats), max(lons), max(lats)), width_px, height_px)
+
+
+def nakhchivan_city(geo: GeoData) -> tuple[float, float]:
+    """(lat, lon) of Nakhchivan city from the shipped labels."""
+    for feat in geo.labels["features"]:
+        if feat["properties"].get("id") == "city-nakhchivan":
+            lon, lat = feat["geometry"]["coordinates"]
+            return lat, lon
+    raise KeyError("city-nakhchivan")
+
+
+def distance_readouts(dataset: Dataset, geo: GeoData, events: Iterable[Event]) -> pd.DataFrame:
+    """Distances from each impact site to the Iranian border and to Nakhchivan city, with their ranges.
+
+    The site is known only within precision_m, so each distance d comes with d ± precision (not below 0).
+    """
+    city_lat, city_lon = nakhchivan_city(geo)
+    rows = []
+    for event in events:
+        place = dataset.places.get(event.place) if event.place else None
+        if not is_located(place):
+            continue
+        r_km = place.precision_m / 1000  # type: ignore[union-attr]
+        to_border = distance_to_border_km(geo, place.lat, place.lon)  # type: ignore[union-attr]
+        to_city = haversine_km(place.lat, place.lon, city_lat, city_lon)  # type: ignore[union-attr]
+        rows.append(
+            {
+                "Record": event.id,
+                "Site": place.names.en,  # type: ignore[union-attr]
+                "Site known within (km)": round(r_km, 1),
+                "To Iranian border (km)": round(to_border, 1),
+                "Border range (km)": f"{max(0.0, to_border - r_km):.1f}–{to_border + r_km:.1f}",
+                "To Nakhchivan city (km)": round(to_city, 1),
+                "City range (km)": f"{max(0.0, to_city - r_km):.1f}–{to_city + r_km:.1f}",
+            }
+        )
+    columns = [
+        "Record", "Site", "Site known within (km)", "To Iranian border (km)", "Border range (km)",
+        "To Nakhchivan city (km)", "City range (km)",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def impact_events(dataset: Dataset, ids: Collection[str]) -> list[Event]:
+    """The impact-type events a selection concerns (an event itself, a statement's, an incident's)."""
+    found: list[Event] = []
+    for event in sorted(dataset.events.values(), key=lambda e: (e.when.start_dt, e.id)):
+        if event.type not in IMPACT_TYPES:
+            continue
+        if event.id in ids or (event.incident in ids) or any(s in ids for s in event.reported_in):
+            found.append(event)
+    return found
+
+
+def figures_table(geo: GeoData) -> pd.DataFrame:
+    """Figures computed from the shipped geometry beside what the source says; source-checked ones first."""
+    rows = []
+    figures = sorted(geo.figures, key=lambda f: f.get("source_figure") is None)
+    for fig in figures:
+        unit = fig["unit"]
+        source_text = fig.get("source_text")
+        source_fig = fig.get("source_figure")
+        computed = fig["computed"]
+        rows.append(
+            {
+                "Figure": fig["label"],
+                "Computed": f"{computed:,} {unit}",
+                "Source says": f"“{source_text}”" if source_text else "—",
+                "Source figure": f"{source_fig:,} {unit}" if source_fig is not None else "—",
+                "Computed − source": (
+                    f"{computed - source_fig:+,.1f} {unit}" if source_fig is not None else "—"
+                ),
+                "How computed": fig["method"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def scale_note(geo: GeoData) -> str:
+    """The figures' shared note on the scale of the boundary data."""
+    notes = list(dict.fromkeys(f["scale_note"] for f in geo.figures if f.get("scale_note")))
+    return " ".join(notes)

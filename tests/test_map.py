@@ -1,0 +1,298 @@
+"""Map builders, tested on the deck's JSON (never pixels) with the fixture in tests/fixtures/map/."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pydeck.bindings.json_tools import serialize
+
+from components import map as mapview
+from incidents.filtering import FilterValue, apply_filter
+from incidents.geometry import distance_to_border_km, feature_containing, haversine_km, load_geo, point_in_polygon
+from incidents.loading import Dataset, load_dataset
+from tests.conftest import FIXTURES, ROOT
+
+FIXTURE = FIXTURES / "map"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    data = load_dataset(FIXTURE)
+    assert not data.errors, data.errors
+    return data
+
+
+@pytest.fixture(scope="module")
+def geo():
+    return load_geo(ROOT / "data" / "geo")
+
+
+NO_FILTER = FilterValue()
+
+
+def deck_json(dataset: Dataset, geo, value: FilterValue = NO_FILTER, **kwargs) -> dict:
+    return json.loads(mapview.build_deck(dataset, apply_filter(dataset, value), geo, **kwargs).to_json())
+
+
+def layer(spec: dict, layer_id: str) -> dict:
+    found = [item for item in spec["layers"] if item["id"] == layer_id]
+    assert len(found) == 1, [item["id"] for item in spec["layers"]]
+    return found[0]
+
+
+def rows(spec: dict, layer_id: str) -> list[dict]:
+    data = layer(spec, layer_id)["data"]
+    return [f["properties"] for f in data["features"]] if isinstance(data, dict) else data
+
+
+EXPECTED_TYPES = {
+    "water": "PolygonLayer",
+    "countries": "GeoJsonLayer",
+    "places": "ScatterplotLayer",
+    "closures": "PathLayer",
+    "border": "GeoJsonLayer",
+    "labels": "GeoJsonLayer",
+    "claims": "PathLayer",
+    "claim-labels": "TextLayer",
+    "crossings": "IconLayer",
+    "events": "IconLayer",
+    "selected": "GeoJsonLayer",
+}
+
+
+def test_layer_ids_and_types(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo)
+    assert [(item["id"], item["@@type"]) for item in spec["layers"]] == list(EXPECTED_TYPES.items())
+    # Every toggle has its deck layers and a legend entry.
+    assert set(mapview.DECK_LAYERS) == set(mapview.LAYER_IDS)
+    legend_layers = {entry.layer for entry in mapview.legend(dataset, apply_filter(dataset, FilterValue()), geo)}
+    assert legend_layers == set(mapview.LAYER_IDS) - {"labels"}
+
+
+def test_layer_toggles_draw_only_their_layers(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo, layers=("countries", "events"))
+    assert [item["id"] for item in spec["layers"]] == ["water", "countries", "closures", "events", "selected"]
+    assert deck_json(dataset, geo, layers=())["layers"] == []
+    # The water backdrop is for the no-basemap map only.
+    assert "water" not in [item["id"] for item in deck_json(dataset, geo, basemap=True)["layers"]]
+
+
+def test_nakhchivan_polygon_is_told_apart_and_holds_the_city(dataset: Dataset, geo) -> None:
+    features = {f["id"]: f for f in layer(deck_json(dataset, geo), "countries")["data"]["features"]}
+    assert point_in_polygon(39.21, 45.41, features["AZE-nakhchivan"]["geometry"])
+    assert not point_in_polygon(39.21, 45.41, features["AZE-mainland"]["geometry"])
+    assert not point_in_polygon(40.41, 49.87, features["AZE-nakhchivan"]["geometry"])  # Baku is mainland
+    exclave, mainland = features["AZE-nakhchivan"]["properties"], features["AZE-mainland"]["properties"]
+    assert exclave["fill"] != mainland["fill"]
+    assert exclave["width"] > mainland["width"]
+
+
+def test_no_basemap_means_no_provider_and_no_url(dataset: Dataset, geo) -> None:
+    text = mapview.build_deck(dataset, apply_filter(dataset, FilterValue()), geo).to_json()
+    spec = json.loads(text)
+    assert "mapProvider" not in spec
+    assert spec["mapStyle"] == "__MAP_STYLE__"  # Streamlit's "no basemap" marker
+    assert not re.search(r"https?://", text), re.search(r"https?://.{0,40}", text)
+    assert layer(spec, "events")["iconAtlas"].startswith("data:image/svg+xml;base64,")
+
+
+def test_basemap_is_carto_light(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo, basemap=True)
+    assert spec["mapProvider"] == "carto"
+    assert spec["mapStyle"] == "https://basemaps.cartocdn.com/gl/positron-gl-style/style.json"
+
+
+def test_circle_radii_follow_precision_in_metres(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo)
+    places = layer(spec, "places")
+    assert places["radiusUnits"] == "meters"
+    assert places["getRadius"] == "@@=radius"
+    by_id = {row["place_id"]: row for row in places["data"]}
+    assert set(by_id) == {"fx-airport", "fx-region", "fx-capital"}  # no crossing, no country-level place
+    for place_id, row in by_id.items():
+        place = dataset.places[place_id]
+        assert row["radius"] == place.precision_m
+        assert row["position"] == [place.lon, place.lat]
+    # A vague place is mostly outline: its fill is fainter than a precise one's.
+    assert by_id["fx-region"]["fill"][3] < by_id["fx-airport"]["fill"][3]
+
+
+def test_event_markers_sit_on_their_place_and_fan_out(dataset: Dataset, geo) -> None:
+    events = {row["rec"]: row for row in rows(deck_json(dataset, geo), "events")}
+    assert set(events) == {"fx-crash", "fx-damage", "fx-injuries", "fx-withdrawal"}
+    assert events["fx-crash"]["position"] == events["fx-damage"]["position"] == [45.4583, 39.1889]
+    assert events["fx-crash"]["offset"] != events["fx-damage"]["offset"]  # both clickable
+    assert events["fx-injuries"]["offset"] == [0.0, 0.0]
+    assert events["fx-crash"]["icon"] == "impact"
+    assert events["fx-withdrawal"]["icon"] == "diplomatic"
+    assert "Fixture capital · settlement, within 20,000 m" in events["fx-withdrawal"]["place"]
+    assert all(row["icon"] in mapview.ICON_MAPPING for row in events.values())
+
+
+def test_crossings_show_their_recorded_status(dataset: Dataset, geo) -> None:
+    crossings = {row["place_id"]: row for row in rows(deck_json(dataset, geo), "crossings")}
+    assert crossings["fx-crossing"]["icon"] == "crossing-closed"
+    assert crossings["fx-crossing"]["time"] == "Status: closed to trucks"
+    assert crossings["fx-open-crossing"]["icon"] == "crossing-open"
+
+
+def test_unlocated_border_closure_runs_along_its_border(dataset: Dataset, geo) -> None:
+    closures = rows(deck_json(dataset, geo), "closures")
+    assert {row["rec"] for row in closures} == {"fx-closure"}
+    # The incident's crossings are on both sections, so both are drawn; every vertex is on the shipped border.
+    assert len(closures) == 2
+    for row in closures:
+        lon, lat = row["path"][len(row["path"]) // 2]
+        assert distance_to_border_km(geo, lat, lon) < 0.5
+    hidden = mapview.unlocated_events(dataset, apply_filter(dataset, FilterValue()), geo)
+    assert [e.id for e in hidden] == ["fx-intercept", "fx-launch"]
+
+
+def test_filtered_out_records_are_absent(dataset: Dataset, geo) -> None:
+    value = FilterValue(date_from=dt.date(2026, 3, 7))
+    text = mapview.build_deck(dataset, apply_filter(dataset, value), geo).to_json()
+    spec = json.loads(text)
+    assert [row["rec"] for row in rows(spec, "events")] == ["fx-withdrawal"]
+    assert rows(spec, "closures") == [] and rows(spec, "claims") == []
+    for gone in ("fx-crash", "fx-damage", "fx-injuries", "fx-closure", "crashes"):
+        assert gone not in text
+    # Legend counts follow the same filter.
+    counts = {e.label: e.count for e in mapview.legend(dataset, apply_filter(dataset, value), geo)}
+    assert counts[mapview.EVENT_STYLES["diplomatic"].label] == 1
+    assert mapview.EVENT_STYLES["impact"].label not in counts
+    everything = {e.label: e.count for e in mapview.legend(dataset, apply_filter(dataset, FilterValue()), geo)}
+    assert everything[mapview.EVENT_STYLES["impact"].label] == 3
+
+
+def test_tooltip_is_a_constant_template(dataset: Dataset, geo) -> None:
+    deck = mapview.build_deck(dataset, apply_filter(dataset, FilterValue()), geo)
+    template = deck._tooltip["html"]
+    assert template == mapview.TOOLTIP_HTML
+    assert set(re.findall(r"{(\w+)}", template)) == set(mapview.TOOLTIP_FIELDS)
+    record_texts = [e.title for e in dataset.events.values()] + [p.names.en for p in dataset.places.values()]
+    assert not any(text in template for text in record_texts)
+    assert "<b>crashes</b>" not in template
+    # Record text lives only in the data, where the frontend escapes it; every pickable row fills every field.
+    spec = json.loads(deck.to_json())
+    assert any(row["title"] == "Drone <b>crashes</b> near {airport}" for row in rows(spec, "events"))
+    for item in spec["layers"]:
+        if item.get("pickable"):
+            for row in rows(spec, item["id"]):
+                assert all(isinstance(row.get(field), str) for field in mapview.TOOLTIP_FIELDS), item["id"]
+
+
+def test_claim_arc_from_claimed_country_labelled_with_claimant(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo)
+    claims = rows(spec, "claims")
+    assert [row["rec"] for row in claims] == ["fx-launch"]  # one impact site: the airport (crash + damage)
+    arc = claims[0]
+    start_lon, start_lat = arc["path"][0]
+    end_lon, end_lat = arc["path"][-1]
+    assert (end_lat, end_lon) == (39.1889, 45.4583)
+    # The origin is only "Iran": just across the nearest stretch of the border, on Iran's side.
+    assert feature_containing(geo, start_lat, start_lon) == "IRN"
+    assert distance_to_border_km(geo, start_lat, start_lon) < 10
+    assert "AZ Defence Ministry" in arc["claimant"] and "disputed by: Iran" in arc["claimant"]
+    assert "not a known launch site" in arc["place"]
+    assert arc["title"].startswith("CLAIM")
+    claims_layer = layer(spec, "claims")
+    assert claims_layer["extensions"] == [{"@@type": "PathStyleExtension", "dash": True}]
+    assert claims_layer["getColor"][3] < 255  # translucent
+    assert rows(spec, "claim-labels")[0]["text"] == "claimed by Azerbaijan"
+
+
+def test_claim_arc_needs_a_claiming_statement_in_the_filter(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo, FilterValue(kinds=("denial",)))
+    assert rows(spec, "claims") == []
+    spec = deck_json(dataset, geo, FilterValue(kinds=("claim",)))
+    assert len(rows(spec, "claims")) == 1
+    assert rows(spec, "events") == []  # the claim is shown; the events it reports are filtered out
+
+
+def test_selection_is_ringed_and_drawn_on_top(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo, selected=["fx-injuries"])
+    assert rows(spec, "events")[-1]["rec"] == "fx-injuries"
+    ring = layer(spec, "selected")["data"]["features"]
+    assert [f["geometry"]["coordinates"] for f in ring] == [[45.487, 39.305]]
+    assert layer(deck_json(dataset, geo), "selected")["data"]["features"] == []
+
+
+def test_selected_object_reads_objects_not_indices() -> None:
+    row = {"rec": "fx-crash", "incident": "fx-incident"}
+    state = {"selection": {"indices": {"events": [7]}, "objects": {"events": [row]}}}
+    assert mapview.selected_object(state) == row
+    feature = {"type": "Feature", "properties": {"rec": "fx-closure", "incident": "fx-incident"}}
+    assert mapview.selected_object({"selection": {"objects": {"closures": [feature]}}})["rec"] == "fx-closure"
+    assert mapview.selected_object({"selection": {"indices": {}, "objects": {}}}) is None
+    assert mapview.selected_object(None) is None
+
+
+def test_initial_view_frames_nakhchivan_and_the_border(geo) -> None:
+    state = mapview.initial_view_state(geo)
+    assert 38.4 < state["latitude"] < 39.8 and 45.0 < state["longitude"] < 48.5
+    assert 6.0 <= state["zoom"] <= 8.5
+    spec = json.loads(mapview.build_deck(Dataset(), apply_filter(Dataset(), FilterValue()), geo).to_json())
+    assert spec["initialViewState"]["zoom"] == pytest.approx(state["zoom"], abs=1e-3)
+
+
+def test_fit_to_selection(dataset: Dataset, geo) -> None:
+    airport = mapview.view_for_selection(dataset, geo, ["fx-crash"])
+    assert airport["latitude"] == pytest.approx(39.1889, abs=0.01)
+    assert airport["longitude"] == pytest.approx(45.4583, abs=0.01)
+    incident = mapview.view_for_selection(dataset, geo, ["fx-incident"])
+    assert incident["zoom"] < airport["zoom"]  # the incident reaches Tehran
+    assert mapview.view_for_selection(dataset, geo, ["fx-intercept"]) is None  # not located
+    assert mapview.view_for_selection(dataset, geo, ["fx-launch"]) == mapview.view_for_selection(
+        dataset, geo, ["fx-airport"]
+    )
+    spec = deck_json(dataset, geo, view_state=airport)
+    assert spec["initialViewState"]["latitude"] == pytest.approx(airport["latitude"], abs=1e-4)
+
+
+def test_distance_readouts(dataset: Dataset, geo) -> None:
+    impacts = mapview.impact_events(dataset, ["fx-incident"])
+    assert [e.id for e in impacts] == ["fx-crash", "fx-damage"]
+    table = mapview.distance_readouts(dataset, geo, impacts)
+    first = table.iloc[0]
+    to_border = distance_to_border_km(geo, 39.1889, 45.4583)
+    to_city = haversine_km(39.1889, 45.4583, 39.2089, 45.4122)
+    assert first["To Iranian border (km)"] == pytest.approx(to_border, abs=0.06)
+    assert first["To Nakhchivan city (km)"] == pytest.approx(to_city, abs=0.06)
+    assert first["Border range (km)"] == f"{to_border - 3:.1f}–{to_border + 3:.1f}"
+    assert 5 < to_border < 15 and 3 < to_city < 6
+    # A place known only within 76 km: the range starts at zero rather than pretending.
+    vague = mapview.distance_readouts(dataset, geo, [dataset.events["fx-injuries"]]).iloc[0]
+    assert vague["City range (km)"].startswith("0.0–")
+
+
+def test_figures_table_puts_computed_beside_source(geo) -> None:
+    table = mapview.figures_table(geo)
+    by_label = {row["Figure"]: row for row in table.to_dict("records")}
+    border = by_label["Azerbaijan–Iran border, total"]
+    assert border["Computed"] == f"{geo.figure('aze_irn_border_total')['computed']:,} km"
+    assert border["Source figure"] == "700 km" and "nearly 700" in border["Source says"]
+    gap = by_label[geo.figure("nakhchivan_gap")["label"]]
+    assert "about 40 km" in gap["Source says"] and gap["Computed"] == "27.0 km"
+    share = by_label[geo.figure("nakhchivan_share")["label"]]
+    assert "about 6 per cent" in share["Source says"]
+    # The three figures the article gives come first.
+    assert list(table["Source figure"][:3]) == ["700 km", "40 km", "6 %"]
+    assert "Natural Earth 1:10m" in mapview.scale_note(geo)
+
+
+def test_compact_json_is_smaller_than_pydeck_default(dataset: Dataset, geo) -> None:
+    deck = mapview.build_deck(dataset, apply_filter(dataset, FilterValue()), geo)
+    compact = deck.to_json()
+    assert json.loads(compact) == json.loads(serialize(deck))
+    assert len(compact) < len(serialize(deck)) / 2
+
+
+def test_shipped_data_builds(geo) -> None:
+    """The real data (curated concurrently) builds without error; no exact counts asserted."""
+    data = load_dataset(Path(ROOT / "data"))
+    spec = json.loads(mapview.build_deck(data, apply_filter(data, FilterValue()), geo).to_json())
+    assert {item["id"] for item in spec["layers"]} == set(EXPECTED_TYPES)
