@@ -1,9 +1,211 @@
-"""Map page (placeholder until its issue lands)."""
+"""Map: the Azerbaijan–Iran border, the Nakhchivan exclave and every located record; click a marker for its card."""
+
+from __future__ import annotations
+
+from pathlib import Path
 
 import streamlit as st
 
+from components import map as mapview
+from components.cards import render_event_card, render_statement_card
 from components.context import get_context
+from components.safe import md_escape
+from incidents.geometry import GeoData, load_geo
+
+CHART_KEY = "map_chart"
+FIT_KEY = "_map_fit"
+GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
+
+
+@st.cache_resource
+def _geo() -> GeoData:
+    """The shipped boundary files (never fetched at run time). Shared read-only across sessions."""
+    return load_geo(GEO_DIR)
+
+
+def _on_map_select() -> None:
+    """Make a clicked marker the app's selection, so the sidebar and the URL (`incident`, `rec`) follow."""
+    row = mapview.selected_object(st.session_state.get(CHART_KEY))
+    if row is None:
+        return  # a click on empty map keeps the current selection
+    if row.get("incident"):
+        st.session_state["incident"] = row["incident"]
+    st.session_state["rec"] = row.get("rec") or None
+
+
+def _select(record_id: str | None, incident_id: str | None) -> None:
+    if incident_id:
+        st.session_state["incident"] = incident_id
+    st.session_state["rec"] = record_id
+
+
+def _fit(view_state: dict[str, float]) -> None:
+    # The chart moves only when its initialViewState changes, so every other fit nudges the zoom by a hair.
+    count = st.session_state.get("_map_fit_count", 0) + 1
+    st.session_state["_map_fit_count"] = count
+    st.session_state[FIT_KEY] = {**view_state, "zoom": view_state["zoom"] + (count % 2) * 0.001}
+
+
+def _pick_button(container, event) -> None:
+    """A button that selects another record (its label is record text, so escaped: buttons render Markdown)."""
+    container.button(
+        md_escape(event.title[:80]), key=f"map-pick-{event.id}", on_click=_select, args=(event.id, event.incident)
+    )
+
+
+def _reset_view() -> None:
+    st.session_state.pop(FIT_KEY, None)
+
 
 context = get_context()
+dataset, view, chosen = context.dataset, context.view, context.filter
+geo = _geo()
+
 st.title("Map")
-st.info(f"This view is being built. The shared filters select {context.view.record_count} records.")
+st.caption(
+    "Nakhchivan, Azerbaijan's exclave, is cut off from the mainland by Armenia and borders Iran along the Aras. "
+    "Circles show how precisely each place is known; markers are events; a dashed line is a claim, not a fact."
+)
+
+controls, toggles = st.columns([4, 2], vertical_alignment="bottom")
+layers = controls.pills(
+    "Layers",
+    list(mapview.LAYER_IDS),
+    selection_mode="multi",
+    default=list(mapview.LAYER_IDS),
+    key="layers",
+    bind="query-params",
+    help="; ".join(f"{layer}: {text}" for layer, text in mapview.LAYERS.items()),
+)
+basemap = toggles.toggle("Basemap (Carto, online)", value=False, key="basemap", bind="query-params")
+if set(layers) != set(mapview.LAYER_IDS):
+    # An empty value keeps "no layers" distinct from the default (all) in the share link.
+    context.page_params["layers"] = list(layers) or [""]
+if basemap:
+    context.page_params["basemap"] = ["true"]
+    st.info(
+        "Basemap tiles come from an outside service (Carto, basemaps.cartocdn.com): while the basemap is on, "
+        "your browser requests map tiles from it. Turn it off to keep everything on this machine.",
+        icon=":material/public:",
+    )
+
+selected_ids = [i for i in (chosen.record, chosen.incident) if i]
+fit_view = mapview.view_for_selection(dataset, geo, [chosen.record] if chosen.record else selected_ids)
+fit_column, reset_column, _ = st.columns([1, 1, 4])
+fit_column.button(
+    "Fit to selection",
+    on_click=_fit,
+    args=(fit_view,),
+    disabled=fit_view is None,
+    icon=":material/center_focus_strong:",
+    help="Frame the selected record's places (with their precision circles)."
+    if fit_view
+    else "Select a located record (click a marker) to frame it.",
+)
+reset_column.button("Reset view", on_click=_reset_view, icon=":material/restart_alt:")
+
+deck = mapview.build_deck(
+    dataset,
+    view,
+    geo,
+    layers=layers,
+    basemap=basemap,
+    selected=selected_ids,
+    view_state=st.session_state.get(FIT_KEY),
+)
+chart = st.pydeck_chart(
+    deck,
+    on_select=_on_map_select,
+    selection_mode="single-object",
+    key=CHART_KEY,
+    height=mapview.CHART_HEIGHT,
+)
+
+# Legend: counts follow the shared filters; labels are our own words, record text never goes in here.
+entries = mapview.legend(dataset, view, geo, layers)
+if entries:
+    lines = [
+        f":{e.color}[{e.glyph}] {e.label}" + (f" — **{e.count}**" if e.count is not None else "") for e in entries
+    ]
+    half = (len(lines) + 1) // 2
+    left, right = st.columns(2)
+    left.markdown("  \n".join(lines[:half]))
+    right.markdown("  \n".join(lines[half:]))
+hidden = mapview.unlocated_events(dataset, view, geo)
+if hidden:
+    st.caption(
+        f"Not on the map ({len(hidden)} event(s) with no reported place): "
+        + md_escape("; ".join(e.title for e in hidden))
+    )
+if "crossings" in layers:
+    st.caption(
+        "Border crossings are reference places: all are shown whatever the filters, with the status the records give."
+    )
+
+# Detail card: the URL's selection first (the click callback keeps it in step), else the chart's own.
+st.subheader("Selected on the map")
+row = mapview.selected_object(chart)
+record_id = chosen.record or (row or {}).get("rec")
+place_id = None if record_id else (row or {}).get("place_id")
+detail = st.container(key="map_detail")
+if record_id in dataset.events:
+    event = dataset.events[record_id]
+    render_event_card(dataset, event, container=detail)
+    statements = [dataset.statements[s] for s in event.reported_in if s in dataset.statements]
+    if statements:
+        detail.markdown("**Statements that report it**")
+        for statement in statements:
+            render_statement_card(dataset, statement, container=detail)
+    shared = [
+        e for e in view.events if e.place and e.place == event.place and e.id != event.id
+    ]
+    if shared:
+        detail.caption("Also at this place (markers drawn side by side):")
+        for other in shared:
+            _pick_button(detail, other)
+elif record_id in dataset.statements:
+    render_statement_card(dataset, dataset.statements[record_id], container=detail)
+elif place_id in dataset.places:
+    place = dataset.places[place_id]
+    box = detail.container(border=True)
+    box.markdown(f"**{md_escape(place.names.en)}** · {md_escape(place.kind)}")
+    box.caption(f"Known {place.geo_precision}: within {place.precision_m:,} m · {place.lat:.4f} N, {place.lon:.4f} E")
+    if place.status:
+        box.caption("Status: " + md_escape(place.status))
+    if place.location_note:
+        box.caption("How it was located: " + md_escape(place.location_note))
+    here = [e for e in view.events if e.place == place.id]
+    for event in here:
+        _pick_button(box, event)
+elif chosen.incident in dataset.incidents:
+    incident = dataset.incidents[chosen.incident]
+    box = detail.container(border=True)
+    box.markdown(f"**{md_escape(incident.title)}** · {md_escape(incident.when.label())}")
+    box.markdown(md_escape(incident.summary))
+    located = [e for e in view.events if e.incident == incident.id and e.place]
+    if located:
+        box.caption("Its located events — pick one:")
+        for event in located:
+            _pick_button(box, event)
+else:
+    detail.caption("Click a marker, circle or dashed claim line to see its record, statements and sources here.")
+
+# Distance readouts for the impact sites the selection concerns.
+focus = [i for i in (record_id, place_id, chosen.incident if not record_id else None) if i]
+impacts = mapview.impact_events(dataset, focus)
+if place_id:
+    impacts = [e for e in impacts if e.place == place_id] or [
+        e for e in dataset.events.values() if e.place == place_id and e.type in mapview.IMPACT_TYPES
+    ]
+readouts = mapview.distance_readouts(dataset, geo, impacts)
+if not readouts.empty:
+    st.markdown("**Distances from the impact sites** (computed on the shipped Natural Earth 1:10m boundaries)")
+    st.dataframe(readouts, hide_index=True, width="stretch", key="map_distances")
+    st.caption(
+        "Each distance is measured from the place's recorded point; the site is known only within its radius, "
+        "so the true distance lies in the range shown. The border is the whole Azerbaijan–Iran line (both sections)."
+    )
+
+st.subheader("Figures in the sources vs the map data")
+st.dataframe(mapview.figures_table(geo), hide_index=True, width="stretch", key="map_figures")
+st.caption("Scale note: " + md_escape(mapview.scale_note(geo)))
