@@ -96,44 +96,8 @@ else:
         rows = list(state["selection"]["rows"]) if state else []
         _select([str(frame.iloc[row]["Id"]) for row in rows if 0 <= row < len(frame)])
 
-    # Cards: the last callback selection while `rec` still matches it, else an injected/ongoing chart selection,
-    # else the record the link selected.
-    chosen = st.session_state.get(SELECTED_KEY)
-    if chosen and chosen.get("rec") == value.record and chosen.get("ids"):
-        ids, origin = list(chosen["ids"]), "selected"
-    elif selected_ids(event):
-        ids, origin = selected_ids(event), "selected"
-    elif value.record:
-        ids, origin = [value.record], "selected by the link (rec)"
-    else:
-        ids, origin = [], ""
-    hidden = [i for i in ids if i not in visible]
-    ids = [i for i in ids if i in visible]
-
-    st.subheader("Selected records")
-    if not ids:
-        st.caption("None yet: click a marker, or draw a box or lasso around several, or pick a row in the table.")
-    else:
-        more = f"; showing the first {MAX_CARDS}" if len(ids) > MAX_CARDS else ""
-        st.caption(f"{len(ids)} record(s) {origin}{more}")
-        flagged = discrepancies_by_record(dataset)
-        columns = st.columns(2)
-        for index, record_id in enumerate(ids[:MAX_CARDS]):
-            column = columns[index % 2]
-            record = dataset.events.get(record_id) or dataset.statements.get(record_id)
-            if isinstance(record, Statement):
-                render_statement_card(dataset, record, column)
-            elif isinstance(record, Event):
-                render_event_card(dataset, record, column)
-            for discrepancy_id in flagged.get(record_id, []):
-                discrepancy = dataset.discrepancies[discrepancy_id]
-                note = f"**⚠ Discrepancy ({discrepancy.kind}): {md_escape(discrepancy.title)}**  \n"
-                note += md_escape(discrepancy.description)
-                if discrepancy.handling:
-                    note += "  \n*Handling:* " + md_escape(discrepancy.handling)
-                column.warning(note)
-    if hidden:
-        st.caption(f"{len(hidden)} selected record(s) are outside the current filters.")
+    # Filled after the table renders, so an ongoing table selection counts too.
+    cards_area = st.container()
 
     st.subheader("Response lag")
     if view.statements:
@@ -144,7 +108,7 @@ else:
         st.caption("No statements match the filters.")
 
     st.subheader("Chronological table")
-    st.dataframe(
+    table_event = st.dataframe(
         frame,
         on_select=_on_table_select,
         selection_mode="single-row",
@@ -166,3 +130,47 @@ else:
         icon=":material/download:",
         key="timeline_csv",
     )
+
+    # Cards: the last callback selection while `rec` still matches it, else an ongoing chart or table selection
+    # (e.g. injected by a test), else the record the link selected.
+    chosen = st.session_state.get(SELECTED_KEY)
+    table_rows = list(table_event["selection"]["rows"]) if table_event else []
+    table_ids = [str(frame.iloc[row]["Id"]) for row in table_rows if 0 <= row < len(frame)]
+    if chosen and chosen.get("rec") == value.record and chosen.get("ids"):
+        ids, origin = list(chosen["ids"]), "selected"
+    elif selected_ids(event):
+        ids, origin = selected_ids(event), "selected in the chart"
+    elif table_ids:
+        ids, origin = table_ids, "selected in the table"
+    elif value.record:
+        ids, origin = [value.record], "selected by the link (rec)"
+    else:
+        ids, origin = [], ""
+    hidden = [i for i in ids if i not in visible]
+    ids = [i for i in ids if i in visible]
+
+    with cards_area:
+        st.subheader("Selected records")
+        if not ids:
+            st.caption("None yet: click a marker, or draw a box or lasso around several, or pick a row in the table.")
+        else:
+            more = f"; showing the first {MAX_CARDS}" if len(ids) > MAX_CARDS else ""
+            st.caption(f"{len(ids)} record(s) {origin}{more}")
+            flagged = discrepancies_by_record(dataset)
+            columns = st.columns(2)
+            for index, record_id in enumerate(ids[:MAX_CARDS]):
+                column = columns[index % 2]
+                record = dataset.events.get(record_id) or dataset.statements.get(record_id)
+                if isinstance(record, Statement):
+                    render_statement_card(dataset, record, column)
+                elif isinstance(record, Event):
+                    render_event_card(dataset, record, column)
+                for discrepancy_id in flagged.get(record_id, []):
+                    discrepancy = dataset.discrepancies[discrepancy_id]
+                    note = f"**⚠ Discrepancy ({discrepancy.kind}): {md_escape(discrepancy.title)}**  \n"
+                    note += md_escape(discrepancy.description)
+                    if discrepancy.handling:
+                        note += "  \n*Handling:* " + md_escape(discrepancy.handling)
+                    column.warning(note)
+        if hidden:
+            st.caption(f"{len(hidden)} selected record(s) are outside the current filters.")

@@ -1,0 +1,467 @@
+"""Timeline builders (figure JSON, table, CSV) and the response-lag computation, on fixture records."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+from components.timeline import (
+    DISCREPANCY_COLOUR,
+    FLAG_APPROXIMATE,
+    FLAG_DISCREPANCY,
+    FLAG_UNDATED,
+    KIND_SYMBOLS,
+    TABLE_COLUMNS,
+    build_timeline_figure,
+    selected_ids,
+    timeline_csv,
+    timeline_csv_name,
+    timeline_frame,
+    top_actor,
+)
+from incidents.filtering import FilterValue, apply_filter
+from incidents.loading import Dataset, load_dataset
+from incidents.models import Actor, Statement, When
+from incidents.timing import (
+    first_report,
+    format_duration,
+    lag_lines,
+    lag_sentence,
+    response_lag,
+    response_lags,
+    time_window,
+)
+from tests.conftest import FIXTURES
+
+INCIDENT = "fixture-2026-03-05"
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    loaded = load_dataset(FIXTURES / "timeline")
+    assert not loaded.errors, loaded.errors
+    return loaded
+
+
+def figure_dict(dataset: Dataset, value: FilterValue | None = None, **kwargs) -> dict:
+    value = value or FilterValue()
+    return build_timeline_figure(dataset, apply_filter(dataset, value), value, **kwargs).to_dict()
+
+
+def record_traces(fig: dict) -> list[dict]:
+    return [t for t in fig["data"] if str(t.get("uid", "")).startswith("rec-")]
+
+
+def markers(fig: dict) -> dict[str, dict]:
+    """Record id -> {x, y, symbol, text, line colour, trace type, customdata} of its marker."""
+    found: dict[str, dict] = {}
+    for trace in record_traces(fig):
+        ys = _values(trace["y"])
+        for index, custom in enumerate(trace["customdata"]):
+            found[custom[0]] = {
+                "x": trace["x"][index],
+                "y": ys[index],
+                "symbol": trace["marker"]["symbol"][index],
+                "text": trace["text"][index],
+                "ring": trace["marker"]["line"]["color"][index],
+                "type": trace["type"],
+                "custom": list(custom),
+                "hover": trace["hovertext"][index],
+            }
+    return found
+
+
+def _values(array) -> list:
+    """Plotly 7 writes numpy arrays as base64 typed arrays; decode for assertions."""
+    if isinstance(array, dict) and "bdata" in array:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return list(array)
+
+
+def lane_of(fig: dict, record_id: str) -> str:
+    """The y-axis label of the lane band (background shape) the record's marker lies in."""
+    y = markers(fig)[record_id]["y"]
+    bands = [s for s in fig["layout"]["shapes"] if s["type"] == "rect" and s["yref"] == "y"]
+    labels = fig["layout"]["yaxis"]["ticktext"]
+    assert len(bands) == len(labels)
+    for band, label in zip(bands, labels, strict=True):
+        if band["y0"] <= y <= band["y1"]:
+            return label
+    raise AssertionError(f"{record_id} at y={y} is in no lane")
+
+
+def segments(trace: dict) -> list[list[tuple[str, float]]]:
+    """Polyline pieces of a lines trace (None separates them)."""
+    pieces: list[list[tuple[str, float]]] = [[]]
+    for x, y in zip(trace["x"], _values(trace["y"]), strict=True):
+        if x is None:
+            pieces.append([])
+        else:
+            pieces[-1].append((x, y))
+    return [p for p in pieces if p]
+
+
+# --- lanes ------------------------------------------------------------------------------------------------------
+
+
+def test_lanes_are_the_tops_of_the_actor_hierarchy(dataset: Dataset) -> None:
+    fig = figure_dict(dataset)
+    assert sorted(fig["layout"]["yaxis"]["ticktext"]) == ["Azerbaijan", "BBC", "Iran", "Unattributed events"]
+    assert fig["layout"]["meta"]["lanes"][-1] == "unattributed"  # actorless events come last
+    # Two levels down (general staff -> armed forces -> Iran) still lands in Iran's lane.
+    assert lane_of(fig, "st-denial") == "Iran"
+    assert lane_of(fig, "ev-impact") == "Iran"
+    assert lane_of(fig, "st-false-flag") == "Iran"
+    assert lane_of(fig, "st-mfa-claim") == "Azerbaijan"
+    assert lane_of(fig, "ev-trucks") == "Azerbaijan"
+    assert lane_of(fig, "st-bbc") == "BBC"
+    assert lane_of(fig, "ev-unattributed") == "Unattributed events"
+
+
+def test_lanes_follow_the_data_not_a_list(dataset: Dataset) -> None:
+    """A hierarchy the code has never seen gives its own lane, labelled by its top actor."""
+    extra = {
+        "arm": Actor(id="arm", name="Republic of Armenia", short_name="Armenia", kind="state", country="ARM"),
+        "arm-mfa": Actor(id="arm-mfa", name="Armenian MFA", kind="government-body", country="ARM", parent="arm"),
+    }
+    statement = Statement(
+        id="st-armenia",
+        speaker="arm-mfa",
+        kind="demand",
+        when=When(start=dt.date(2026, 3, 6), precision="day"),
+        paraphrase="Armenia called for restraint.",
+        via=["article"],
+        incidents=[INCIDENT],
+    )
+    statements = {**dataset.statements, "st-armenia": statement}
+    data = replace(dataset, actors={**dataset.actors, **extra}, statements=statements)
+    assert top_actor(data, "arm-mfa") == "arm"
+    fig = figure_dict(data)
+    assert "Armenia" in fig["layout"]["yaxis"]["ticktext"]
+    assert lane_of(fig, "st-armenia") == "Armenia"
+    assert markers(fig)["st-armenia"]["symbol"] == KIND_SYMBOLS["demand"]
+
+
+def test_grouping_by_country_and_by_actor(dataset: Dataset) -> None:
+    by_country = figure_dict(dataset, group="country")
+    assert by_country["layout"]["meta"]["group"] == "country"
+    assert lane_of(by_country, "st-bbc") == "GBR"  # no state actor names the United Kingdom: its code
+    assert lane_of(by_country, "st-denial") == "Iran"
+    by_actor = figure_dict(dataset, group="actor")
+    assert lane_of(by_actor, "st-denial") == "IR General Staff"
+    assert lane_of(by_actor, "st-mfa-claim") == "AZ Foreign Ministry"
+    assert lane_of(by_actor, "st-mod-count") == "AZ Defence Ministry"
+    # An unknown grouping falls back to the hierarchy.
+    assert figure_dict(dataset, group="nonsense")["layout"]["meta"]["group"] == "hierarchy"
+
+
+def test_records_sharing_a_window_in_a_lane_get_their_own_rows(dataset: Dataset) -> None:
+    fig = figure_dict(dataset)
+    found = markers(fig)
+    # ev-impact and the approximate launch overlap in time in Iran's lane: different rows.
+    assert found["ev-impact"]["y"] != found["ev-launch"]["y"]
+    azerbaijan = [found[i]["y"] for i in ("ev-trucks", "st-president", "st-mfa-claim", "st-mod-count")]
+    # The truck halt (two days) and the president (that whole day) overlap everything else in the lane.
+    assert found["ev-trucks"]["y"] not in azerbaijan[1:]
+    assert found["st-president"]["y"] not in (azerbaijan[0], azerbaijan[2], azerbaijan[3])
+
+
+# --- markers ----------------------------------------------------------------------------------------------------
+
+
+def test_marker_symbols_follow_the_record_kind(dataset: Dataset) -> None:
+    found = markers(figure_dict(dataset))
+    assert found["ev-impact"]["symbol"] == "square"
+    assert found["st-mfa-claim"]["symbol"] == "circle"
+    assert found["st-denial"]["symbol"] == "x"
+    assert found["st-president"]["symbol"] == "triangle-up"
+    assert found["st-false-flag"]["symbol"] == "diamond"
+    # Approximate times are hollow and marked.
+    assert found["ev-launch"]["symbol"] == "square-open"
+    assert FLAG_APPROXIMATE in found["ev-launch"]["text"]
+    assert FLAG_APPROXIMATE not in found["st-denial"]["text"]
+    # Every symbol used is the one for its kind.
+    kinds = {**{e: "event" for e in dataset.events}, **{s.id: s.kind for s in dataset.statements.values()}}
+    for record_id, marker in found.items():
+        assert marker["symbol"].removesuffix("-open") == KIND_SYMBOLS[kinds[record_id]]
+
+
+def test_customdata_carries_record_and_incident_ids(dataset: Dataset) -> None:
+    fig = figure_dict(dataset)
+    found = markers(fig)
+    assert set(found) == set(dataset.events) | set(dataset.statements)
+    for record_id, marker in found.items():
+        assert marker["custom"] == [record_id, INCIDENT]
+    # Marker traces, not lines: box and lasso need them.
+    for trace in record_traces(fig):
+        assert trace["mode"].startswith("markers")
+    assert fig["layout"]["meta"]["records"] == len(found)
+
+
+def test_day_precision_is_a_span_across_the_day(dataset: Dataset) -> None:
+    fig = figure_dict(dataset)
+    found = markers(fig)
+    spans = [t for t in fig["data"] if str(t.get("uid", "")).startswith("span-")]
+    pieces = [(p[0], p[-1]) for t in spans for p in segments(t)]
+    impact = found["ev-impact"]
+    assert (("2026-03-05 00:00:00", impact["y"]), ("2026-03-06 00:00:00", impact["y"])) in pieces
+    assert impact["x"].startswith("2026-03-05T12:00")  # the marker only holds the span's middle
+    # A 'days' window with an inclusive end date spans both days.
+    trucks = found["ev-trucks"]
+    assert (("2026-03-05 00:00:00", trucks["y"]), ("2026-03-07 00:00:00", trucks["y"])) in pieces
+    # Hour precision is a point: no span under its marker (its row may hold other records' spans elsewhere).
+    denial = found["st-denial"]
+    at = denial["x"].replace("T", " ")
+    assert not [(a, b) for a, b in pieces if a[1] == denial["y"] and a[0] <= at <= b[0]]
+    # Approximate spans are dotted.
+    assert all(t["line"]["dash"] == ("solid" if t["uid"].endswith("solid") else "dot") for t in spans)
+
+
+def test_undated_records_sit_at_their_latest_date_with_a_lead_in(dataset: Dataset) -> None:
+    fig = figure_dict(dataset)
+    marker = markers(fig)["st-repeated-denial"]
+    assert FLAG_UNDATED in marker["text"]
+    assert marker["x"].startswith("2026-03-07T00:00")  # end of 6 March, its latest date
+    lead_ins = [t for t in fig["data"] if str(t.get("uid", "")).endswith("-undated")]
+    ends = [(p[-1][0], p[-1][1]) for t in lead_ins for p in segments(t)]
+    assert ("2026-03-07 00:00:00", marker["y"]) in ends
+
+
+def test_discrepancies_are_flagged_and_named_in_the_hover(dataset: Dataset) -> None:
+    found = markers(figure_dict(dataset))
+    for record_id in ("ev-impact", "st-mfa-claim"):
+        assert FLAG_DISCREPANCY in found[record_id]["text"]
+        assert found[record_id]["ring"] == DISCREPANCY_COLOUR
+        assert "Discrepancy:" in found[record_id]["hover"]
+        assert "Thursday" in found[record_id]["hover"]
+    assert FLAG_DISCREPANCY not in found["st-denial"]["text"]
+    assert found["st-denial"]["ring"] != DISCREPANCY_COLOUR
+
+
+def test_hover_has_title_time_text_precision_actor_and_first_source(dataset: Dataset) -> None:
+    hover = markers(figure_dict(dataset))["ev-impact"]["hover"]
+    assert "Drone hits near the airport building" in hover
+    assert "Wednesday (March 5)" in hover  # the time exactly as reported
+    assert "known only to the day" in hover
+    assert "IR Armed Forces" in hover
+    assert "First source: Azerbaijan accuses Iran of drone attack" in hover
+    statement_hover = markers(figure_dict(dataset))["st-false-flag"]["hover"]
+    assert "First source: BBC report" in statement_hover  # the nearest source of the chain
+
+
+def test_hover_escapes_record_text(dataset: Dataset) -> None:
+    hostile = dataset.statements["st-denial"].model_copy(
+        update={"paraphrase": '<a href="javascript:alert(1)">x</a><img src=x onerror=alert(1)>'}
+    )
+    data = replace(dataset, statements={**dataset.statements, "st-denial": hostile})
+    hover = markers(figure_dict(data))["st-denial"]["hover"]
+    assert "<a" not in hover and "<img" not in hover
+    assert "&lt;a href=" in hover
+
+
+def test_responds_to_is_drawn_as_connectors_with_arrowheads(dataset: Dataset) -> None:
+    fig = figure_dict(dataset)
+    found = markers(fig)
+    connectors = [t for t in fig["data"] if t.get("uid") == "connectors"]
+    assert len(connectors) == 1
+    pieces = segments(connectors[0])
+    pairs = {(p[0], p[-1]) for p in pieces}
+    expected = [("st-mfa-claim", "st-denial"), ("st-mfa-claim", "st-false-flag"), ("st-president", "st-false-flag")]
+    assert len(pieces) == len(expected)
+    for source, target in expected:
+        start = (found[source]["x"].replace("T", " "), found[source]["y"])
+        ys = {p[-1][1] for p in pieces if p[0] == start}
+        assert found[target]["y"] in ys, (source, target, pairs)
+    arrows = fig["layout"]["annotations"]
+    assert len(arrows) == len(expected)
+    assert {(a["x"].replace(" ", "T"), a["y"]) for a in arrows} == {
+        (found[t]["x"], found[t]["y"]) for _, t in expected
+    }
+
+
+def test_connectors_skip_answers_to_filtered_out_statements(dataset: Dataset) -> None:
+    fig = figure_dict(dataset, FilterValue(actors=("irn",)))
+    assert not [t for t in fig["data"] if t.get("uid") == "connectors"]
+    assert list(fig["layout"].get("annotations", [])) == []
+    # Iran's records answer Azerbaijan's, which the actor filter leaves out.
+    assert set(markers(fig)) == {"ev-impact", "ev-launch", "st-denial", "st-false-flag", "st-repeated-denial"}
+
+
+def test_date_filter_is_the_visible_window(dataset: Dataset) -> None:
+    value = FilterValue(date_from=dt.date(2026, 3, 4), date_to=dt.date(2026, 3, 10))
+    fig = figure_dict(dataset, value)
+    assert fig["layout"]["xaxis"]["range"] == ["2026-03-04 00:00:00", "2026-03-11 00:00:00"]
+    unfiltered = figure_dict(dataset)["layout"]["xaxis"]["range"]
+    assert unfiltered[0] < "2026-03-05" and unfiltered[1] > "2026-03-07"
+
+
+def test_webgl_for_large_views_and_an_empty_view_builds(dataset: Dataset) -> None:
+    assert {t["type"] for t in record_traces(figure_dict(dataset))} == {"scatter"}
+    assert {t["type"] for t in record_traces(figure_dict(dataset, webgl=True))} == {"scattergl"}
+    empty = figure_dict(dataset, FilterValue(text="no record says this"))
+    assert record_traces(empty) == []
+    assert empty["layout"]["yaxis"]["ticktext"] == []
+
+
+def test_colour_follows_country_and_is_stable_under_filters(dataset: Dataset) -> None:
+    full = {t["name"]: t["marker"]["color"] for t in record_traces(figure_dict(dataset))}
+    iran_only = record_traces(figure_dict(dataset, FilterValue(actors=("irn",))))
+    only_iran = {t["name"]: t["marker"]["color"] for t in iran_only}
+    assert set(only_iran) == {"Iran"}
+    assert only_iran["Iran"] == full["Iran"]
+    assert full["Iran"] != full["Azerbaijan"]
+    legend = [t["name"] for t in figure_dict(dataset)["data"] if str(t.get("uid", "")).startswith("key-country-")]
+    assert legend == ["Azerbaijan", "GBR", "Iran", "No country"]
+
+
+def test_selected_ids_reads_customdata_and_ignores_the_rest() -> None:
+    event = {
+        "selection": {
+            "points": [
+                {"customdata": ["st-denial", INCIDENT]},
+                {"curve_number": 3},
+                {"customdata": ["ev-impact", INCIDENT]},
+                {"customdata": ["st-denial", INCIDENT]},
+            ]
+        }
+    }
+    assert selected_ids(event) == ["st-denial", "ev-impact"]
+    assert selected_ids(None) == []
+    assert selected_ids({"selection": {"points": []}}) == []
+
+
+# --- time windows and response lag -----------------------------------------------------------------------------
+
+
+def test_time_windows_follow_precision() -> None:
+    day = time_window(When(start=dt.date(2026, 3, 5), precision="day"))
+    assert (day.start, day.end) == (dt.datetime(2026, 3, 5), dt.datetime(2026, 3, 6))
+    assert not day.is_point
+    baku = dt.timezone(dt.timedelta(hours=4))
+    hour = time_window(When(start=dt.datetime(2026, 3, 5, 14, tzinfo=baku), precision="hour"))
+    assert (hour.start, hour.end) == (dt.datetime(2026, 3, 5, 10), dt.datetime(2026, 3, 5, 11))
+    assert hour.is_point
+    approx = time_window(When(start=dt.datetime(2026, 3, 5, 10), precision="hour", approximate=True))
+    assert (approx.start, approx.end) == (dt.datetime(2026, 3, 5, 9), dt.datetime(2026, 3, 5, 12))
+    days = time_window(When(start=dt.date(2026, 3, 4), end=dt.date(2026, 3, 6), precision="days"))
+    assert (days.start, days.end) == (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 7))
+    month = time_window(When(start=dt.date(2026, 2, 10), precision="month"))
+    assert (month.start, month.end) == (dt.datetime(2026, 2, 1), dt.datetime(2026, 3, 1))
+    undated = time_window(When(end=dt.date(2026, 3, 6), precision="undated"))
+    assert undated.undated and undated.start is None and undated.end == dt.datetime(2026, 3, 7)
+
+
+def test_first_report_prefers_the_window_that_closes_first(dataset: Dataset) -> None:
+    # The president's accusation is known only to the day (starts at midnight); the ministry's claim to the hour.
+    assert first_report(dataset, INCIDENT).id == "st-mfa-claim"
+    assert first_report(dataset, "no-such-incident") is None
+
+
+def test_response_lag_exact_range_unordered_undated(dataset: Dataset) -> None:
+    lags = {lag.statement: lag for lag in response_lags(dataset, dataset.statements.values())}
+    assert lags["st-mfa-claim"].status == "first"
+    denial = lags["st-denial"]
+    assert denial.status == "exact"
+    assert (denial.low, denial.high) == (dt.timedelta(hours=5), dt.timedelta(hours=7))
+    assert "came about 6 h after the first report (AZ Foreign Ministry's claim)" in lag_sentence(dataset, denial)
+    false_flag = lags["st-false-flag"]
+    assert false_flag.status == "range"
+    assert (false_flag.low, false_flag.high) == (dt.timedelta(hours=16), dt.timedelta(hours=41))
+    assert "does not allow a closer figure" in lag_sentence(dataset, false_flag)
+    president = lags["st-president"]
+    assert president.status == "unordered" and not president.measurable
+    assert "does not allow saying which came first" in lag_sentence(dataset, president)
+    undated = lags["st-repeated-denial"]
+    assert undated.status == "undated" and undated.low is None
+    assert "undated" in lag_sentence(dataset, undated)
+
+
+def test_response_lag_without_an_incident(dataset: Dataset) -> None:
+    lone = dataset.statements["st-denial"].model_copy(update={"incidents": []})
+    lag = response_lag(dataset, lone)
+    assert lag.status == "no-incident" and not lag.measurable
+
+
+def test_lag_lines_group_what_precision_does_not_allow(dataset: Dataset) -> None:
+    lines = lag_lines(dataset, response_lags(dataset, apply_filter(dataset, FilterValue()).statements))
+    assert lines[0].startswith("First report: AZ Foreign Ministry's claim")
+    assert any("IR General Staff's denial came about 6 h" in line for line in lines)
+    grouped = [line for line in lines if line.startswith("The precision does not allow")]
+    assert len(grouped) == 1 and "AZ President's accusation" in grouped[0]
+    assert any(line.startswith("Undated") and "Iran's denial" in line for line in lines)
+
+
+def test_format_duration() -> None:
+    assert format_duration(dt.timedelta(minutes=45)) == "45 min"
+    assert format_duration(dt.timedelta(hours=5)) == "5 h"
+    assert format_duration(dt.timedelta(hours=5, minutes=30)) == "5 h 30 min"
+    assert format_duration(dt.timedelta(days=3, hours=2)) == "3 days 2 h"
+
+
+# --- table and CSV -----------------------------------------------------------------------------------------------
+
+
+def test_table_is_chronological_with_a_precision_column(dataset: Dataset) -> None:
+    frame = timeline_frame(dataset, apply_filter(dataset, FilterValue()))
+    assert list(frame.columns) == list(TABLE_COLUMNS)
+    assert len(frame) == len(dataset.events) + len(dataset.statements)
+    precision = dict(zip(frame["Id"], frame["Precision"], strict=True))
+    assert precision["ev-impact"] == "day"
+    assert precision["ev-launch"] == "~hour"
+    assert precision["st-denial"] == "hour"
+    assert precision["st-repeated-denial"] == "undated"
+    assert precision["ev-trucks"] == "days"
+    dated = frame.dropna(subset=["From (UTC)"])
+    assert dated["From (UTC)"].is_monotonic_increasing
+    row = frame.set_index("Id").loc["ev-impact"]
+    assert row["Until (UTC)"] == pd.Timestamp("2026-03-05 23:59:59")
+    assert row["Lane"] == "Iran" and row["Discrepancies"].startswith("'Wednesday (March 5)'")
+
+
+def test_csv_is_exactly_the_table(dataset: Dataset) -> None:
+    frame = timeline_frame(dataset, apply_filter(dataset, FilterValue(kinds=("denial", "event"))))
+    data = timeline_csv(frame)
+    assert data.startswith("\ufeff".encode())
+    back = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", keep_default_na=False)
+    assert list(back.columns) == list(frame.columns)
+    assert list(back["Id"]) == list(frame["Id"])
+    assert list(back["Precision"]) == list(frame["Precision"])
+    assert set(back["Kind"]) == {"denial", "event"}
+    assert back.loc[back["Id"] == "ev-impact", "From (UTC)"].item() == "2026-03-05T00:00:00Z"
+
+
+def test_csv_neutralises_formulas(dataset: Dataset) -> None:
+    hostile = dataset.statements["st-denial"].model_copy(update={"paraphrase": '=HYPERLINK("http://x","y")'})
+    data = replace(dataset, statements={**dataset.statements, "st-denial": hostile})
+    frame = timeline_frame(data, apply_filter(data, FilterValue()))
+    back = pd.read_csv(io.BytesIO(timeline_csv(frame)), encoding="utf-8-sig", keep_default_na=False)
+    assert back.loc[back["Id"] == "st-denial", "Record"].item() == "'=HYPERLINK(\"http://x\",\"y\")"
+
+
+@pytest.mark.parametrize(
+    ("value", "name"),
+    [
+        (
+            FilterValue(date_from=dt.date(2026, 3, 1), date_to=dt.date(2026, 3, 10)),
+            "timeline_2026-03-01_2026-03-10.csv",
+        ),
+        (FilterValue(), "timeline_all-dates.csv"),
+        (FilterValue(date_from=dt.date(2026, 3, 1)), "timeline_2026-03-01_end.csv"),
+        (FilterValue(date_to=dt.date(2026, 3, 10)), "timeline_start_2026-03-10.csv"),
+        (
+            FilterValue(actors=("irn", "aze-mfa"), kinds=("denial",), text="False flag?/../"),
+            "timeline_all-dates_actor-irn-aze-mfa_kind-denial_q-false-flag.csv",
+        ),
+        (FilterValue(record="st-denial", incident=INCIDENT), "timeline_all-dates.csv"),  # selections are no filter
+    ],
+)
+def test_csv_name_carries_the_filter(value: FilterValue, name: str) -> None:
+    assert timeline_csv_name(value) == name
