@@ -87,16 +87,9 @@ if not comparison.rows:
     st.stop()
 
 counts = comparison.counts
-metrics = st.columns(4)
-metrics[0].metric("⚔ Contested", counts["contested"], help=STATUS_TEXT["contested"], border=True)
-metrics[1].metric("◐ One-sided", counts["one-sided"], help=STATUS_TEXT["one-sided"], border=True)
-metrics[2].metric("✔ Agreed", counts["agreed"], help=STATUS_TEXT["agreed"], border=True)
-metrics[3].metric(
-    "Parties",
-    len(comparison.parties),
-    help="Speakers grouped by the state or body they belong to",
-    border=True,
-)
+with st.container(horizontal=True):  # side by side, wrapping on a phone instead of stacking four tall boxes
+    for status, label in (("contested", "⚔ Contested"), ("one-sided", "◐ One-sided"), ("agreed", "✔ Agreed")):
+        st.metric(label, counts[status], help=STATUS_TEXT[status], border=True, width=150)
 st.caption(
     "Parties: "
     + " · ".join(md_escape(p.label) + (" (accusing party)" if p.accuser else "") for p in comparison.parties)
@@ -125,19 +118,20 @@ if layout == "cards":
 else:
     ui.render_table(dataset, comparison, context.filter.record, statement_links)
 
-st.subheader("Stance over time")
-st.caption("Each party's statements on each proposition, in order; a change of stance is marked.")
-ui.render_tracks(comparison)
-if comparison.replies:
-    st.markdown("**Who answered whom**")
-    st.markdown("\n".join(ui.reply_lines(comparison)))
-if comparison.other_statements:
-    with st.expander(f"Other statements on this incident ({len(comparison.other_statements)})"):
-        st.caption("They take no position on the propositions above (threats, background, context).")
-        for ref in comparison.other_statements:
-            st.markdown(f"**{md_escape(ref.speaker_name)}** · {md_escape(ref.when_label)}")
-            st.markdown(md_escape(ref.paraphrase))
-            st.caption("Source chain: " + md_escape(ref.chain_text))
+with st.container(key="claims-tracks"):
+    st.subheader("Stance over time")
+    st.caption("Each party's statements on each proposition, in order; a change of stance is marked.")
+    ui.render_tracks(comparison)
+    if comparison.replies:
+        st.markdown("**Who answered whom**")
+        st.markdown("\n".join(ui.reply_lines(comparison)))
+    if comparison.other_statements:
+        with st.expander(f"Other statements on this incident ({len(comparison.other_statements)})"):
+            st.caption("They take no position on the propositions above (threats, background, context).")
+            for ref in comparison.other_statements:
+                st.markdown(f"**{md_escape(ref.speaker_name)}** · {md_escape(ref.when_label)}")
+                st.markdown(md_escape(ref.paraphrase))
+                st.caption("Source chain: " + md_escape(ref.chain_text))
 
 st.subheader("Export")
 view_url = share_link(st.context.url or "http://localhost:8501/claims", filters, context.page_params, dataset.version)

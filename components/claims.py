@@ -206,16 +206,18 @@ def _proposition_text(comparison: Comparison, proposition_id: str) -> str:
 
 
 def glance_markdown(comparison: Comparison) -> str:
-    """The whole matrix in one table of chips: who asserts, denies or offers an alternative, row by row."""
-    header = "| # | Proposition | " + " | ".join(md_escape(p.label) for p in comparison.parties) + " | Status |"
-    rule = "|---:|---|" + "---|" * len(comparison.parties) + "---|"
+    """The whole matrix in one table of chips: each row's status, then who asserts, denies or offers an alternative.
+
+    The status sits in the proposition's cell rather than a column of its own, so the table fits a phone."""
+    header = "| # | Proposition | " + " | ".join(md_escape(p.label) for p in comparison.parties) + " |"
+    rule = "|---:|---|" + "---|" * len(comparison.parties)
     lines = [header, rule]
     numbers = {row.proposition.id: n for n, row in enumerate(comparison.rows, start=1)}
     for number, row in enumerate(comparison.rows, start=1):
         cells = " | ".join(
             cell_chips(c) + "".join(f" *(asserts #{numbers[o]} instead)*" for o in c.competing) for c in row.cells
         )
-        lines.append(f"| {number} | {md_escape(row.proposition.text)} | {cells} | {status_chip(row.status)} |")
+        lines.append(f"| {number} | {status_chip(row.status)} {md_escape(row.proposition.text)} | {cells} |")
     return "\n".join(lines)
 
 
@@ -331,11 +333,26 @@ def track_lines(comparison: Comparison, proposition_id: str) -> list[str]:
 
 
 def render_tracks(comparison: Comparison) -> None:
+    """Sequences where a party spoke more than once on a proposition; shifts named first."""
+    shifts = [t for t in comparison.tracks if t.shifted]
+    if shifts:
+        names = ", ".join(
+            f"{md_escape(comparison.party(t.party).label)} on #{_row_number(comparison, t.proposition)}" for t in shifts
+        )
+        st.markdown(f"{chip('violet', '⇄ position changed')} {len(shifts)} change(s) of position: {names}")
+    else:
+        st.caption("No party has changed its position on any proposition in the records so far.")
+    repeated = {t.proposition for t in comparison.tracks if len(t.steps) > 1}
     for number, row in enumerate(comparison.rows, start=1):
-        lines = track_lines(comparison, row.proposition.id)
-        if lines:
+        if row.proposition.id in repeated:
             st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
-            st.markdown("\n".join(lines))
+            st.markdown("\n".join(track_lines(comparison, row.proposition.id)))
+    if len(repeated) < len(comparison.rows):
+        st.caption("On the other propositions each party has spoken once at most; the matrix above shows it.")
+
+
+def _row_number(comparison: Comparison, proposition_id: str) -> int:
+    return next(i for i, r in enumerate(comparison.rows, start=1) if r.proposition.id == proposition_id)
 
 
 def reply_lines(comparison: Comparison) -> list[str]:

@@ -134,8 +134,15 @@ def test_fixture_incident_renders_three_party_columns() -> None:
     assert "⇄ position changed" in borduria[0]
     # Persian keeps its script, wrapped in a right-to-left isolate.
     assert any("\u2067گشت ما از مرز عبور نکرد\u2069" in text for text in borduria + texts_in(at.main))
+    tracks = texts_in(keyed_block(at, "claims-tracks"))
+    assert any("1 change(s) of position: Borduria on #2" in text for text in tracks)
+    sequence = next(text for text in tracks if "- **Borduria**" in text).split("- **Borduria**")[1]
+    assert sequence.index("✖ denies") < sequence.index("changed: denies → asserts")
+    assert any("Bordurian Army (fictional)** (Denial" in text and "answers **Ruritanian Foreign Office" in text
+               for text in tracks)
     glance = next(m.value for m in at.markdown if m.value.startswith("| # | Proposition |"))
-    assert "| Ruritania | Borduria | Syldavia | Status |" in glance
+    assert "| Ruritania | Borduria | Syldavia |" in glance
+    assert ":red-badge[⚔ contested] A Bordurian patrol crossed into Ruritania" in glance
 
 
 def test_party_order_is_bound_and_in_the_share_link() -> None:

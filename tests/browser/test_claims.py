@@ -1,0 +1,109 @@
+"""The claims panel in a real browser: both parties' columns, untrusted text shown as text, narrow screens."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.browser.harness import IDLE, screenshot
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.browser
+
+NAKHCHIVAN = "nakhchivan-2026-03-05"
+XSS = "<img src=x onerror=alert(1)>"
+
+
+@pytest.fixture(scope="module")
+def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The claims fixture, with a curator's paste of HTML in a quote, a proposition and a discrepancy title."""
+    root = tmp_path_factory.mktemp("claims-xss") / "data"
+    shutil.copytree(FIXTURES / "claims", root)
+    path = root / "incidents" / "fixture-nakhchivan.yaml"
+    records = yaml.safe_load(path.read_text(encoding="utf-8"))
+    records["statements"][0]["quote"] = f"Drones hit us {XSS} today"
+    records["propositions"][1]["text"] = f"Four people were injured {XSS}"
+    records["discrepancies"][0]["title"] = f"Weekday {XSS}"
+    path.write_text(yaml.safe_dump(records, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return root
+
+
+def settle(page) -> None:
+    """wait_idle without the sidebar check: on a narrow screen the sidebar starts collapsed."""
+    page.wait_for_selector(IDLE, timeout=30_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector(IDLE, timeout=30_000)
+
+
+def open_claims(page, base_url: str, query: str) -> None:
+    page.goto(f"{base_url}/claims?{query}")
+    page.wait_for_selector(".st-key-claims-established", timeout=30_000)
+    settle(page)
+
+
+def test_panel_renders_both_parties_columns(page, app_url: str) -> None:
+    open_claims(page, app_url, f"incident={NAKHCHIVAN}")
+    main = page.locator('[data-testid="stMain"]')
+    assert main.get_by_role("heading", name="Who claims what").count() == 1
+    # The at-a-glance table has one column per party, the accuser first.
+    headers = [h.strip() for h in main.locator("table th").all_inner_texts()]
+    assert headers == ["#", "Proposition", "Azerbaijan", "Iran"]
+    row = page.locator(".st-key-claims-row-iran-launched")
+    columns = row.locator('[data-testid="stColumn"]')
+    assert columns.count() == 3
+    azerbaijan, iran = columns.nth(1).inner_text(), columns.nth(2).inner_text()
+    assert azerbaijan.startswith("Azerbaijan") and "asserts" in azerbaijan
+    assert iran.startswith("Iran") and "denies" in iran and "alternative" in iran
+    assert "false-flag" in iran
+    # Each statement links to the timeline and the map with the incident and the record selected.
+    link = row.locator('a[href*="timeline"][href*="rec=irn-denial"]')
+    assert link.count() == 1
+    assert f"incident={NAKHCHIVAN}" in link.get_attribute("href")
+    screenshot(page, "claims")
+    assert page.console_errors == []
+    assert page.outside_requests == []
+
+
+def test_html_in_records_is_shown_as_text_and_never_runs(
+    page, start_app: Callable[[Path | None], str], xss_data: Path
+) -> None:
+    base_url = start_app(xss_data)
+    open_claims(page, base_url, "incident=fx-nakhchivan")
+    page.locator('[data-testid="stExpander"] summary', has_text="Discrepancies recorded").click()
+    page.wait_for_timeout(1500)  # time for an onerror handler to fire, were the tag ever rendered
+    main = page.locator('[data-testid="stMain"]')
+    text = main.inner_text()
+    assert f"Drones hit us {XSS} today" in text  # the quote, literally
+    assert f"Four people were injured {XSS}" in text  # the proposition, in the glance table and its row
+    assert f"Weekday {XSS}" in text  # the discrepancy title
+    assert page.locator('img[src="x"]').count() == 0
+    assert page.dialogs == []
+    screenshot(page, "claims-xss")
+    assert page.console_errors == []
+
+
+def test_narrow_screen_stacks_parties(page, app_url: str) -> None:
+    page.set_viewport_size({"width": 420, "height": 900})
+    open_claims(page, app_url, f"incident={NAKHCHIVAN}")
+    row = page.locator(".st-key-claims-row-iran-launched")
+    columns = row.locator('[data-testid="stColumn"]')
+    azerbaijan, iran = columns.nth(1).bounding_box(), columns.nth(2).bounding_box()
+    assert azerbaijan and iran
+    assert iran["y"] >= azerbaijan["y"] + azerbaijan["height"] - 1, "columns stack on a narrow screen"
+    # Stacked cells still name their party.
+    assert columns.nth(2).inner_text().startswith("Iran")
+    # The cards layout is one card per proposition, parties stacked, no columns at all.
+    page.locator(".st-key-claims_layout").get_by_text("cards", exact=True).click()
+    page.wait_for_timeout(200)
+    settle(page)
+    row = page.locator(".st-key-claims-row-iran-launched")
+    assert row.locator('[data-testid="stColumn"]').count() == 0
+    lines = row.inner_text().splitlines()
+    heads = [i for i, line in enumerate(lines) if line.startswith(("Azerbaijan ✔", "Iran ✖"))]
+    assert [lines[i].split()[0] for i in heads] == ["Azerbaijan", "Iran"]  # one card, parties stacked in order
+    screenshot(page, "claims-narrow")
+    assert page.console_errors == []
