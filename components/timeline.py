@@ -479,7 +479,7 @@ def build_timeline_figure(
                 mode="lines",
                 line={"color": "#444444", "width": 1.3},
                 hoverinfo="skip",
-                name="responds to (arrow points at the answer)",
+                name="responds to (→ the answer)",
                 legend="legend2",
                 uid="connectors",
             )
@@ -550,16 +550,16 @@ def build_timeline_figure(
         key_traces.append(
             go.Scatter(
                 x=[None], y=[None], mode="lines", line={"color": NO_COUNTRY_COLOUR, "width": 9}, opacity=0.45,
-                name="bar = time window (known only to the day or coarser)", legend="legend2", hoverinfo="skip",
+                name="bar: known only to a day or more", legend="legend2", hoverinfo="skip",
                 uid="key-bar",
             )
         )
     if any(p.window.approximate for p in placed):
-        key(f"hollow, {FLAG_APPROXIMATE} = approximate time", "circle-open")
+        key(f"hollow {FLAG_APPROXIMATE}: approximate time", "circle-open")
     if any(p.window.undated for p in placed):
-        key(f"{FLAG_UNDATED} = undated: by its latest date", "circle")
+        key(f"{FLAG_UNDATED} undated, at latest date", "circle")
     if any(p.record.id in flagged for p in placed):
-        key(f"{FLAG_DISCREPANCY} ringed = discrepancy (click: note below)", "circle", "#FFFFFF", ring=True)
+        key(f"{FLAG_DISCREPANCY} ringed: discrepancy", "circle", "#FFFFFF", ring=True)
     traces.extend(key_traces)
 
     total = lanes[-1].base + lanes[-1].rows if lanes else 1
@@ -591,12 +591,13 @@ def build_timeline_figure(
             )
     rows = sum(lane.rows for lane in lanes)
     row_px = ROW_PX if rows <= 30 else max(14, ROW_PX * 30 // rows)
-    legend_px = 40 + 21 * (len(key_traces) + len(country_order) + (1 if connector_x else 0)) + 60
-    height = int(min(max(90 + row_px * (rows + 0.8 * len(lanes)), legend_px, 420), 1600))
+    # The shape key holds three entries a line.
+    key_px = 30 + 22 * -(-(len(key_traces) + (1 if connector_x else 0)) // 3)
+    height = int(min(max(40 + key_px + 60 + row_px * (rows + 0.8 * len(lanes)), 360), 1700))
     figure = go.Figure(data=traces)
     figure.update_layout(
         height=height,
-        margin={"l": 10, "r": 10, "t": 24, "b": 40},
+        margin={"l": 10, "r": 10, "t": 40, "b": 60 + key_px},
         hovermode="closest",
         dragmode="zoom",
         clickmode="event+select",
@@ -621,19 +622,24 @@ def build_timeline_figure(
             "automargin": True,
             "fixedrange": True,
         },
+        # Both keys sit outside the plot, above and below it, so the time axis gets the full width.
         legend={
-            "title": {"text": "Actor's country (colour)"},
-            "x": 1.01,
+            "title": {"text": "Actor's country (colour):", "side": "left"},
+            "orientation": "h",
+            "x": 0,
             "xanchor": "left",
-            "y": 1,
-            "yanchor": "top",
-            "tracegroupgap": 0,
+            "y": 1.0,
+            "yanchor": "bottom",
             "groupclick": "togglegroup",
         },
         legend2={
-            "title": {"text": "Shape and marks"},
-            "x": 1.01,
+            "title": {"text": "Shape and marks:", "side": "top left"},
+            "orientation": "h",
+            "entrywidth": 0.3,
+            "entrywidthmode": "fraction",
+            "x": 0,
             "xanchor": "left",
+            "yref": "container",
             "y": 0,
             "yanchor": "bottom",
             "itemclick": False,

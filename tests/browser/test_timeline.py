@@ -1,0 +1,72 @@
+"""The timeline in Debian's chromium: every filtered record is a drawn point, and a click selects into the URL."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from incidents.filtering import FilterValue, apply_filter
+from incidents.loading import load_dataset
+from tests.browser.harness import screenshot, wait_idle
+from tests.conftest import DATA
+
+pytestmark = pytest.mark.browser
+
+CHART = '[data-testid="stPlotlyChart"]'
+# Record markers are the only traces with customdata; count their drawn SVG points.
+COUNT_POINTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .scatterlayer g.trace')]
+  .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.customdata)
+  .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
+
+
+def expected_count(value: FilterValue) -> int:
+    dataset = load_dataset(DATA)
+    return apply_filter(dataset, value).record_count
+
+
+def open_timeline(page, url: str) -> None:
+    page.goto(url)
+    wait_idle(page)
+    page.wait_for_selector(f"{CHART} .scatterlayer path.point", timeout=20_000)
+    page.wait_for_timeout(500)
+
+
+@pytest.mark.parametrize(
+    ("query", "value"),
+    [("", FilterValue()), ("?actor=irn", FilterValue(actors=("irn",)))],
+    ids=["all", "iran"],
+)
+def test_drawn_points_equal_filtered_records(page, app_url: str, query: str, value: FilterValue) -> None:
+    open_timeline(page, f"{app_url}/timeline{query}")
+    expected = expected_count(value)
+    assert expected > 0
+    assert page.evaluate(COUNT_POINTS) == expected
+    caption = page.get_by_text(re.compile(r"^\d+ records · filter")).inner_text()
+    assert caption.startswith(f"{expected} records")
+    if not query:
+        shot = screenshot(page, "timeline")
+        assert shot.stat().st_size > 20_000
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert page.console_errors == [], page.console_errors
+    assert page.outside_requests == [], page.outside_requests
+
+
+def test_clicking_a_point_sets_the_incident_in_the_url(page, app_url: str) -> None:
+    open_timeline(page, f"{app_url}/timeline")
+    assert "incident=" not in page.url
+    point = page.locator(f"{CHART} .scatterlayer path.point").first
+    box = point.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    # Plotly's drag layer covers the points, so click where the point is (hover first, as a user does).
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"[?&]incident=[a-z0-9-]+"), timeout=15_000)
+    wait_idle(page)
+    assert re.search(r"[?&]rec=[a-z0-9-]+", page.url)
+    incident = re.search(r"[?&]incident=([a-z0-9-]+)", page.url).group(1)
+    assert incident in load_dataset(DATA).incidents
+    assert page.get_by_text(re.compile(r"^1 record\(s\) selected")).count() == 1
+    assert page.console_errors == [], page.console_errors
