@@ -63,7 +63,8 @@ def render_exports(context: AppContext, link: str | None = None) -> None:
     `data` is a callable, so an export is only built when its button is clicked (Streamlit ≥ 1.50 defers it);
     `on_click="ignore"` keeps the click from rerunning the page.
     """
-    sidebar = st.sidebar
+    # Keyed, so tests (and stylesheets) find it as `.st-key-exports`; the caption is the view's visible count.
+    sidebar = st.sidebar.container(key="exports")
     sidebar.subheader("Download this view")
     view = context.view
     sidebar.caption(
