@@ -239,18 +239,28 @@ def test_embed_example_renders(fixture_data: Path) -> None:
     assert applied(at) != FilterValue(), "the example should show a filtered view"
 
 
+def doc_examples() -> list[str]:
+    """Every example link in docs/linking.md (a path with a query, with or without the example host)."""
+    text = LINKING_DOC.read_text("utf-8")
+    return re.findall(r"(?:https://monitor\.example\.org)?(/[a-z]*\?[^\s\"`]+)", text)
+
+
 @pytest.mark.skipif(not (ROOT / "data" / "actors.yaml").is_file(), reason="the curated data is not there yet")
-def test_embed_example_is_valid_on_the_real_data(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("INCIDENTS_DATA_DIR", raising=False)
-    url = urlsplit(embed_example())
+def test_doc_examples_are_valid_on_the_real_data() -> None:
+    """The documented links use ids that exist in the curated data, and values the app accepts."""
     dataset = load_dataset(ROOT / "data")
-    _, notices = from_params(
-        parse_qs(url.query, keep_blank_values=True),
-        actor_ids=dataset.actors.keys(),
-        incident_ids=dataset.incidents.keys(),
-        record_ids=set(dataset.events) | set(dataset.statements),
-    )
-    assert notices == []
+    examples = doc_examples()
+    assert len(examples) >= 6, examples
+    for example in examples:
+        url = urlsplit(example)
+        assert url.path.strip("/") in (*PAGES, ""), example
+        _, notices = from_params(
+            parse_qs(url.query, keep_blank_values=True),
+            actor_ids=dataset.actors.keys(),
+            incident_ids=dataset.incidents.keys(),
+            record_ids=set(dataset.events) | set(dataset.statements),
+        )
+        assert notices == [], (example, notices)
 
 
 def test_bad_version_is_a_notice_not_an_update(fixture_data: Path) -> None:
