@@ -133,7 +133,7 @@ def layout_control() -> str:
     return layout if layout in LAYOUTS else "table"
 
 
-SHOWN_PER_CELL = 2  # statements shown in full per cell; the rest fold into an expander
+SHOWN_PER_CELL = 2  # statements shown in full per cell (the first and the latest); the rest fold away
 
 
 def statement_lines(
@@ -178,7 +178,7 @@ def render_statement(
 def render_cell(
     dataset: Dataset, comparison: Comparison, cell: Cell, selected: str | None, links: LinkRenderer
 ) -> None:
-    """Party name and stance chips, then its statements in time order; a long cell folds after two."""
+    """Party name and stance chips, then its statements in time order."""
     party = comparison.party(cell.party)
     st.markdown(f"**{md_escape(party.label)}** {cell_chips(cell)}")
     for other in cell.competing:
@@ -186,19 +186,23 @@ def render_cell(
             f"No statement on this, but {md_escape(party.label)} asserts the competing "
             f"“{md_escape(_proposition_text(comparison, other).rstrip('.'))}”."
         )
+    if not cell.positions:
+        return
     own_chip = len(cell.stances) > 1
-    shown, folded = cell.positions[:SHOWN_PER_CELL], cell.positions[SHOWN_PER_CELL:]
-    for index, position in enumerate(shown):
-        if index:
-            st.divider()
-        render_statement(dataset, position, selected, links, own_chip)
+    # Long cells show the first statement and the latest (the current position); the ones between fold away.
+    positions = cell.positions
+    folded = positions[1:-1] if len(positions) > SHOWN_PER_CELL else ()
+    render_statement(dataset, positions[0], selected, links, own_chip)
     if folded:
-        label = f"{len(folded)} more statement{'s' if len(folded) > 1 else ''} from {md_escape(party.label)}"
+        label = f"{len(folded)} more statement{'s' if len(folded) > 1 else ''} from {md_escape(party.label)} in between"
         with st.expander(label, expanded=any(p.statement.id == selected for p in folded)):
             for index, position in enumerate(folded):
                 if index:
                     st.divider()
                 render_statement(dataset, position, selected, links, own_chip)
+    if len(positions) > 1:
+        st.divider()
+        render_statement(dataset, positions[-1], selected, links, own_chip)
 
 
 def _proposition_text(comparison: Comparison, proposition_id: str) -> str:
