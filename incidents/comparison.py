@@ -40,6 +40,11 @@ STANCE_TEXT: dict[str, str] = {
     "alternative": "offers an alternative",
     "none": "no statement recorded",
 }
+TIER_TEXT: dict[str, str] = {
+    "agreed": "Agreed by every party that spoke",
+    "confirmed": "Carried by two or more independent documents",
+    "one-sided": "Undisputed, but one side only",
+}
 STATUS_TEXT: dict[str, str] = {
     "contested": "contested: the parties contradict each other",
     "one-sided": "one-sided: only one party has spoken",
@@ -712,16 +717,24 @@ def to_markdown(comparison: Comparison, url: str) -> str:
         "",
     ]
     if comparison.established:
-        lines += [f"- {_md(e.proposition.text)} — {_md(e.reason)}" for e in comparison.established]
+        for item in comparison.established:
+            flags = "".join(f" (see discrepancy: {_md(d.title)})" for d in item.discrepancies)
+            lines.append(f"- **{TIER_TEXT[item.tier]}:** {_md(item.proposition.text)} — {_md(item.reason)}{flags}")
     else:
         lines.append("- Nothing yet: every proposition is disputed or unaddressed.")
     lines += ["", "## The matrix", ""]
     if comparison.parties:
-        lines.append("| Proposition | " + " | ".join(_md(p.label) for p in comparison.parties) + " | Status |")
-        lines.append("|---" * (len(comparison.parties) + 2) + "|")
+        lines.append("| # | Proposition | " + " | ".join(_md(p.label) for p in comparison.parties) + " | Status |")
+        lines.append("|---" * (len(comparison.parties) + 3) + "|")
         for row in comparison.rows:
-            cells = " | ".join(_stances_text(row.cell(p.id)) for p in comparison.parties)
-            lines.append(f"| {_md(row.proposition.text)} | {cells} | {row.status} |")
+            row_numbers = {r.proposition.id: n for n, r in enumerate(comparison.rows, start=1)}
+            cells = " | ".join(
+                _stances_text(row.cell(p.id))
+                + "".join(f" (asserts #{row_numbers[o]} instead)" for o in row.cell(p.id).competing)
+                for p in comparison.parties
+            )
+            number = row_numbers[row.proposition.id]
+            lines.append(f"| {number} | {_md(row.proposition.text)} | {cells} | {row.status} |")
     else:
         lines.append("No party has taken a stance on this incident's propositions yet.")
     lines += ["", "## Proposition by proposition", ""]
@@ -785,7 +798,7 @@ def _statement_lines(statement: StatementRef, stance: str | None, note: str | No
     head = f"- {_md(statement.when_label)} · {_md(statement.speaker_name)} · {statement.kind}"
     if stance:
         head += f" · {STANCE_TEXT[stance]}"
-    lines = [head + f" · grade {statement.grade} ({statement.credibility_text}) {cite}".rstrip()]
+    lines = [head + f" · grade {statement.grade}, {statement.credibility_text} {cite}".rstrip()]
     if statement.quote:
         translation = " (translation)" if statement.quote_is_translation else ""
         # On its own line, so a right-to-left quote gets its own paragraph direction.

@@ -234,7 +234,8 @@ def test_markdown_export_carries_metadata_and_every_source(dataset: Dataset) -> 
         assert dataset.sources[source].title in note
     # Each statement cites its chain, numbered against the source list.
     assert "[2][1]" in note or "[1][2]" in note
-    assert "| Iran launched the drones that struck Nakhchivan | asserts | denies · offers an alternative |" in note
+    assert "| 1 | Iran launched the drones that struck Nakhchivan | asserts | denies · offers an alternative |" in note
+    assert "- **Undisputed, but one side only:** Four people were injured — asserted by Azerbaijan only" in note
     assert "Four people were injured" in note
     assert "“We will not tolerate" in note
 
