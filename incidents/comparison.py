@@ -497,7 +497,8 @@ def _established(
             p for p in names if p in silent and any(p in answers.get(x.statement.id, ()) for x in asserted_positions)
         )
         if answered:
-            reason += f"; {_join(names[p] for p in answered)} answered the statement without addressing this point"
+            replies = "reply does" if len(answered) == 1 else "replies do"
+            reason += f"; {_join(names[p] for p in answered)}'s {replies} not address it"
         found.append(
             Established(
                 row.proposition, tier, asserting, disputing, documents, reason,

@@ -75,6 +75,10 @@ def test_one_sided_row_and_established_strip(dataset: Dataset) -> None:
     assert established["fx-four-injured"].tier == "one-sided"
     assert "Azerbaijan only" in established["fx-four-injured"].reason
     assert "fx-iran-launched" not in established
+    # Iran answered the statement that says a drone hit near a school, yet took no position on that point.
+    assert established["fx-school-hit"].answered_by == ("irn",)
+    assert "Iran's reply does not address it" in established["fx-school-hit"].reason
+    assert established["fx-four-injured"].answered_by == ()
 
 
 def test_agreed_fact_with_three_parties(dataset: Dataset) -> None:
