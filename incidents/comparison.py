@@ -30,7 +30,6 @@ PartyOrder = Literal["accuser", "chronological", "name"]
 # one-sided: one party asserts it and nobody disputes it, not even by asserting a competing explanation.
 EstablishedTier = Literal["agreed", "confirmed", "one-sided"]
 
-STANCES: tuple[CellStance, ...] = ("asserts", "denies", "alternative", "none")
 ROW_STATUSES: tuple[RowStatus, ...] = ("contested", "one-sided", "agreed", "rejected", "unaddressed")
 PARTY_ORDERS: tuple[PartyOrder, ...] = ("accuser", "chronological", "name")
 
@@ -126,7 +125,6 @@ class StatementRef:
     speaker: str
     speaker_name: str
     party: str
-    party_name: str
     kind: str
     when: When
     paraphrase: str
@@ -136,7 +134,6 @@ class StatementRef:
     channel: str | None = None
     via: tuple[SourceRef, ...] = ()
     credibility: int | None = None
-    credibility_note: str | None = None
     responds_to: tuple[str, ...] = ()
     incidents: tuple[str, ...] = ()
     # Position in the curated files: breaks ties between statements known only to the same window.
@@ -189,7 +186,6 @@ class Party:
     id: str
     name: str
     short_name: str | None
-    country: str | None
     speakers: tuple[str, ...]
     first_spoke: dt.datetime
     accuser: bool = False
@@ -383,7 +379,6 @@ def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> State
         speaker=statement.speaker,
         speaker_name=_actor_name(dataset.actors.get(statement.speaker), statement.speaker),
         party=party,
-        party_name=_actor_name(dataset.actors.get(party), party),
         kind=statement.kind,
         when=statement.when,
         paraphrase=statement.paraphrase,
@@ -393,7 +388,6 @@ def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> State
         channel=statement.channel,
         via=tuple(_source_ref(dataset, s) for s in statement.via),
         credibility=statement.credibility,
-        credibility_note=statement.credibility_note,
         responds_to=tuple(statement.responds_to),
         incidents=tuple(statement.incidents),
         seq=seq,
@@ -583,7 +577,6 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
                 id=party_id,
                 name=_actor_name(actor, party_id),
                 short_name=actor.short_name if actor else None,
-                country=actor.country if actor else None,
                 speakers=tuple(dict.fromkeys(s.speaker for s in sorted(spoken, key=lambda s: s.sort_key))),
                 first_spoke=min(s.when.start_dt for s in spoken),
                 accuser=party_id == accuser,
