@@ -47,7 +47,8 @@ st.title("Who claims what")
 unknown = [n for n in context.notices if n.param == "incident"] if context.filter.incident is None else []
 if unknown:
     st.warning(
-        f"No incident has the id “{md_escape(unknown[0].value[:64])}”. Choose one below.",
+        f"The link asks for incident “{md_escape(unknown[0].value[:64])}”, which was ignored: "
+        f"{md_escape(unknown[0].reason)}. Choose an incident below.",
         icon=":material/search_off:",
     )
     incident_picker(None)
