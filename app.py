@@ -8,10 +8,15 @@ from pathlib import Path
 import streamlit as st
 
 from components.context import CONTEXT_KEY, AppContext
+from components.exports import render_exports
 from components.filters import render_share_link, share_link, shared_filters, url_notices
+from components.map import LAYER_IDS
 from components.report import render_data_problems, render_notices, render_version_notice
+from components.timeline import GROUPINGS
+from incidents.comparison import PARTY_ORDERS
 from incidents.filtering import apply_filter
 from incidents.loading import Dataset, fingerprint, load_dataset
+from incidents.urlstate import link_version
 
 ROOT = Path(__file__).parent
 DATA_DIR = Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
@@ -20,6 +25,8 @@ st.set_page_config(
     page_title="Azerbaijan–Iran Incident Monitor",
     page_icon=str(ROOT / "assets" / "icon.png"),
     layout="wide",
+    # An embedded view (?embed=true) is the page alone; the sidebar (filters) stays one click away.
+    initial_sidebar_state="collapsed" if st.context.is_embedded else "auto",
 )
 
 
@@ -30,7 +37,9 @@ def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...]) -> Dataset:
 
 
 dataset = load(str(DATA_DIR), fingerprint(DATA_DIR))
-notices = url_notices(dataset)
+# The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
+PAGE_OPTIONS = {"group": GROUPINGS, "order": PARTY_ORDERS, "layers": ("", *LAYER_IDS), "basemap": ("true", "false")}
+notices = url_notices(dataset, PAGE_OPTIONS)
 value, filter_notices = shared_filters(dataset)
 all_notices = list(dict.fromkeys(notices + filter_notices))
 context = AppContext(dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=all_notices)
@@ -47,11 +56,13 @@ pages = [
 navigation = st.navigation(pages)
 
 render_notices(context.notices)
-render_version_notice(st.query_params.get("v"), dataset.version)
+render_version_notice(link_version({"v": st.query_params.get_all("v")}), dataset.version)
 render_data_problems(dataset)
 base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
 # Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.
 link_slot = st.sidebar.empty()
 render_share_link(link_slot, share_link(base_url, value, {}, dataset.version), key="share_link_early")
 navigation.run()
-render_share_link(link_slot, share_link(base_url, value, context.page_params, dataset.version))
+link = share_link(base_url, value, context.page_params, dataset.version)
+render_share_link(link_slot, link)
+render_exports(context, link)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Collection, Mapping
 
 import streamlit as st
 
 from incidents.filtering import RECORD_KINDS, FilterValue
 from incidents.loading import Dataset
-from incidents.urlstate import MAX_TEXT, Notice, from_params, normalise, query_string, to_params
+from incidents.urlstate import DATE_MAX, DATE_MIN, MAX_TEXT, Notice, from_params, normalise, query_string, to_params
 
 NOTICES_KEY = "_url_notices"
 FILTER_KEYS = ("from", "to", "actor", "kind", "q", "incident", "rec")
@@ -23,12 +23,16 @@ def _clear_notices() -> None:
     st.session_state.pop(NOTICES_KEY, None)
 
 
-def url_notices(dataset: Dataset) -> list[Notice]:
+def url_notices(dataset: Dataset, page_options: Mapping[str, Collection[str]] | None = None) -> list[Notice]:
     """Notices for the URL this session was opened with; kept until the user changes a filter."""
     raw = raw_query_params()
     record_ids = set(dataset.events) | set(dataset.statements)
     _, notices = from_params(
-        raw, actor_ids=dataset.actors.keys(), incident_ids=dataset.incidents.keys(), record_ids=record_ids
+        raw,
+        actor_ids=dataset.actors.keys(),
+        incident_ids=dataset.incidents.keys(),
+        record_ids=record_ids,
+        page_options=page_options,
     )
     if notices:
         st.session_state[NOTICES_KEY] = notices
@@ -50,8 +54,8 @@ def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
         bind="query-params",
         format="YYYY-MM-DD",
         on_change=_clear_notices,
-        min_value=dt.date(1990, 1, 1),
-        max_value=dt.date(2100, 1, 1),
+        min_value=DATE_MIN,
+        max_value=DATE_MAX,
     )
     date_to = column_to.date_input(
         "To",
@@ -60,8 +64,8 @@ def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
         bind="query-params",
         format="YYYY-MM-DD",
         on_change=_clear_notices,
-        min_value=dt.date(1990, 1, 1),
-        max_value=dt.date(2100, 1, 1),
+        min_value=DATE_MIN,
+        max_value=DATE_MAX,
     )
     actor_names = {actor.id: actor.name for actor in dataset.actors.values()}
     actors = sidebar.multiselect(
