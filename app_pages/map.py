@@ -8,7 +8,7 @@ import streamlit as st
 
 from components import map as mapview
 from components.cards import render_event_card, render_statement_card
-from components.context import get_context
+from components.context import CONTEXT_KEY, get_context
 from components.safe import md_escape
 from incidents.geometry import GeoData, load_geo
 
@@ -26,11 +26,11 @@ def _geo() -> GeoData:
 def _on_map_select() -> None:
     """Make a clicked marker the app's selection, so the sidebar and the URL (`incident`, `rec`) follow."""
     row = mapview.selected_object(st.session_state.get(CHART_KEY))
-    if row is None:
+    context = st.session_state.get(CONTEXT_KEY)  # the previous run's; callbacks run before the script
+    if row is None or context is None:
         return  # a click on empty map keeps the current selection
-    if row.get("incident"):
-        st.session_state["incident"] = row["incident"]
-    st.session_state["rec"] = row.get("rec") or None
+    record_id, incident_id = mapview.selection_ids(context.dataset, row)
+    _select(record_id, incident_id)
 
 
 def _select(record_id: str | None, incident_id: str | None) -> None:

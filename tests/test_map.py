@@ -56,11 +56,11 @@ EXPECTED_TYPES = {
     "closures": "PathLayer",
     "border": "GeoJsonLayer",
     "labels": "GeoJsonLayer",
-    "claims": "PathLayer",
+    "claims": "GeoJsonLayer",
     "claim-labels": "TextLayer",
     "crossings": "IconLayer",
     "events": "IconLayer",
-    "selected": "GeoJsonLayer",
+    "selected": "IconLayer",
 }
 
 
@@ -110,13 +110,13 @@ def test_circle_radii_follow_precision_in_metres(dataset: Dataset, geo) -> None:
     spec = deck_json(dataset, geo)
     places = layer(spec, "places")
     assert places["radiusUnits"] == "meters"
-    assert places["getRadius"] == "@@=radius"
+    assert places["getRadius"] == "@@=r"
     by_id = {row["place_id"]: row for row in places["data"]}
     assert set(by_id) == {"fx-airport", "fx-region", "fx-capital"}  # no crossing, no country-level place
     for place_id, row in by_id.items():
         place = dataset.places[place_id]
-        assert row["radius"] == place.precision_m
-        assert row["position"] == [place.lon, place.lat]
+        assert row["r"] == place.precision_m
+        assert row["pos"] == [place.lon, place.lat]
     # A vague place is mostly outline: its fill is fainter than a precise one's.
     assert by_id["fx-region"]["fill"][3] < by_id["fx-airport"]["fill"][3]
 
@@ -124,9 +124,9 @@ def test_circle_radii_follow_precision_in_metres(dataset: Dataset, geo) -> None:
 def test_event_markers_sit_on_their_place_and_fan_out(dataset: Dataset, geo) -> None:
     events = {row["rec"]: row for row in rows(deck_json(dataset, geo), "events")}
     assert set(events) == {"fx-crash", "fx-damage", "fx-injuries", "fx-withdrawal"}
-    assert events["fx-crash"]["position"] == events["fx-damage"]["position"] == [45.4583, 39.1889]
-    assert events["fx-crash"]["offset"] != events["fx-damage"]["offset"]  # both clickable
-    assert events["fx-injuries"]["offset"] == [0.0, 0.0]
+    assert events["fx-crash"]["pos"] == events["fx-damage"]["pos"] == [45.4583, 39.1889]
+    assert events["fx-crash"]["off"] != events["fx-damage"]["off"]  # both clickable
+    assert events["fx-injuries"]["off"] == [0, 0]
     assert events["fx-crash"]["icon"] == "impact"
     assert events["fx-withdrawal"]["icon"] == "diplomatic"
     assert "Fixture capital · settlement, within 20,000 m" in events["fx-withdrawal"]["place"]
@@ -188,20 +188,23 @@ def test_tooltip_is_a_constant_template(dataset: Dataset, geo) -> None:
 def test_claim_arc_from_claimed_country_labelled_with_claimant(dataset: Dataset, geo) -> None:
     spec = deck_json(dataset, geo)
     claims = rows(spec, "claims")
-    assert [row["rec"] for row in claims] == ["fx-launch"]  # one impact site: the airport (crash + damage)
+    assert [row["rec"] for row in claims] == ["fx-launch"]
+    lines = layer(spec, "claims")["data"]["features"][0]["geometry"]["coordinates"]
+    assert len(lines) == 1  # one impact site: the airport (crash + damage)
     arc = claims[0]
-    start_lon, start_lat = arc["path"][0]
-    end_lon, end_lat = arc["path"][-1]
-    assert (end_lat, end_lon) == (39.1889, 45.4583)
+    start_lon, start_lat = lines[0][0]
+    end_lon, end_lat = lines[0][-1]
+    assert (end_lat, end_lon) == pytest.approx((39.1889, 45.4583), abs=1e-3)
     # The origin is only "Iran": just across the nearest stretch of the border, on Iran's side.
     assert feature_containing(geo, start_lat, start_lon) == "IRN"
     assert distance_to_border_km(geo, start_lat, start_lon) < 10
     assert "AZ Defence Ministry" in arc["claimant"] and "disputed by: Iran" in arc["claimant"]
-    assert "not a known launch site" in arc["place"]
+    assert arc["place"].startswith("From: Iran (the claim names only the country")
+    assert "not at a known launch site" in arc["place"]
     assert arc["title"].startswith("CLAIM")
     claims_layer = layer(spec, "claims")
     assert claims_layer["extensions"] == [{"@@type": "PathStyleExtension", "dash": True}]
-    assert claims_layer["getColor"][3] < 255  # translucent
+    assert claims_layer["getLineColor"][3] < 255  # translucent
     assert rows(spec, "claim-labels")[0]["text"] == "claimed by Azerbaijan"
 
 
@@ -216,19 +219,31 @@ def test_claim_arc_needs_a_claiming_statement_in_the_filter(dataset: Dataset, ge
 def test_selection_is_ringed_and_drawn_on_top(dataset: Dataset, geo) -> None:
     spec = deck_json(dataset, geo, selected=["fx-injuries"])
     assert rows(spec, "events")[-1]["rec"] == "fx-injuries"
-    ring = layer(spec, "selected")["data"]["features"]
-    assert [f["geometry"]["coordinates"] for f in ring] == [[45.487, 39.305]]
-    assert layer(deck_json(dataset, geo), "selected")["data"]["features"] == []
+    ring = layer(spec, "selected")["data"]
+    assert [(r["pos"], r["icon"]) for r in ring] == [([45.487, 39.305], "ring")]
+    assert layer(deck_json(dataset, geo), "selected")["data"] == []
+    # A fanned-out marker's ring follows the marker's pixel offset.
+    spec = deck_json(dataset, geo, selected=["fx-damage"])
+    damage = next(r for r in rows(spec, "events") if r["rec"] == "fx-damage")
+    assert layer(spec, "selected")["data"][0]["off"] == damage["off"] != [0, 0]
 
 
 def test_selected_object_reads_objects_not_indices() -> None:
-    row = {"rec": "fx-crash", "incident": "fx-incident"}
+    row = {"rec": "fx-crash"}
     state = {"selection": {"indices": {"events": [7]}, "objects": {"events": [row]}}}
     assert mapview.selected_object(state) == row
-    feature = {"type": "Feature", "properties": {"rec": "fx-closure", "incident": "fx-incident"}}
+    feature = {"type": "Feature", "properties": {"rec": "fx-closure"}}
     assert mapview.selected_object({"selection": {"objects": {"closures": [feature]}}})["rec"] == "fx-closure"
     assert mapview.selected_object({"selection": {"indices": {}, "objects": {}}}) is None
     assert mapview.selected_object(None) is None
+
+
+def test_selection_ids_find_the_incident(dataset: Dataset) -> None:
+    assert mapview.selection_ids(dataset, {"rec": "fx-crash"}) == ("fx-crash", "fx-incident")
+    assert mapview.selection_ids(dataset, {"rec": "fx-claim"}) == ("fx-claim", "fx-incident")
+    assert mapview.selection_ids(dataset, {"place_id": "fx-crossing"}) == (None, "fx-incident")
+    assert mapview.selection_ids(dataset, {"place_id": "fx-iran"}) == (None, None)
+    assert mapview.selection_ids(dataset, {"rec": "no-such-record"}) == (None, None)
 
 
 def test_initial_view_frames_nakhchivan_and_the_border(geo) -> None:

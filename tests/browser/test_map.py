@@ -32,6 +32,10 @@ def _deck_json() -> dict:
     return json.loads(mapview.build_deck(dataset, apply_filter(dataset, FilterValue()), geo).to_json())
 
 
+def _incident_of(record_id: str) -> str | None:
+    return mapview.selection_ids(load_dataset(ROOT / "data"), {"rec": record_id})[1]
+
+
 def _world(lon: float, lat: float, zoom: float) -> tuple[float, float]:
     """Web-mercator pixel coordinates at a zoom (deck.gl: 512-px world at zoom 0)."""
     size = 512 * 2**zoom
@@ -95,8 +99,8 @@ def test_clicking_a_marker_selects_its_record(page, app_url: str) -> None:
     box = canvas.bounding_box()
 
     def pixel(row: dict) -> tuple[float, float]:
-        x, y = _to_canvas(view, box, *row["position"])
-        return x + row["offset"][0], y + row["offset"][1]
+        x, y = _to_canvas(view, box, *row["pos"])
+        return x + row["off"][0], y + row["off"][1]
 
     inside = [r for r in events if 20 < pixel(r)[0] < box["width"] - 20 and 20 < pixel(r)[1] < box["height"] - 20]
     assert inside, "no event marker in the initial frame"
@@ -117,7 +121,7 @@ def test_clicking_a_marker_selects_its_record(page, app_url: str) -> None:
     )
     wait_idle(page)
     query = parse_qs(urlparse(page.url).query)
-    assert query.get("incident") == [target["incident"]]
+    assert query.get("incident") == [_incident_of(target["rec"])]
     assert query.get("rec") == [target["rec"]]
     detail = page.locator(".st-key-map_detail")
     assert target["title"] in detail.inner_text()
