@@ -100,9 +100,16 @@ else:
     cards_area = st.container()
 
     st.subheader("Response lag")
-    if view.statements:
-        st.caption("For each statement: the time since the first report of the incident it concerns.")
-        lines = lag_lines(dataset, response_lags(dataset, view.statements))
+    # One incident at a time: the selected one, else the most recent in view (as the sidebar's default says).
+    in_view = [i.id for i in view.incidents]
+    focus = value.incident if value.incident in in_view else (in_view[-1] if in_view else None)
+    lag_statements = [s for s in view.statements if len(in_view) <= 1 or (s.incidents and s.incidents[0] == focus)]
+    if lag_statements:
+        about = ""
+        if len(in_view) > 1 and focus in dataset.incidents:
+            about = f" Shown for {md_escape(dataset.incidents[focus].title)}; select another incident in the sidebar."
+        st.caption("For each statement: the time since the first report of the incident it concerns." + about)
+        lines = lag_lines(dataset, response_lags(dataset, lag_statements))
         st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
     else:
         st.caption("No statements match the filters.")

@@ -12,6 +12,7 @@ import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from html import escape
 from typing import Literal
 
 import numpy as np
@@ -21,7 +22,7 @@ import plotly.graph_objects as go
 from incidents.filtering import FilterValue, View
 from incidents.loading import Dataset
 from incidents.models import Actor, Event, Statement
-from incidents.timing import TimeWindow, time_window
+from incidents.timing import POINT_WIDTH, PRECISION_WORDS, TimeWindow, time_window
 
 Grouping = Literal["hierarchy", "country", "actor"]
 GROUPINGS: tuple[str, ...] = ("hierarchy", "country", "actor")
@@ -42,6 +43,18 @@ KIND_SYMBOLS: dict[str, str] = {
     "threat": "star",
     "assurance": "hexagon",
 }
+# Plotly's numeric codes for those symbols (+100 = open): numeric arrays travel as compact typed arrays.
+SYMBOL_CODES: dict[str, int] = {
+    "circle": 0,
+    "square": 1,
+    "diamond": 2,
+    "x": 4,
+    "triangle-up": 5,
+    "pentagon": 13,
+    "hexagon": 14,
+    "star": 17,
+}
+OPEN = 100
 KIND_NAMES: dict[str, str] = {
     "event": "event",
     "claim": "claim",
@@ -61,6 +74,8 @@ DISCREPANCY_COLOUR = "#B00020"
 FLAG_DISCREPANCY = "⚠"
 FLAG_APPROXIMATE = "~"
 FLAG_UNDATED = "≤"
+# Windows at most this wide are drawn as a marker only (in epoch ms, as the chart works).
+POINT_MS = POINT_WIDTH / dt.timedelta(milliseconds=1)
 # Above this many records the marker and span traces use WebGL.
 GL_THRESHOLD = 1000
 # Above this many connectors, arrowheads (one annotation each) are left out; the lines stay.
@@ -87,7 +102,7 @@ class Lane:
         return self.base + (self.rows - 1) / 2
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Placed:
     """A record with its time window, lane and row (y position)."""
 
@@ -97,6 +112,10 @@ class Placed:
     y: float
     country: str | None
     actor: str | None
+    # The window as epoch milliseconds (what the chart draws); start = end for an undated record.
+    start_ms: float = 0.0
+    end_ms: float = 0.0
+    middle_ms: float = 0.0
 
 
 # --- actors and lanes -------------------------------------------------------------------------------------------
@@ -173,7 +192,9 @@ def country_colours(dataset: Dataset) -> dict[str, str]:
     return {code: PALETTE[index % len(PALETTE)] for index, code in enumerate(codes)}
 
 
-def lane_key(dataset: Dataset, actor_id: str | None, group: str) -> tuple[str, str, str | None]:
+def lane_key(
+    dataset: Dataset, actor_id: str | None, group: str, names: dict[str, str] | None = None
+) -> tuple[str, str, str | None]:
     """(lane key, lane label, lane country) of an actor under a grouping."""
     if actor_id is None:
         return UNATTRIBUTED, "Unattributed events", None
@@ -181,18 +202,49 @@ def lane_key(dataset: Dataset, actor_id: str | None, group: str) -> tuple[str, s
         country = actor_country(dataset, actor_id)
         if country is None:
             return NO_COUNTRY, "No country", None
-        return country, country_names(dataset).get(country, country), country
+        names = names if names is not None else country_names(dataset)
+        return country, names.get(country, country), country
     if group == "actor":
         return actor_id, _actor_label(dataset.actors.get(actor_id), actor_id), actor_country(dataset, actor_id)
     top = top_actor(dataset, actor_id)
     return top, _actor_label(dataset.actors.get(top), top), actor_country(dataset, top)
 
 
+class _ActorIndex:
+    """Per-actor answers (lane, country, label), each worked out once per figure: 10k records share ~50 actors."""
+
+    def __init__(self, dataset: Dataset, group: str) -> None:
+        self.dataset = dataset
+        self.group = group
+        self.names = country_names(dataset)
+        self._lanes: dict[str | None, tuple[str, str, str | None]] = {}
+        self._countries: dict[str | None, str | None] = {}
+        self._labels: dict[str | None, str] = {}
+
+    def lane(self, actor_id: str | None) -> tuple[str, str, str | None]:
+        if actor_id not in self._lanes:
+            self._lanes[actor_id] = lane_key(self.dataset, actor_id, self.group, self.names)
+        return self._lanes[actor_id]
+
+    def country(self, actor_id: str | None) -> str | None:
+        if actor_id not in self._countries:
+            self._countries[actor_id] = actor_country(self.dataset, actor_id)
+        return self._countries[actor_id]
+
+    def label(self, actor_id: str | None) -> str:
+        if actor_id not in self._labels:
+            actor = self.dataset.actors.get(actor_id) if actor_id else None
+            self._labels[actor_id] = _actor_label(actor, actor_id or "no actor named")
+        return self._labels[actor_id]
+
+
 def timeline_records(view: View) -> list[Record]:
     """Events and statements of a view merged in chronological order (as the filter sorts them)."""
-    records: list[Record] = [*view.events, *view.statements]
-    records.sort(key=lambda r: (r.when.start_dt, r.id))
-    return records
+    def key(record: Record) -> tuple[dt.datetime, str]:
+        return (record.when.start_dt, record.id)
+
+    # Each list is already in this order; merging computes every key once.
+    return list(heapq.merge(view.events, view.statements, key=key))
 
 
 def discrepancies_by_record(dataset: Dataset) -> dict[str, list[str]]:
@@ -205,79 +257,85 @@ def discrepancies_by_record(dataset: Dataset) -> dict[str, list[str]]:
 
 
 def place_records(
-    dataset: Dataset, records: Sequence[Record], group: str = "hierarchy", min_width: dt.timedelta | None = None
+    dataset: Dataset,
+    records: Sequence[Record],
+    group: str = "hierarchy",
+    min_width: dt.timedelta | None = None,
+    actors_index: _ActorIndex | None = None,
 ) -> tuple[list[Lane], list[Placed]]:
     """Assign lanes (ordered by their first record, unattributed last) and rows within each lane.
 
     Rows are packed greedily so records whose drawn extent overlaps do not sit on each other; `min_width` is the
     extent given to a point marker. A lane has at most MAX_ROWS rows; beyond that rows are reused.
+    Times are handled as epoch milliseconds here: plain floats keep 10k records fast.
     """
+    index_of = actors_index or _ActorIndex(dataset, group)
+    count = len(records)
     windows = [time_window(r.when) for r in records]
+    undated = [w.start is None for w in windows]
+    ends = epoch_ms([w.end for w in windows])
+    starts = epoch_ms([w.start if w.start is not None else w.end for w in windows])
+    middles = np.where(undated, ends, (starts + ends) / 2) if count else ends
     if min_width is None:
-        starts = [w.start or w.end for w in windows]
-        total = (max(w.end for w in windows) - min(starts)) if windows else dt.timedelta(days=1)
-        min_width = max(total / 40, dt.timedelta(minutes=30))
+        total = float(ends.max() - starts.min()) if count else 86_400_000.0
+        width = max(total / 40, 1_800_000.0)
+    else:
+        width = min_width / _MS
+    if count:
+        dated = starts[~np.asarray(undated)]
+        earliest = float(dated.min()) if len(dated) else float(ends.min())
+        # An undated record has a lead-in from the left edge, so it claims its row up to its end.
+        lead_in = np.minimum(earliest, ends) - width
+        left = np.minimum(np.where(undated, lead_in, starts), middles - width / 2).tolist()
+        right = np.maximum(ends, middles + width / 2).tolist()
+    else:
+        left, right = [], []
+    actors = [record_actor(record) for record in records]
     per_lane: dict[str, list[int]] = {}
     lane_info: dict[str, tuple[str, str | None]] = {}
-    actors: list[str | None] = []
-    for index, record in enumerate(records):
-        actor = record_actor(record)
-        actors.append(actor)
-        key, label, country = lane_key(dataset, actor, group)
+    first_time: dict[str, float] = {}
+    start_list = starts.tolist()
+    for index, actor in enumerate(actors):
+        key, label, country = index_of.lane(actor)
         per_lane.setdefault(key, []).append(index)
-        lane_info.setdefault(key, (label, country))
+        if key not in lane_info:
+            lane_info[key] = (label, country)
+            first_time[key] = start_list[index]
+        elif start_list[index] < first_time[key]:
+            first_time[key] = start_list[index]
 
-    dated = [w.start for w in windows if w.start is not None]
-    earliest = min(dated) if dated else min((w.end for w in windows), default=dt.datetime(2000, 1, 1))
-
-    def extent(index: int) -> tuple[dt.datetime, dt.datetime]:
-        window = windows[index]
-        middle = window.middle
-        # An undated record is drawn with a lead-in from the left edge, so it claims the row up to its end.
-        start = window.start if window.start is not None else min(earliest, window.end) - min_width
-        # A point takes min_width around its marker; a span takes its window and the marker.
-        return min(start, middle - min_width / 2), max(window.end, middle + min_width / 2)
-
-    def first_time(key: str) -> dt.datetime:
-        return min(windows[i].start or windows[i].end for i in per_lane[key])
-
-    order = sorted(per_lane, key=lambda k: (k == UNATTRIBUTED, first_time(k), lane_info[k][0]))
+    order = sorted(per_lane, key=lambda k: (k == UNATTRIBUTED, first_time[k], lane_info[k][0]))
     lanes: list[Lane] = []
-    rows_of: dict[int, int] = {}
+    rows_of = [0] * count
     base = 0.0
     for key in order:
         # Undated records go to the bottom of their lane: they belong to no point in the order.
-        indices = sorted(per_lane[key], key=lambda i: (windows[i].undated, extent(i)[0], records[i].id))
-        free: list[tuple[dt.datetime, int]] = []  # (end of the last extent in the row, row)
+        indices = sorted(per_lane[key], key=lambda i: (undated[i], left[i], records[i].id))
+        free: list[tuple[float, int]] = []  # (end of the last extent in the row, row)
         used = 0
         for index in indices:
-            start, end = extent(index)
-            if free and free[0][0] <= start:
-                _, row = heapq.heappop(free)
+            if free and free[0][0] <= left[index]:
+                row = heapq.heappop(free)[1]
             elif used < MAX_ROWS:
                 row = used
                 used += 1
             else:
-                _, row = heapq.heappop(free)  # a crowded lane: overlap on the row that frees first
+                row = heapq.heappop(free)[1]  # a crowded lane: overlap on the row that frees first
             rows_of[index] = row
-            heapq.heappush(free, (end, row))
+            heapq.heappush(free, (right[index], row))
         label, country = lane_info[key]
         lanes.append(Lane(key, label, country, max(used, 1), base))
         base += max(used, 1) + 0.8  # the gap between lanes
     lane_base = {lane.key: lane.base for lane in lanes}
+    # Per actor once: its lane, that lane's base row, and its own country.
+    where = {actor: (index_of.lane(actor)[0], index_of.country(actor)) for actor in set(actors)}
     placed = []
-    for index, record in enumerate(records):
-        key = lane_key(dataset, actors[index], group)[0]
-        placed.append(
-            Placed(
-                record=record,
-                window=windows[index],
-                lane=key,
-                y=lane_base[key] + rows_of[index],
-                country=actor_country(dataset, actors[index]),
-                actor=actors[index],
-            )
-        )
+    append = placed.append
+    for record, window, actor, row, start, end, middle in zip(
+        records, windows, actors, rows_of, start_list, ends.tolist(), middles.tolist(), strict=True
+    ):
+        key, country = where[actor]
+        append(Placed(record, window, key, lane_base[key] + row, country, actor, start, end, middle))
     return lanes, placed
 
 
@@ -297,41 +355,87 @@ def _plot_text(text: str | None, limit: int = HOVER_TEXT_MAX) -> str:
 def _precision_text(window: TimeWindow) -> str:
     if window.undated:
         return "undated: only a latest date is known; drawn at that date"
-    prefix = "approximately, " if window.approximate else ""
+    words = PRECISION_WORDS.get(window.precision, window.precision)
+    prefix = "approximately; " if window.approximate else ""
     if window.is_point:
-        return f"{prefix}known to the {window.precision.replace('-', ' ')}"
-    return f"{prefix}known only to the {window.precision.replace('-', ' ')}: drawn across the window"
+        return f"{prefix}known {words}"
+    return f"{prefix}known {words}: drawn across the window"
 
 
-def _first_source(dataset: Dataset, record: Record) -> str:
-    source_ids = record.via if isinstance(record, Statement) else record.sources
-    if not source_ids:
-        return "none"
-    source = dataset.sources.get(source_ids[0])
+def _source_text(dataset: Dataset, source_id: str) -> str:
+    source = dataset.sources.get(source_id)
     if source is None:
-        return source_ids[0]
+        return source_id
     publisher = source.publisher or "publisher not named"
     return f"{source.title} ({publisher}) · reliability {source.reliability or 'ungraded'}"
 
 
-def hover_text(dataset: Dataset, placed: Placed, discrepancies: Sequence[str] = ()) -> str:
-    record = placed.record
-    actor = dataset.actors.get(placed.actor) if placed.actor else None
-    kind = KIND_NAMES[record_kind(record)]
-    if isinstance(record, Event):
-        kind = f"event · {record.type} · {record.status}"
-    lines = [
-        f"<b>{_plot_text(record_title(record), 120)}</b>",
-        f"{_plot_text(kind)} — {_plot_text(_actor_label(actor, placed.actor or 'no actor named'), 60)}",
-        f"Time: {_plot_text(record.when.label(), 90)}",
-        _plot_text(_precision_text(placed.window)),
-        f"First source: {_plot_text(_first_source(dataset, record), 110)}",
-    ]
-    for discrepancy_id in discrepancies[:2]:
-        discrepancy = dataset.discrepancies.get(discrepancy_id)
+def _first_source(dataset: Dataset, record: Record) -> str:
+    source_ids = record.via if isinstance(record, Statement) else record.sources
+    return _source_text(dataset, source_ids[0]) if source_ids else "none"
+
+
+class _HoverText:
+    """Hover text per record; the parts shared by many records (actors, sources, notes) are escaped once."""
+
+    def __init__(self, dataset: Dataset, actors_index: _ActorIndex) -> None:
+        self.dataset = dataset
+        self.actors = actors_index
+        self._actors: dict[str | None, str] = {}
+        self._sources: dict[str, str] = {}
+        self._precisions: dict[tuple[str, bool, bool, bool], str] = {}
+        self._notes: dict[str, str] = {}
+
+    def __call__(self, placed: Placed, discrepancies: Sequence[str] = ()) -> str:
+        record = placed.record
+        window = placed.window
+        if isinstance(record, Statement):
+            kind = KIND_NAMES[record.kind]
+            title = record.paraphrase
+            source_ids = record.via
+        else:
+            kind = f"event · {record.type} · {record.status}"
+            title = record.title
+            source_ids = record.sources
+        actor = self._actors.get(placed.actor)
+        if actor is None:
+            actor = self._actors[placed.actor] = _plot_text(self.actors.label(placed.actor), 60)
+        if source_ids:
+            source = self._sources.get(source_ids[0])
+            if source is None:
+                source = self._sources[source_ids[0]] = _plot_text(_source_text(self.dataset, source_ids[0]), 110)
+        else:
+            source = "none"
+        precision_key = (window.precision, window.approximate, window.start is None, window.is_point)
+        precision = self._precisions.get(precision_key)
+        if precision is None:
+            precision = self._precisions[precision_key] = _plot_text(_precision_text(window))
+        # Titles and times are inlined rather than passed through _plot_text: this runs 10k times.
+        title = " ".join(title.split())
+        if len(title) > 120:
+            title = title[:119] + "…"
+        when = record.when.label()
+        if len(when) > 90:
+            when = when[:89] + "…"
+        text = f"<b>{escape(title, False)}</b><br>{kind} — {actor}<br>Time: {escape(when, False)}<br>{precision}"
+        text += f"<br>First source: {source}"
+        for discrepancy_id in discrepancies[:2]:
+            note = self._notes.get(discrepancy_id)
+            if note is None:
+                note = self._notes[discrepancy_id] = self._discrepancy(discrepancy_id)
+            text += "<br>" + note
+        return text
+
+    def _discrepancy(self, discrepancy_id: str) -> str:
+        discrepancy = self.dataset.discrepancies.get(discrepancy_id)
         title = discrepancy.title if discrepancy else discrepancy_id
-        lines.append(f"{FLAG_DISCREPANCY} Discrepancy: {_plot_text(title, 90)} (click for the note)")
-    return "<br>".join(lines)
+        return f"{FLAG_DISCREPANCY} Discrepancy: {_plot_text(title, 90)} (click for the note)"
+
+
+def hover_text(dataset: Dataset, placed: Placed, discrepancies: Sequence[str] = ()) -> str:
+    """Title or paraphrase, kind and actor, the time as reported with its precision, the first source, and any
+    discrepancy, HTML-escaped and joined with <br>."""
+    return _HoverText(dataset, _ActorIndex(dataset, "hierarchy"))(placed, discrepancies)
 
 
 # --- the figure -----------------------------------------------------------------------------------------------
@@ -368,6 +472,33 @@ def _iso(moment: dt.datetime) -> str:
     return moment.isoformat(sep=" ", timespec="seconds")
 
 
+_EPOCH = dt.datetime(1970, 1, 1)
+_MS = dt.timedelta(milliseconds=1)
+
+
+def epoch_ms(moments: Sequence[dt.datetime]) -> np.ndarray:
+    """Naive-UTC datetimes as float milliseconds since the epoch: what a plotly date axis reads, and what plotly
+    sends as a compact typed array (strings would be ten times the size)."""
+    return np.fromiter(((m - _EPOCH) / _MS for m in moments), dtype=np.float64, count=len(moments))
+
+
+def ms_to_datetime(value: float) -> dt.datetime:
+    """Inverse of epoch_ms (for reading figures back)."""
+    return _EPOCH + dt.timedelta(milliseconds=value)
+
+
+def _segments(starts: list[float], ends: list[float], ys: list[float]) -> tuple[np.ndarray, np.ndarray]:
+    """x/y arrays of separate line segments (x in epoch ms), NaN between them (a gap in plotly)."""
+    count = len(starts)
+    x = np.full(count * 3, np.nan)
+    y = np.full(count * 3, np.nan)
+    x[0::3], x[1::3] = starts, ends
+    y[0::3] = y[1::3] = ys
+    return x, y
+
+
+
+
 def build_timeline_figure(
     dataset: Dataset,
     view: View,
@@ -380,86 +511,99 @@ def build_timeline_figure(
     Coarse times (a day or more) are drawn as bars across their window with the marker at the middle;
     approximate times are hollow and marked "~"; undated records sit at their latest date with a dotted lead-in;
     records with a discrepancy are ringed and marked "⚠"; `responds_to` links are connectors with arrowheads.
-    The date filter's days are the visible x range. Marker traces have uid "rec-<country>".
+    The date filter's days are the visible x range. x values are milliseconds since the epoch (UTC).
+    Record markers are the traces whose uid starts "rec-" (one per country); symbols are plotly's numeric codes.
     """
     value = value or FilterValue()
     group = group if group in GROUPINGS else "hierarchy"
-    records = timeline_records(view)
-    lanes, placed = place_records(dataset, records, group)
+    # Chronological order does not matter to the drawing (lanes and rows are ordered by time inside), so skip the sort.
+    records: list[Record] = [*view.events, *view.statements]
+    actors_index = _ActorIndex(dataset, group)
+    lanes, placed = place_records(dataset, records, group, actors_index=actors_index)
     use_gl = (len(records) > GL_THRESHOLD) if webgl is None else webgl
-    scatter = go.Scattergl if use_gl else go.Scatter
+    kind_of_trace = "scattergl" if use_gl else "scatter"
     colours = country_colours(dataset)
-    names = country_names(dataset)
+    names = actors_index.names
     flagged = discrepancies_by_record(dataset)
+    hover = _HoverText(dataset, actors_index)
     x_start, x_end = visible_window(placed, value)
+    x_start_ms = (x_start - _EPOCH) / _MS
 
     def country_name(code: str) -> str:
         return "No country" if code == NO_COUNTRY else names.get(code, code)
 
-    traces: list[go.Scatter | go.Scattergl] = []
     by_country: dict[str, list[Placed]] = {}
     for item in placed:
         by_country.setdefault(item.country or NO_COUNTRY, []).append(item)
     country_order = sorted(by_country, key=lambda c: (c == NO_COUNTRY, country_name(c)))
+    traces: list[dict] = []
 
     # The colour key: one legend-only entry per country (a plain circle), grouping that country's traces.
     for country in country_order:
         traces.append(
-            go.Scatter(
-                x=[None],
-                y=[None],
-                mode="markers",
-                marker={"symbol": "circle", "color": colours.get(country, NO_COUNTRY_COLOUR), "size": 11},
-                name=country_name(country),
-                legendgroup=country,
-                hoverinfo="skip",
-                uid=f"key-country-{country}",
-            )
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {"symbol": "circle", "color": colours.get(country, NO_COUNTRY_COLOUR), "size": 11},
+                "name": country_name(country),
+                "legendgroup": country,
+                "hoverinfo": "skip",
+                "uid": f"key-country-{country}",
+            }
         )
 
     # Bars across the window for coarse times, under the markers; dotted when approximate.
     # Undated records get a thin dotted lead-in from the left edge: "at any time up to here".
     for country in country_order:
         colour = colours.get(country, NO_COUNTRY_COLOUR)
-        for style in ("solid", "approximate", "undated"):
-            xs: list[str | None] = []
-            ys: list[float | None] = []
-            for item in by_country[country]:
-                window = item.window
-                if window.undated:
-                    if style == "undated" and window.end > x_start:
-                        xs += [_iso(x_start), _iso(window.end), None]
-                        ys += [item.y, item.y, None]
+        buckets: dict[str, tuple[list[float], list[float], list[float]]] = {}
+        for item in by_country[country]:
+            window = item.window
+            if window.start is None:
+                if item.end_ms <= x_start_ms:
                     continue
-                if window.is_point or style != ("approximate" if window.approximate else "solid"):
-                    continue
-                xs += [_iso(window.start), _iso(window.end), None]  # type: ignore[arg-type]
-                ys += [item.y, item.y, None]
-            if not xs:
+                style, start = "undated", x_start_ms
+            elif item.end_ms - item.start_ms <= POINT_MS:
                 continue
-            width = {"solid": 9, "approximate": 9, "undated": 2}[style]
+            else:
+                style, start = ("approximate" if window.approximate else "solid"), item.start_ms
+            bucket = buckets.setdefault(style, ([], [], []))
+            bucket[0].append(start)
+            bucket[1].append(item.end_ms)
+            bucket[2].append(item.y)
+        for style in ("solid", "approximate", "undated"):
+            if style not in buckets:
+                continue
+            xs, y_values = _segments(*buckets[style])
             traces.append(
-                scatter(
-                    x=xs,
-                    y=ys,
-                    mode="lines",
-                    line={"color": colour, "width": width, "dash": "solid" if style == "solid" else "dot"},
-                    opacity=0.35 if style != "undated" else 0.6,
-                    hoverinfo="skip",
-                    showlegend=False,
-                    legendgroup=country,
-                    name=f"time window ({country_name(country)})",
-                    uid=f"span-{country}-{style}",
-                )
+                {
+                    "type": kind_of_trace,
+                    "x": xs,
+                    "y": y_values,
+                    "mode": "lines",
+                    "line": {
+                        "color": colour,
+                        "width": 2 if style == "undated" else 9,
+                        "dash": "solid" if style == "solid" else "dot",
+                    },
+                    "opacity": 0.6 if style == "undated" else 0.35,
+                    "hoverinfo": "skip",
+                    "showlegend": False,
+                    "legendgroup": country,
+                    "name": f"time window ({country_name(country)})",
+                    "uid": f"span-{country}-{style}",
+                }
             )
 
     # responds_to connectors, answered -> answer. They leave and enter each marker sideways and run down a
     # channel just right of the markers, so a connector never passes through another record's marker.
     position = {item.record.id: item for item in placed}
-    step = (x_end - x_start) / 90
-    connector_x: list[str | None] = []
-    connector_y: list[float | None] = []
-    arrows: list[tuple[str, float, str, float]] = []
+    step = (x_end - x_start) / 90 / _MS
+    connector_x: list[float] = []
+    connector_y: list[float] = []
+    arrows: list[tuple[float, float, float, float]] = []
     for item in placed:
         if not isinstance(item.record, Statement):
             continue
@@ -467,80 +611,117 @@ def build_timeline_figure(
             source = position.get(answered)
             if source is None:
                 continue
-            channel = max(source.window.middle, item.window.middle) + step * (1 + len(arrows) % 5)
-            connector_x += [_iso(source.window.middle), _iso(channel), _iso(channel), None]
-            connector_y += [source.y, source.y, item.y, None]
-            arrows.append((_iso(item.window.middle), item.y, _iso(channel), item.y))
+            channel = max(source.middle_ms, item.middle_ms) + step * (1 + len(arrows) % 5)
+            connector_x += [source.middle_ms, channel, channel, np.nan]
+            connector_y += [source.y, source.y, item.y, np.nan]
+            arrows.append((item.middle_ms, item.y, channel, item.y))
     if connector_x:
+        xs = np.array(connector_x, dtype=np.float64)
         traces.append(
-            scatter(
-                x=connector_x,
-                y=connector_y,
-                mode="lines",
-                line={"color": "#444444", "width": 1.3},
-                hoverinfo="skip",
-                name="responds to (→ the answer)",
-                legend="legend2",
-                uid="connectors",
-            )
+            {
+                "type": kind_of_trace,
+                "x": xs,
+                "y": np.array(connector_y, dtype=float),
+                "mode": "lines",
+                "line": {"color": "#444444", "width": 1.3},
+                "hoverinfo": "skip",
+                "name": "responds to (→ the answer)",
+                "legend": "legend2",
+                "uid": "connectors",
+            }
         )
 
-    # Record markers: one trace per country (legend entries come from the key above).
+    # Record markers: one trace per country (its colour); shape, ring and flag text vary per point.
+    code_of = {kind: SYMBOL_CODES[symbol] for kind, symbol in KIND_SYMBOLS.items()}
+    kinds_present: set[str] = set()
+    any_approximate = any_undated = any_discrepancy = False
+    no_concerns: tuple[str, ...] = ()
     for country in country_order:
         items = by_country[country]
-        colour = colours.get(country, NO_COUNTRY_COLOUR)
-        symbols, texts, line_colours, line_widths, hovers, custom = [], [], [], [], [], []
+        count = len(items)
+        symbols: list[int] = []
+        rings: list[float] = []
+        flags: list[str] = []
+        hovers: list[str] = []
+        custom: list[tuple[str, str]] = []
         for item in items:
-            record = item.record
-            symbol = KIND_SYMBOLS[record_kind(record)]
-            if item.window.approximate:
-                symbol += "-open"
-            symbols.append(symbol)
-            concerns = flagged.get(record.id, [])
-            flags = (FLAG_DISCREPANCY if concerns else "") + (FLAG_APPROXIMATE if item.window.approximate else "")
-            flags += FLAG_UNDATED if item.window.undated else ""
-            texts.append(flags)
-            line_colours.append(DISCREPANCY_COLOUR if concerns else "#FFFFFF")
-            line_widths.append(2.5 if concerns else 0.8)
-            hovers.append(hover_text(dataset, item, concerns))
-            custom.append([record.id, record_incident(record)])
+            record, window = item.record, item.window
+            if isinstance(record, Statement):
+                kind = record.kind
+                incident = record.incidents[0] if record.incidents else ""
+            else:
+                kind = "event"
+                incident = record.incident or ""
+            concerns = flagged.get(record.id, no_concerns)
+            approximate, undated = window.approximate, window.start is None
+            symbols.append(code_of[kind] + OPEN if approximate else code_of[kind])
+            rings.append(1.0 if concerns else 0.0)
+            if concerns or approximate or undated:
+                flags.append(
+                    (FLAG_DISCREPANCY if concerns else "")
+                    + (FLAG_APPROXIMATE if approximate else "")
+                    + (FLAG_UNDATED if undated else "")
+                )
+                any_approximate |= approximate
+                any_undated |= undated
+                any_discrepancy |= bool(concerns)
+            else:
+                flags.append("")
+            kinds_present.add(kind)
+            hovers.append(hover(item, concerns))
+            custom.append((record.id, incident))
+        ring_array = np.array(rings)
         traces.append(
-            scatter(
-                x=np.array([item.window.middle for item in items], dtype="datetime64[s]").astype(str).tolist(),
-                y=np.array([item.y for item in items], dtype=float),
-                mode="markers+text",
-                marker={
-                    "symbol": symbols,
-                    "color": colour,
+            {
+                "type": kind_of_trace,
+                "x": np.fromiter((item.middle_ms for item in items), dtype=np.float64, count=count),
+                "y": np.fromiter((item.y for item in items), dtype=np.float64, count=count),
+                "mode": "markers+text",
+                "marker": {
+                    "symbol": np.array(symbols, dtype=np.int16),
+                    "color": colours.get(country, NO_COUNTRY_COLOUR),
                     "size": 13,
-                    "line": {"color": line_colours, "width": line_widths},
+                    # A red ring for records with a discrepancy (1), a thin white edge otherwise (0).
+                    "line": {
+                        "color": ring_array,
+                        "cmin": 0,
+                        "cmax": 1,
+                        "colorscale": [[0, "#FFFFFF"], [1, DISCREPANCY_COLOUR]],
+                        "width": ring_array * 1.7 + 0.8,
+                    },
                 },
-                text=texts,
-                textposition="top center",
-                textfont={"size": 12, "color": DISCREPANCY_COLOUR},
-                hovertext=hovers,
-                hoverinfo="text",
-                hoverlabel={"align": "left"},
-                customdata=custom,
-                name=country_name(country),
-                legendgroup=country,
-                showlegend=False,
-                uid=f"rec-{country}",
-            )
+                "text": np.array(flags, dtype="<U3"),
+                "textposition": "top center",
+                "textfont": {"size": 12, "color": DISCREPANCY_COLOUR},
+                "hovertext": hovers,  # a list: numpy would pad every string to the longest
+                "hoverinfo": "text",
+                "hoverlabel": {"align": "left"},
+                # A fixed-width string array copies in one block (plotly deep-copies the figure twice).
+                "customdata": np.array(custom, dtype=str),
+                "name": country_name(country),
+                "legendgroup": country,
+                "showlegend": False,
+                "uid": f"rec-{country}",
+            }
         )
 
     # The shape key: legend-only entries (no points) in the second legend.
-    kinds_present = {record_kind(r) for r in records}
-    key_traces: list[go.Scatter] = []
+    key_traces: list[dict] = []
 
     def key(label: str, symbol: str = "circle", colour: str = NO_COUNTRY_COLOUR, ring: bool = False) -> None:
         line = {"color": DISCREPANCY_COLOUR, "width": 2.5} if ring else {"color": NO_COUNTRY_COLOUR, "width": 1}
         key_traces.append(
-            go.Scatter(
-                x=[None], y=[None], mode="markers",
-                marker={"symbol": symbol, "color": colour, "size": 11, "line": line},
-                name=label, legend="legend2", hoverinfo="skip", uid=f"key-{label[:24]}",
-            )
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "markers",
+                "marker": {"symbol": symbol, "color": colour, "size": 11, "line": line},
+                "name": label,
+                "legend": "legend2",
+                "hoverinfo": "skip",
+                "uid": f"key-{label[:24]}",
+            }
         )
 
     for kind, symbol in KIND_SYMBOLS.items():
@@ -548,17 +729,24 @@ def build_timeline_figure(
             key(KIND_NAMES[kind], symbol)
     if any(not p.window.is_point and not p.window.undated for p in placed):
         key_traces.append(
-            go.Scatter(
-                x=[None], y=[None], mode="lines", line={"color": NO_COUNTRY_COLOUR, "width": 9}, opacity=0.45,
-                name="bar: known only to a day or more", legend="legend2", hoverinfo="skip",
-                uid="key-bar",
-            )
+            {
+                "type": "scatter",
+                "x": [None],
+                "y": [None],
+                "mode": "lines",
+                "line": {"color": NO_COUNTRY_COLOUR, "width": 9},
+                "opacity": 0.45,
+                "name": "bar: known only to a day or more",
+                "legend": "legend2",
+                "hoverinfo": "skip",
+                "uid": "key-bar",
+            }
         )
-    if any(p.window.approximate for p in placed):
+    if any_approximate:
         key(f"hollow {FLAG_APPROXIMATE}: approximate time", "circle-open")
-    if any(p.window.undated for p in placed):
+    if any_undated:
         key(f"{FLAG_UNDATED} undated, at latest date", "circle")
-    if any(p.record.id in flagged for p in placed):
+    if any_discrepancy:
         key(f"{FLAG_DISCREPANCY} ringed: discrepancy", "circle", "#FFFFFF", ring=True)
     traces.extend(key_traces)
 
@@ -583,10 +771,21 @@ def build_timeline_figure(
         for x, y, ax, ay in arrows:
             annotations.append(
                 {
-                    "x": x, "y": y, "ax": ax, "ay": ay,
-                    "xref": "x", "yref": "y", "axref": "x", "ayref": "y",
-                    "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 1.3,
-                    "arrowcolor": "#444444", "standoff": 9, "text": "",
+                    "x": _iso(ms_to_datetime(x)),
+                    "y": y,
+                    "ax": _iso(ms_to_datetime(ax)),
+                    "ay": ay,
+                    "xref": "x",
+                    "yref": "y",
+                    "axref": "x",
+                    "ayref": "y",
+                    "showarrow": True,
+                    "arrowhead": 2,
+                    "arrowsize": 1.2,
+                    "arrowwidth": 1.3,
+                    "arrowcolor": "#444444",
+                    "standoff": 9,
+                    "text": "",
                 }
             )
     rows = sum(lane.rows for lane in lanes)
@@ -594,16 +793,15 @@ def build_timeline_figure(
     # The shape key holds three entries a line.
     key_px = 30 + 22 * -(-(len(key_traces) + (1 if connector_x else 0)) // 3)
     height = int(min(max(40 + key_px + 60 + row_px * (rows + 0.8 * len(lanes)), 360), 1700))
-    figure = go.Figure(data=traces)
-    figure.update_layout(
-        height=height,
-        margin={"l": 10, "r": 10, "t": 40, "b": 60 + key_px},
-        hovermode="closest",
-        dragmode="zoom",
-        clickmode="event+select",
-        shapes=shapes,
-        annotations=annotations,
-        xaxis={
+    layout = {
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 60 + key_px},
+        "hovermode": "closest",
+        "dragmode": "zoom",
+        "clickmode": "event+select",
+        "shapes": shapes,
+        "annotations": annotations,
+        "xaxis": {
             "type": "date",
             "range": [_iso(x_start), _iso(x_end)],
             "title": {"text": "Time (UTC)"},
@@ -611,7 +809,7 @@ def build_timeline_figure(
             "gridcolor": "rgba(120,120,120,0.25)",
             "zeroline": False,
         },
-        yaxis={
+        "yaxis": {
             "range": [total - 0.2, -1.0],
             "tickmode": "array",
             "tickvals": [lane.centre for lane in lanes],
@@ -623,7 +821,7 @@ def build_timeline_figure(
             "fixedrange": True,
         },
         # Both keys sit outside the plot, above and below it, so the time axis gets the full width.
-        legend={
+        "legend": {
             "title": {"text": "Actor's country (colour):", "side": "left"},
             "orientation": "h",
             "x": 0,
@@ -632,7 +830,7 @@ def build_timeline_figure(
             "yanchor": "bottom",
             "groupclick": "togglegroup",
         },
-        legend2={
+        "legend2": {
             "title": {"text": "Shape and marks:", "side": "top left"},
             "orientation": "h",
             "entrywidth": 0.3,
@@ -645,9 +843,11 @@ def build_timeline_figure(
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        meta={"lanes": [lane.key for lane in lanes], "group": group, "records": len(records)},
-    )
-    return figure
+        "meta": {"lanes": [lane.key for lane in lanes], "group": group, "records": len(records)},
+    }
+    # Small figures are validated (typos in property names fail loudly in tests); large ones skip plotly's
+    # per-element validation, which costs seconds at 10k records. Both build from the same dicts.
+    return go.Figure(data=traces, layout=layout, _validate=len(records) <= GL_THRESHOLD)
 
 
 # --- selection --------------------------------------------------------------------------------------------------
@@ -713,64 +913,64 @@ def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd
     """One row per record of the view, chronological, with its time window and precision."""
     records = timeline_records(view)
     flagged = discrepancies_by_record(dataset)
-    rows = []
+    actors_index = _ActorIndex(dataset, group)
+    sources: dict[str, str] = {}
+    columns: dict[str, list] = {name: [] for name in TABLE_COLUMNS}
     for record in records:
         window = time_window(record.when)
         actor = record_actor(record)
-        actor_record = dataset.actors.get(actor) if actor else None
         if isinstance(record, Statement):
             first = dataset.sources.get(record.via[0])
             grade = f"{(first.reliability if first else None) or '?'}{record.credibility or '?'}"
-            status = ""
-            quote = record.quote or ""
+            status, quote, kind = "", record.quote or "", KIND_NAMES[record.kind]
+            title, source_ids = record.paraphrase, record.via
         else:
-            grade = ""
-            status = record.status
-            quote = ""
-        rows.append(
-            {
-                "From (UTC)": window.start,
-                # The window's end is exclusive (midnight after the last day); show the last second inside it.
-                "Until (UTC)": window.end - dt.timedelta(seconds=1),
-                "Time as reported": record.when.as_reported or "",
-                "Precision": precision_label(window),
-                "Lane": lane_key(dataset, actor, group)[1],
-                "Actor": _actor_label(actor_record, actor or ""),
-                "Kind": KIND_NAMES[record_kind(record)],
-                "Record": record_title(record),
-                "Quote": quote,
-                "Status": status,
-                "Grade": grade,
-                "First source": _first_source(dataset, record),
-                "Discrepancies": "; ".join(
-                    dataset.discrepancies[d].title for d in flagged.get(record.id, []) if d in dataset.discrepancies
-                ),
-                "Incident": record_incident(record),
-                "Id": record.id,
-            }
+            grade, status, quote, kind, title, source_ids = "", record.status, "", "event", record.title, record.sources
+        source_id = source_ids[0] if source_ids else ""
+        if source_id not in sources:
+            sources[source_id] = _source_text(dataset, source_id) if source_id else "none"
+        columns["From (UTC)"].append(window.start)
+        # The window's end is exclusive (midnight after the last day); show the last second inside it.
+        columns["Until (UTC)"].append(window.end - _SECOND)
+        columns["Time as reported"].append(record.when.as_reported or "")
+        columns["Precision"].append(precision_label(window))
+        columns["Lane"].append(actors_index.lane(actor)[1])
+        columns["Actor"].append(actors_index.label(actor) if actor else "")
+        columns["Kind"].append(kind)
+        columns["Record"].append(title)
+        columns["Quote"].append(quote)
+        columns["Status"].append(status)
+        columns["Grade"].append(grade)
+        columns["First source"].append(sources[source_id])
+        columns["Discrepancies"].append(
+            "; ".join(dataset.discrepancies[d].title for d in flagged.get(record.id, ()) if d in dataset.discrepancies)
         )
-    frame = pd.DataFrame(rows, columns=list(TABLE_COLUMNS))
+        columns["Incident"].append(record_incident(record))
+        columns["Id"].append(record.id)
+    frame = pd.DataFrame(columns, columns=list(TABLE_COLUMNS))
     for column in ("From (UTC)", "Until (UTC)"):
         frame[column] = pd.to_datetime(frame[column])
     return frame
 
 
+_SECOND = dt.timedelta(seconds=1)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _neutralise(cell: object) -> object:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection): prefix a quote."""
-    if isinstance(cell, str) and cell.startswith(_FORMULA_START):
-        return "'" + cell
-    return cell
-
-
 def timeline_csv(frame: pd.DataFrame) -> bytes:
-    """The table as CSV (UTF-8 with a byte-order mark, so spreadsheets read Azerbaijani and Persian names)."""
+    """The table as CSV (UTF-8 with a byte-order mark, so spreadsheets read Azerbaijani and Persian names).
+
+    A text cell starting with = + - @ (or a tab or carriage return) gets a leading quote, so a spreadsheet never runs
+    it as a formula (CSV injection).
+    """
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
-            safe[column] = safe[column].map(_neutralise)
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + text)
     return safe.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ").encode("utf-8-sig")
 
 

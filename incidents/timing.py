@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from incidents.loading import Dataset
 from incidents.models import Statement, When
@@ -35,16 +35,15 @@ REPORT_KINDS = ("claim", "accusation")
 
 
 def _utc_naive(value: dt.datetime) -> dt.datetime:
-    return value.astimezone(dt.UTC).replace(tzinfo=None) if value.tzinfo is not None else value
+    offset = value.utcoffset()
+    return value if offset is None else (value - offset).replace(tzinfo=None)
 
 
-def _day_start(value: dt.date) -> dt.datetime:
-    return dt.datetime.combine(value, dt.time.min)
+class TimeWindow(NamedTuple):
+    """Earliest and latest moment (naive UTC) a record can fall in. `start` is None when only a latest date is known.
 
-
-@dataclass(frozen=True)
-class TimeWindow:
-    """Earliest and latest moment (naive UTC) a record can fall in. `start` is None when only a latest date is known."""
+    A named tuple: immutable, and cheap to make for 10k records.
+    """
 
     start: dt.datetime | None
     end: dt.datetime
@@ -69,50 +68,71 @@ class TimeWindow:
         return self.end if self.start is None else self.start + (self.end - self.start) / 2
 
 
+_ONE_DAY = dt.timedelta(days=1)
+_ZERO = dt.timedelta(0)
+_MIDNIGHT = dt.time.min
+_DATETIME = dt.datetime
+
+
 def time_window(when: When) -> TimeWindow:
     """The window a `When` allows: an explicit end is used as given; otherwise the precision sets the width.
 
     Dates cover whole days (midnight to midnight). An approximate time is widened by one precision step on each side.
     """
-    if when.start is None:  # precision 'undated': only the latest date is known
-        end = when.end
-        end_dt = _utc_naive(end) if isinstance(end, dt.datetime) else _day_start(end) + dt.timedelta(days=1)  # type: ignore[arg-type]
-        return TimeWindow(None, end_dt, when.precision, when.approximate)
-    start = when.start
-    if isinstance(start, dt.datetime):
+    start, end, precision = when.start, when.end, when.precision
+    if end is not None:
+        # An end date is inclusive: the window runs to the following midnight.
+        end_dt = _utc_naive(end) if isinstance(end, _DATETIME) else _DATETIME.combine(end, _MIDNIGHT) + _ONE_DAY
+        if start is None:  # precision 'undated': only the latest date is known
+            return TimeWindow(None, end_dt, precision, when.approximate)
+    if isinstance(start, _DATETIME):
         start_dt = _utc_naive(start)
+        if end is None:
+            if precision == "month":
+                first = start_dt.date().replace(day=1)
+                end_dt = _DATETIME.combine(first, _MIDNIGHT) + dt.timedelta(
+                    days=calendar.monthrange(first.year, first.month)[1]
+                )
+            else:
+                end_dt = start_dt + PRECISION_UNIT.get(precision, _ZERO)
     else:
-        start_dt = _day_start(start)
-    if when.end is not None:
-        end_value = when.end
-        if isinstance(end_value, dt.datetime):
-            end_dt = _utc_naive(end_value)
-        else:
-            end_dt = _day_start(end_value) + dt.timedelta(days=1)
-    elif when.precision == "month":
-        first = start_dt.date().replace(day=1)
-        days = calendar.monthrange(first.year, first.month)[1]
-        start_dt = _day_start(first) if not isinstance(start, dt.datetime) else start_dt
-        end_dt = _day_start(first) + dt.timedelta(days=days)
-    elif not isinstance(start, dt.datetime):
-        # A bare date: at least the whole day, a week for 'week'.
-        unit = PRECISION_UNIT.get(when.precision, dt.timedelta(days=1))
-        end_dt = start_dt + max(unit, dt.timedelta(days=1))
-    else:
-        end_dt = start_dt + PRECISION_UNIT.get(when.precision, dt.timedelta(0))
+        start_dt = _DATETIME.combine(start, _MIDNIGHT)  # type: ignore[arg-type]
+        if end is None:
+            if precision == "month":
+                first = start.replace(day=1)  # type: ignore[union-attr]
+                start_dt = _DATETIME.combine(first, _MIDNIGHT)
+                end_dt = start_dt + dt.timedelta(days=calendar.monthrange(first.year, first.month)[1])
+            elif precision == "week":
+                end_dt = start_dt + PRECISION_UNIT["week"]
+            else:
+                end_dt = start_dt + _ONE_DAY  # a bare date covers at least its whole day
     if when.approximate:
-        step = PRECISION_UNIT.get(when.precision, dt.timedelta(0))
+        step = PRECISION_UNIT.get(precision, _ZERO)
         start_dt, end_dt = start_dt - step, end_dt + step
-    return TimeWindow(start_dt, end_dt, when.precision, when.approximate)
+    return TimeWindow(start_dt, end_dt, precision, when.approximate)
 
 
-def first_report(dataset: Dataset, incident_id: str) -> Statement | None:
+def statements_by_incident(dataset: Dataset) -> dict[str, list[Statement]]:
+    """Incident id -> the statements that concern it (one pass, so many incidents stay cheap)."""
+    found: dict[str, list[Statement]] = {}
+    for statement in dataset.statements.values():
+        for incident_id in statement.incidents:
+            found.setdefault(incident_id, []).append(statement)
+    return found
+
+
+def first_report(
+    dataset: Dataset, incident_id: str, concerning: list[Statement] | None = None
+) -> Statement | None:
     """The incident's earliest dated claim or accusation (any statement kind when there is none).
 
     "Earliest" is the window that closes first: a report known to the hour beats one known only to that day,
     because it certainly existed by then. Ties go to the earlier start, then the id, so the choice is stable.
+    `concerning` may pass the incident's statements when they are already grouped.
     """
-    candidates = [s for s in dataset.statements.values() if incident_id in s.incidents and s.when.start is not None]
+    if concerning is None:
+        concerning = [s for s in dataset.statements.values() if incident_id in s.incidents]
+    candidates = [s for s in concerning if s.when.start is not None]
     reports = [s for s in candidates if s.kind in REPORT_KINDS] or candidates
     if not reports:
         return None
@@ -202,7 +222,10 @@ def response_lag(dataset: Dataset, statement: Statement, references: dict[str, S
 
 
 def response_lags(dataset: Dataset, statements: Iterable[Statement]) -> list[Lag]:
-    references: dict[str, Statement | None] = {}
+    statements = list(statements)
+    grouped = statements_by_incident(dataset)
+    needed = {s.incidents[0] for s in statements if s.incidents}
+    references = {i: first_report(dataset, i, grouped.get(i, [])) for i in needed}
     return [response_lag(dataset, statement, references) for statement in statements]
 
 
@@ -286,6 +309,7 @@ def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
     for lag in lags:
         by_incident.setdefault(lag.incident, []).append(lag)
     several = len([i for i in by_incident if i is not None]) > 1
+    grouped = statements_by_incident(dataset)
     lines: list[str] = []
     for incident_id, group in by_incident.items():
         incident = dataset.incidents.get(incident_id) if incident_id else None
@@ -295,9 +319,9 @@ def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
         if reference is not None:
             window = time_window(reference.when)
             ties = [
-                s.id for s in dataset.statements.values()
-                if incident_id in s.incidents and s.id != reference.id and s.kind in REPORT_KINDS
-                and time_window(s.when) == window
+                s.id
+                for s in grouped.get(incident_id, [])  # type: ignore[arg-type]
+                if s.id != reference.id and s.kind in REPORT_KINDS and time_window(s.when) == window
             ]
             line = f"{prefix}First report: {_who(dataset, reference)} ({reference.when.label()})"
             if ties:

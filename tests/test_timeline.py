@@ -15,6 +15,7 @@ from components.timeline import (
     FLAG_DISCREPANCY,
     FLAG_UNDATED,
     KIND_SYMBOLS,
+    SYMBOL_CODES,
     TABLE_COLUMNS,
     build_timeline_figure,
     selected_ids,
@@ -56,21 +57,36 @@ def record_traces(fig: dict) -> list[dict]:
     return [t for t in fig["data"] if str(t.get("uid", "")).startswith("rec-")]
 
 
+SYMBOL_NAMES = {code: name for name, code in SYMBOL_CODES.items()}
+
+
+def iso(ms: float) -> str:
+    """Epoch milliseconds (how the figure carries x) as 'YYYY-MM-DD HH:MM:SS' UTC."""
+    return (dt.datetime(1970, 1, 1) + dt.timedelta(milliseconds=ms)).isoformat(sep=" ", timespec="seconds")
+
+
+def symbol_name(code: int) -> str:
+    return SYMBOL_NAMES[code % 100] + ("-open" if code >= 100 else "")
+
+
 def markers(fig: dict) -> dict[str, dict]:
-    """Record id -> {x, y, symbol, text, line colour, trace type, customdata} of its marker."""
+    """Record id -> {x, y, symbol, text, ring colour, trace type, customdata, hover} of its marker."""
     found: dict[str, dict] = {}
     for trace in record_traces(fig):
-        ys = _values(trace["y"])
+        xs, ys = _values(trace["x"]), _values(trace["y"])
+        symbols = _values(trace["marker"]["symbol"])
+        rings = _values(trace["marker"]["line"]["color"])
+        scale = dict(trace["marker"]["line"]["colorscale"])
         for index, custom in enumerate(trace["customdata"]):
-            found[custom[0]] = {
-                "x": trace["x"][index],
+            found[str(custom[0])] = {
+                "x": iso(xs[index]),
                 "y": ys[index],
-                "symbol": trace["marker"]["symbol"][index],
-                "text": trace["text"][index],
-                "ring": trace["marker"]["line"]["color"][index],
+                "symbol": symbol_name(symbols[index]),
+                "text": str(trace["text"][index]),
+                "ring": scale[rings[index]],
                 "type": trace["type"],
-                "custom": list(custom),
-                "hover": trace["hovertext"][index],
+                "custom": [str(c) for c in custom],
+                "hover": str(trace["hovertext"][index]),
             }
     return found
 
@@ -99,13 +115,13 @@ def lane_of(fig: dict, record_id: str) -> str:
 
 
 def segments(trace: dict) -> list[list[tuple[str, float]]]:
-    """Polyline pieces of a lines trace (None separates them)."""
+    """Polyline pieces of a lines trace (NaN or None separates them), x as 'YYYY-MM-DD HH:MM:SS'."""
     pieces: list[list[tuple[str, float]]] = [[]]
-    for x, y in zip(trace["x"], _values(trace["y"]), strict=True):
-        if x is None:
+    for x, y in zip(_values(trace["x"]), _values(trace["y"]), strict=True):
+        if x is None or x != x:
             pieces.append([])
         else:
-            pieces[-1].append((x, y))
+            pieces[-1].append((iso(x), y))
     return [p for p in pieces if p]
 
 
@@ -213,14 +229,13 @@ def test_day_precision_is_a_span_across_the_day(dataset: Dataset) -> None:
     pieces = [(p[0], p[-1]) for t in spans for p in segments(t)]
     impact = found["ev-impact"]
     assert (("2026-03-05 00:00:00", impact["y"]), ("2026-03-06 00:00:00", impact["y"])) in pieces
-    assert impact["x"].startswith("2026-03-05T12:00")  # the marker only holds the span's middle
+    assert impact["x"] == "2026-03-05 12:00:00"  # the marker only holds the span's middle
     # A 'days' window with an inclusive end date spans both days.
     trucks = found["ev-trucks"]
     assert (("2026-03-05 00:00:00", trucks["y"]), ("2026-03-07 00:00:00", trucks["y"])) in pieces
     # Hour precision is a point: no span under its marker (its row may hold other records' spans elsewhere).
     denial = found["st-denial"]
-    at = denial["x"].replace("T", " ")
-    assert not [(a, b) for a, b in pieces if a[1] == denial["y"] and a[0] <= at <= b[0]]
+    assert not [(a, b) for a, b in pieces if a[1] == denial["y"] and a[0] <= denial["x"] <= b[0]]
     # Approximate spans are dotted.
     assert all(t["line"]["dash"] == ("solid" if t["uid"].endswith("solid") else "dot") for t in spans)
 
@@ -229,7 +244,7 @@ def test_undated_records_sit_at_their_latest_date_with_a_lead_in(dataset: Datase
     fig = figure_dict(dataset)
     marker = markers(fig)["st-repeated-denial"]
     assert FLAG_UNDATED in marker["text"]
-    assert marker["x"].startswith("2026-03-07T00:00")  # end of 6 March, its latest date
+    assert marker["x"] == "2026-03-07 00:00:00"  # end of 6 March, its latest date
     lead_ins = [t for t in fig["data"] if str(t.get("uid", "")).endswith("-undated")]
     ends = [(p[-1][0], p[-1][1]) for t in lead_ins for p in segments(t)]
     assert ("2026-03-07 00:00:00", marker["y"]) in ends
@@ -277,12 +292,12 @@ def test_responds_to_is_drawn_as_connectors_with_arrowheads(dataset: Dataset) ->
     expected = [("st-mfa-claim", "st-denial"), ("st-mfa-claim", "st-false-flag"), ("st-president", "st-false-flag")]
     assert len(pieces) == len(expected)
     for source, target in expected:
-        start = (found[source]["x"].replace("T", " "), found[source]["y"])
+        start = (found[source]["x"], found[source]["y"])
         ys = {p[-1][1] for p in pieces if p[0] == start}
         assert found[target]["y"] in ys, (source, target, pairs)
     arrows = fig["layout"]["annotations"]
     assert len(arrows) == len(expected)
-    assert {(a["x"].replace(" ", "T"), a["y"]) for a in arrows} == {
+    assert {(a["x"], a["y"]) for a in arrows} == {
         (found[t]["x"], found[t]["y"]) for _, t in expected
     }
 
@@ -465,3 +480,35 @@ def test_csv_neutralises_formulas(dataset: Dataset) -> None:
 )
 def test_csv_name_carries_the_filter(value: FilterValue, name: str) -> None:
     assert timeline_csv_name(value) == name
+
+
+def test_symbol_codes_are_plotlys() -> None:
+    from plotly.validator_cache import ValidatorCache
+
+    values = ValidatorCache.get_validator("scatter.marker", "symbol").values
+    numbers = {values[i + 2]: values[i] for i in range(0, len(values), 3)}
+    for name, code in SYMBOL_CODES.items():
+        assert numbers[name] == code, name
+        assert numbers[name + "-open"] == code + 100
+
+
+def test_a_large_view_is_webgl_and_serialises() -> None:
+    """The unvalidated fast path (above GL_THRESHOLD records) still gives a complete, serialisable figure."""
+    import importlib.util
+
+    import plotly.io
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_timeline", ROOT / "bench" / "bench_timeline.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    data = bench.synthetic(records=1_500, incidents=20)
+    view = apply_filter(data, FilterValue())
+    fig = build_timeline_figure(data, view)
+    as_dict = fig.to_dict()
+    assert {t["type"] for t in record_traces(as_dict)} == {"scattergl"}
+    found = markers(as_dict)
+    assert set(found) == set(data.events) | set(data.statements)
+    text = plotly.io.to_json(as_dict, validate=False)
+    assert '"bdata"' in text and len(text) > 100_000
