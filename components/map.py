@@ -774,7 +774,8 @@ _LABEL_STYLE: dict[str, tuple[int, list[int]]] = {
 }
 # Cities whose name would sit on top of a record marker are written on the other side of their dot.
 _LABEL_LEFT = {"city-nakhchivan"}
-_LABEL_OFFSETS = {"river-aras": [16, 12]}
+# Nakhchivan city sits ~5 km from the airport's markers: its name goes up and to the left of the dot.
+_LABEL_OFFSETS = {"river-aras": [16, 12], "city-nakhchivan": [-10, -17]}
 # Extra placements so the default frame (which holds none of the shipped country-label points) still says
 # which side of the border is which. Text, (lon, lat), kind, pixel offset; each point checked to lie in its country.
 _FRAME_LABELS: list[tuple[str, tuple[float, float], str, list[int]]] = [
@@ -935,8 +936,8 @@ def _build_deck(
         built["claims"] = _layer(
             "GeoJsonLayer", "claims", paths,
             get_line_color=[*RGB["red"], 200], get_line_width=3, line_width_units=_s("pixels"),
-            extensions=[{"@@type": "PathStyleExtension", "dash": True}], get_dash_array=[3, 1.5],
-            dash_justified=True, line_cap_rounded=True, stroked=True, filled=False, pickable=True,
+            extensions=[{"@@type": "PathStyleExtension", "dash": True}], get_dash_array=[4, 2.5],
+            dash_justified=True, stroked=True, filled=False, pickable=True,
         )
         built["claim-labels"] = _layer(
             "TextLayer", "claim-labels", labels,
