@@ -40,10 +40,16 @@ def _select(record_id: str | None, incident_id: str | None) -> None:
 
 
 def _fit(view_state: dict[str, float]) -> None:
-    # The chart moves only when its initialViewState changes, so every other fit nudges the zoom by a hair.
+    # The chart applies only the initialViewState keys that changed, so every other fit nudges all three by a
+    # hair (~1 m, 0.001 zoom): a repeated fit then also undoes a pan or zoom made by hand.
     count = st.session_state.get("_map_fit_count", 0) + 1
     st.session_state["_map_fit_count"] = count
-    st.session_state[FIT_KEY] = {**view_state, "zoom": view_state["zoom"] + (count % 2) * 0.001}
+    nudge = count % 2
+    st.session_state[FIT_KEY] = {
+        "latitude": view_state["latitude"] + nudge * 1e-5,
+        "longitude": view_state["longitude"] + nudge * 1e-5,
+        "zoom": view_state["zoom"] + nudge * 1e-3,
+    }
 
 
 def _pick_button(container, event) -> None:
@@ -54,7 +60,8 @@ def _pick_button(container, event) -> None:
 
 
 def _reset_view() -> None:
-    st.session_state.pop(FIT_KEY, None)
+    # Set (not pop) the initial frame, so the map moves back even when it was panned by hand.
+    _fit(mapview.initial_view_state(_geo()))
 
 
 context = get_context()

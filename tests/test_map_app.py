@@ -9,6 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Node
 
+from components.map import initial_view_state
+from incidents.geometry import load_geo
 from tests.conftest import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "map"
@@ -123,6 +125,14 @@ def test_selection_from_the_url_rings_the_marker_and_fits() -> None:
     view = spec(at)["initialViewState"]
     assert view["latitude"] == pytest.approx(35.6961, abs=0.05)
     assert view["longitude"] == pytest.approx(51.4231, abs=0.05)
+    # A second fit must change every key a hair, or the chart would keep a hand-made pan.
+    next(b for b in at.button if "Fit to selection" in str(b.label)).click().run()
+    again = spec(at)["initialViewState"]
+    for key in ("latitude", "longitude", "zoom"):
+        assert again[key] != view[key] and again[key] == pytest.approx(view[key], abs=2e-3), key
+    next(b for b in at.button if "Reset view" in str(b.label)).click().run()
+    reset = spec(at)["initialViewState"]
+    assert reset["latitude"] == pytest.approx(initial_view_state(load_geo(ROOT / "data" / "geo"))["latitude"], abs=1e-3)
 
 
 def test_layer_and_basemap_toggles_go_in_the_link() -> None:
