@@ -30,6 +30,7 @@ TABLE_KEY = "timeline_table"
 # The last selection made through a callback: {"ids": [...], "rec": the `rec` it set}.
 SELECTED_KEY = "_timeline_selected"
 MAX_CARDS = 12
+MAX_LAG_LINES = 12
 
 context = get_context()
 dataset, view, value = context.dataset, context.view, context.filter
@@ -109,8 +110,11 @@ else:
         if len(in_view) > 1 and focus in dataset.incidents:
             about = f" Shown for {md_escape(dataset.incidents[focus].title)}; select another incident in the sidebar."
         st.caption("For each statement: the time since the first report of the incident it concerns." + about)
-        lines = lag_lines(dataset, response_lags(dataset, lag_statements))
-        st.markdown("\n".join(f"- {md_escape(line)}" for line in lines))
+        lines = [f"- {md_escape(line)}" for line in lag_lines(dataset, response_lags(dataset, lag_statements))]
+        st.markdown("\n".join(lines[:MAX_LAG_LINES]))
+        if len(lines) > MAX_LAG_LINES:
+            with st.expander(f"{len(lines) - MAX_LAG_LINES} more"):
+                st.markdown("\n".join(lines[MAX_LAG_LINES:]))
     else:
         st.caption("No statements match the filters.")
 
