@@ -116,6 +116,8 @@ class Placed:
     start_ms: float = 0.0
     end_ms: float = 0.0
     middle_ms: float = 0.0
+    # Where the marker is drawn: the middle of the part of the window inside the visible range.
+    marker_ms: float = 0.0
 
 
 # --- actors and lanes -------------------------------------------------------------------------------------------
@@ -527,7 +529,20 @@ def build_timeline_figure(
     flagged = discrepancies_by_record(dataset)
     hover = _HoverText(dataset, actors_index)
     x_start, x_end = visible_window(placed, value)
-    x_start_ms = (x_start - _EPOCH) / _MS
+    x_start_ms, x_end_ms = (x_start - _EPOCH) / _MS, (x_end - _EPOCH) / _MS
+    # A window that runs past the visible range keeps its marker inside it (inset from the edges, where a marker
+    # would be cut in half), so it stays visible and clickable; its bar still shows the whole window.
+    inset = (x_end_ms - x_start_ms) / 60
+    inner_low, inner_high = x_start_ms + inset, x_end_ms - inset
+    for item in placed:
+        if item.window.start is None:
+            item.marker_ms = min(max(item.end_ms, inner_low), inner_high)
+        elif item.end_ms - item.start_ms > POINT_MS:
+            low, high = max(item.start_ms, x_start_ms), min(item.end_ms, x_end_ms)
+            middle = (low + high) / 2 if low < high else item.middle_ms
+            item.marker_ms = min(max(middle, inner_low), inner_high)
+        else:
+            item.marker_ms = item.middle_ms
 
     def country_name(code: str) -> str:
         return "No country" if code == NO_COUNTRY else names.get(code, code)
@@ -611,10 +626,10 @@ def build_timeline_figure(
             source = position.get(answered)
             if source is None:
                 continue
-            channel = max(source.middle_ms, item.middle_ms) + step * (1 + len(arrows) % 5)
-            connector_x += [source.middle_ms, channel, channel, np.nan]
+            channel = max(source.marker_ms, item.marker_ms) + step * (1 + len(arrows) % 5)
+            connector_x += [source.marker_ms, channel, channel, np.nan]
             connector_y += [source.y, source.y, item.y, np.nan]
-            arrows.append((item.middle_ms, item.y, channel, item.y))
+            arrows.append((item.marker_ms, item.y, channel, item.y))
     if connector_x:
         xs = np.array(connector_x, dtype=np.float64)
         traces.append(
@@ -674,7 +689,7 @@ def build_timeline_figure(
         traces.append(
             {
                 "type": kind_of_trace,
-                "x": np.fromiter((item.middle_ms for item in items), dtype=np.float64, count=count),
+                "x": np.fromiter((item.marker_ms for item in items), dtype=np.float64, count=count),
                 "y": np.fromiter((item.y for item in items), dtype=np.float64, count=count),
                 "mode": "markers+text",
                 "marker": {

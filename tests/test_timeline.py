@@ -512,3 +512,15 @@ def test_a_large_view_is_webgl_and_serialises() -> None:
     assert set(found) == set(data.events) | set(data.statements)
     text = plotly.io.to_json(as_dict, validate=False)
     assert '"bdata"' in text and len(text) > 100_000
+
+
+def test_markers_stay_inside_the_visible_window(dataset: Dataset) -> None:
+    """A window running past the date filter keeps its full bar, but its marker sits in the visible part."""
+    fig = figure_dict(dataset, FilterValue(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 5)))
+    found = markers(fig)
+    assert found["ev-trucks"]["x"] == "2026-03-05 12:00:00"  # window 5–6 March, visible 5 March only
+    spans = [p for t in fig["data"] if str(t.get("uid", "")).startswith("span-") for p in segments(t)]
+    assert [("2026-03-05 00:00:00", found["ev-trucks"]["y"]), ("2026-03-07 00:00:00", found["ev-trucks"]["y"])] in spans
+    low, high = fig["layout"]["xaxis"]["range"]
+    for marker in found.values():
+        assert low <= marker["x"] <= high
