@@ -545,7 +545,8 @@ def build_timeline_figure(
             item.marker_ms = item.middle_ms
 
     def country_name(code: str) -> str:
-        return "No country" if code == NO_COUNTRY else names.get(code, code)
+        # Legend entries render plotly's HTML subset, and names come from the data: escape them.
+        return "No country" if code == NO_COUNTRY else escape(names.get(code, code), False)
 
     by_country: dict[str, list[Placed]] = {}
     for item in placed:
@@ -828,7 +829,7 @@ def build_timeline_figure(
             "range": [total - 0.2, -1.0],
             "tickmode": "array",
             "tickvals": [lane.centre for lane in lanes],
-            "ticktext": [lane.label for lane in lanes],
+            "ticktext": [escape(lane.label, False) for lane in lanes],  # tick labels render HTML too
             "tickfont": {"size": 14},
             "showgrid": False,
             "zeroline": False,

@@ -524,3 +524,12 @@ def test_markers_stay_inside_the_visible_window(dataset: Dataset) -> None:
     low, high = fig["layout"]["xaxis"]["range"]
     for marker in found.values():
         assert low <= marker["x"] <= high
+
+
+def test_lane_and_legend_labels_are_escaped(dataset: Dataset) -> None:
+    hostile = dataset.actors["irn"].model_copy(update={"short_name": '<a href="javascript:alert(1)">Iran</a>'})
+    data = replace(dataset, actors={**dataset.actors, "irn": hostile})
+    fig = figure_dict(data)
+    labels = list(fig["layout"]["yaxis"]["ticktext"]) + [t.get("name", "") for t in fig["data"]]
+    assert not [label for label in labels if "<a" in label]
+    assert '&lt;a href="javascript:alert(1)"&gt;Iran&lt;/a&gt;' in fig["layout"]["yaxis"]["ticktext"]
