@@ -221,7 +221,7 @@ def test_page_switch_keeps_the_shared_filters(fixture_data: Path) -> None:
 
 
 def embed_example() -> str:
-    """The one embed URL the README's Linking section promises works (the line after the `tested-embed-example` marker)."""
+    """The embed URL the README's Linking section promises works (the line after the `tested-embed-example` marker)."""
     match = re.search(r"<!-- tested-embed-example -->\s*```[a-z]*\s*(\S+)\s*```", LINKING_DOC.read_text("utf-8"))
     assert match, "the README's Linking section lost its tested embed example"
     return match.group(1)
