@@ -10,7 +10,6 @@ from components import claims as ui
 from components.context import get_context
 from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
-from components.report import render_notices
 from components.safe import md_escape
 from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare, to_csv, to_markdown
 from incidents.urlstate import to_params
@@ -42,7 +41,6 @@ def incident_picker(current: str | None) -> None:
     )
 
 
-render_notices(ui.order_notices())
 st.title("Who claims what")
 unknown = [n for n in context.notices if n.param == "incident"] if context.filter.incident is None else []
 if unknown:

@@ -23,7 +23,6 @@ from incidents.comparison import (
     StatementRef,
 )
 from incidents.loading import Dataset
-from incidents.urlstate import Notice
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
 STANCE_CHIPS: dict[str, tuple[str, str]] = {
@@ -53,7 +52,6 @@ ORDER_LABELS = {
 }
 LAYOUTS = ("table", "cards")
 LAYOUT_KEY = "claims_layout"
-ORDER_NOTICE_KEY = "_claims_order_notices"
 
 # A function that renders the links of one statement (timeline, map) into the current container.
 LinkRenderer = Callable[[StatementRef], None]
@@ -82,26 +80,6 @@ def cell_chips(cell: Cell) -> str:
     return chips
 
 
-def order_notices() -> list[Notice]:
-    """Say when the link's `order` was ignored: the bound control drops a value it has no option for, silently.
-
-    Read before the control renders (it rewrites the URL); kept until the reader changes the order."""
-    raw = st.query_params.get_all("order")
-    notices = []
-    for index, value in enumerate(raw):
-        if index:
-            notices.append(Notice("order", value, "repeated; only the first value is used"))
-        elif value not in PARTY_ORDERS:
-            notices.append(Notice("order", value, "not a column order; use " + ", ".join(PARTY_ORDERS)))
-    if notices:
-        st.session_state[ORDER_NOTICE_KEY] = notices
-    return st.session_state.get(ORDER_NOTICE_KEY, [])
-
-
-def _clear_order_notices() -> None:
-    st.session_state.pop(ORDER_NOTICE_KEY, None)
-
-
 def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
     """URL-bound `order` of the party columns; registered in the share link when not the default."""
     order = st.segmented_control(
@@ -111,7 +89,6 @@ def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
         key="order",
         bind="query-params",
         required=True,
-        on_change=_clear_order_notices,
         help="; ".join(f"{k}: {v}" for k, v in ORDER_LABELS.items()),
     )
     chosen: PartyOrder = order if order in PARTY_ORDERS else "accuser"  # type: ignore[assignment]

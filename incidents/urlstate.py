@@ -131,7 +131,8 @@ def from_params(
     for name, options in page_options.items():
         for item in raw.get(name, []):
             if item not in options:
-                notices.append(Notice(name, item, "not one of " + ", ".join(options)))
+                shown = ", ".join(option or "(empty)" for option in options)
+                notices.append(Notice(name, item, f"not one of {shown}"))
     for name, values in raw.items():
         if name not in KNOWN_PARAMS:
             notices.append(Notice(name, values[0] if values else "", "unknown parameter"))
