@@ -33,6 +33,7 @@ from incidents.geometry import (
     distance_to_border_km,
     feature_containing,
     haversine_km,
+    nearest_point_on_line,
     point_in_polygon,
     view_for_bbox,
 )
@@ -480,23 +481,6 @@ def crossing_rows(dataset: Dataset) -> list[dict[str, Any]]:
     return rows
 
 
-def _nearest_on_lines(lat: float, lon: float, lines: Sequence[Sequence[Sequence[float]]]) -> tuple[float, float]:
-    """Nearest point (lat, lon) on polylines, on a local equirectangular projection (fine at these scales)."""
-    kx = math.cos(math.radians(lat))
-    best = (math.inf, lat, lon)
-    for line in lines:
-        pts = [((p[0] - lon) * kx, p[1] - lat) for p in line]
-        for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
-            dx, dy = bx - ax, by - ay
-            seg2 = dx * dx + dy * dy
-            t = 0.0 if seg2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / seg2))
-            cx, cy = ax + t * dx, ay + t * dy
-            d2 = cx * cx + cy * cy
-            if d2 < best[0]:
-                best = (d2, lat + cy, lon + cx / kx)
-    return best[1], best[2]
-
-
 def _border_lines(geo: GeoData, country: str) -> list[Sequence[Sequence[float]]]:
     """LineStrings of Azerbaijan's shipped shared borders with `country` (ISO alpha-3)."""
     lines = []
@@ -529,9 +513,8 @@ def claimed_origin_point(geo: GeoData, country: str, lat: float, lon: float) -> 
     lines = _border_lines(geo, country)
     if not lines:
         return None
-    b_lat, b_lon = _nearest_on_lines(lat, lon, lines)
+    b_lat, b_lon, d = nearest_point_on_line(lat, lon, lines)
     # Step ~8 km further along the target -> border direction, so the arc visibly starts on the far side.
-    d = haversine_km(lat, lon, b_lat, b_lon)
     if d > 0:
         k = 8.0 / d
         o_lat, o_lon = b_lat + (b_lat - lat) * k, b_lon + (b_lon - lon) * k

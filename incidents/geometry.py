@@ -106,8 +106,8 @@ def _lines_of(line_coords: Sequence[Any]) -> list[Sequence[Sequence[float]]]:
     return list(line_coords)
 
 
-def distance_to_line_km(lat: float, lon: float, line_coords: Sequence[Any]) -> float:
-    """Minimum distance (km) from a point to a GeoJSON (Multi)LineString.
+def nearest_point_on_line(lat: float, lon: float, line_coords: Sequence[Any]) -> tuple[float, float, float]:
+    """Nearest point on a GeoJSON (Multi)LineString: ``(lat, lon, km)``, km being the distance to it.
 
     ``line_coords`` is the ``coordinates`` member of a LineString
     (``[[lon, lat], ...]``) or MultiLineString. The nearest point is found with
@@ -121,12 +121,14 @@ def distance_to_line_km(lat: float, lon: float, line_coords: Sequence[Any]) -> f
         raise ValueError("empty line geometry")
     kx = math.cos(math.radians(lat))  # shrink longitude degrees at this latitude
     best_d2 = math.inf
-    best = (lon, lat)
+    best_x = best_y = 0.0  # offsets from the query point, projected degrees
     for line in lines:
-        pts = [((p[0] - lon) * kx, p[1] - lat) for p in line]  # degrees, point at origin
-        if len(pts) == 1:
-            pts = pts * 2
-        for (ax, ay), (bx, by) in zip(pts, pts[1:], strict=False):
+        if not line:
+            continue
+        # Work in projected degrees with the query point at the origin; a one-point line is a zero-length segment.
+        ax, ay = (line[0][0] - lon) * kx, line[0][1] - lat
+        for p in line[1:] if len(line) > 1 else line:
+            bx, by = (p[0] - lon) * kx, p[1] - lat
             dx, dy = bx - ax, by - ay
             seg2 = dx * dx + dy * dy
             # Projection of the origin onto the segment, clamped to its ends.
@@ -134,9 +136,17 @@ def distance_to_line_km(lat: float, lon: float, line_coords: Sequence[Any]) -> f
             cx, cy = ax + t * dx, ay + t * dy
             d2 = cx * cx + cy * cy
             if d2 < best_d2:
-                best_d2 = d2
-                best = (lon + cx / kx if kx else lon, lat + cy)
-    return haversine_km(lat, lon, best[1], best[0])
+                best_d2, best_x, best_y = d2, cx, cy
+            ax, ay = bx, by
+    if best_d2 == math.inf:
+        raise ValueError("empty line geometry")
+    near_lat, near_lon = lat + best_y, (lon + best_x / kx if kx else lon)
+    return near_lat, near_lon, haversine_km(lat, lon, near_lat, near_lon)
+
+
+def distance_to_line_km(lat: float, lon: float, line_coords: Sequence[Any]) -> float:
+    """Minimum distance (km) from a point to a GeoJSON (Multi)LineString (see nearest_point_on_line)."""
+    return nearest_point_on_line(lat, lon, line_coords)[2]
 
 
 def distance_to_border_km(

@@ -138,6 +138,33 @@ def test_distance_to_line_segment_interior_and_ends() -> None:
     assert g.distance_to_line_km(39.1, 45.5, multi) == pytest.approx(5.56, abs=0.05)
 
 
+def test_nearest_point_on_line_interior_end_and_nearer_part() -> None:
+    line = [[45.0, 39.0], [46.0, 39.0]]  # along the 39th parallel
+    # Perpendicular foot inside the segment: straight south, on the line.
+    lat, lon, km = g.nearest_point_on_line(39.1, 45.5, line)
+    assert (lat, lon) == pytest.approx((39.0, 45.5), abs=1e-9)
+    assert km == pytest.approx(g.haversine_km(39.1, 45.5, 39.0, 45.5), rel=1e-9)
+    # Beyond the east end: the end vertex itself.
+    assert g.nearest_point_on_line(39.0, 46.1, line) == pytest.approx((39.0, 46.0, g.haversine_km(39, 46.1, 39, 46)))
+    # A MultiLineString: the nearer part wins, and the distance agrees with distance_to_line_km.
+    multi = [line, [[45.5, 39.05], [45.6, 39.05]]]
+    lat, lon, km = g.nearest_point_on_line(39.1, 45.55, multi)
+    assert (lat, lon) == pytest.approx((39.05, 45.55), abs=1e-9)
+    assert km == g.distance_to_line_km(39.1, 45.55, multi) == pytest.approx(5.56, abs=0.05)
+    # A one-point line is that point; nothing at all is an error.
+    assert g.nearest_point_on_line(39.0, 45.0, [[45.2, 39.1]])[:2] == pytest.approx((39.1, 45.2))
+    with pytest.raises(ValueError):
+        g.nearest_point_on_line(39.0, 45.0, [])
+
+
+def test_nearest_point_on_a_shipped_border_lies_on_it(geo: g.GeoData) -> None:
+    coords = geo.border("AZE-IRN-nakhchivan")["geometry"]["coordinates"]
+    lat, lon, km = g.nearest_point_on_line(*NAKHCHIVAN_AIRPORT, coords)
+    assert km == g.distance_to_border_km(geo, *NAKHCHIVAN_AIRPORT, border_ids=("AZE-IRN-nakhchivan",))
+    assert g.distance_to_border_km(geo, lat, lon, border_ids=("AZE-IRN-nakhchivan",)) < 0.01
+    assert g.feature_containing(geo, lat + (lat - NAKHCHIVAN_AIRPORT[0]), lon + (lon - NAKHCHIVAN_AIRPORT[1])) == "IRN"
+
+
 # --- map view -------------------------------------------------------------------
 
 
