@@ -5,7 +5,7 @@ import streamlit as st
 from components.cards import RELIABILITY, actor_name
 from components.context import get_context
 from components.safe import md_escape, safe_url
-from components.sources import citations
+from components.sources import citations, source_table
 
 context = get_context()
 dataset = context.dataset
@@ -15,9 +15,18 @@ st.caption(
     "sources runs from the one nearest the speaker to the document we read."
 )
 cited = citations(dataset)
-for source in sorted(dataset.sources.values(), key=lambda s: (s.second_hand, s.kind, s.id)):
+ordered = sorted(dataset.sources.values(), key=lambda s: (s.second_hand, s.kind, s.id))
+st.dataframe(
+    source_table(ordered, cited),
+    hide_index=True,
+    width="stretch",
+    column_config={"Title": st.column_config.TextColumn(width="large")},
+)
+st.subheader("Each source")
+for source in ordered:
     grade = source.reliability or "ungraded"
-    with st.container(border=True):
+    statements, _ = cited.get(source.id, ([], []))
+    with st.expander(f"{grade} · {source.title[:110]} — {len(statements)} statement(s)"):
         st.markdown(f"**{md_escape(source.title)}** · reliability **{grade}** ({RELIABILITY.get(grade, 'not graded')})")
         facts = [
             f"id {source.id}",

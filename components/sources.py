@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from incidents.loading import Dataset
-from incidents.models import Statement
+from incidents.models import Source, Statement
 
 
 def citations(dataset: Dataset) -> dict[str, tuple[list[Statement], list[str]]]:
@@ -22,3 +24,23 @@ def citations(dataset: Dataset) -> dict[str, tuple[list[Statement], list[str]]]:
             for source_id in dict.fromkeys(ids):
                 found.setdefault(source_id, ([], []))[1].append(record.id)
     return found
+
+
+def source_table(sources: list[Source], cited: dict[str, tuple[list[Statement], list[str]]]) -> pd.DataFrame:
+    """One row per source: grade, who published it, and how much rests on it."""
+    rows = []
+    for source in sources:
+        statements, others = cited.get(source.id, ([], []))
+        rows.append(
+            {
+                "Grade": source.reliability or "ungraded",
+                "Title": source.title,
+                "Publisher": source.publisher or "not named",
+                "Kind": source.kind + (" (second-hand)" if source.second_hand else ""),
+                "Published": source.published.isoformat() if source.published else "",
+                "Statements": len(statements),
+                "Other records": len(others),
+                "Id": source.id,
+            }
+        )
+    return pd.DataFrame(rows)
