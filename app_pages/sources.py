@@ -4,7 +4,7 @@ import streamlit as st
 
 from components.cards import RELIABILITY, actor_name
 from components.context import get_context
-from components.safe import md_escape, safe_url
+from components.safe import isolate, md_escape, safe_url
 from components.sources import citations, source_table
 
 context = get_context()
@@ -26,7 +26,7 @@ st.subheader("Each source")
 for source in ordered:
     grade = source.reliability or "ungraded"
     statements, _ = cited.get(source.id, ([], []))
-    with st.expander(f"{grade} · {source.title[:110]} — {len(statements)} statement(s)"):
+    with st.expander(f"{grade} · {md_escape(isolate(source.title[:110]))} — {len(statements)} statement(s)"):
         st.markdown(f"**{md_escape(source.title)}** · reliability **{grade}** ({RELIABILITY.get(grade, 'not graded')})")
         facts = [
             f"id {source.id}",

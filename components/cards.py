@@ -106,7 +106,7 @@ def render_statement_card(dataset: Dataset, statement: Statement, container=None
         source = dataset.sources.get(source_id)
         url = safe_url(source.url) if source else None
         if url:
-            box.link_button(f"Open {source.title[:40]}", url)
+            box.link_button(f"Open {md_escape(source.title[:40])}", url)
     if statement.responds_to:
         box.caption("Responds to: " + md_escape(", ".join(statement.responds_to)))
 

@@ -27,3 +27,8 @@ def safe_url(url: str | None) -> str | None:
 def rtl(language: str | None) -> bool:
     """Scripts written right to left among the languages we hold."""
     return (language or "").split("-")[0] in {"fa", "ar", "he", "ur", "ps", "ckb"}
+
+
+def isolate(text: str) -> str:
+    """Wrap text in Unicode first-strong isolates so a right-to-left title cannot reorder the text around it."""
+    return "\u2068" + text + "\u2069"
