@@ -9,24 +9,11 @@ import streamlit as st
 
 from components.safe import md_escape, rtl, safe_url
 from incidents.loading import Dataset
-from incidents.models import Event, Source, Statement
+from incidents.models import CREDIBILITY_TEXT, RELIABILITY_TEXT, Event, Source, Statement
 
-CREDIBILITY = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-RELIABILITY = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
+# Admiralty wording, defined once in the models.
+CREDIBILITY = CREDIBILITY_TEXT
+RELIABILITY = RELIABILITY_TEXT
 KIND_LABELS = {
     "claim": "Claim",
     "denial": "Denial",

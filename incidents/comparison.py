@@ -21,7 +21,16 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from incidents.loading import Dataset
-from incidents.models import Actor, Discrepancy, Incident, Proposition, Statement, When
+from incidents.models import (
+    CREDIBILITY_TEXT,
+    RELIABILITY_TEXT,
+    Actor,
+    Discrepancy,
+    Incident,
+    Proposition,
+    Statement,
+    When,
+)
 
 CellStance = Literal["asserts", "denies", "alternative", "none"]
 RowStatus = Literal["contested", "one-sided", "agreed", "rejected", "unaddressed"]
@@ -50,22 +59,6 @@ STATUS_TEXT: dict[str, str] = {
     "agreed": "agreed: every party that spoke asserts it",
     "rejected": "rejected: every party that spoke disputes it",
     "unaddressed": "no statement recorded yet",
-}
-RELIABILITY_TEXT = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY_TEXT = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
 }
 # Statement kinds that put an accusation forward; used to find the accusing party.
 _ACCUSING_KINDS = ("accusation", "claim")
@@ -426,9 +419,9 @@ def _accuser(positions: list[tuple[Proposition, Position]]) -> str | None:
     Falls back to the earliest asserting accusation/claim on any proposition, then to the earliest assertion.
     """
     tiers = (
-        lambda prop, pos: pos.stance == "asserts"
-        and pos.statement.kind in _ACCUSING_KINDS
-        and prop.topic in _ATTRIBUTION_TOPICS,
+        lambda prop, pos: (
+            pos.stance == "asserts" and pos.statement.kind in _ACCUSING_KINDS and prop.topic in _ATTRIBUTION_TOPICS
+        ),
         lambda prop, pos: pos.stance == "asserts" and pos.statement.kind == "accusation",
         lambda prop, pos: pos.stance == "asserts" and pos.statement.kind in _ACCUSING_KINDS,
         lambda prop, pos: pos.stance == "asserts",
@@ -495,8 +488,14 @@ def _established(
             reason += f"; {_join(names[p] for p in answered)}'s {replies} not address it"
         found.append(
             Established(
-                row.proposition, tier, asserting, disputing, documents, reason,
-                tuple(concerns.get(row.proposition.id, ())), answered,
+                row.proposition,
+                tier,
+                asserting,
+                disputing,
+                documents,
+                reason,
+                tuple(concerns.get(row.proposition.id, ())),
+                answered,
             )
         )
     order = {"agreed": 0, "confirmed": 1, "one-sided": 2}
@@ -602,8 +601,12 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
         cells = []
         for party in ordered:
             positions = tuple(p for p in by_row[prop.id] if p.statement.party == party.id)
-            competing = () if positions else tuple(
-                other for other in sorted(alternatives.get(prop.id, ())) if current(other, party.id) == "asserts"
+            competing = (
+                ()
+                if positions
+                else tuple(
+                    other for other in sorted(alternatives.get(prop.id, ())) if current(other, party.id) == "asserts"
+                )
             )
             cells.append(Cell(party.id, prop.id, positions, competing))
         rows.append(Row(prop, tuple(cells), _row_status(cells)))
@@ -748,9 +751,7 @@ def to_markdown(comparison: Comparison, url: str) -> str:
         lines += ["## Shifts in position", ""]
         for track in comparison.tracks:
             if track.shifted:
-                steps = " → ".join(
-                    f"{s.position.stance} ({_md(s.position.statement.when_label)})" for s in track.steps
-                )
+                steps = " → ".join(f"{s.position.stance} ({_md(s.position.statement.when_label)})" for s in track.steps)
                 topic = _md(_prop_text(comparison, track.proposition))
                 lines.append(f"- {_md(names[track.party])} on “{topic}”: {steps}")
         lines.append("")
