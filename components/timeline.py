@@ -1,7 +1,8 @@
 """Timeline builders: lanes by actor group, markers by record kind, spans for coarse times; table and CSV.
 
 Everything here is a pure function of the data (no streamlit), so tests read the figure's JSON.
-Record text is untrusted: hover text is HTML-escaped, because plotly renders a subset of HTML in labels.
+Record text is untrusted: hover text and axis labels are HTML-escaped, because plotly renders a subset of HTML
+in them.
 """
 
 from __future__ import annotations
@@ -82,6 +83,10 @@ GL_THRESHOLD = 1000
 MAX_ARROWS = 80
 MAX_ROWS = 24
 ROW_PX = 26
+# Up to this many records each gets its own row, labelled on the y axis (speaker · kind, or the event's title);
+# above it rows are packed and only lanes are labelled (a label per row would be unreadable, and slow).
+ROW_LABEL_MAX = 60
+ROW_LABEL_CHARS = 40
 HOVER_TEXT_MAX = 180
 
 Record = Event | Statement
@@ -264,11 +269,14 @@ def place_records(
     group: str = "hierarchy",
     min_width: dt.timedelta | None = None,
     actors_index: _ActorIndex | None = None,
+    labelled: bool = False,
 ) -> tuple[list[Lane], list[Placed]]:
     """Assign lanes (ordered by their first record, unattributed last) and rows within each lane.
 
     Rows are packed greedily so records whose drawn extent overlaps do not sit on each other; `min_width` is the
     extent given to a point marker. A lane has at most MAX_ROWS rows; beyond that rows are reused.
+    With `labelled`, each lane starts with a header row and then gives every record its own row, in time order
+    (so each row can carry that record's label).
     Times are handled as epoch milliseconds here: plain floats keep 10k records fast.
     """
     index_of = actors_index or _ActorIndex(dataset, group)
@@ -311,6 +319,15 @@ def place_records(
     rows_of = [0] * count
     base = 0.0
     for key in order:
+        if labelled:
+            # Time order, undated last (they belong to no point in it); row 0 is the header.
+            indices = sorted(per_lane[key], key=lambda i: (undated[i], start_list[i], right[i], records[i].id))
+            for row, index in enumerate(indices, start=1):
+                rows_of[index] = row
+            label, country = lane_info[key]
+            lanes.append(Lane(key, label, country, len(indices) + 1, base))
+            base += len(indices) + 1 + 0.4
+            continue
         # Undated records go to the bottom of their lane: they belong to no point in the order.
         indices = sorted(per_lane[key], key=lambda i: (undated[i], left[i], records[i].id))
         free: list[tuple[float, int]] = []  # (end of the last extent in the row, row)
@@ -434,6 +451,19 @@ class _HoverText:
         return f"{FLAG_DISCREPANCY} Discrepancy: {_plot_text(title, 90)} (click for the note)"
 
 
+def row_label(record: Record, speaker: str, limit: int = ROW_LABEL_CHARS) -> str:
+    """A row's y-axis label: "speaker · kind" for a statement, the shortened title for an event; escaped, since
+    plotly renders its HTML subset in tick text. `speaker` is the plain (unescaped) name of the speaker."""
+    text = f"{speaker} · {KIND_NAMES[record.kind]}" if isinstance(record, Statement) else record.title
+    text = " ".join(text.split())
+    if len(text) > limit:
+        # Cut at a word boundary when one is near, so a label never ends mid-word.
+        cut = text[: limit - 1]
+        space = cut.rfind(" ")
+        text = (cut[:space] if space > limit * 0.6 else cut).rstrip(" ·,;:-") + "…"
+    return _plot_text(text, limit)
+
+
 def hover_text(dataset: Dataset, placed: Placed, discrepancies: Sequence[str] = ()) -> str:
     """Title or paraphrase, kind and actor, the time as reported with its precision, the first source, and any
     discrepancy, HTML-escaped and joined with <br>."""
@@ -514,6 +544,9 @@ def build_timeline_figure(
     approximate times are hollow and marked "~"; undated records sit at their latest date with a dotted lead-in;
     records with a discrepancy are ringed and marked "⚠"; `responds_to` links are connectors with arrowheads.
     The date filter's days are the visible x range. x values are milliseconds since the epoch (UTC).
+    Up to ROW_LABEL_MAX records, every record has its own row, named on the y axis ("speaker · kind", or the event's
+    title) under a bold header per lane; above it rows are packed and the axis names lanes only
+    (layout.meta.row_labels says which; layout.meta.lane_labels lists the lanes).
     Record markers are the traces whose uid starts "rec-" (one per country); symbols are plotly's numeric codes.
     """
     value = value or FilterValue()
@@ -521,7 +554,8 @@ def build_timeline_figure(
     # Chronological order does not matter to the drawing (lanes and rows are ordered by time inside), so skip the sort.
     records: list[Record] = [*view.events, *view.statements]
     actors_index = _ActorIndex(dataset, group)
-    lanes, placed = place_records(dataset, records, group, actors_index=actors_index)
+    labelled = len(records) <= ROW_LABEL_MAX
+    lanes, placed = place_records(dataset, records, group, actors_index=actors_index, labelled=labelled)
     use_gl = (len(records) > GL_THRESHOLD) if webgl is None else webgl
     kind_of_trace = "scattergl" if use_gl else "scatter"
     colours = country_colours(dataset)
@@ -805,10 +839,19 @@ def build_timeline_figure(
                 }
             )
     rows = sum(lane.rows for lane in lanes)
-    row_px = ROW_PX if rows <= 30 else max(14, ROW_PX * 30 // rows)
+    # Labelled rows keep room for a line of text each (at most ROW_LABEL_MAX of them, so the height stays sane).
+    row_px = ROW_PX if rows <= 30 else max(20 if labelled else 14, ROW_PX * 30 // rows)
     # The shape key holds three entries a line.
     key_px = 30 + 22 * -(-(len(key_traces) + (1 if connector_x else 0)) // 3)
     height = int(min(max(40 + key_px + 60 + row_px * (rows + 0.8 * len(lanes)), 360), 1700))
+    # Tick labels render plotly's HTML subset: record and actor text is escaped; only the header markup is ours.
+    lane_labels = [escape(lane.label, False) for lane in lanes]
+    if labelled:
+        tick_values = [lane.base for lane in lanes] + [item.y for item in placed]
+        tick_text = [f'<span style="font-size:14px"><b>{label}</b></span>' for label in lane_labels]
+        tick_text += [row_label(item.record, actors_index.label(item.actor)) for item in placed]
+    else:
+        tick_values, tick_text = [lane.centre for lane in lanes], lane_labels
     layout = {
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 40, "b": 60 + key_px},
@@ -828,9 +871,9 @@ def build_timeline_figure(
         "yaxis": {
             "range": [total - 0.2, -1.0],
             "tickmode": "array",
-            "tickvals": [lane.centre for lane in lanes],
-            "ticktext": [escape(lane.label, False) for lane in lanes],  # tick labels render HTML too
-            "tickfont": {"size": 14},
+            "tickvals": tick_values,
+            "ticktext": tick_text,
+            "tickfont": {"size": 12 if labelled else 14},
             "showgrid": False,
             "zeroline": False,
             "automargin": True,
@@ -859,7 +902,13 @@ def build_timeline_figure(
             "itemclick": False,
             "itemdoubleclick": False,
         },
-        "meta": {"lanes": [lane.key for lane in lanes], "group": group, "records": len(records)},
+        "meta": {
+            "lanes": [lane.key for lane in lanes],
+            "lane_labels": lane_labels,
+            "row_labels": labelled,
+            "group": group,
+            "records": len(records),
+        },
     }
     # Small figures are validated (typos in property names fail loudly in tests); large ones skip plotly's
     # per-element validation, which costs seconds at 10k records. Both build from the same dicts.

@@ -15,6 +15,8 @@ from components.timeline import (
     FLAG_DISCREPANCY,
     FLAG_UNDATED,
     KIND_SYMBOLS,
+    ROW_LABEL_CHARS,
+    ROW_LABEL_MAX,
     SYMBOL_CODES,
     TABLE_COLUMNS,
     build_timeline_figure,
@@ -102,11 +104,22 @@ def _values(array) -> list:
     return list(array)
 
 
+def lane_labels(fig: dict) -> list[str]:
+    """The lanes' labels, top to bottom (the y axis also labels each row when there are few records)."""
+    return list(fig["layout"]["meta"]["lane_labels"])
+
+
+def tick_labels(fig: dict) -> dict[float, str]:
+    """y value -> the y axis's label there."""
+    axis = fig["layout"]["yaxis"]
+    return dict(zip(_values(axis["tickvals"]), axis["ticktext"], strict=True))
+
+
 def lane_of(fig: dict, record_id: str) -> str:
-    """The y-axis label of the lane band (background shape) the record's marker lies in."""
+    """The label of the lane band (background shape) the record's marker lies in."""
     y = markers(fig)[record_id]["y"]
     bands = [s for s in fig["layout"]["shapes"] if s["type"] == "rect" and s["yref"] == "y"]
-    labels = fig["layout"]["yaxis"]["ticktext"]
+    labels = lane_labels(fig)
     assert len(bands) == len(labels)
     for band, label in zip(bands, labels, strict=True):
         if band["y0"] <= y <= band["y1"]:
@@ -130,7 +143,7 @@ def segments(trace: dict) -> list[list[tuple[str, float]]]:
 
 def test_lanes_are_the_tops_of_the_actor_hierarchy(dataset: Dataset) -> None:
     fig = figure_dict(dataset)
-    assert sorted(fig["layout"]["yaxis"]["ticktext"]) == ["Azerbaijan", "BBC", "Iran", "Unattributed events"]
+    assert sorted(lane_labels(fig)) == ["Azerbaijan", "BBC", "Iran", "Unattributed events"]
     assert fig["layout"]["meta"]["lanes"][-1] == "unattributed"  # actorless events come last
     # Two levels down (general staff -> armed forces -> Iran) still lands in Iran's lane.
     assert lane_of(fig, "st-denial") == "Iran"
@@ -161,7 +174,7 @@ def test_lanes_follow_the_data_not_a_list(dataset: Dataset) -> None:
     data = replace(dataset, actors={**dataset.actors, **extra}, statements=statements)
     assert top_actor(data, "arm-mfa") == "arm"
     fig = figure_dict(data)
-    assert "Armenia" in fig["layout"]["yaxis"]["ticktext"]
+    assert "Armenia" in lane_labels(fig)
     assert lane_of(fig, "st-armenia") == "Armenia"
     assert markers(fig)["st-armenia"]["symbol"] == KIND_SYMBOLS["demand"]
 
@@ -324,6 +337,7 @@ def test_webgl_for_large_views_and_an_empty_view_builds(dataset: Dataset) -> Non
     empty = figure_dict(dataset, FilterValue(text="no record says this"))
     assert record_traces(empty) == []
     assert empty["layout"]["yaxis"]["ticktext"] == []
+    assert lane_labels(empty) == []
 
 
 def test_colour_follows_country_and_is_stable_under_filters(dataset: Dataset) -> None:
@@ -532,4 +546,109 @@ def test_lane_and_legend_labels_are_escaped(dataset: Dataset) -> None:
     fig = figure_dict(data)
     labels = list(fig["layout"]["yaxis"]["ticktext"]) + [t.get("name", "") for t in fig["data"]]
     assert not [label for label in labels if "<a" in label]
-    assert '&lt;a href="javascript:alert(1)"&gt;Iran&lt;/a&gt;' in fig["layout"]["yaxis"]["ticktext"]
+    assert '&lt;a href="javascript:alert(1)"&gt;Iran&lt;/a&gt;' in lane_labels(fig)
+    # The lane's header row on the y axis, and the rows of Iran's own statements, carry it escaped too.
+    escaped = '&lt;a href="javascript:alert(1)"&gt;Iran&lt;/a&gt;'
+    assert sum(escaped in label for label in fig["layout"]["yaxis"]["ticktext"]) == 3  # header + two statements
+
+
+# --- row labels ---------------------------------------------------------------------------------------------------
+
+
+def test_each_row_is_labelled_with_its_record(dataset: Dataset) -> None:
+    """Few records: one row each, labelled "speaker · kind" (short name, else name) or with the event's title."""
+    fig = figure_dict(dataset)
+    assert fig["layout"]["meta"]["row_labels"] is True
+    found = markers(fig)
+    ticks = tick_labels(fig)
+    assert ticks[found["st-mfa-claim"]["y"]] == "AZ Foreign Ministry · claim"
+    assert ticks[found["st-denial"]["y"]] == "IR General Staff · denial"
+    assert ticks[found["st-false-flag"]["y"]] == "Iran · alternative explanation"
+    assert ticks[found["st-bbc"]["y"]] == "BBC · claim"  # no short name: the name
+    assert ticks[found["ev-impact"]["y"]] == "Drone hits near the airport building"
+    assert ticks[found["ev-unattributed"]["y"]] == "Damage to a school reported"
+    # Every record has a row of its own, and every row a label.
+    ys = [marker["y"] for marker in found.values()]
+    assert len(set(ys)) == len(ys)
+    assert set(ys) <= set(ticks)
+    # Each lane's name heads its rows (bold), at the top of its band.
+    bands = [s for s in fig["layout"]["shapes"] if s["type"] == "rect" and s["yref"] == "y"]
+    for band, label in zip(bands, lane_labels(fig), strict=True):
+        headers = [text for y, text in ticks.items() if band["y0"] <= y <= band["y1"] and "<b>" in text]
+        assert len(headers) == 1 and f"<b>{label}</b>" in headers[0]
+        assert min(y for y in ticks if band["y0"] <= y <= band["y1"]) == next(
+            y for y, text in ticks.items() if text == headers[0]
+        )
+
+
+def test_rows_within_a_lane_run_in_time_order(dataset: Dataset) -> None:
+    found = markers(figure_dict(dataset))
+    iran = ["ev-launch", "ev-impact", "st-denial", "st-false-flag", "st-repeated-denial"]
+    ordered = sorted(iran, key=lambda i: found[i]["y"])
+    # The launch (about 05:00–08:00 UTC) starts after the impact's day begins; the undated denial comes last.
+    assert ordered == ["ev-impact", "ev-launch", "st-denial", "st-false-flag", "st-repeated-denial"]
+
+
+def test_row_labels_are_escaped_and_shortened(dataset: Dataset) -> None:
+    hostile_actor = dataset.actors["irn-general-staff"].model_copy(update={"short_name": "<b>IR</b> & <i>co</i>"})
+    long_title = "<img src=x onerror=alert(1)> " + "a very long event title " * 5
+    hostile_event = dataset.events["ev-impact"].model_copy(update={"title": long_title})
+    data = replace(
+        dataset,
+        actors={**dataset.actors, "irn-general-staff": hostile_actor},
+        events={**dataset.events, "ev-impact": hostile_event},
+    )
+    fig = figure_dict(data)
+    found = markers(fig)
+    ticks = tick_labels(fig)
+    assert ticks[found["st-denial"]["y"]] == "&lt;b&gt;IR&lt;/b&gt; &amp; &lt;i&gt;co&lt;/i&gt; · denial"
+    event_label = ticks[found["ev-impact"]["y"]]
+    # Shortened at a word boundary, then escaped.
+    assert event_label == "&lt;img src=x onerror=alert(1)&gt; a very…"
+    assert len(event_label.replace("&lt;", "<").replace("&gt;", ">")) <= ROW_LABEL_CHARS
+    # The only markup left on the axis is the lane headers' own.
+    for text in ticks.values():
+        assert "<img" not in text and "<i>" not in text
+        assert text.replace('<span style="font-size:14px"><b>', "").replace("</b></span>", "").count("<") == 0
+
+
+def _bench_dataset(records: int) -> Dataset:
+    import importlib.util
+
+    from tests.conftest import ROOT
+
+    spec = importlib.util.spec_from_file_location("bench_timeline", ROOT / "bench" / "bench_timeline.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    return bench.synthetic(records=records, incidents=5)
+
+
+def test_many_records_fall_back_to_lane_labels() -> None:
+    """Above ROW_LABEL_MAX records rows are packed and only the lanes are labelled, once each."""
+    few = _bench_dataset(ROW_LABEL_MAX)
+    fig = figure_dict(few)
+    assert fig["layout"]["meta"]["row_labels"] is True
+    assert len(fig["layout"]["yaxis"]["ticktext"]) == ROW_LABEL_MAX + len(lane_labels(fig))
+
+    many = _bench_dataset(ROW_LABEL_MAX + 1)
+    fig = figure_dict(many)
+    assert fig["layout"]["meta"]["records"] == ROW_LABEL_MAX + 1
+    assert fig["layout"]["meta"]["row_labels"] is False
+    assert list(fig["layout"]["yaxis"]["ticktext"]) == lane_labels(fig)
+    assert len(lane_labels(fig)) == len(fig["layout"]["meta"]["lanes"])
+    # Packed: some records share a row.
+    ys = [marker["y"] for marker in markers(fig).values()]
+    assert len(set(ys)) < len(ys)
+
+
+def test_undated_marker_stays_inside_a_window_that_ends_at_its_latest_date(dataset: Dataset) -> None:
+    """The undated denial's latest date is 6 March, the last day shown: its marker sits inside the right edge."""
+    fig = figure_dict(dataset, FilterValue(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 6)))
+    marker = markers(fig)["st-repeated-denial"]
+    low, high = fig["layout"]["xaxis"]["range"]
+    assert high == "2026-03-07 00:00:00"
+    assert low < marker["x"] < high
+    assert FLAG_UNDATED in marker["text"]
+    # The legend explains the mark.
+    keys = [t["name"] for t in fig["data"] if t.get("legend") == "legend2"]
+    assert any(name.startswith(f"{FLAG_UNDATED} undated") for name in keys)
