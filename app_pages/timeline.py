@@ -14,6 +14,7 @@ from components.safe import md_escape
 from components.timeline import (
     GROUPING_HELP,
     GROUPINGS,
+    ROW_LABEL_MAX,
     build_timeline_figure,
     discrepancies_by_record,
     record_incident,
@@ -88,6 +89,11 @@ else:
         key=CHART_KEY,
         config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
     )
+    if not figure.layout.meta["row_labels"]:
+        st.caption(
+            f"More than {ROW_LABEL_MAX} records: rows are packed and only lanes are labelled. "
+            "Hover a marker, or narrow the filters to see every row named."
+        )
 
     frame = timeline_frame(dataset, view, group)
     visible = set(frame["Id"])

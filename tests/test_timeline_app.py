@@ -62,14 +62,19 @@ def page_text(at: AppTest) -> str:
 def test_an_iranian_body_leaves_only_irans_lane() -> None:
     at = open_timeline({"actor": ["irn-general-staff"]})
     spec = chart_spec(at)
-    assert spec["layout"]["yaxis"]["ticktext"] == ["Iran"]
+    assert spec["layout"]["meta"]["lane_labels"] == ["Iran"]
     assert chart_ids(spec) == {"ev-launch", "st-denial"}
+    # Few records: each row names its record under the lane's header.
+    ticks = spec["layout"]["yaxis"]["ticktext"]
+    assert len(ticks) == 3 and "<b>Iran</b>" in ticks[0]
+    assert set(ticks[1:]) == {"Four drones launched toward Nakhchivan", "IR General Staff · denial"}
 
 
 def test_without_params_every_lane_and_record_shows() -> None:
     at = open_timeline()
     spec = chart_spec(at)
-    assert sorted(spec["layout"]["yaxis"]["ticktext"]) == ["Azerbaijan", "BBC", "Iran", "Unattributed events"]
+    assert sorted(spec["layout"]["meta"]["lane_labels"]) == ["Azerbaijan", "BBC", "Iran", "Unattributed events"]
+    assert "AZ Foreign Ministry · claim" in spec["layout"]["yaxis"]["ticktext"]
     assert len(chart_ids(spec)) == 11
     text = page_text(at)
     assert "First report: AZ Foreign Ministry's claim" in text
@@ -119,7 +124,7 @@ def test_rec_in_the_link_shows_its_card() -> None:
 def test_group_param_regroups_lanes_and_joins_the_share_link() -> None:
     at = open_timeline({"group": ["country"]})
     spec = chart_spec(at)
-    assert "GBR" in spec["layout"]["yaxis"]["ticktext"]
+    assert "GBR" in spec["layout"]["meta"]["lane_labels"]
     assert spec["layout"]["meta"]["group"] == "country"
     links = [c.value for c in at.sidebar.get("code")]
     assert any("group=country" in link for link in links), links
@@ -160,3 +165,40 @@ def test_real_data_renders_with_and_without_params() -> None:
         assert len(chart_ids(spec)) == int(caption.split()[0])
     at = open_timeline({"actor": ["irn"], "group": ["actor"]}, data_dir=None)
     assert not at.exception
+
+
+def test_many_records_say_why_rows_carry_no_labels(tmp_path: Path) -> None:
+    """Above the row-label limit the chart labels lanes only, and the page says so."""
+    import shutil
+
+    import yaml
+
+    from components.timeline import ROW_LABEL_MAX
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA, data_dir)
+    source = yaml.safe_load((DATA / "incidents" / f"{INCIDENT}.yaml").read_text(encoding="utf-8"))
+    incident = {**source["incident"], "id": "fixture-many", "title": "Many statements (fixture)"}
+    statements = [
+        {
+            "id": f"st-many-{index}",
+            "speaker": "aze-mfa",
+            "kind": "claim",
+            "when": {"start": f"2026-03-08T{index % 24:02d}:00:00+04:00", "precision": "hour"},
+            "paraphrase": f"Statement {index}.",
+            "via": ["article"],
+        }
+        for index in range(ROW_LABEL_MAX)
+    ]
+    document = {"incident": incident, "events": [], "statements": statements}
+    (data_dir / "incidents" / "fixture-many.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    at = open_timeline(data_dir=data_dir)
+    spec = chart_spec(at)
+    assert len(chart_ids(spec)) == ROW_LABEL_MAX + 11
+    assert spec["layout"]["meta"]["row_labels"] is False
+    assert spec["layout"]["yaxis"]["ticktext"] == spec["layout"]["meta"]["lane_labels"]
+    assert any(f"More than {ROW_LABEL_MAX} records" in c.value for c in at.caption)
+    # With the default fixture (11 records) the rows are labelled and the page says nothing about it.
+    at = open_timeline()
+    assert chart_spec(at)["layout"]["meta"]["row_labels"] is True
+    assert not any("More than" in c.value for c in at.caption)
