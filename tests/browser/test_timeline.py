@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -69,4 +70,42 @@ def test_clicking_a_point_sets_the_incident_in_the_url(page, app_url: str) -> No
     incident = re.search(r"[?&]incident=([a-z0-9-]+)", page.url).group(1)
     assert incident in load_dataset(DATA).incidents
     assert page.get_by_text(re.compile(r"^1 record\(s\) selected")).count() == 1
+    assert page.console_errors == [], page.console_errors
+
+
+# The y axis's drawn labels, top to bottom (plotly renders escaped text as plain characters).
+TICK_TEXTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .yaxislayer-above .ytick text')]
+  .map(t => [t.getBoundingClientRect().top, t.textContent]).sort((a, b) => a[0] - b[0]).map(a => a[1])"""
+# Horizontal centres of the record markers, and the plot area's left and right edges.
+MARKER_SPREAD = """() => {
+  const area = document.querySelector('[data-testid="stPlotlyChart"] .nsewdrag').getBoundingClientRect();
+  const xs = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .scatterlayer g.trace')]
+    .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.customdata)
+    .flatMap(g => [...g.querySelectorAll('path.point')])
+    .map(p => { const b = p.getBoundingClientRect(); return b.left + b.width / 2; });
+  return {left: area.left, right: area.right, xs};
+}"""
+
+
+def test_rows_are_named_and_markers_stay_in_the_date_window(page, app_url: str) -> None:
+    """Few records: every row shows its record's label under its lane's name; with a date window ending on the
+    undated records' latest date, every marker (the undated ones too) is drawn inside the plot."""
+    import html
+
+    from components.timeline import build_timeline_figure
+
+    value = FilterValue(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 6))
+    dataset = load_dataset(DATA)
+    figure = build_timeline_figure(dataset, apply_filter(dataset, value), value)
+    assert figure.layout.meta["row_labels"], "the shipped data has outgrown the row-label limit"
+    ticks = sorted(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext, strict=True))
+    expected = [html.unescape(re.sub(r"<[^>]+>", "", text)) for _, text in ticks]
+    assert any("·" in label for label in expected)  # a statement row: "speaker · kind"
+
+    open_timeline(page, f"{app_url}/timeline?from=2026-03-05&to=2026-03-06")
+    assert page.evaluate(TICK_TEXTS) == expected
+    spread = page.evaluate(MARKER_SPREAD)
+    assert len(spread["xs"]) == expected_count(value)
+    assert all(spread["left"] < x < spread["right"] for x in spread["xs"]), spread
+    screenshot(page, "timeline-dates")
     assert page.console_errors == [], page.console_errors
