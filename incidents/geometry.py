@@ -120,7 +120,7 @@ def nearest_point_on_line(lat: float, lon: float, line_coords: Sequence[Any]) ->
     if not lines:
         raise ValueError("empty line geometry")
     kx = math.cos(math.radians(lat))  # shrink longitude degrees at this latitude
-    best_d2 = math.inf
+    best_d2 = reach = math.inf  # reach: sqrt(best_d2), to skip segments that lie wholly beyond it
     best_x = best_y = 0.0  # offsets from the query point, projected degrees
     for line in lines:
         if not line:
@@ -129,14 +129,29 @@ def nearest_point_on_line(lat: float, lon: float, line_coords: Sequence[Any]) ->
         ax, ay = (line[0][0] - lon) * kx, line[0][1] - lat
         for p in line[1:] if len(line) > 1 else line:
             bx, by = (p[0] - lon) * kx, p[1] - lat
+            if (
+                (ax > reach and bx > reach)
+                or (ax < -reach and bx < -reach)
+                or (ay > reach and by > reach)
+                or (ay < -reach and by < -reach)
+            ):
+                ax, ay = bx, by  # both ends on one side, beyond the best distance so far: cannot be nearer
+                continue
             dx, dy = bx - ax, by - ay
             seg2 = dx * dx + dy * dy
             # Projection of the origin onto the segment, clamped to its ends.
-            t = 0.0 if seg2 == 0 else max(0.0, min(1.0, -(ax * dx + ay * dy) / seg2))
-            cx, cy = ax + t * dx, ay + t * dy
+            along = -(ax * dx + ay * dy)
+            if along <= 0 or seg2 == 0:
+                cx, cy = ax, ay
+            elif along >= seg2:
+                cx, cy = ax + dx, ay + dy  # (not bx, by: the same sum the unclamped case would give)
+            else:
+                t = along / seg2
+                cx, cy = ax + t * dx, ay + t * dy
             d2 = cx * cx + cy * cy
             if d2 < best_d2:
                 best_d2, best_x, best_y = d2, cx, cy
+                reach = math.sqrt(d2)
             ax, ay = bx, by
     if best_d2 == math.inf:
         raise ValueError("empty line geometry")
@@ -176,17 +191,17 @@ def distance_to_border_km(
 def _in_ring(lat: float, lon: float, ring: Sequence[Sequence[float]]) -> bool:
     """Even-odd ray casting (ray towards +lon) against one closed ring."""
     inside = False
-    n = len(ring)
-    j = n - 1
-    for i in range(n):
-        xi, yi = ring[i][0], ring[i][1]
-        xj, yj = ring[j][0], ring[j][1]
+    if not ring:
+        return inside
+    xj, yj = ring[-1][0], ring[-1][1]
+    above_j = yj > lat
+    for point in ring:
+        xi, yi = point[0], point[1]
+        above_i = yi > lat
         # Half-open test on latitude so a vertex on the ray is counted once.
-        if (yi > lat) != (yj > lat):
-            x_cross = xi + (lat - yi) * (xj - xi) / (yj - yi)
-            if lon < x_cross:
-                inside = not inside
-        j = i
+        if above_i != above_j and lon < xi + (lat - yi) * (xj - xi) / (yj - yi):
+            inside = not inside
+        xj, yj, above_j = xi, yi, above_i
     return inside
 
 
