@@ -22,6 +22,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
@@ -360,98 +361,195 @@ def selection_ids(dataset: Dataset, row: Mapping[str, Any]) -> tuple[str | None,
 
 
 # --------------------------------------------------------------------------
-# Layer data (rows are plain dicts: only the columns the map needs)
+# Layer data. The big layers (events, places, claims) are written straight to JSON text: with 10,000 records,
+# building a dict per row and encoding it afterwards cost more than half of the whole build. Small layers
+# stay plain dicts.
 # --------------------------------------------------------------------------
 
+_json_str = json.encoder.encode_basestring  # a JSON string literal; non-ASCII kept as is (like ensure_ascii=False)
 
-def _when_text(when: When, cache: dict[tuple[Any, ...], str]) -> str:
-    """'When: <label>', memoised on the When's fields: many records share a window."""
-    key = (when.start, when.end, when.precision, when.approximate, when.as_reported)
+
+class RawJSON:
+    """A layer's data already written as JSON, kept as pieces whose concatenation is the text.
+
+    CompactDeck.to_json joins every layer's pieces in one go: each extra copy of megabytes of text (a join,
+    a `+`) costs milliseconds in fresh memory.
+    """
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list[str]) -> None:
+        self.parts = parts
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def value(self) -> Any:
+        """The data as Python objects (for inspection; the deck itself never decodes it)."""
+        return json.loads(self.text)
+
+
+def _json_array(rows: list[str]) -> RawJSON:
+    """An array of rows (or of row pieces) where each row starts with a comma: cheaper than joining them."""
+    if rows:
+        rows[0] = rows[0][1:]
+    return RawJSON(["[", *rows, "]"])
+
+
+# 7 significant digits are POINT_DECIMALS decimals for 10 <= |x| < 100 (more below 10), without trailing zeros,
+# in one C-level format call.
+_POS_SHORT = f"[%.{POINT_DECIMALS + 2}g,%.{POINT_DECIMALS + 2}g]"
+
+
+def _pos_json(lon: float, lat: float) -> str:
+    """`[lon,lat]` to POINT_DECIMALS decimals, as JSON."""
+    if -100 < lon < 100:  # |lat| <= 90 always
+        return _POS_SHORT % (lon, lat)
+    return f"[{_r(lon)!r},{_r(lat)!r}]"
+
+
+# Hot loops read record fields from the model's __dict__, where pydantic keeps them: about 3x faster than
+# attribute access on a BaseModel (its __getattr__ stops CPython specialising attribute loads), and the loops
+# below read ~10 fields from each of 10,000 records.
+def _fields(record: Any) -> dict[str, Any]:
+    return record.__dict__
+
+
+def _when_json(when: When, cache: dict[tuple[Any, ...], str]) -> str:
+    """'When: <label>' as a JSON string, memoised on the fields label() reads: many records share a window."""
+    w = when.__dict__
+    key = (w["start"], w["end"], w["precision"], w["approximate"], w["as_reported"])
     text = cache.get(key)
     if text is None:
-        text = cache[key] = f"When: {when.label()}"
+        text = cache[key] = _json_str(f"When: {when.label()}")
     return text
 
 
-def event_rows(dataset: Dataset, view: View, selected: Collection[str] = ()) -> list[dict[str, Any]]:
-    """One marker per located event in the view; markers sharing a point are fanned out in pixels.
+@functools.lru_cache(maxsize=256)
+def _spread_json(count: int) -> tuple[str, ...]:
+    """The pixel offsets of _spread as JSON arrays."""
+    return tuple(f"[{x},{y}]" for x, y in _spread(count))
 
-    Keys are short and per-place text is built once: with 10,000 records every byte and microsecond counts.
+
+_NO_SPREAD = _spread_json(1)  # a marker alone at its point (most of them)
+
+
+def event_layers(
+    dataset: Dataset, view: View, selected: Collection[str] = (), positions: dict[str, str] | None = None
+) -> tuple[RawJSON, RawJSON]:
+    """(markers, rings): one marker per located event in the view, markers sharing a point fanned out in
+    pixels; a ring around each selected marker, with that marker's pixel offset.
+
+    Row fields: pos, icon, off, rec, title, time, place, claimant (the tooltip's). Per-place and per-window
+    text is built and JSON-encoded once. Selected markers come last, so they are drawn (and picked) on top.
+    `positions` (place id -> pos JSON) is shared with place_layer within one build.
     """
-    by_point: dict[tuple[float, float], list[Event]] = {}
-    where: dict[str, tuple[tuple[float, float], str]] = {}
-    for event in view.events:
-        if not event.place:
-            continue
-        if event.place not in where:
-            place = dataset.places.get(event.place)
-            if not is_located(place):
-                continue
-            point = (_r(place.lon), _r(place.lat))  # type: ignore[union-attr]
-            where[event.place] = (point, place_precision_text(place))  # type: ignore[arg-type]
-        by_point.setdefault(where[event.place][0], []).append(event)
+    places = dataset.places
+    positions = {} if positions is None else positions
+    chosen = set(selected)
+    category = EVENT_CATEGORY
     who_cache: dict[tuple[Any, ...], str] = {}
-    labels: dict[tuple[Any, ...], str] = {}
-    rows = []
-    for point, events in by_point.items():
-        pos = list(point)  # one list per point, shared by its rows
-        for event, offset in zip(events, _spread(len(events)), strict=True):
-            key = (*event.reported_in, event.status)
-            who = who_cache.get(key)
-            if who is None:
-                claimants = _claimants(dataset, event.reported_in)
-                names = ", ".join(claimants) if claimants else "the source itself (no speaker)"
-                who = who_cache[key] = f"Reported by: {names} ({event.status})"
-            rows.append(
-                {
-                    "pos": pos,
-                    "icon": EVENT_CATEGORY.get(event.type, "other"),
-                    "off": offset,
-                    "rec": event.id,
-                    "title": event.title,
-                    "time": _when_text(event.when, labels),
-                    "place": where[event.place][1],  # type: ignore[index]
-                    "claimant": who,
-                }
-            )
-    if selected:
-        # Selected markers last, so they are drawn (and picked) on top.
-        rows.sort(key=lambda row: row["rec"] in selected)
-    return rows
+    when_cache: dict[tuple[Any, ...], str] = {}
+    # place id -> (pos JSON, place text JSON), or None when the place is not drawn
+    where: dict[str, tuple[str, str] | None] = {}
+    precision: dict[tuple[str, int], str] = {}  # ' · near, within 3,000 m', shared by places alike
+    # pos JSON -> (icon, row tail, selected) of the events there. One pass over the records, each read once.
+    by_point: dict[str, list[tuple[str, str, bool]]] = {}
+    for event in view.events:
+        e = _fields(event)
+        place_id = e["place"]
+        if not place_id:
+            continue
+        if place_id in where:
+            spot = where[place_id]
+        else:
+            place = places.get(place_id)
+            spot = None
+            if place is not None:
+                p = _fields(place)
+                if p["geo_precision"] != "country":  # is_located
+                    pos = positions.get(place_id)
+                    if pos is None:
+                        pos = positions[place_id] = _pos_json(p["lon"], p["lat"])
+                    key = (p["geo_precision"], p["precision_m"])
+                    suffix = precision.get(key)
+                    if suffix is None:
+                        suffix = precision[key] = f" · {key[0]}, within {key[1]:,} m"  # as place_precision_text
+                    spot = (pos, _json_str(_fields(p["names"])["en"] + suffix))
+            where[place_id] = spot
+        if spot is None:
+            continue
+        by = (*e["reported_in"], e["status"])
+        who = who_cache.get(by)
+        if who is None:
+            claimants = _claimants(dataset, e["reported_in"])
+            names = ", ".join(claimants) if claimants else "the source itself (no speaker)"
+            who = who_cache[by] = _json_str(f"Reported by: {names} ({e['status']})")
+        record_id = e["id"]
+        tail = (
+            f'"rec":{_json_str(record_id)},"title":{_json_str(e["title"])},'
+            f'"time":{_when_json(e["when"], when_cache)},"place":{spot[1]},"claimant":{who}}}'
+        )
+        group = by_point.get(spot[0])
+        if group is None:
+            group = by_point[spot[0]] = []
+        group.append((category.get(e["type"], "other"), tail, record_id in chosen))
+    rows: list[str] = []  # pieces: each row is a head (pos, icon, offset) and its tail
+    on_top: list[str] = []
+    rings: list[str] = []
+    for pos, group in by_point.items():
+        offsets = _spread_json(len(group)) if len(group) > 1 else _NO_SPREAD
+        for (icon, tail, picked), off in zip(group, offsets, strict=True):
+            head = f',{{"pos":{pos},"icon":"{icon}","off":{off},'
+            if picked:
+                on_top += (head, tail)
+                rings.append(f',{{"pos":{pos},"off":{off},"icon":"ring"}}')
+            else:
+                rows += (head, tail)
+    rows += on_top
+    return _json_array(rows), _json_array(rings)
 
 
-def place_rows(dataset: Dataset, view: View) -> list[dict[str, Any]]:
-    """A circle of radius precision_m (metres) per place of the records in the view, crossings excepted."""
+def place_layer(dataset: Dataset, view: View, positions: dict[str, str] | None = None) -> RawJSON:
+    """A circle of radius precision_m (metres) per place of the records in the view, crossings excepted.
+
+    Row fields: pos, r, fill, place_id and the tooltip's. Big circles first, so small ones stay on top and
+    can be picked. `positions` (place id -> pos JSON) is shared with event_layers within one build.
+    """
+    positions = {} if positions is None else positions
     counts: dict[str, int] = {}
     for event in view.events:
-        if event.place:
-            counts[event.place] = counts.get(event.place, 0) + 1
+        place_id = _fields(event)["place"]
+        if place_id:
+            counts[place_id] = counts.get(place_id, 0) + 1
     blue = RGB["blue"]
-    known: dict[tuple[str, int], tuple[str, list[int]]] = {}  # text and fill, shared by places alike
-    rows = []
+    known: dict[tuple[str, int], tuple[str, str]] = {}  # (fill, text) JSON, shared by places alike
+    rows: list[tuple[int, str]] = []
     for place in view.places:
-        if place.kind == "border-crossing" or not is_located(place):
+        p = _fields(place)
+        if p["kind"] == "border-crossing" or p["geo_precision"] == "country":  # crossings, unlocated
             continue
-        key = (place.geo_precision, place.precision_m)
+        radius = p["precision_m"]
+        key = (p["geo_precision"], radius)
         if key not in known:
-            text = f"Known {place.geo_precision}: within {place.precision_m:,} m of the centre"
-            known[key] = (text, [*blue, _circle_alpha(place.precision_m)])
-        text, fill = known[key]
+            text = f"Known {key[0]}: within {radius:,} m of the centre"
+            known[key] = (f"[{blue[0]},{blue[1]},{blue[2]},{_circle_alpha(radius)}]", _json_str(text))
+        fill, text = known[key]
+        place_id = p["id"]
+        pos = positions.get(place_id)
+        if pos is None:
+            pos = positions[place_id] = _pos_json(p["lon"], p["lat"])
         rows.append(
-            {
-                "pos": [_r(place.lon), _r(place.lat)],
-                "r": place.precision_m,
-                "fill": fill,
-                "place_id": place.id,
-                "title": place.names.en,
-                "time": f"Events here: {counts.get(place.id, 0)}",
-                "place": text,
-                "claimant": "",
-            }
+            (
+                -radius,
+                f',{{"pos":{pos},"r":{radius!r},"fill":{fill},"place_id":{_json_str(place_id)},'
+                f'"title":{_json_str(_fields(p["names"])["en"])},"time":"Events here: {counts.get(place_id, 0)}",'
+                f'"place":{text},"claimant":""}}',
+            )
         )
-    # Big circles first, so small ones stay on top and can be picked.
-    rows.sort(key=lambda row: -row["r"])
-    return rows
+    rows.sort(key=lambda row: row[0])  # stable: equal radii keep the view's order
+    return _json_array([row for _, row in rows])
 
 
 def _circle_alpha(radius_m: int) -> int:
@@ -523,22 +621,41 @@ def claimed_origin_point(geo: GeoData, country: str, lat: float, lon: float) -> 
     return b_lat, b_lon
 
 
-def _arc(a: tuple[float, float], b: tuple[float, float], steps: int = 8) -> list[list[float]]:
-    """A gently bowed path from a to b (lat, lon), as [[lon, lat], ...]: reads as a trajectory, not a road."""
-    (a_lat, a_lon), (b_lat, b_lon) = a, b
-    mid_lat, mid_lon = (a_lat + b_lat) / 2, (a_lon + b_lon) / 2
+_ARC_STEPS = 8
+# Quadratic Bézier weights of (a, control point, b) at each step, computed once.
+_ARC_WEIGHTS = tuple(((1 - t) ** 2, 2 * (1 - t) * t, t * t) for t in (i / _ARC_STEPS for i in range(_ARC_STEPS + 1)))
+# One C-level format call per arc. Below 100 in absolute value, ARC_DECIMALS + 2 significant digits keep at least
+# ARC_DECIMALS decimals and drop trailing zeros (shorter JSON); larger values get fixed decimals.
+_ARC_SHORT = "[" + ",".join([f"[%.{ARC_DECIMALS + 2}g,%.{ARC_DECIMALS + 2}g]"] * (_ARC_STEPS + 1)) + "]"
+_ARC_FIXED = "[" + ",".join([f"[%.{ARC_DECIMALS}f,%.{ARC_DECIMALS}f]"] * (_ARC_STEPS + 1)) + "]"
+
+
+_ARC_W = np.array(_ARC_WEIGHTS)  # (steps + 1, 3)
+
+
+@functools.lru_cache(maxsize=128)
+def _arcs_format(count: int, short: bool) -> str:
+    return "[" + ",".join([_ARC_SHORT if short else _ARC_FIXED] * count) + "]"
+
+
+def _arcs_json(origin: tuple[float, float], targets: Sequence[tuple[float, float]]) -> str:
+    """Gently bowed paths from origin to each target (lat, lon), as MultiLineString coordinates JSON
+    [[[lon, lat], ...], ...]: they read as trajectories, not roads. Computed for all targets at once."""
+    if not targets:
+        return "[]"
+    b = np.array(targets, dtype=float).reshape(-1, 2)
+    b_lat, b_lon = b[:, 0], b[:, 1]
+    a_lat, a_lon = origin
     # Control point offset perpendicular to the chord by 20 % of its length.
-    c_lat, c_lon = mid_lat + (b_lon - a_lon) * 0.2, mid_lon - (b_lat - a_lat) * 0.2
-    scale = _SCALE[ARC_DECIMALS]
-    floor = math.floor
-    path = []
-    for i in range(steps + 1):
-        t = i / steps
-        u = 1 - t
-        lat = u * u * a_lat + 2 * u * t * c_lat + t * t * b_lat
-        lon = u * u * a_lon + 2 * u * t * c_lon + t * t * b_lon
-        path.append([floor(lon * scale + 0.5) / scale, floor(lat * scale + 0.5) / scale])
-    return path
+    c_lat = (a_lat + b_lat) / 2 + (b_lon - a_lon) * 0.2
+    c_lon = (a_lon + b_lon) / 2 - (b_lat - a_lat) * 0.2
+    wa, wc, wb = _ARC_W[:, 0], _ARC_W[:, 1], _ARC_W[:, 2]
+    values = np.empty((len(b), 2 * len(wa)))
+    values[:, 0::2] = wa * a_lon + np.outer(c_lon, wc) + np.outer(b_lon, wb)
+    values[:, 1::2] = wa * a_lat + np.outer(c_lat, wc) + np.outer(b_lat, wb)
+    # A Bézier curve stays inside the hull of its control points, so they bound every value.
+    bound = max(abs(a_lat), abs(a_lon), float(np.abs(b).max()), float(np.abs(c_lat).max()), float(np.abs(c_lon).max()))
+    return _arcs_format(len(b), bound < 100) % tuple(values.ravel().tolist())
 
 
 @dataclass(frozen=True)
@@ -562,6 +679,7 @@ class _Claim:
     claiming: list[Statement]
     disputing: list[Statement]
     targets: list[Place]
+    points: list[tuple[float, float]]  # (lat, lon) of the targets, read once
 
 
 def _claims(dataset: Dataset, view: View) -> list[_Claim]:
@@ -570,7 +688,18 @@ def _claims(dataset: Dataset, view: View) -> list[_Claim]:
     A launch event names who launched (its actors); its `reported_in` statements assert it, and so does any
     statement in the view asserting the same attribution proposition. Targets are the incident's impact sites.
     """
-    launches = [e for e in dataset.events.values() if e.type == "launch"]
+    # One pass over every event (reading 10,000 records is the cost): the launches, and the impact sites.
+    launches: list[Event] = []
+    sites: dict[str, dict[str, tuple[Place, tuple[float, float]]]] = {}
+    places = dataset.places
+    for event in dataset.events.values():
+        kind = event.type
+        if kind == "launch":
+            launches.append(event)
+        elif kind in IMPACT_TYPES and event.place:
+            place = places.get(event.place)
+            if place is not None and is_located(place):
+                sites.setdefault(event.incident or "", {})[place.id] = (place, (place.lat, place.lon))
     if not launches:
         return []
     asserting: dict[str, list[Statement]] = {}
@@ -579,11 +708,6 @@ def _claims(dataset: Dataset, view: View) -> list[_Claim]:
         for stance in statement.stances:
             target = asserting if stance.stance == "asserts" else disputing
             target.setdefault(stance.proposition, []).append(statement)
-    sites: dict[str, dict[str, Place]] = {}
-    for event in dataset.events.values():
-        place = dataset.places.get(event.place) if event.place else None
-        if event.type in IMPACT_TYPES and is_located(place):
-            sites.setdefault(event.incident or "", {})[place.id] = place  # type: ignore[union-attr]
     in_view = {s.id for s in view.statements}
     found = []
     for launch in launches:
@@ -602,24 +726,22 @@ def _claims(dataset: Dataset, view: View) -> list[_Claim]:
         if not claiming:
             continue
         against = {s.id: s for prop in propositions for s in disputing.get(prop, [])}
+        here = list(sites.get(launch.incident or "", {}).values())
         found.append(
             _Claim(
                 launch=launch,
                 claiming=sorted(claiming.values(), key=lambda s: (s.when.start_dt, s.id)),
                 disputing=sorted(against.values(), key=lambda s: (s.when.start_dt, s.id)),
-                targets=list(sites.get(launch.incident or "", {}).values()),
+                targets=[place for place, _ in here],
+                points=[point for _, point in here],
             )
         )
     return found
 
 
-def claim_arcs(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimArc]:
-    """Arcs from each claimed origin to each impact site; drawn only while a claiming statement is in the view.
-
-    When the claim names only a country, one origin serves all the launch's sites: just inside that country,
-    at the border point nearest to the sites' centre (see claimed_origin_point).
-    """
-    arcs: list[ClaimArc] = []
+def _claim_origins(dataset: Dataset, view: View, geo: GeoData) -> list[tuple[_Claim, tuple[float, float], str]]:
+    """(claim, origin (lat, lon), origin text) for each drawn claim: one with impact sites and an origin."""
+    found = []
     for claim in _claims(dataset, view):
         launch = claim.launch
         if not claim.targets:
@@ -630,8 +752,8 @@ def claim_arcs(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimArc]:
             origin: tuple[float, float] | None = (origin_place.lat, origin_place.lon)  # type: ignore[union-attr]
             origin_text = place_precision_text(origin_place)  # type: ignore[arg-type]
         elif countries:
-            c_lat = sum(p.lat for p in claim.targets) / len(claim.targets)
-            c_lon = sum(p.lon for p in claim.targets) / len(claim.targets)
+            c_lat = sum(lat for lat, _ in claim.points) / len(claim.points)
+            c_lon = sum(lon for _, lon in claim.points) / len(claim.points)
             origin = claimed_origin_point(geo, countries[0], c_lat, c_lon)
             origin_text = (
                 f"{_country_name(geo, countries[0])} (the claim names only the country: the line starts at its "
@@ -639,14 +761,25 @@ def claim_arcs(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimArc]:
             )
         else:
             origin = None
-        if origin is None:
-            continue
+        if origin is not None:
+            found.append((claim, origin, origin_text))
+    return found
+
+
+def claim_arcs(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimArc]:
+    """Arcs from each claimed origin to each impact site; drawn only while a claiming statement is in the view.
+
+    When the claim names only a country, one origin serves all the launch's sites: just inside that country,
+    at the border point nearest to the sites' centre (see claimed_origin_point).
+    """
+    arcs: list[ClaimArc] = []
+    for claim, origin, origin_text in _claim_origins(dataset, view, geo):
         claimants = _claimants(dataset, [s.id for s in claim.claiming])
         disputants = _claimants(dataset, [s.id for s in claim.disputing])
         for target in claim.targets:
             arcs.append(
                 ClaimArc(
-                    launch=launch,
+                    launch=claim.launch,
                     origin=origin,
                     origin_text=origin_text,
                     target=target,
@@ -658,31 +791,42 @@ def claim_arcs(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimArc]:
     return arcs
 
 
-def claim_rows(dataset: Dataset, arcs: Sequence[ClaimArc]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each."""
-    by_launch: dict[str, list[ClaimArc]] = {}
-    for arc in arcs:
-        by_launch.setdefault(arc.launch.id, []).append(arc)
-    features, labels = [], []
-    for group in by_launch.values():
-        first = group[0]
-        paths = [_arc(arc.origin, (arc.target.lat, arc.target.lon)) for arc in group]
-        names = [place_precision_text(arc.target) for arc in group[:4]]
-        shown = "; ".join(names[:3]) + (f"; and {len(group) - 3} more" if len(group) > 3 else "")
-        disputed = f" · disputed by: {', '.join(first.disputants)}" if first.disputants else ""
+def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, list[dict[str, Any]]]:
+    """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each
+    (see claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at 10,000
+    records); the labels as dicts."""
+    parts = ['{"type":"FeatureCollection","features":[']
+    labels = []
+    for claim, origin, origin_text in _claim_origins(dataset, view, geo):
+        launch, targets = claim.launch, claim.targets
+        names = [place_precision_text(target) for target in targets[:3]]
+        shown = "; ".join(names) + (f"; and {len(targets) - 3} more" if len(targets) > 3 else "")
+        disputants = _claimants(dataset, [s.id for s in claim.disputing])
+        disputed = f" · disputed by: {', '.join(disputants)}" if disputants else ""
         props = {
-            "rec": first.launch.id,
-            "title": f"CLAIM, not fact: {first.launch.title}",
-            "time": f"When (claimed): {first.launch.when.label()}",
-            "place": f"From: {first.origin_text}. To: {shown}",
-            "claimant": f"Claimed by: {', '.join(first.claimants)}{disputed}",
+            "rec": launch.id,
+            "title": f"CLAIM, not fact: {launch.title}",
+            "time": f"When (claimed): {launch.when.label()}",
+            "place": f"From: {origin_text}. To: {shown}",
+            "claimant": f"Claimed by: {', '.join(_claimants(dataset, [s.id for s in claim.claiming]))}{disputed}",
         }
-        geometry = {"type": "MultiLineString", "coordinates": paths}
-        features.append({"type": "Feature", "properties": props, "geometry": geometry})
-        tops = list(dict.fromkeys(_name(dataset, _top_actor(dataset, s.speaker)) for s in first.claim_statements))
+        paths = _arcs_json(origin, claim.points)
+        parts += (
+            "," if labels else "",
+            '{"type":"Feature","properties":',
+            _compact(props),
+            ',"geometry":{"type":"MultiLineString","coordinates":',
+            paths,
+            "}}",
+        )
+        tops = list(dict.fromkeys(_name(dataset, _top_actor(dataset, s.speaker)) for s in claim.claiming))
         # At the claimed-origin end, away from the impact markers.
-        labels.append({"pos": paths[0][0], "text": f"claimed by {', '.join(tops)}"})
-    return {"type": "FeatureCollection", "features": features}, labels
+        o_lat, o_lon = origin
+        labels.append(
+            {"pos": [_r(o_lon, ARC_DECIMALS), _r(o_lat, ARC_DECIMALS)], "text": f"claimed by {', '.join(tops)}"}
+        )
+    parts.append("]}")
+    return RawJSON(parts), labels
 
 
 def closure_rows(dataset: Dataset, view: View, geo: GeoData) -> list[dict[str, Any]]:
@@ -804,12 +948,39 @@ def _water(geo: GeoData) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------
 
 
+def _compact(value: Any) -> str:
+    """JSON without spaces, non-ASCII kept: pydeck indents by 2, which triples the size sent to the browser."""
+    return json.dumps(value, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+
+
 class CompactDeck(pdk.Deck):
-    """A Deck whose JSON is compact: pydeck indents by 2, which triples the size sent to the browser."""
+    """A Deck whose JSON is compact, and whose layers may carry data already written as JSON (RawJSON)."""
 
     def to_json(self) -> str:
         with _gc_paused():
-            return json.dumps(self, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+            spec = default_serialize(self)
+            out = ['{"layers":[']
+            for index, layer in enumerate(spec.pop("layers", None) or []):
+                if index:
+                    out.append(",")
+                _layer_json(layer, out)
+            out.append("]")
+            rest = _compact(spec)
+            out.append("," + rest[1:] if rest != "{}" else "}")
+            return "".join(out)  # the only copy of the big text
+
+
+def _layer_json(layer: pdk.Layer, out: list[str]) -> None:
+    """Append a layer's JSON pieces to `out`."""
+    spec = default_serialize(layer)
+    data = spec.get("data")
+    if isinstance(data, RawJSON):
+        del spec["data"]
+        out.append('{"data":')
+        out += data.parts
+        out.append("," + _compact(spec)[1:])
+    else:
+        out.append(_compact(spec))
 
 
 def initial_view_state(geo: GeoData, width_px: int = FIT_WIDTH, height_px: int = CHART_HEIGHT) -> dict[str, float]:
@@ -871,6 +1042,7 @@ def _build_deck(
 ) -> pdk.Deck:
     wanted = {layer_id for toggle in layers if toggle in DECK_LAYERS for layer_id in DECK_LAYERS[toggle]}
     built: dict[str, pdk.Layer] = {}
+    positions: dict[str, str] = {}  # place id -> pos JSON, for both the circles and the markers
     if "water" in wanted and not basemap:
         built["water"] = _layer(
             "PolygonLayer", "water", _water(geo), get_polygon="polygon", get_fill_color=_WATER,
@@ -884,7 +1056,7 @@ def _build_deck(
         )
     if "places" in wanted:
         built["places"] = _layer(
-            "ScatterplotLayer", "places", place_rows(dataset, view),
+            "ScatterplotLayer", "places", place_layer(dataset, view, positions),
             get_position="pos", get_radius="r", radius_units=_s("meters"), radius_min_pixels=4,
             get_fill_color="fill", get_line_color=[*RGB["blue"], 200], stroked=True, filled=True,
             line_width_units=_s("pixels"), get_line_width=1.5, pickable=True,
@@ -914,7 +1086,7 @@ def _build_deck(
             get_fill_color=[40, 40, 50, 255], stroked=False, pickable=False,
         )
     if "claims" in wanted:
-        paths, labels = claim_rows(dataset, claim_arcs(dataset, view, geo))
+        paths, labels = claim_layers(dataset, view, geo)
         # GeoJsonLayer lines: Streamlit's selection dimming leaves getLineColor alone, so claims stay legible.
         built["claims"] = _layer(
             "GeoJsonLayer", "claims", paths,
@@ -937,11 +1109,10 @@ def _build_deck(
     if "crossings" in wanted:
         built["crossings"] = _layer("IconLayer", "crossings", crossing_rows(dataset), **marker)
     if "events" in wanted:
-        rows = event_rows(dataset, view, selected)
-        built["events"] = _layer("IconLayer", "events", rows, **marker)
+        markers, rings = event_layers(dataset, view, selected, positions)
+        built["events"] = _layer("IconLayer", "events", markers, **marker)
         # A ring around the URL's selected marker, with the marker's own pixel offset.
-        ring = [{"pos": r["pos"], "off": r["off"], "icon": "ring"} for r in rows if r["rec"] in selected]
-        built["selected"] = _layer("IconLayer", "selected", ring, **{**marker, "get_size": 38, "pickable": False})
+        built["selected"] = _layer("IconLayer", "selected", rings, **{**marker, "get_size": 38, "pickable": False})
     state = dict(view_state) if view_state else initial_view_state(geo)
     # map_provider=None serialises mapStyle "__MAP_STYLE__": no basemap, no request. Passing map_style=None
     # instead would drop mapStyle, and the frontend would then fetch Carto tiles.
