@@ -19,7 +19,7 @@ import gc
 import json
 import math
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -435,18 +435,31 @@ def _spread_json(count: int) -> tuple[str, ...]:
 _NO_SPREAD = _spread_json(1)  # a marker alone at its point (most of them)
 
 
+@dataclass
+class _Shared:
+    """What one read of the view's events gives the other layers of the same build (reading 10,000 records
+    is the cost, so each is read once)."""
+
+    positions: dict[str, str] = field(default_factory=dict)  # place id -> pos JSON
+    counts: dict[str, int] | None = None  # place id -> events of the view there
+    unlocated: list[Event] | None = None  # events of the view with no located place
+
+
 def event_layers(
-    dataset: Dataset, view: View, selected: Collection[str] = (), positions: dict[str, str] | None = None
+    dataset: Dataset, view: View, selected: Collection[str] = (), shared: _Shared | None = None
 ) -> tuple[RawJSON, RawJSON]:
     """(markers, rings): one marker per located event in the view, markers sharing a point fanned out in
     pixels; a ring around each selected marker, with that marker's pixel offset.
 
     Row fields: pos, icon, off, rec, title, time, place, claimant (the tooltip's). Per-place and per-window
     text is built and JSON-encoded once. Selected markers come last, so they are drawn (and picked) on top.
-    `positions` (place id -> pos JSON) is shared with place_layer within one build.
+    `shared` receives positions, per-place counts and the unlocated events for the build's other layers.
     """
     places = dataset.places
-    positions = {} if positions is None else positions
+    shared = _Shared() if shared is None else shared
+    positions = shared.positions
+    counts: dict[str, int] = {}
+    unlocated: list[Event] = []
     chosen = set(selected)
     category = EVENT_CATEGORY
     who_cache: dict[tuple[Any, ...], str] = {}
@@ -460,7 +473,9 @@ def event_layers(
         e = _fields(event)
         place_id = e["place"]
         if not place_id:
+            unlocated.append(event)
             continue
+        counts[place_id] = counts.get(place_id, 0) + 1
         if place_id in where:
             spot = where[place_id]
         else:
@@ -479,6 +494,7 @@ def event_layers(
                     spot = (pos, _json_str(_fields(p["names"])["en"] + suffix))
             where[place_id] = spot
         if spot is None:
+            unlocated.append(event)
             continue
         by = (*e["reported_in"], e["status"])
         who = who_cache.get(by)
@@ -508,21 +524,25 @@ def event_layers(
             else:
                 rows += (head, tail)
     rows += on_top
+    shared.counts, shared.unlocated = counts, unlocated
     return _json_array(rows), _json_array(rings)
 
 
-def place_layer(dataset: Dataset, view: View, positions: dict[str, str] | None = None) -> RawJSON:
+def place_layer(dataset: Dataset, view: View, shared: _Shared | None = None) -> RawJSON:
     """A circle of radius precision_m (metres) per place of the records in the view, crossings excepted.
 
     Row fields: pos, r, fill, place_id and the tooltip's. Big circles first, so small ones stay on top and
-    can be picked. `positions` (place id -> pos JSON) is shared with event_layers within one build.
+    can be picked. `shared`: positions and counts from event_layers of the same build, when it ran first.
     """
-    positions = {} if positions is None else positions
-    counts: dict[str, int] = {}
-    for event in view.events:
-        place_id = _fields(event)["place"]
-        if place_id:
-            counts[place_id] = counts.get(place_id, 0) + 1
+    shared = _Shared() if shared is None else shared
+    positions = shared.positions
+    counts = shared.counts
+    if counts is None:
+        counts = {}
+        for event in view.events:
+            place_id = _fields(event)["place"]
+            if place_id:
+                counts[place_id] = counts.get(place_id, 0) + 1
     blue = RGB["blue"]
     known: dict[tuple[str, int], tuple[str, str]] = {}  # (fill, text) JSON, shared by places alike
     rows: list[tuple[int, str]] = []
@@ -693,13 +713,14 @@ def _claims(dataset: Dataset, view: View) -> list[_Claim]:
     sites: dict[str, dict[str, tuple[Place, tuple[float, float]]]] = {}
     places = dataset.places
     for event in dataset.events.values():
-        kind = event.type
+        e = _fields(event)
+        kind = e["type"]
         if kind == "launch":
             launches.append(event)
-        elif kind in IMPACT_TYPES and event.place:
-            place = places.get(event.place)
+        elif kind in IMPACT_TYPES and e["place"]:
+            place = places.get(e["place"])
             if place is not None and is_located(place):
-                sites.setdefault(event.incident or "", {})[place.id] = (place, (place.lat, place.lon))
+                sites.setdefault(e["incident"] or "", {})[place.id] = (place, (place.lat, place.lon))
     if not launches:
         return []
     asserting: dict[str, list[Statement]] = {}
@@ -829,14 +850,19 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
     return RawJSON(parts), labels
 
 
-def closure_rows(dataset: Dataset, view: View, geo: GeoData) -> list[dict[str, Any]]:
+def closure_rows(
+    dataset: Dataset, view: View, geo: GeoData, unlocated: Iterable[Event] | None = None
+) -> list[dict[str, Any]]:
     """Unlocated border closures, drawn along the shipped borders their incident's crossings lie on.
 
     A closure of a whole border names no point; its incident's places with role 'border' say which border.
+    `unlocated`: the view's events with no located place, when already known (saves reading every event).
     """
     rows = []
-    for event in view.events:
-        if event.type != "border-closure" or (event.place and is_located(dataset.places.get(event.place))):
+    for event in view.events if unlocated is None else unlocated:
+        if _fields(event)["type"] != "border-closure" or (
+            event.place and is_located(dataset.places.get(event.place))
+        ):
             continue
         incident = dataset.incidents.get(event.incident or "")
         if incident is None:
@@ -1042,7 +1068,17 @@ def _build_deck(
 ) -> pdk.Deck:
     wanted = {layer_id for toggle in layers if toggle in DECK_LAYERS for layer_id in DECK_LAYERS[toggle]}
     built: dict[str, pdk.Layer] = {}
-    positions: dict[str, str] = {}  # place id -> pos JSON, for both the circles and the markers
+    shared = _Shared()
+    marker = {
+        "icon_atlas": _s(ICON_ATLAS), "icon_mapping": ICON_MAPPING, "get_icon": "icon", "get_position": "pos",
+        "get_pixel_offset": "off", "get_size": MARKER_PX, "size_units": _s("pixels"), "pickable": True,
+    }
+    if "events" in wanted:
+        # First: its one read of the view's events also serves the places and closures layers.
+        markers, rings = event_layers(dataset, view, selected, shared)
+        built["events"] = _layer("IconLayer", "events", markers, **marker)
+        # A ring around the URL's selected marker, with the marker's own pixel offset.
+        built["selected"] = _layer("IconLayer", "selected", rings, **{**marker, "get_size": 38, "pickable": False})
     if "water" in wanted and not basemap:
         built["water"] = _layer(
             "PolygonLayer", "water", _water(geo), get_polygon="polygon", get_fill_color=_WATER,
@@ -1056,14 +1092,14 @@ def _build_deck(
         )
     if "places" in wanted:
         built["places"] = _layer(
-            "ScatterplotLayer", "places", place_layer(dataset, view, positions),
+            "ScatterplotLayer", "places", place_layer(dataset, view, shared),
             get_position="pos", get_radius="r", radius_units=_s("meters"), radius_min_pixels=4,
             get_fill_color="fill", get_line_color=[*RGB["blue"], 200], stroked=True, filled=True,
             line_width_units=_s("pixels"), get_line_width=1.5, pickable=True,
         )
     if "closures" in wanted:
         built["closures"] = _layer(
-            "PathLayer", "closures", closure_rows(dataset, view, geo),
+            "PathLayer", "closures", closure_rows(dataset, view, geo, shared.unlocated),
             get_path="path", get_color=[*RGB["violet"], 110], get_width=11, width_units=_s("pixels"),
             cap_rounded=True, joint_rounded=True, pickable=True,
         )
@@ -1102,17 +1138,8 @@ def _build_deck(
             font_settings={"sdf": True, "fontSize": 48, "buffer": 8}, outline_width=4,
             outline_color=[255, 255, 255, 235], pickable=False,
         )
-    marker = {
-        "icon_atlas": _s(ICON_ATLAS), "icon_mapping": ICON_MAPPING, "get_icon": "icon", "get_position": "pos",
-        "get_pixel_offset": "off", "get_size": MARKER_PX, "size_units": _s("pixels"), "pickable": True,
-    }
     if "crossings" in wanted:
         built["crossings"] = _layer("IconLayer", "crossings", crossing_rows(dataset), **marker)
-    if "events" in wanted:
-        markers, rings = event_layers(dataset, view, selected, positions)
-        built["events"] = _layer("IconLayer", "events", markers, **marker)
-        # A ring around the URL's selected marker, with the marker's own pixel offset.
-        built["selected"] = _layer("IconLayer", "selected", rings, **{**marker, "get_size": 38, "pickable": False})
     state = dict(view_state) if view_state else initial_view_state(geo)
     # map_provider=None serialises mapStyle "__MAP_STYLE__": no basemap, no request. Passing map_style=None
     # instead would drop mapStyle, and the frontend would then fetch Carto tiles.
