@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import re
 from pathlib import Path
@@ -111,6 +112,7 @@ def test_circle_radii_follow_precision_in_metres(dataset: Dataset, geo) -> None:
     places = layer(spec, "places")
     assert places["radiusUnits"] == "meters"
     assert places["getRadius"] == "@@=r"
+    assert places["getFillColor"] == f"@@=[{','.join(map(str, mapview.RGB['blue']))},a]"  # rows carry the alpha
     by_id = {row["place_id"]: row for row in places["data"]}
     assert set(by_id) == {"fx-airport", "fx-region", "fx-capital"}  # no crossing, no country-level place
     for place_id, row in by_id.items():
@@ -118,7 +120,7 @@ def test_circle_radii_follow_precision_in_metres(dataset: Dataset, geo) -> None:
         assert row["r"] == place.precision_m
         assert row["pos"] == [place.lon, place.lat]
     # A vague place is mostly outline: its fill is fainter than a precise one's.
-    assert by_id["fx-region"]["fill"][3] < by_id["fx-airport"]["fill"][3]
+    assert by_id["fx-region"]["a"] < by_id["fx-airport"]["a"]
 
 
 def test_event_markers_sit_on_their_place_and_fan_out(dataset: Dataset, geo) -> None:
@@ -127,17 +129,20 @@ def test_event_markers_sit_on_their_place_and_fan_out(dataset: Dataset, geo) -> 
     assert events["fx-crash"]["pos"] == events["fx-damage"]["pos"] == [45.4583, 39.1889]
     assert events["fx-crash"]["off"] != events["fx-damage"]["off"]  # both clickable
     assert events["fx-injuries"]["off"] == [0, 0]
-    assert events["fx-crash"]["icon"] == "impact"
-    assert events["fx-withdrawal"]["icon"] == "diplomatic"
-    assert "Fixture capital · settlement, within 20,000 m" in events["fx-withdrawal"]["place"]
+    assert events["fx-crash"]["icon"] == mapview.ICON_ID["impact"]
+    assert events["fx-withdrawal"]["icon"] == mapview.ICON_ID["diplomatic"]
+    assert "Fixture capital · settlement, within 20,000 m" in events["fx-withdrawal"]["l3"]
     assert all(row["icon"] in mapview.ICON_MAPPING for row in events.values())
+    # Every icon has its own short id, and the atlas is keyed by those ids.
+    assert len(set(mapview.ICON_ID.values())) == len(mapview.ICON_ID)
+    assert set(mapview.ICON_MAPPING) == set(mapview.ICON_ID.values())
 
 
 def test_crossings_show_their_recorded_status(dataset: Dataset, geo) -> None:
     crossings = {row["place_id"]: row for row in rows(deck_json(dataset, geo), "crossings")}
-    assert crossings["fx-crossing"]["icon"] == "crossing-closed"
-    assert crossings["fx-crossing"]["time"] == "Status: closed to trucks"
-    assert crossings["fx-open-crossing"]["icon"] == "crossing-open"
+    assert crossings["fx-crossing"]["icon"] == mapview.ICON_ID["crossing-closed"]
+    assert crossings["fx-crossing"]["l2"] == "Status: closed to trucks"
+    assert crossings["fx-open-crossing"]["icon"] == mapview.ICON_ID["crossing-open"]
 
 
 def test_unlocated_border_closure_runs_along_its_border(dataset: Dataset, geo) -> None:
@@ -185,6 +190,33 @@ def test_tooltip_is_a_constant_template(dataset: Dataset, geo) -> None:
                 assert all(isinstance(row.get(field), str) for field in mapview.TOOLTIP_FIELDS), item["id"]
 
 
+def shown_tooltip(row: dict) -> str:
+    """The tooltip as Streamlit's frontend fills it: each {field} in turn, replaced by its HTML-escaped value."""
+    text = mapview.TOOLTIP_HTML
+    for name in re.findall(r"{(\w+)}", mapview.TOOLTIP_HTML):
+        text = text.replace("{" + name + "}", html.escape(str(row[name]), quote=True), 1)
+    return text
+
+
+def test_tooltips_read_as_before_the_short_field_names(dataset: Dataset, geo) -> None:
+    spec = deck_json(dataset, geo)
+    crash = next(row for row in rows(spec, "events") if row["rec"] == "fx-crash")
+    assert shown_tooltip(crash) == (
+        "<b>Drone &lt;b&gt;crashes&lt;/b&gt; near {airport}</b><div>When: 2026-03-05 (day)</div>"
+        "<div>Fixture airport · near, within 3,000 m</div><div>Reported by: AZ Defence Ministry (reported)</div>"
+    )
+    region = next(row for row in rows(spec, "places") if row["place_id"] == "fx-region")
+    assert shown_tooltip(region) == (
+        "<b>Fixture region</b><div>Events here: 1</div>"
+        "<div>Known region: within 76,000 m of the centre</div><div></div>"
+    )
+    crossing = next(row for row in rows(spec, "crossings") if row["place_id"] == "fx-crossing")
+    assert shown_tooltip(crossing) == (
+        "<b>Fixture crossing</b><div>Status: closed to trucks</div><div>Where: near, within 3,000 m</div>"
+        "<div>Status per: Fixture article</div>"
+    )
+
+
 def test_claim_arc_from_claimed_country_labelled_with_claimant(dataset: Dataset, geo) -> None:
     spec = deck_json(dataset, geo)
     claims = rows(spec, "claims")
@@ -198,9 +230,9 @@ def test_claim_arc_from_claimed_country_labelled_with_claimant(dataset: Dataset,
     # The origin is only "Iran": just across the nearest stretch of the border, on Iran's side.
     assert feature_containing(geo, start_lat, start_lon) == "IRN"
     assert distance_to_border_km(geo, start_lat, start_lon) < 10
-    assert "AZ Defence Ministry" in arc["claimant"] and "disputed by: Iran" in arc["claimant"]
-    assert arc["place"].startswith("From: Iran (the claim names only the country")
-    assert "not at a known launch site" in arc["place"]
+    assert "AZ Defence Ministry" in arc["l4"] and "disputed by: Iran" in arc["l4"]
+    assert arc["l3"].startswith("From: Iran (the claim names only the country")
+    assert "not at a known launch site" in arc["l3"]
     assert arc["title"].startswith("CLAIM")
     claims_layer = layer(spec, "claims")
     assert claims_layer["extensions"] == [{"@@type": "PathStyleExtension", "dash": True}]
@@ -220,7 +252,7 @@ def test_selection_is_ringed_and_drawn_on_top(dataset: Dataset, geo) -> None:
     spec = deck_json(dataset, geo, selected=["fx-injuries"])
     assert rows(spec, "events")[-1]["rec"] == "fx-injuries"
     ring = layer(spec, "selected")["data"]
-    assert [(r["pos"], r["icon"]) for r in ring] == [([45.487, 39.305], "ring")]
+    assert [(r["pos"], r["icon"]) for r in ring] == [([45.487, 39.305], mapview.ICON_ID["ring"])]
     assert layer(deck_json(dataset, geo), "selected")["data"] == []
     # A fanned-out marker's ring follows the marker's pixel offset.
     spec = deck_json(dataset, geo, selected=["fx-damage"])
