@@ -1198,11 +1198,11 @@ def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] =
         count = sum(1 for p in view.places if p.kind != "border-crossing" and is_located(p))
         entries.append(LegendEntry("places", "◯", "blue", "Place, circle = known within this radius", count))
     if "events" in layers:
-        located = [e for e in view.events if e.place and is_located(dataset.places.get(e.place))]
+        counts, unlocated = _count_located(dataset, view)
         for category, style in EVENT_STYLES.items():
-            count = sum(1 for e in located if event_category(e) == category)
+            count = counts.get(category, 0)
             if category == "border-closure":
-                count += len({r["rec"] for r in closure_rows(dataset, view, geo)})
+                count += len({r["rec"] for r in closure_rows(dataset, view, geo, unlocated)})
             if count:
                 entries.append(LegendEntry("events", style.glyph, style.color, style.label, count))
     if "crossings" in layers:
@@ -1217,14 +1217,27 @@ def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] =
     return entries
 
 
+def _count_located(dataset: Dataset, view: View) -> tuple[dict[str, int], list[Event]]:
+    """(located events of the view per marker category, the view's events with no located place), in one read."""
+    counts: dict[str, int] = {}
+    unlocated: list[Event] = []
+    places = dataset.places
+    for event in view.events:
+        e = _fields(event)
+        place = places.get(e["place"]) if e["place"] else None
+        if place is not None and is_located(place):
+            category = EVENT_CATEGORY.get(e["type"], "other")
+            counts[category] = counts.get(category, 0) + 1
+        else:
+            unlocated.append(event)
+    return counts, unlocated
+
+
 def unlocated_events(dataset: Dataset, view: View, geo: GeoData) -> list[Event]:
     """Events in the view that no marker or line shows (no place, or only a country)."""
-    drawn = {r["rec"] for r in closure_rows(dataset, view, geo)}
-    return [
-        e
-        for e in view.events
-        if not (e.place and is_located(dataset.places.get(e.place))) and e.id not in drawn
-    ]
+    _, unlocated = _count_located(dataset, view)
+    drawn = {r["rec"] for r in closure_rows(dataset, view, geo, unlocated)}
+    return [e for e in unlocated if e.id not in drawn]
 
 
 def selected_object(chart_state: Any) -> dict[str, Any] | None:
