@@ -9,6 +9,7 @@ median of several runs. Targets (issue #3): JSON < 5 MB, build < 300 ms on the 2
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import random
 import statistics
@@ -142,6 +143,13 @@ def measure(label: str, data: Dataset) -> None:
         f"min {min(times) * 1000:.0f} ms, CPU median {statistics.median(cpu) * 1000:.0f} ms over {RUNS} runs "
         f"(target < 300 ms); legend + unlocated {extras * 1000:.0f} ms"
     )
+    # Where the bytes go: the layers over 100 kB.
+    sizes = {
+        layer["id"]: len(json.dumps(layer, separators=(",", ":"), ensure_ascii=False).encode())
+        for layer in json.loads(text)["layers"]
+    }
+    big = sorted(((n, name) for name, n in sizes.items() if n > 100_000), reverse=True)
+    print("    layers: " + ", ".join(f"{name} {n / 1e6:.2f} MB" for n, name in big))
 
 
 if __name__ == "__main__":
