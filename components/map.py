@@ -298,7 +298,12 @@ def _actor_country(dataset: Dataset, actor_id: str) -> str | None:
 
 def place_precision_text(place: Place) -> str:
     """'Nakhchivan International Airport · near, within 3,000 m'."""
-    return f"{place.names.en} · {place.geo_precision}, within {place.precision_m:,} m"
+    return place.names.en + _precision_suffix(place.geo_precision, place.precision_m)
+
+
+def _precision_suffix(geo_precision: str, precision_m: int) -> str:
+    """' · near, within 3,000 m': the part of place_precision_text that places alike share."""
+    return f" · {geo_precision}, within {precision_m:,} m"
 
 
 def is_located(place: Place | None) -> bool:
@@ -501,7 +506,7 @@ def event_layers(
                     key = (p["geo_precision"], p["precision_m"])
                     suffix = precision.get(key)
                     if suffix is None:
-                        suffix = precision[key] = f" · {key[0]}, within {key[1]:,} m"  # as place_precision_text
+                        suffix = precision[key] = _precision_suffix(*key)
                     spot = (pos, _json_str(_fields(p["names"])["en"] + suffix))
             where[place_id] = spot
         if spot is None:
@@ -659,8 +664,6 @@ _ARC_WEIGHTS = tuple(((1 - t) ** 2, 2 * (1 - t) * t, t * t) for t in (i / _ARC_S
 # ARC_DECIMALS decimals and drop trailing zeros (shorter JSON); larger values get fixed decimals.
 _ARC_SHORT = "[" + ",".join([f"[%.{ARC_DECIMALS + 2}g,%.{ARC_DECIMALS + 2}g]"] * (_ARC_STEPS + 1)) + "]"
 _ARC_FIXED = "[" + ",".join([f"[%.{ARC_DECIMALS}f,%.{ARC_DECIMALS}f]"] * (_ARC_STEPS + 1)) + "]"
-
-
 _ARC_W = np.array(_ARC_WEIGHTS)  # (steps + 1, 3)
 
 
