@@ -27,8 +27,8 @@ def _on_map_select() -> None:
     """Make a clicked marker the app's selection, so the sidebar and the URL (`incident`, `rec`) follow."""
     row = mapview.selected_object(st.session_state.get(CHART_KEY))
     context = st.session_state.get(CONTEXT_KEY)  # the previous run's; callbacks run before the script
-    if row is None or context is None:
-        return  # a click on empty map keeps the current selection
+    if row is None or context is None or not (row.get("rec") or row.get("place_id")):
+        return  # a click on empty map, or on the gap measurement (no record), keeps the current selection
     record_id, incident_id = mapview.selection_ids(context.dataset, row)
     _select(record_id, incident_id)
 

@@ -18,6 +18,7 @@ import functools
 import gc
 import json
 import math
+import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,7 +61,8 @@ LAYER_IDS: tuple[str, ...] = tuple(LAYERS)
 # Deck layer ids drawn for each toggle (bottom to top order is DRAW_ORDER).
 DECK_LAYERS: dict[str, tuple[str, ...]] = {
     "countries": ("water", "countries"),
-    "border": ("border",),
+    # The border group also carries the measured Nakhchivan–mainland gap across Armenia.
+    "border": ("border", "gap", "gap-label"),
     "places": ("places",),
     "events": ("closures", "events", "selected"),
     "crossings": ("crossings",),
@@ -68,7 +70,7 @@ DECK_LAYERS: dict[str, tuple[str, ...]] = {
     "claims": ("claims", "claim-labels"),
 }
 DRAW_ORDER = (
-    "water", "countries", "places", "closures", "border", "labels",
+    "water", "countries", "places", "closures", "border", "gap", "labels", "gap-label",
     "claims", "claim-labels", "crossings", "events", "selected",
 )
 
@@ -929,6 +931,58 @@ def _border_features(geo: GeoData) -> dict[str, Any]:
     return {"type": "FeatureCollection", "features": features}
 
 
+# The gap measurement: a thin dark line with end ticks, its label above the line's middle.
+GAP_FIGURE = "nakhchivan_gap"
+_GAP_RGBA = [35, 35, 45, 255]
+_GAP_TICK = 0.12  # half-length of each end tick, as a fraction of the segment (scales with it at any zoom)
+
+
+def _source_phrase(fig: Mapping[str, Any]) -> str:
+    """The source's own wording of its figure ("about 40 km"), from source_text; else the bare figure."""
+    number, unit = f"{fig['source_figure']:g}", fig["unit"]
+    found = re.search(rf"(?:\b[A-Za-z]+ )?{re.escape(number)}[ -]?{re.escape(unit)}\b", fig.get("source_text") or "")
+    return found.group(0) if found else f"{number} {unit}"
+
+
+def _data_scale(geo: GeoData) -> str | None:
+    """The boundary data's scale ("1:10m"), read from figures.json's provenance."""
+    found = re.search(r"1:\d+m", str(geo.meta.get("generated_from", {}).get("data", "")))
+    return found.group(0) if found else None
+
+
+def gap_label(geo: GeoData) -> str:
+    """Map label of the narrowest gap: the computed width (with the data's scale) beside the source's figure."""
+    fig = geo.figure(GAP_FIGURE)
+    scale = _data_scale(geo)
+    text = f"{fig['computed']:g} {fig['unit']} at its narrowest" + (f" ({scale})" if scale else "")
+    if fig.get("source_figure") is not None:
+        text += f"\nsource: “{_source_phrase(fig)}”"
+    return text
+
+
+def gap_rows(geo: GeoData) -> list[dict[str, Any]]:
+    """The shortest segment between Nakhchivan and mainland Azerbaijan, plus a tick across each end."""
+    fig = geo.figure(GAP_FIGURE)
+    (lon1, lat1), (lon2, lat2) = fig["points"]
+    # Perpendicular in a local equirectangular frame, so the ticks look square to the line on the map.
+    kx = math.cos(math.radians((lat1 + lat2) / 2))
+    dx, dy = (lon2 - lon1) * kx, lat2 - lat1
+    px, py = -dy * _GAP_TICK / kx, dx * _GAP_TICK
+    source = fig.get("source_figure")
+    tip = {
+        "title": fig["label"],
+        "l2": f"Computed: {fig['computed']:g} {fig['unit']} (shortest line between the two boundaries)",
+        "l3": f"Source: “{fig['source_text']}” ({source:g} {fig['unit']})" if source is not None else "",
+        "l4": f"Natural Earth {_data_scale(geo) or ''} boundaries; see the figures table".replace("  ", " "),
+    }
+    paths = [
+        [[lon1, lat1], [lon2, lat2]],
+        [[lon1 - px, lat1 - py], [lon1 + px, lat1 + py]],
+        [[lon2 - px, lat2 - py], [lon2 + px, lat2 + py]],
+    ]
+    return [{"path": [[_r(x, LINE_DECIMALS), _r(y, LINE_DECIMALS)] for x, y in path], **tip} for path in paths]
+
+
 # Label styling by kind: size px, colour, text anchor, pixel offset, dot radius px.
 _LABEL_STYLE: dict[str, tuple[int, list[int]]] = {
     "country": (15, [95, 95, 105, 255]),
@@ -1125,6 +1179,22 @@ def _build_deck(
             get_line_color="properties.color", get_line_width=3.5, line_width_units=_s("pixels"),
             stroked=True, filled=False, pickable=False,
         )
+    if "gap" in wanted:
+        built["gap"] = _layer(
+            "PathLayer", "gap", gap_rows(geo), get_path="path", get_color=_GAP_RGBA, get_width=2,
+            width_units=_s("pixels"), cap_rounded=False, pickable=True,
+        )
+    if "gap-label" in wanted:
+        (lon1, lat1), (lon2, lat2) = geo.figure(GAP_FIGURE)["points"]
+        mid = [_r((lon1 + lon2) / 2, LINE_DECIMALS), _r((lat1 + lat2) / 2, LINE_DECIMALS)]
+        built["gap-label"] = _layer(
+            "TextLayer", "gap-label", [{"pos": mid, "text": gap_label(geo)}],
+            get_position="pos", get_text="text", get_size=12, get_color=_GAP_RGBA,
+            get_text_anchor=_s("middle"), get_alignment_baseline=_s("bottom"), get_pixel_offset=[0, -8],
+            font_family=_s(_FONT), font_weight=600, character_set=_s("auto"),
+            font_settings={"sdf": True, "fontSize": 48, "buffer": 8}, outline_width=4,
+            outline_color=[255, 255, 255, 235], pickable=False,
+        )
     if "labels" in wanted:
         built["labels"] = _layer(
             "GeoJsonLayer", "labels", _label_features(geo),
@@ -1197,6 +1267,15 @@ def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] =
         for fid, (label, color, _) in BORDER_STYLES.items():
             length = geo.border(fid)["properties"]["length_km"]
             entries.append(LegendEntry("border", "━", color, f"Border, {label}: {length} km (computed)", None))
+        gap = geo.figure(GAP_FIGURE)
+        entries.append(
+            LegendEntry(
+                "border", "├┤", "gray",
+                f"Narrowest gap across Armenia, Nakhchivan ↔ mainland: {gap['computed']:g} {gap['unit']} (computed; "
+                f"source: “{_source_phrase(gap)}”)",
+                None,
+            )
+        )
     if "places" in layers:
         count = sum(1 for p in view.places if p.kind != "border-crossing" and is_located(p))
         entries.append(LegendEntry("places", "◯", "blue", "Place, circle = known within this radius", count))

@@ -416,6 +416,22 @@ def build(topology: dict[str, Any]) -> dict[str, Any]:
     tri_main = _shared_endpoint(main_arcs & country_arcs("364"), arm_irn, arcs)
     _, _, strip_m = GEOD.inv(*tri_nakh, *tri_main)
 
+    gap_figure = figure(
+        "nakhchivan_gap",
+        "Narrowest Armenian gap between Nakhchivan and mainland Azerbaijan",
+        round(gap, 1),
+        "km",
+        "Minimum geodesic distance between the boundaries of the Nakhchivan and "
+        f"mainland polygons, between ({gap_a[1]:.3f} N, {gap_a[0]:.3f} E) and "
+        f"({gap_b[1]:.3f} N, {gap_b[0]:.3f} E). The source's 'about 40 km' may be "
+        "measured differently, e.g. across Armenia's southern strip along the Aras "
+        "(see armenia_strip_along_aras).",
+        40,
+        "a swath of Armenia about 40 km wide",
+    )
+    # The segment's end points (Nakhchivan side first), so the map can draw the measurement.
+    gap_figure["points"] = [round_coords(list(gap_a)), round_coords(list(gap_b))]
+
     # --- Areas ----------------------------------------------------------------
     aze_total = sum(areas)
     nakh_area = areas[nakh_i]
@@ -445,19 +461,7 @@ def build(topology: dict[str, Any]) -> dict[str, Any]:
             "km",
             "Geodesic length of the arcs shared by mainland Azerbaijan and Iran.",
         ),
-        figure(
-            "nakhchivan_gap",
-            "Narrowest Armenian gap between Nakhchivan and mainland Azerbaijan",
-            round(gap, 1),
-            "km",
-            "Minimum geodesic distance between the boundaries of the Nakhchivan and "
-            f"mainland polygons, between ({gap_a[1]:.3f} N, {gap_a[0]:.3f} E) and "
-            f"({gap_b[1]:.3f} N, {gap_b[0]:.3f} E). The source's 'about 40 km' may be "
-            "measured differently, e.g. across Armenia's southern strip along the Aras "
-            "(see armenia_strip_along_aras).",
-            40,
-            "a swath of Armenia about 40 km wide",
-        ),
+        gap_figure,
         figure(
             "armenia_strip_along_aras",
             "Width of Armenia along the Iranian border (tripoint to tripoint)",

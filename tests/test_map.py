@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import html
 import json
@@ -56,7 +57,9 @@ EXPECTED_TYPES = {
     "places": "ScatterplotLayer",
     "closures": "PathLayer",
     "border": "GeoJsonLayer",
+    "gap": "PathLayer",
     "labels": "GeoJsonLayer",
+    "gap-label": "TextLayer",
     "claims": "GeoJsonLayer",
     "claim-labels": "TextLayer",
     "crossings": "IconLayer",
@@ -329,6 +332,44 @@ def test_figures_table_puts_computed_beside_source(geo) -> None:
     # The three figures the article gives come first.
     assert list(table["Source figure"][:3]) == ["700 km", "40 km", "6 %"]
     assert "Natural Earth 1:10m" in mapview.scale_note(geo)
+
+
+def test_gap_is_drawn_with_the_border_group(dataset: Dataset, geo) -> None:
+    fig = geo.figure("nakhchivan_gap")
+    spec = deck_json(dataset, geo, layers=("countries", "border"))
+    ids = [item["id"] for item in spec["layers"]]
+    assert ids == ["water", "countries", "border", "gap", "gap-label"]
+    # The measured segment runs between the end points the build stored, Nakhchivan side first.
+    segment, *ticks = rows(spec, "gap")
+    assert segment["path"] == fig["points"]
+    assert len(fig["points"]) == 2 and all(len(p) == 2 for p in fig["points"])
+    assert fig["points"][0][0] < fig["points"][1][0]  # the exclave lies west of the mainland
+    assert haversine_km(*fig["points"][0][::-1], *fig["points"][1][::-1]) == pytest.approx(fig["computed"], abs=0.5)
+    # One tick across each end, centred on it.
+    assert len(ticks) == 2
+    for tick, end in zip(ticks, fig["points"], strict=True):
+        mid = [(tick["path"][0][i] + tick["path"][1][i]) / 2 for i in (0, 1)]
+        assert mid == pytest.approx(end, abs=2e-4)
+    # Label: the computed figure, the data's scale and the source's own wording of its figure.
+    (label,) = rows(spec, "gap-label")
+    assert f"{fig['computed']:g} km at its narrowest" in label["text"]
+    assert "1:10m" in label["text"]
+    assert "about 40 km" in label["text"] and "about 40 km" in fig["source_text"]
+    # Tooltip fields only (the constant template), filled from figures.json.
+    assert all(isinstance(segment[f], str) for f in mapview.TOOLTIP_FIELDS)
+    assert fig["source_text"] in segment["l3"]
+    # Off with the border group; a legend line with it.
+    assert not {"gap", "gap-label"} & {item["id"] for item in deck_json(dataset, geo, layers=("countries",))["layers"]}
+    legend = mapview.legend(dataset, apply_filter(dataset, FilterValue()), geo, ("border",))
+    assert any("Narrowest gap" in e.label and "27 km" in e.label and "about 40 km" in e.label for e in legend)
+    assert not any("gap" in e.label for e in mapview.legend(dataset, apply_filter(dataset, FilterValue()), geo, ()))
+
+
+def test_gap_label_follows_figures_json(geo) -> None:
+    """The label is built from figures.json, not written in: another figure gives another label."""
+    fig = {**geo.figure("nakhchivan_gap"), "computed": 31.4, "source_figure": 45, "source_text": "nearly 45 km across"}
+    other = dataclasses.replace(geo, figures=[fig])
+    assert mapview.gap_label(other) == "31.4 km at its narrowest (1:10m)\nsource: “nearly 45 km”"
 
 
 def test_compact_json_is_pydecks_json_made_smaller(dataset: Dataset, geo) -> None:
