@@ -93,6 +93,11 @@ st.caption(
     "Parties: "
     + " · ".join(md_escape(p.label) + (" (accusing party)" if p.accuser else "") for p in comparison.parties)
     + f" · {len(comparison.rows)} propositions"
+    + (
+        " · The sidebar's date, actor, kind and text filters do not hide statements here: every side stays in view."
+        if not replace(context.filter, incident=None, record=None).is_default
+        else ""
+    )
 )
 
 st.markdown(ui.glance_markdown(comparison))
