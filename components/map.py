@@ -1001,7 +1001,7 @@ _LABEL_OFFSETS = {"river-aras": [16, 12], "city-nakhchivan": [-10, -17]}
 # which side of the border is which. Text, (lon, lat), kind, pixel offset; each point checked to lie in its country.
 _FRAME_LABELS: list[tuple[str, tuple[float, float], str, list[int]]] = [
     ("IRAN", (46.9, 38.6), "side", [0, 0]),
-    ("ARMENIA", (46.12, 39.62), "side", [0, 0]),
+    ("ARMENIA", (46.2, 39.3), "side", [0, 0]),  # south of the gap measurement, clear of its line
     ("AZERBAIJAN", (47.5, 39.95), "side", [0, 0]),
     ("exclave of Azerbaijan", (45.15, 39.45), "note", [0, -15]),
 ]
@@ -1190,7 +1190,8 @@ def _build_deck(
         built["gap-label"] = _layer(
             "TextLayer", "gap-label", [{"pos": mid, "text": gap_label(geo)}],
             get_position="pos", get_text="text", get_size=12, get_color=_GAP_RGBA,
-            get_text_anchor=_s("middle"), get_alignment_baseline=_s("bottom"), get_pixel_offset=[0, -8],
+            # Up and to the left of the middle: the line runs up to the right, so the text stays off it.
+            get_text_anchor=_s("end"), get_alignment_baseline=_s("bottom"), get_pixel_offset=[-6, -4],
             font_family=_s(_FONT), font_weight=600, character_set=_s("auto"),
             font_settings={"sdf": True, "fontSize": 48, "buffer": 8}, outline_width=4,
             outline_color=[255, 255, 255, 235], pickable=False,
