@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,3 +33,43 @@ def write_data(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return write
+
+
+@pytest.fixture(autouse=True)
+def _restore_data_dir_env():
+    """AppTest reads INCIDENTS_DATA_DIR from the environment; never let one test's choice leak into the next."""
+    previous = os.environ.get("INCIDENTS_DATA_DIR")
+    yield
+    if previous is None:
+        os.environ.pop("INCIDENTS_DATA_DIR", None)
+    else:
+        os.environ["INCIDENTS_DATA_DIR"] = previous
+
+
+def open_app(
+    page: str | None = None,
+    params: Mapping[str, list[str] | str] | None = None,
+    data_dir: Path | None = None,
+    state: Mapping[str, Any] | None = None,
+):
+    """Run app.py under AppTest on `data_dir` (the shipped data when None), then switch to `app_pages/<page>.py`.
+
+    `state` is set in session state (e.g. an injected chart selection) followed by one more run.
+    """
+    from streamlit.testing.v1 import AppTest
+
+    if data_dir is None:
+        os.environ.pop("INCIDENTS_DATA_DIR", None)
+    else:
+        os.environ["INCIDENTS_DATA_DIR"] = str(data_dir)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page and page != "overview":
+        at.switch_page(f"app_pages/{page}.py").run()
+    for key, value in (state or {}).items():
+        at.session_state[key] = value
+    if state:
+        at.run()
+    return at

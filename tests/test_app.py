@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 
@@ -10,32 +9,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from incidents.loading import load_dataset
-from tests.conftest import DATA, FIXTURES, ROOT
+from tests.conftest import DATA, FIXTURES, open_app
 
 PAGES = ["overview", "timeline", "map", "claims", "sources", "about"]
 VALID = FIXTURES / "validation" / "valid"
 
 
-def run_app(
-    page: str = "overview", params: dict[str, list[str] | str] | None = None, data_dir: Path | None = None
-) -> AppTest:
-    if data_dir is not None:
-        os.environ["INCIDENTS_DATA_DIR"] = str(data_dir)
-    else:
-        os.environ.pop("INCIDENTS_DATA_DIR", None)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page != "overview":
-        at.switch_page(f"app_pages/{page}.py").run()
-    return at
-
-
-@pytest.fixture(autouse=True)
-def _restore_env():
-    yield
-    os.environ.pop("INCIDENTS_DATA_DIR", None)
+def run_app(page: str = "overview", params: dict[str, list[str] | str] | None = None,
+            data_dir: Path | None = None) -> AppTest:
+    return open_app(page, params, data_dir)
 
 
 def texts(at: AppTest) -> str:

@@ -2,36 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Node
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, open_app
 
 NAKHCHIVAN = "nakhchivan-2026-03-05"
 CLAIMS_FIXTURE = FIXTURES / "claims"
 PICK_KEY = "claims_incident_pick"
 
 
-@pytest.fixture(autouse=True)
-def _restore_env():
-    yield
-    os.environ.pop("INCIDENTS_DATA_DIR", None)
-
-
 def open_claims(params: dict[str, str] | None = None, data_dir: Path | None = None) -> AppTest:
-    if data_dir is not None:
-        os.environ["INCIDENTS_DATA_DIR"] = str(data_dir)
-    else:
-        os.environ.pop("INCIDENTS_DATA_DIR", None)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/claims.py").run()
+    at = open_app("claims", params, data_dir)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -11,24 +10,13 @@ from streamlit.testing.v1.element_tree import Block, Node
 
 from components.map import initial_view_state
 from incidents.geometry import load_geo
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, ROOT, open_app
 
 FIXTURE = FIXTURES / "map"
 
 
-@pytest.fixture(autouse=True)
-def _fixture_data():
-    os.environ["INCIDENTS_DATA_DIR"] = str(FIXTURE)
-    yield
-    os.environ.pop("INCIDENTS_DATA_DIR", None)
-
-
 def open_map(params: dict[str, list[str] | str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/map.py").run()
+    at = open_app("map", params, FIXTURE)
     assert not at.exception, [e.value for e in at.exception]
     return at
 

@@ -3,42 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import FIXTURES, open_app
 
 DATA = FIXTURES / "timeline"
 INCIDENT = "fixture-2026-03-05"
 
 
-@pytest.fixture(autouse=True)
-def _restore_env():
-    previous = os.environ.get("INCIDENTS_DATA_DIR")
-    yield
-    if previous is None:
-        os.environ.pop("INCIDENTS_DATA_DIR", None)
-    else:
-        os.environ["INCIDENTS_DATA_DIR"] = previous
-
-
 def open_timeline(params: dict[str, list[str]] | None = None, data_dir: Path | None = DATA, state: dict | None = None):
-    if data_dir is None:
-        os.environ.pop("INCIDENTS_DATA_DIR", None)
-    else:
-        os.environ["INCIDENTS_DATA_DIR"] = str(data_dir)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page("app_pages/timeline.py").run()
-    if state:
-        for key, value in state.items():
-            at.session_state[key] = value
-        at.run()
+    at = open_app("timeline", params, data_dir, state)
     assert not at.exception, [e.value for e in at.exception]
     return at
 
