@@ -46,26 +46,12 @@ def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
     """
     sidebar = st.sidebar
     sidebar.header("Filters")
-    column_from, column_to = sidebar.columns(2)
-    date_from = column_from.date_input(
-        "From",
-        value=None,
-        key="from",
-        bind="query-params",
-        format="YYYY-MM-DD",
-        on_change=_clear_notices,
-        min_value=DATE_MIN,
-        max_value=DATE_MAX,
-    )
-    date_to = column_to.date_input(
-        "To",
-        value=None,
-        key="to",
-        bind="query-params",
-        format="YYYY-MM-DD",
-        on_change=_clear_notices,
-        min_value=DATE_MIN,
-        max_value=DATE_MAX,
+    date_from, date_to = (
+        column.date_input(
+            label, value=None, key=key, bind="query-params", format="YYYY-MM-DD", on_change=_clear_notices,
+            min_value=DATE_MIN, max_value=DATE_MAX,
+        )
+        for column, label, key in zip(sidebar.columns(2), ("From", "To"), ("from", "to"), strict=True)
     )
     actor_names = {actor.id: actor.name for actor in dataset.actors.values()}
     actors = sidebar.multiselect(
