@@ -59,7 +59,10 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
 
         yield f"{name}.report.txt", report
         if name in ("shipped", "map"):
-            yield f"{name}.deck.json", lambda d=dataset, v=view: _json(json.loads(mapview.build_deck(d, v, geo).to_json()))
+            yield (
+                f"{name}.deck.json",
+                lambda d=dataset, v=view: _json(json.loads(mapview.build_deck(d, v, geo).to_json())),
+            )
             yield (
                 f"{name}.deck-selected.json",
                 lambda d=dataset, v=view: _json(
