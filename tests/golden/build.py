@@ -75,7 +75,7 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
                 yield (
                     f"{name}.timeline-{group}.json",
                     lambda d=dataset, v=view, g=group: _json(
-                        json.loads(timeline.build_timeline_figure(d, v, every, group=g).to_json())
+                        _figure(timeline.build_timeline_figure(d, v, every, group=g))
                     ),
                 )
             yield (
@@ -101,6 +101,13 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
         yield f"validation-{case.name}.report.txt", lambda c=case: "".join(
             f"{p}\n" for p in load_dataset(c.relative_to(ROOT)).problems
         )
+
+
+def _figure(figure: Any) -> Any:
+    """The figure's JSON without the theme template, which Streamlit swaps in process-wide once it draws a chart."""
+    spec = json.loads(figure.to_json())
+    spec.get("layout", {}).pop("template", None)
+    return spec
 
 
 def _map_readouts(mapview: Any, dataset: Any, view: Any, geo: Any) -> dict[str, Any]:
