@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint validate bench geodata docs clean chromium
+.PHONY: run test lint typecheck validate bench geodata docs clean chromium
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,6 +39,10 @@ test: $(VENV)/.dev-installed chromium
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+
+# mypy over app.py, app_pages/, components/, incidents/ and scripts/ (the list is in pyproject.toml).
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
 
 validate: $(VENV)/.runtime-installed
 	$(BIN)/python -m incidents validate data

@@ -10,12 +10,11 @@ import streamlit as st
 from components.context import CONTEXT_KEY, AppContext
 from components.exports import render_exports
 from components.filters import render_share_link, share_link, shared_filters, url_notices
-from components.map import LAYER_IDS
 from components.report import render_data_problems, render_notices, render_version_notice
-from components.timeline import GROUPINGS
-from incidents.comparison import PARTY_ORDERS
+from incidents.dataset import Dataset
 from incidents.filtering import apply_filter
-from incidents.loading import Dataset, fingerprint, load_dataset
+from incidents.loading import fingerprint, load_dataset
+from incidents.params import page_options
 from incidents.urlstate import link_version
 
 ROOT = Path(__file__).parent
@@ -40,8 +39,7 @@ def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...]) -> Dataset:
 
 dataset = load(str(DATA_DIR), fingerprint(DATA_DIR))
 # The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
-PAGE_OPTIONS = {"group": GROUPINGS, "order": PARTY_ORDERS, "layers": ("", *LAYER_IDS), "basemap": ("true", "false")}
-notices = url_notices(dataset, PAGE_OPTIONS)
+notices = url_notices(dataset, page_options())
 value, filter_notices = shared_filters(dataset)
 all_notices = list(dict.fromkeys(notices + filter_notices))
 context = AppContext(dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=all_notices)

@@ -21,9 +21,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from components import map as mapview  # noqa: E402
+from incidents.dataset import Dataset  # noqa: E402
 from incidents.filtering import FilterValue, apply_filter  # noqa: E402
 from incidents.geometry import load_geo  # noqa: E402
-from incidents.loading import Dataset  # noqa: E402
 from incidents.models import (  # noqa: E402
     Actor,
     Assessment,

@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from components.timeline import GL_THRESHOLD, build_timeline_figure, timeline_csv, timeline_frame  # noqa: E402
+from incidents.dataset import Dataset  # noqa: E402
 from incidents.filtering import FilterValue, apply_filter  # noqa: E402
-from incidents.loading import Dataset  # noqa: E402
 from incidents.models import (  # noqa: E402
     Actor,
     Assessment,

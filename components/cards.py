@@ -8,8 +8,9 @@ from __future__ import annotations
 import streamlit as st
 
 from components.safe import md_escape, rtl, safe_url
-from incidents.loading import Dataset
-from incidents.models import CREDIBILITY_TEXT, RELIABILITY_TEXT, Event, Source, Statement
+from incidents.dataset import Dataset
+from incidents.models import Event, Source, Statement
+from incidents.vocabulary import CREDIBILITY_TEXT, RELIABILITY_TEXT
 
 # Admiralty wording, defined once in the models.
 CREDIBILITY = CREDIBILITY_TEXT

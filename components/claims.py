@@ -22,7 +22,7 @@ from incidents.comparison import (
     Row,
     StatementRef,
 )
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
 STANCE_CHIPS: dict[str, tuple[str, str]] = {

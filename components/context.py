@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
+from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, View
-from incidents.loading import Dataset
 from incidents.urlstate import Notice
 
 CONTEXT_KEY = "_app_context"

@@ -6,8 +6,8 @@ from collections.abc import Collection, Mapping
 
 import streamlit as st
 
+from incidents.dataset import Dataset
 from incidents.filtering import RECORD_KINDS, FilterValue
-from incidents.loading import Dataset
 from incidents.urlstate import DATE_MAX, DATE_MIN, MAX_TEXT, Notice, from_params, normalise, query_string, to_params
 
 NOTICES_KEY = "_url_notices"

@@ -28,6 +28,7 @@ import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
+from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.geometry import (
     DEFAULT_BORDER_IDS,
@@ -39,8 +40,8 @@ from incidents.geometry import (
     point_in_polygon,
     view_for_bbox,
 )
-from incidents.loading import Dataset
 from incidents.models import Event, Place, Statement, When
+from incidents.params import LAYER_IDS
 
 # --------------------------------------------------------------------------
 # Layers, styles, legend vocabulary
@@ -56,7 +57,7 @@ LAYERS: dict[str, str] = {
     "labels": "Names of countries, Nakhchivan, the Aras and cities",
     "claims": "Claimed origin of the drones (a claim, not a fact)",
 }
-LAYER_IDS: tuple[str, ...] = tuple(LAYERS)
+assert tuple(LAYERS) == LAYER_IDS, "a layer toggle is missing its description"
 
 # Deck layer ids drawn for each toggle (bottom to top order is DRAW_ORDER).
 DECK_LAYERS: dict[str, tuple[str, ...]] = {

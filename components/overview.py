@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 from incidents.models import Incident, Place, Statement, When
 
 HEADLINE_KINDS = ("claim", "accusation", "denial", "alternative-explanation")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.safe import md_escape
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 from incidents.urlstate import Notice
 
 

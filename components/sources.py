@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 from incidents.models import Source, Statement
 
 

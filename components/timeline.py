@@ -20,13 +20,13 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, View
-from incidents.loading import Dataset
 from incidents.models import Actor, Event, Statement
+from incidents.params import GROUPINGS
 from incidents.timing import POINT_WIDTH, PRECISION_WORDS, TimeWindow, time_window
 
 Grouping = Literal["hierarchy", "country", "actor"]
-GROUPINGS: tuple[str, ...] = ("hierarchy", "country", "actor")
 GROUPING_HELP = {
     "hierarchy": "one lane per top of the actor hierarchy (a ministry sits in its state's lane)",
     "country": "one lane per country of the actor",

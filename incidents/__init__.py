@@ -3,6 +3,7 @@
 It must never import streamlit, plotly or pydeck (a test checks `sys.modules`).
 """
 
-from incidents.loading import Dataset, Problem, load_dataset
+from incidents.dataset import Dataset, Problem
+from incidents.loading import load_dataset
 
 __all__ = ["Dataset", "Problem", "load_dataset"]

@@ -20,10 +20,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 from incidents.models import (
-    CREDIBILITY_TEXT,
-    RELIABILITY_TEXT,
     Actor,
     Discrepancy,
     Incident,
@@ -31,6 +29,8 @@ from incidents.models import (
     Statement,
     When,
 )
+from incidents.params import PARTY_ORDERS
+from incidents.vocabulary import CREDIBILITY_TEXT, RELIABILITY_TEXT
 
 CellStance = Literal["asserts", "denies", "alternative", "none"]
 RowStatus = Literal["contested", "one-sided", "agreed", "rejected", "unaddressed"]
@@ -40,7 +40,6 @@ PartyOrder = Literal["accuser", "chronological", "name"]
 EstablishedTier = Literal["agreed", "confirmed", "one-sided"]
 
 ROW_STATUSES: tuple[RowStatus, ...] = ("contested", "one-sided", "agreed", "rejected", "unaddressed")
-PARTY_ORDERS: tuple[PartyOrder, ...] = ("accuser", "chronological", "name")
 
 STANCE_TEXT: dict[str, str] = {
     "asserts": "asserts",

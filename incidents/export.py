@@ -26,8 +26,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, View, apply_filter
-from incidents.loading import Dataset
 from incidents.models import Actor, Discrepancy, Event, Incident, Place, Proposition, Source, Statement
 from incidents.urlstate import query_string, to_params
 

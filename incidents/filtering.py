@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 from incidents.models import STATEMENT_KINDS, Event, Incident, Place, Statement
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)

@@ -13,25 +13,18 @@ import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
+from incidents.dataset import Dataset, Problem, Severity
 from incidents.models import (
     RECORD_MODELS,
     Actor,
-    Discrepancy,
-    Event,
-    Incident,
-    Place,
-    Proposition,
     Record,
-    Source,
-    Statement,
 )
 
-Severity = Literal["error", "warning"]
 Loc = tuple[str | int, ...]
 
 # Which collections each file kind may hold.
@@ -77,73 +70,6 @@ PYDANTIC_CODES = {
     "coord_range": "COORD_RANGE",
     "end_before_start": "END_BEFORE_START",
 }
-
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One located problem: prints as `path:line:col: CODE message`."""
-
-    path: str
-    line: int
-    col: int
-    code: str
-    message: str
-    severity: Severity = "error"
-
-    def __str__(self) -> str:
-        level = " (warning)" if self.severity == "warning" else ""
-        return f"{self.path}:{self.line}:{self.col}: {self.code}{level} {self.message}"
-
-
-@dataclass(frozen=True)
-class RecordLocation:
-    path: str
-    loc: Loc
-
-
-@dataclass
-class Dataset:
-    """The valid records, keyed by id, plus the validation report."""
-
-    actors: dict[str, Actor] = field(default_factory=dict)
-    sources: dict[str, Source] = field(default_factory=dict)
-    places: dict[str, Place] = field(default_factory=dict)
-    incidents: dict[str, Incident] = field(default_factory=dict)
-    events: dict[str, Event] = field(default_factory=dict)
-    statements: dict[str, Statement] = field(default_factory=dict)
-    propositions: dict[str, Proposition] = field(default_factory=dict)
-    discrepancies: dict[str, Discrepancy] = field(default_factory=dict)
-    problems: list[Problem] = field(default_factory=list)
-    version: str = ""
-    files: list[str] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
-
-    @property
-    def last_updated(self) -> dt.date | None:
-        """Latest `last_updated` over the incidents: a fact of the data, not of file times."""
-        dates = [incident.last_updated for incident in self.incidents.values()]
-        return max(dates) if dates else None
-
-    def collection(self, name: str) -> dict[str, Any]:
-        return getattr(self, "incidents" if name == "incident" else name)
-
-    def record(self, record_id: str) -> Record | None:
-        """Any record by id (ids are unique across kinds)."""
-        for name in COLLECTION_ORDER:
-            found = self.collection(name).get(record_id)
-            if found is not None:
-                return found
-        return None
-
-
-COLLECTION_ORDER = ("actors", "sources", "places", "incident", "events", "statements", "propositions", "discrepancies")
 
 
 def data_files(data_dir: Path) -> list[tuple[Path, str]]:

@@ -179,25 +179,6 @@ SourceKind = Literal[
     "article", "news-agency-report", "broadcast", "official-statement", "reference", "dataset", "other"
 ]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
-# Admiralty code wording: source reliability (A-F) and information credibility (1-6).
-RELIABILITY_TEXT: dict[str, str] = {
-    "A": "completely reliable",
-    "B": "usually reliable",
-    "C": "fairly reliable",
-    "D": "not usually reliable",
-    "E": "unreliable",
-    "F": "reliability cannot be judged",
-}
-CREDIBILITY_TEXT: dict[int, str] = {
-    1: "confirmed by other sources",
-    2: "probably true",
-    3: "possibly true",
-    4: "doubtful",
-    5: "improbable",
-    6: "truth cannot be judged",
-}
-
-
 class Source(Record):
     """A document we read, or one that a document we read cites."""
 

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
-from incidents.loading import Dataset
+from incidents.dataset import Dataset
 from incidents.models import Statement, When
 
 # The width of one precision step; an `approximate` time is widened by one step on each side.

@@ -12,14 +12,9 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
 from incidents.filtering import RECORD_KINDS, FilterValue
+from incidents.params import KNOWN_PARAMS
 
 MAX_TEXT = 200
-# Shared filters, bound in app.py; they survive page switches.
-SHARED_PARAMS = ("from", "to", "actor", "kind", "q", "incident", "rec")
-# Per-page state, bound on its page; and parameters Streamlit or the share link own.
-PAGE_PARAMS = ("layers", "basemap", "group", "order", "table")
-OTHER_PARAMS = ("v", "embed", "embed_options")
-KNOWN_PARAMS = SHARED_PARAMS + PAGE_PARAMS + OTHER_PARAMS
 
 
 @dataclass(frozen=True)

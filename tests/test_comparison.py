@@ -21,7 +21,8 @@ from incidents.comparison import (
     to_csv,
     to_markdown,
 )
-from incidents.loading import Dataset, load_dataset
+from incidents.dataset import Dataset
+from incidents.loading import load_dataset
 from tests.conftest import FIXTURES
 
 URL = "http://127.0.0.1:8501/claims?incident=fx-nakhchivan&v=abc"

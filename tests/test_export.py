@@ -17,9 +17,10 @@ from streamlit.testing.v1 import AppTest
 
 from components.context import AppContext
 from components.exports import export_buttons
+from incidents.dataset import Dataset
 from incidents.export import COLLECTIONS, select, to_csv_zip, to_geojson, to_json
 from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import Dataset, load_dataset
+from incidents.loading import load_dataset
 from incidents.models import FILE_MODELS
 
 DATA = Path(__file__).parent / "fixtures" / "export" / "data"

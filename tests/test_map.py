@@ -13,9 +13,10 @@ import pytest
 from pydeck.bindings.json_tools import serialize
 
 from components import map as mapview
+from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, apply_filter
 from incidents.geometry import distance_to_border_km, feature_containing, haversine_km, load_geo, point_in_polygon
-from incidents.loading import Dataset, load_dataset
+from incidents.loading import load_dataset
 from tests.conftest import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "map"

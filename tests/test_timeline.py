@@ -26,8 +26,9 @@ from components.timeline import (
     timeline_frame,
     top_actor,
 )
+from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import Dataset, load_dataset
+from incidents.loading import load_dataset
 from incidents.models import Actor, Statement, When
 from incidents.timing import (
     first_report,

@@ -253,11 +253,11 @@ def test_notices_name_the_parameter_in_their_text() -> None:
 def test_linking_doc_lists_every_parameter_and_kind() -> None:
     from pathlib import Path
 
-    from incidents.urlstate import PAGE_PARAMS, SHARED_PARAMS
+    from incidents.params import KNOWN_PARAMS
 
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     doc = readme.split("\n## Linking", 1)[1]
-    for name in (*SHARED_PARAMS, *PAGE_PARAMS, "v", "embed", "embed_options"):
+    for name in KNOWN_PARAMS:
         assert f"`{name}`" in doc, name
     for kind in RECORD_KINDS:
         assert f"`{kind}`" in doc, kind

@@ -1,0 +1,84 @@
+"""The loaded records and their validation report: the type every other module works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal
+
+from incidents.models import Actor, Discrepancy, Event, Incident, Place, Proposition, Record, Source, Statement
+
+if TYPE_CHECKING:
+    from incidents.actors import ActorIndex
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem: prints as `path:line:col: CODE message`."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        level = " (warning)" if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.code}{level} {self.message}"
+
+
+# The collections in load order; `incident` is the file key, `incidents` the attribute.
+COLLECTION_ORDER = ("actors", "sources", "places", "incident", "events", "statements", "propositions", "discrepancies")
+
+
+@dataclass
+class Dataset:
+    """The valid records, keyed by id, plus the validation report."""
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    statements: dict[str, Statement] = field(default_factory=dict)
+    propositions: dict[str, Proposition] = field(default_factory=dict)
+    discrepancies: dict[str, Discrepancy] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    version: str = ""
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def last_updated(self) -> dt.date | None:
+        """Latest `last_updated` over the incidents: a fact of the data, not of file times."""
+        dates = [incident.last_updated for incident in self.incidents.values()]
+        return max(dates) if dates else None
+
+    @cached_property
+    def actor_index(self) -> ActorIndex:
+        """Top of chain, country, names and descendants of every actor, worked out once (the loaded data is final)."""
+        from incidents.actors import ActorIndex
+
+        return ActorIndex(self.actors)
+
+    def collection(self, name: str) -> dict[str, Any]:
+        return getattr(self, "incidents" if name == "incident" else name)
+
+    def record(self, record_id: str) -> Record | None:
+        """Any record by id (ids are unique across kinds)."""
+        for name in COLLECTION_ORDER:
+            found = self.collection(name).get(record_id)
+            if found is not None:
+                return found
+        return None

@@ -1,0 +1,34 @@
+"""Record text made safe for where it goes: Markdown (a file, or Streamlit's flavour) and spreadsheet cells.
+
+Everything a curator typed is untrusted; these are the only escaping rules in the project.
+"""
+
+from __future__ import annotations
+
+import re
+
+# CommonMark's punctuation that changes rendering inside a line of a Markdown file (briefing notes): code, emphasis,
+# links, raw HTML, table cells, headings. Whitespace is collapsed first, so line-start markers cannot arise.
+_FILE_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]<>|#"})
+# Streamlit's Markdown also renders :emoji: shortcodes, $math$, ~strikethrough~ and &entities;, and keeps line
+# breaks, so screen text escapes every ASCII punctuation mark that CommonMark allows a backslash before.
+_SCREEN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+# A cell starting with one of these runs as a formula in a spreadsheet (CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def md_file(text: str | None) -> str:
+    """Record text on one line of a Markdown file, shown literally by any renderer (no HTML, links or tables)."""
+    return " ".join((text or "").split()).translate(_FILE_SPECIAL)
+
+
+def md_screen(text: str | None) -> str:
+    """Record text for st.markdown and widget labels: every markup character escaped, line breaks kept."""
+    if not text:
+        return ""
+    return _SCREEN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """The text, with a leading quote when a spreadsheet would run it as a formula."""
+    return "'" + text if text.startswith(FORMULA_START) else text

@@ -1,0 +1,69 @@
+"""The words of the monitor, defined once: record kinds, Admiralty grades, time and place precision.
+
+Model field descriptions, the About page and `data/README.md` are written from these tables, so a label changed
+here changes everywhere.
+"""
+
+from __future__ import annotations
+
+# What each record kind is called on screen (statement kinds, and 'event').
+KIND_LABELS: dict[str, str] = {
+    "claim": "Claim",
+    "denial": "Denial",
+    "accusation": "Accusation",
+    "alternative-explanation": "Alternative explanation",
+    "demand": "Demand",
+    "threat": "Threat",
+    "assurance": "Assurance",
+    "event": "Event",
+}
+
+# Admiralty code: source reliability (A-F) and information credibility (1-6).
+RELIABILITY_TEXT: dict[str, str] = {
+    "A": "completely reliable",
+    "B": "usually reliable",
+    "C": "fairly reliable",
+    "D": "not usually reliable",
+    "E": "unreliable",
+    "F": "reliability cannot be judged",
+}
+CREDIBILITY_TEXT: dict[int, str] = {
+    1: "confirmed by other sources",
+    2: "probably true",
+    3: "possibly true",
+    4: "doubtful",
+    5: "improbable",
+    6: "truth cannot be judged",
+}
+UNGRADED = "ungraded"
+
+# How precisely a time is known, as a phrase after "known …".
+PRECISION_WORDS: dict[str, str] = {
+    "minute": "to the minute",
+    "hour": "to the hour",
+    "part-of-day": "only to the part of the day",
+    "day": "only to the day",
+    "days": "only to a window of several days",
+    "week": "only to the week",
+    "month": "only to the month",
+}
+
+
+def reliability_grade(reliability: str | None) -> str:
+    """A source's Admiralty reliability letter, or 'ungraded'."""
+    return reliability or UNGRADED
+
+
+def admiralty_grade(reliability: str | None, credibility: int | None) -> str:
+    """The grade written together, e.g. 'F3'; '?' stands for a part not known."""
+    return f"{reliability or '?'}{credibility or '?'}"
+
+
+def source_label(title: str, publisher: str | None, reliability: str | None) -> str:
+    """'Title (Publisher) · reliability B': how a source is named in lists, hovers and tooltips."""
+    return f"{title} ({publisher or 'publisher not named'}) · reliability {reliability_grade(reliability)}"
+
+
+def describe(table: dict[str, str] | dict[int, str], joiner: str = ", ") -> str:
+    """'A completely reliable, B usually reliable, …': a vocabulary table as field-description text."""
+    return joiner.join(f"{key} {text}" for key, text in table.items())
