@@ -11,7 +11,8 @@ from components.context import get_context
 from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
 from components.safe import md_escape
-from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare, to_csv, to_markdown
+from incidents.briefing import to_csv, to_markdown
+from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
 from incidents.urlstate import to_params
 
 PICK_KEY = "claims_incident_pick"

@@ -13,14 +13,8 @@ import re
 
 import pytest
 
-from incidents.comparison import (
-    Comparison,
-    ComparisonError,
-    compare,
-    party_of,
-    to_csv,
-    to_markdown,
-)
+from incidents.briefing import to_csv, to_markdown
+from incidents.comparison import Comparison, ComparisonError, compare
 from incidents.dataset import Dataset
 from incidents.loading import load_dataset
 from tests.conftest import FIXTURES
@@ -52,7 +46,7 @@ def test_parties_are_tops_of_parent_chains_with_the_accuser_first(dataset: Datas
     assert comparison.parties[0].accuser and not comparison.parties[1].accuser
     # Ministries, the president and the prosecutor all speak for Azerbaijan.
     assert set(comparison.parties[0].speakers) == {"aze-mfa", "aze-president", "aze-prosecutor"}
-    assert party_of(dataset, "irn-general-staff") == "irn"
+    assert comparison.statements["fx-irn-denial"].party == "irn"  # the general staff speaks for Iran
 
 
 def test_a_contradiction_is_contested_with_denial_and_alternative_in_the_same_row(dataset: Dataset) -> None:

@@ -42,7 +42,7 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
     # Imported here so that `tests/test_golden.py` reports an import error as a failing test, not a collection crash.
     from components import map as mapview
     from components import timeline
-    from incidents import comparison, export
+    from incidents import briefing, comparison, export
     from incidents.filtering import FilterValue, apply_filter
     from incidents.geometry import load_geo
     from incidents.loading import load_dataset
@@ -92,8 +92,8 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
                 stem = f"{name}.claims-{incident_id}-{order}"
                 yield f"{stem}.json", lambda r=result: _json(dataclasses.asdict(r))
                 if order == "accuser":
-                    yield f"{stem}.md", lambda r=result: comparison.to_markdown(r, LINK)
-                    yield f"{stem}.csv", lambda r=result: comparison.to_csv(r, LINK).decode("utf-8-sig")
+                    yield f"{stem}.md", lambda r=result: briefing.to_markdown(r, LINK)
+                    yield f"{stem}.csv", lambda r=result: briefing.to_csv(r, LINK).decode("utf-8-sig")
         yield f"{name}.export.json", lambda d=dataset, v=view: export.to_json(d, every, v, LINK).data.decode()
         yield f"{name}.export.geojson", lambda d=dataset, v=view: export.to_geojson(d, every, v, LINK).data.decode()
         yield f"{name}.export-csv.txt", lambda d=dataset, v=view: _zip_text(export.to_csv_zip(d, every, v, LINK).data)

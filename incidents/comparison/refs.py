@@ -1,0 +1,146 @@
+"""Statements and sources as the comparison cites them: resolved names, the source chain and Admiralty grades."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from incidents.dataset import Dataset
+from incidents.models import Statement, When
+from incidents.vocabulary import CREDIBILITY_TEXT, RELIABILITY_TEXT, admiralty_grade, reliability_grade
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source as cited in a chain, with its Admiralty reliability grade (None = not graded)."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    reliability: str | None = None
+    url: str | None = None
+    archive_url: str | None = None
+    published: dt.date | None = None
+    kind: str = "article"
+    second_hand: bool = False
+
+    @property
+    def grade(self) -> str:
+        """The reliability letter, or 'ungraded'."""
+        return reliability_grade(self.reliability)
+
+    @property
+    def short_title(self) -> str:
+        """The title up to its first parenthesis, at most 60 characters; '(second-hand)' when only cited to us."""
+        title = self.title.split(" (")[0].strip() or self.title
+        if len(title) > 60:
+            title = title[:60].rsplit(" ", 1)[0] + "…"
+        return title + (" (second-hand)" if self.second_hand else "")
+
+    def citation(self) -> str:
+        """'Title (Publisher, 2026-03-06) · reliability B, usually reliable'."""
+        bits = [self.publisher or "publisher not named"]
+        if self.published:
+            bits.append(self.published.isoformat())
+        grade = (
+            f"reliability {self.reliability}, {RELIABILITY_TEXT[self.reliability]}"
+            if self.reliability
+            else "reliability not graded"
+        )
+        known = " · known only second-hand" if self.second_hand else ""
+        return f"{self.title} ({', '.join(bits)}) · {grade}{known}"
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """One statement, resolved: speaker and party names, source chain with grades."""
+
+    id: str
+    speaker: str
+    speaker_name: str
+    party: str
+    kind: str
+    when: When
+    paraphrase: str
+    quote: str | None = None
+    quote_language: str = "en"
+    quote_is_translation: bool = False
+    channel: str | None = None
+    via: tuple[SourceRef, ...] = ()
+    credibility: int | None = None
+    responds_to: tuple[str, ...] = ()
+    incidents: tuple[str, ...] = ()
+    # Position in the curated files: breaks ties between statements known only to the same window.
+    seq: int = 0
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, int, str]:
+        """Earliest possible moment, then file position, then id."""
+        return (self.when.start_dt, self.seq, self.id)
+
+    @property
+    def when_label(self) -> str:
+        return self.when.label()
+
+    @property
+    def chain_text(self) -> str:
+        """'Speaker — via BBC report [B] — via article [C]': nearest source first, ending with what we read."""
+        return " — ".join([self.speaker_name, *(f"via {s.title} [{s.grade}]" for s in self.via)])
+
+    @property
+    def via_text(self) -> str:
+        """'BBC report cited by the article (second-hand) [B] → Article dated … [F]': the short chain, for cells."""
+        return " → ".join(f"{s.short_title} [{s.grade}]" for s in self.via)
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade written together, e.g. 'B3': nearest source's reliability, the claim's credibility."""
+        return admiralty_grade(self.via[0].reliability if self.via else None, self.credibility)
+
+    @property
+    def credibility_text(self) -> str:
+        """'credibility 3 (possibly true)', or 'credibility not graded'."""
+        if self.credibility is None:
+            return "credibility not graded"
+        return f"credibility {self.credibility} ({CREDIBILITY_TEXT[self.credibility]})"
+
+
+def source_ref(dataset: Dataset, source_id: str) -> SourceRef:
+    """The source as cited; an unknown id stands for itself."""
+    source = dataset.sources.get(source_id)
+    if source is None:
+        return SourceRef(id=source_id, title=source_id)
+    return SourceRef(
+        id=source.id,
+        title=source.title,
+        publisher=source.publisher,
+        reliability=source.reliability,
+        url=source.url,
+        archive_url=source.archive_url,
+        published=source.published,
+        kind=source.kind,
+        second_hand=source.second_hand,
+    )
+
+
+def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> StatementRef:
+    """The statement resolved against the dataset: speaker's full name, party (top of its chain), sources."""
+    actors = dataset.actor_index
+    return StatementRef(
+        id=statement.id,
+        speaker=statement.speaker,
+        speaker_name=actors.name(statement.speaker),
+        party=actors.top(statement.speaker),
+        kind=statement.kind,
+        when=statement.when,
+        paraphrase=statement.paraphrase,
+        quote=statement.quote,
+        quote_language=statement.quote_language,
+        quote_is_translation=statement.quote_is_translation,
+        channel=statement.channel,
+        via=tuple(source_ref(dataset, s) for s in statement.via),
+        credibility=statement.credibility,
+        responds_to=tuple(statement.responds_to),
+        incidents=tuple(statement.incidents),
+        seq=seq,
+    )
