@@ -13,13 +13,14 @@ from components.overview import current_incident
 from components.safe import md_escape
 from incidents.briefing import to_csv, to_markdown
 from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
+from incidents.records import chronological
 from incidents.urlstate import to_params
 
 PICK_KEY = "claims_incident_pick"
 
 context = get_context()
 dataset = context.dataset
-by_date = sorted(dataset.incidents.values(), key=lambda i: (i.when.start_dt, i.id), reverse=True)
+by_date = sorted(dataset.incidents.values(), key=chronological, reverse=True)
 
 
 def _pick() -> None:

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from components.cards import KIND_LABELS, actor_name
+from components.cards import actor_name
 from components.context import get_context
 from components.overview import casualty_lines, current_incident, headline_statements, short_dates, short_place
 from components.safe import md_escape
+from incidents.vocabulary import KIND_LABELS
 
 context = get_context()
 dataset = context.dataset

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from components.cards import RELIABILITY, actor_name
+from components.cards import actor_name
 from components.context import get_context
 from components.safe import isolate, md_escape, safe_url
 from components.sources import citations, source_table
+from incidents.vocabulary import RELIABILITY_TEXT, reliability_grade
 
 context = get_context()
 dataset = context.dataset
@@ -24,10 +25,12 @@ st.dataframe(
 )
 st.subheader("Each source")
 for source in ordered:
-    grade = source.reliability or "ungraded"
+    grade = reliability_grade(source.reliability)
     statements, _ = cited.get(source.id, ([], []))
     with st.expander(f"{grade} · {md_escape(isolate(source.title[:110]))} — {len(statements)} statement(s)"):
-        st.markdown(f"**{md_escape(source.title)}** · reliability **{grade}** ({RELIABILITY.get(grade, 'not graded')})")
+        st.markdown(
+            f"**{md_escape(source.title)}** · reliability **{grade}** ({RELIABILITY_TEXT.get(grade, 'not graded')})"
+        )
         facts = [
             f"id {source.id}",
             source.kind,

@@ -6,39 +6,25 @@ All record text goes through `md_escape` or escaping elements; nothing here uses
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.safe import md_escape, rtl, safe_url
+from incidents import vocabulary
 from incidents.dataset import Dataset
 from incidents.models import Event, Source, Statement
-from incidents.vocabulary import CREDIBILITY_TEXT, RELIABILITY_TEXT
-
-# Admiralty wording, defined once in the models.
-CREDIBILITY = CREDIBILITY_TEXT
-RELIABILITY = RELIABILITY_TEXT
-KIND_LABELS = {
-    "claim": "Claim",
-    "denial": "Denial",
-    "accusation": "Accusation",
-    "alternative-explanation": "Alternative explanation",
-    "demand": "Demand",
-    "threat": "Threat",
-    "assurance": "Assurance",
-    "event": "Event",
-}
+from incidents.vocabulary import KIND_LABELS, admiralty_grade, credibility_text, reliability_grade
 
 
 def actor_name(dataset: Dataset, actor_id: str | None) -> str:
+    """The actor's full name; its id when it is not an actor; 'unknown' when there is none."""
     if not actor_id:
         return "unknown"
-    actor = dataset.actors.get(actor_id)
-    return actor.name if actor else actor_id
+    return dataset.actor_index.name(actor_id)
 
 
 def source_label(source: Source) -> str:
-    """'Title (Publisher), reliability B'."""
-    grade = source.reliability or "ungraded"
-    publisher = source.publisher or "publisher not named"
-    return f"{source.title} ({publisher}) · reliability {grade}"
+    """'Title (Publisher) · reliability B'."""
+    return vocabulary.source_label(source.title, source.publisher, source.reliability)
 
 
 def chain_text(dataset: Dataset, statement: Statement) -> str:
@@ -46,7 +32,7 @@ def chain_text(dataset: Dataset, statement: Statement) -> str:
     links = [actor_name(dataset, statement.speaker)]
     for source_id in statement.via:
         source = dataset.sources.get(source_id)
-        grade = (source.reliability or "ungraded") if source else "?"
+        grade = reliability_grade(source.reliability) if source else "?"
         title = source.title if source else source_id
         links.append(f"via {title} [{grade}]")
     return " — ".join(links)
@@ -55,9 +41,7 @@ def chain_text(dataset: Dataset, statement: Statement) -> str:
 def grade_text(dataset: Dataset, statement: Statement) -> str:
     """Admiralty grade written together, e.g. 'F3': reliability of the nearest source, credibility of the claim."""
     first = dataset.sources.get(statement.via[0])
-    reliability = (first.reliability if first else None) or "?"
-    credibility = str(statement.credibility) if statement.credibility else "?"
-    return f"{reliability}{credibility}"
+    return admiralty_grade(first.reliability if first else None, statement.credibility)
 
 
 def quote_markdown(statement: Statement) -> str:
@@ -71,7 +55,7 @@ def quote_markdown(statement: Statement) -> str:
     return f"> “{md_escape(text)}”{note}"
 
 
-def render_statement_card(dataset: Dataset, statement: Statement, container=None) -> None:
+def render_statement_card(dataset: Dataset, statement: Statement, container: DeltaGenerator | None = None) -> None:
     """A bordered card for one statement."""
     target = container or st
     box = target.container(border=True)
@@ -82,24 +66,21 @@ def render_statement_card(dataset: Dataset, statement: Statement, container=None
     if statement.quote:
         box.markdown(quote_markdown(statement))
     box.markdown(md_escape(statement.paraphrase))
-    credibility = (
-        f"credibility {statement.credibility} ({CREDIBILITY[statement.credibility]})"
-        if statement.credibility
-        else "credibility not graded"
-    )
+    credibility = credibility_text(statement.credibility)
     channel = md_escape(statement.channel or "not stated")
     box.caption(f"Grade {md_escape(grade_text(dataset, statement))} · {credibility} · channel: {channel}")
     box.caption("Source chain: " + md_escape(chain_text(dataset, statement)))
     for source_id in statement.via:
         source = dataset.sources.get(source_id)
         url = safe_url(source.url) if source else None
-        if url:
+        if source is not None and url:
             box.link_button(f"Open {md_escape(source.title[:40])}", url)
     if statement.responds_to:
         box.caption("Responds to: " + md_escape(", ".join(statement.responds_to)))
 
 
-def render_event_card(dataset: Dataset, event: Event, container=None) -> None:
+def render_event_card(dataset: Dataset, event: Event, container: DeltaGenerator | None = None) -> None:
+    """A bordered card for one event: when, where (with precision), who reported it, and its sources."""
     target = container or st
     box = target.container(border=True)
     box.markdown(f"**{md_escape(event.title)}** · {md_escape(event.type)} · {md_escape(event.status)}")

@@ -11,18 +11,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components.cards import KIND_LABELS, quote_markdown
+from components.cards import quote_markdown
 from components.safe import md_escape
-from incidents.comparison import (
-    PARTY_ORDERS,
-    Cell,
-    Comparison,
-    PartyOrder,
-    Position,
-    Row,
-    StatementRef,
-)
+from incidents.comparison import Cell, Comparison, PartyOrder, Position, Row, StatementRef, party_order
 from incidents.dataset import Dataset
+from incidents.params import PARTY_ORDERS
+from incidents.vocabulary import KIND_LABELS
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
 STANCE_CHIPS: dict[str, tuple[str, str]] = {
@@ -91,7 +85,7 @@ def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
         required=True,
         help="; ".join(f"{k}: {v}" for k, v in ORDER_LABELS.items()),
     )
-    chosen: PartyOrder = order if order in PARTY_ORDERS else "accuser"  # type: ignore[assignment]
+    chosen = party_order(order)
     if chosen != "accuser":
         page_params["order"] = [chosen]
     return chosen
@@ -113,9 +107,7 @@ def layout_control() -> str:
 SHOWN_PER_CELL = 2  # statements shown in full per cell (the first and the latest); the rest fold away
 
 
-def statement_lines(
-    dataset: Dataset, position: Position, selected: str | None, own_chip: bool = False
-) -> list[str]:
+def statement_lines(dataset: Dataset, position: Position, selected: str | None, own_chip: bool = False) -> list[str]:
     """Markdown blocks for one statement in a cell: the quote (script and direction kept), paraphrase, stance note.
 
     `own_chip` puts the statement's stance on top, for cells where the party took more than one stance."""
@@ -161,7 +153,7 @@ def render_cell(
     for other in cell.competing:
         st.caption(
             f"No statement on this, but {md_escape(party.label)} asserts the competing "
-            f"“{md_escape(_proposition_text(comparison, other).rstrip('.'))}”."
+            f"“{md_escape(comparison.proposition_text(other).rstrip('.'))}”."
         )
     if not cell.positions:
         return
@@ -180,10 +172,6 @@ def render_cell(
     if len(positions) > 1:
         st.divider()
         render_statement(dataset, positions[-1], selected, links, own_chip)
-
-
-def _proposition_text(comparison: Comparison, proposition_id: str) -> str:
-    return next((r.proposition.text for r in comparison.rows if r.proposition.id == proposition_id), proposition_id)
 
 
 def glance_markdown(comparison: Comparison) -> str:
@@ -209,9 +197,7 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(status_chip(row.status))
 
 
-def render_table(
-    dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer
-) -> None:
+def render_table(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:
     """Parties as columns, propositions as rows. Streamlit stacks the columns on narrow screens; each cell
     names its party, so a stacked row still reads."""
     spec = [2] + [3] * len(comparison.parties)
@@ -231,9 +217,7 @@ def render_table(
                     render_cell(dataset, comparison, cell, selected, links)
 
 
-def render_cards(
-    dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer
-) -> None:
+def render_cards(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:
     """One card per proposition, parties stacked: the narrow-screen layout."""
     for number, row in enumerate(comparison.rows, start=1):
         with st.container(border=True, key=f"claims-row-{row.proposition.id}"):
@@ -318,7 +302,7 @@ def render_tracks(comparison: Comparison) -> None:
     shifts = [t for t in comparison.tracks if t.shifted]
     if shifts:
         names = ", ".join(
-            f"{md_escape(comparison.party(t.party).label)} on #{_row_number(comparison, t.proposition)}" for t in shifts
+            f"{md_escape(comparison.party(t.party).label)} on #{comparison.row_number(t.proposition)}" for t in shifts
         )
         st.markdown(f"{chip('violet', '⇄ position changed')} {len(shifts)} change(s) of position: {names}")
     else:
@@ -330,10 +314,6 @@ def render_tracks(comparison: Comparison) -> None:
             st.markdown("\n".join(track_lines(comparison, row.proposition.id)))
     if len(repeated) < len(comparison.rows):
         st.caption("On the other propositions each party has spoken once at most; the matrix above shows it.")
-
-
-def _row_number(comparison: Comparison, proposition_id: str) -> int:
-    return next(i for i, r in enumerate(comparison.rows, start=1) if r.proposition.id == proposition_id)
 
 
 def reply_lines(comparison: Comparison) -> list[str]:

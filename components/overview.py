@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from incidents.dataset import Dataset
 from incidents.models import Incident, Place, Statement, When
+from incidents.records import chronological
 
 HEADLINE_KINDS = ("claim", "accusation", "denial", "alternative-explanation")
 
@@ -14,13 +15,13 @@ def current_incident(dataset: Dataset, selected: str | None) -> Incident | None:
         return dataset.incidents[selected]
     if not dataset.incidents:
         return None
-    return max(dataset.incidents.values(), key=lambda incident: (incident.when.start_dt, incident.id))
+    return max(dataset.incidents.values(), key=chronological)
 
 
 def headline_statements(dataset: Dataset, incident_id: str) -> list[Statement]:
     """Claims, accusations, denials and alternatives about the incident, in time order."""
     found = [s for s in dataset.statements.values() if incident_id in s.incidents and s.kind in HEADLINE_KINDS]
-    return sorted(found, key=lambda s: (s.when.start_dt, s.id))
+    return sorted(found, key=chronological)
 
 
 def casualty_lines(dataset: Dataset, incident: Incident) -> list[str]:
@@ -37,7 +38,7 @@ def casualty_lines(dataset: Dataset, incident: Incident) -> list[str]:
             figure = str(low if low is not None else high) if low == high or None in (low, high) else f"{low}–{high}"
             parts.append(f"{label} {figure}")
         if report.reported_by in dataset.actors:
-            who = dataset.actors[report.reported_by].name
+            who = dataset.actor_index.name(report.reported_by)
         else:
             who = "; ".join(dataset.sources[s].title for s in report.sources if s in dataset.sources) or "source"
         civilians = " civilians" if report.civilians else ""

@@ -6,12 +6,14 @@ import pandas as pd
 
 from incidents.dataset import Dataset
 from incidents.models import Source, Statement
+from incidents.records import chronological
+from incidents.vocabulary import reliability_grade
 
 
 def citations(dataset: Dataset) -> dict[str, tuple[list[Statement], list[str]]]:
     """source id -> (statements whose chain runs through it, ids of other records that cite it)."""
     found: dict[str, tuple[list[Statement], list[str]]] = {}
-    for statement in sorted(dataset.statements.values(), key=lambda s: (s.when.start_dt, s.id)):
+    for statement in sorted(dataset.statements.values(), key=chronological):
         for source_id in dict.fromkeys(statement.via):
             found.setdefault(source_id, ([], []))[0].append(statement)
     for name in ("actors", "places", "incidents", "events", "discrepancies"):
@@ -33,7 +35,7 @@ def source_table(sources: list[Source], cited: dict[str, tuple[list[Statement], 
         statements, others = cited.get(source.id, ([], []))
         rows.append(
             {
-                "Grade": source.reliability or "ungraded",
+                "Grade": reliability_grade(source.reliability),
                 "Title": source.title,
                 "Publisher": source.publisher or "not named",
                 "Kind": source.kind + (" (second-hand)" if source.second_hand else ""),

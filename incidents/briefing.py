@@ -181,7 +181,7 @@ def _shift_lines(comparison: Comparison) -> list[str]:
     for track in comparison.tracks:
         if track.shifted:
             steps = " → ".join(f"{s.position.stance} ({md_file(s.position.statement.when_label)})" for s in track.steps)
-            topic = md_file(_proposition_text(comparison, track.proposition))
+            topic = md_file(comparison.proposition_text(track.proposition))
             lines.append(f"- {md_file(names[track.party])} on “{topic}”: {steps}")
     return [*lines, ""]
 
@@ -210,10 +210,6 @@ def _discrepancy_lines(comparison: Comparison, cite: _Citations) -> list[str]:
             f"- **{md_file(item.title)}** ({item.kind}): {md_file(item.description)}{handling} {refs}".rstrip()
         )
     return lines
-
-
-def _proposition_text(comparison: Comparison, proposition_id: str) -> str:
-    return next((r.proposition.text for r in comparison.rows if r.proposition.id == proposition_id), proposition_id)
 
 
 def _statement_lines(statement: StatementRef, stance: str | None, note: str | None, cite: str) -> list[str]:

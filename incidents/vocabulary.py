@@ -67,3 +67,10 @@ def source_label(title: str, publisher: str | None, reliability: str | None) -> 
 def describe(table: dict[str, str] | dict[int, str], joiner: str = ", ") -> str:
     """'A completely reliable, B usually reliable, …': a vocabulary table as field-description text."""
     return joiner.join(f"{key} {text}" for key, text in table.items())
+
+
+def credibility_text(credibility: int | None) -> str:
+    """'credibility 3 (possibly true)', or 'credibility not graded'."""
+    if credibility is None:
+        return "credibility not graded"
+    return f"credibility {credibility} ({CREDIBILITY_TEXT[credibility]})"

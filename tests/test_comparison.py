@@ -14,9 +14,10 @@ import re
 import pytest
 
 from incidents.briefing import to_csv, to_markdown
-from incidents.comparison import Comparison, ComparisonError, compare
+from incidents.comparison import PARTY_ORDER_CHOICES, Comparison, ComparisonError, compare, party_order
 from incidents.dataset import Dataset
 from incidents.loading import load_dataset
+from incidents.params import PARTY_ORDERS
 from tests.conftest import FIXTURES
 
 URL = "http://127.0.0.1:8501/claims?incident=fx-nakhchivan&v=abc"
@@ -309,3 +310,21 @@ def test_comparison_is_pure_and_repeatable(dataset: Dataset) -> None:
     second = to_markdown(comparison_of(dataset, "fx-nakhchivan"), URL)
     assert first == second
     assert comparison_of(dataset, "fx-nakhchivan").data_last_updated == dt.date(2026, 3, 7)
+
+
+def test_party_order_choices_are_the_url_table() -> None:
+    assert PARTY_ORDER_CHOICES == PARTY_ORDERS
+
+
+@pytest.mark.parametrize(
+    ("value", "order"),
+    [
+        ("accuser", "accuser"),
+        ("chronological", "chronological"),
+        ("name", "name"),
+        ("bogus", "accuser"),
+        (None, "accuser"),
+    ],
+)
+def test_party_order_falls_back_to_the_default(value: object, order: str) -> None:
+    assert party_order(value) == order

@@ -14,6 +14,7 @@ or against lives in `incidents.stances`; the briefing exports (Markdown, CSV) in
 
 from incidents.comparison.engine import compare
 from incidents.comparison.matrix import (
+    PARTY_ORDER_CHOICES,
     ROW_STATUSES,
     STANCE_TEXT,
     STATUS_TEXT,
@@ -32,11 +33,13 @@ from incidents.comparison.matrix import (
     RowStatus,
     StanceStep,
     StanceTrack,
+    party_order,
 )
 from incidents.comparison.refs import SourceRef, StatementRef, source_ref, statement_ref
 from incidents.params import PARTY_ORDERS
 
 __all__ = [
+    "PARTY_ORDER_CHOICES",
     "PARTY_ORDERS",
     "ROW_STATUSES",
     "STANCE_TEXT",
@@ -59,6 +62,7 @@ __all__ = [
     "StanceTrack",
     "StatementRef",
     "compare",
+    "party_order",
     "source_ref",
     "statement_ref",
 ]

@@ -19,11 +19,11 @@ from incidents.comparison.matrix import (
     StanceStep,
     StanceTrack,
     order_parties,
+    party_order,
 )
 from incidents.comparison.refs import SourceRef, StatementRef, source_ref, statement_ref
 from incidents.dataset import Dataset
 from incidents.models import Discrepancy, Incident, Proposition, Statement
-from incidents.params import PARTY_ORDERS
 from incidents.stances import accusation_rank, polarity
 
 Placed = list[tuple[Proposition, Position]]
@@ -51,8 +51,7 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
     incident = dataset.incidents.get(incident_id or "")
     if incident is None:
         return _no_incident(dataset, incident_id)
-    if order not in PARTY_ORDERS:
-        order = "accuser"
+    order = party_order(order)
     propositions = [p for p in dataset.propositions.values() if p.incident == incident.id]
     refs = _Refs(dataset)
     by_row = _positions_by_row(dataset, propositions, refs)

@@ -18,6 +18,8 @@ PartyOrder = Literal["accuser", "chronological", "name"]
 # one-sided: one party asserts it and nobody disputes it, not even by asserting a competing explanation.
 EstablishedTier = Literal["agreed", "confirmed", "one-sided"]
 
+# incidents.params.PARTY_ORDERS with its type: the URL's choices, the first the default (a test checks they agree).
+PARTY_ORDER_CHOICES: tuple[PartyOrder, ...] = ("accuser", "chronological", "name")
 ROW_STATUSES: tuple[RowStatus, ...] = ("contested", "one-sided", "agreed", "rejected", "unaddressed")
 
 STANCE_TEXT: dict[str, str] = {
@@ -212,6 +214,19 @@ class Comparison:
 
     def _row_index(self, proposition_id: str) -> int:
         return next((i for i, r in enumerate(self.rows) if r.proposition.id == proposition_id), len(self.rows))
+
+    def row_number(self, proposition_id: str) -> int:
+        """The row's number as shown (from 1); the proposition must be one of the rows."""
+        return next(i for i, r in enumerate(self.rows, start=1) if r.proposition.id == proposition_id)
+
+    def proposition_text(self, proposition_id: str) -> str:
+        """The proposition's text when it is a row, else its id."""
+        return next((r.proposition.text for r in self.rows if r.proposition.id == proposition_id), proposition_id)
+
+
+def party_order(value: object) -> PartyOrder:
+    """`value` when it is a party order, else the default (the accusing party first)."""
+    return next((order for order in PARTY_ORDER_CHOICES if order == value), PARTY_ORDER_CHOICES[0])
 
 
 def order_parties(parties: Iterable[Party], order: PartyOrder) -> tuple[Party, ...]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from incidents.dataset import Dataset
 from incidents.models import Statement, When
-from incidents.vocabulary import CREDIBILITY_TEXT, RELIABILITY_TEXT, admiralty_grade, reliability_grade
+from incidents.vocabulary import RELIABILITY_TEXT, admiralty_grade, credibility_text, reliability_grade
 
 
 @dataclass(frozen=True)
@@ -100,9 +100,7 @@ class StatementRef:
     @property
     def credibility_text(self) -> str:
         """'credibility 3 (possibly true)', or 'credibility not graded'."""
-        if self.credibility is None:
-            return "credibility not graded"
-        return f"credibility {self.credibility} ({CREDIBILITY_TEXT[self.credibility]})"
+        return credibility_text(self.credibility)
 
 
 def source_ref(dataset: Dataset, source_id: str) -> SourceRef:
