@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Node
 
@@ -129,11 +130,20 @@ def test_fixture_incident_renders_three_party_columns() -> None:
     assert ":red-badge[⚔ contested] A Bordurian patrol crossed into Ruritania" in glance
 
 
-def test_party_order_is_bound_and_in_the_share_link() -> None:
-    at = open_claims({"incident": "fictional-strelsau-2024", "order": "name"}, data_dir=CLAIMS_FIXTURE)
+@pytest.mark.parametrize(
+    ("order", "parties"),
+    [
+        ("accuser", ["Ruritania", "Borduria", "Syldavia"]),
+        ("chronological", ["Ruritania", "Borduria", "Syldavia"]),
+        ("name", ["Borduria", "Ruritania", "Syldavia"]),
+    ],
+)
+def test_party_order_is_bound_and_in_the_share_link(order: str, parties: list[str]) -> None:
+    at = open_claims({"incident": "fictional-strelsau-2024", "order": order}, data_dir=CLAIMS_FIXTURE)
     columns = row_columns(at, "fs-explosion")
-    assert [c[0].split("**")[1] for c in columns[1:]] == ["Borduria", "Ruritania", "Syldavia"]
-    assert any("order=name" in code.value for code in at.code)
+    assert [c[0].split("**")[1] for c in columns[1:]] == parties
+    # The default order is left out of the link.
+    assert any(f"order={order}" in code.value for code in at.code) == (order != "accuser")
 
 
 def test_cards_layout_stacks_parties(tmp_path: Path) -> None:

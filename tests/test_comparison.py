@@ -14,7 +14,7 @@ import re
 import pytest
 
 from incidents.briefing import to_csv, to_markdown
-from incidents.comparison import PARTY_ORDER_CHOICES, Comparison, ComparisonError, compare, party_order
+from incidents.comparison import PARTY_ORDER_CHOICES, Comparison, ComparisonError, PartyOrder, compare, party_order
 from incidents.dataset import Dataset
 from incidents.loading import load_dataset
 from incidents.params import PARTY_ORDERS
@@ -42,7 +42,6 @@ def row(comparison: Comparison, proposition_id: str):
 
 def test_parties_are_tops_of_parent_chains_with_the_accuser_first(dataset: Dataset) -> None:
     comparison = comparison_of(dataset, "fx-nakhchivan")
-    assert [p.id for p in comparison.parties] == ["aze", "irn"]
     assert comparison.accuser == "aze"
     assert comparison.parties[0].accuser and not comparison.parties[1].accuser
     # Ministries, the president and the prosecutor all speak for Azerbaijan.
@@ -50,53 +49,113 @@ def test_parties_are_tops_of_parent_chains_with_the_accuser_first(dataset: Datas
     assert comparison.statements["fx-irn-denial"].party == "irn"  # the general staff speaks for Iran
 
 
-def test_a_contradiction_is_contested_with_denial_and_alternative_in_the_same_row(dataset: Dataset) -> None:
-    launched = row(comparison_of(dataset, "fx-nakhchivan"), "fx-iran-launched")
-    assert launched.status == "contested"
-    assert launched.cell("aze").stances == ("asserts",)
-    iran = launched.cell("irn")
-    assert iran.stances == ("denies", "alternative")
-    assert [p.statement.id for p in iran.positions] == ["fx-irn-denial", "fx-irn-false-flag"]
-    assert iran.positions[1].note == "an Israeli false flag"
+@pytest.mark.parametrize(
+    ("incident", "order", "parties"),
+    [
+        ("fx-nakhchivan", "accuser", ["aze", "irn"]),
+        ("fictional-strelsau-2024", "accuser", ["ruritania", "borduria", "syldavia"]),
+        ("fictional-strelsau-2024", "chronological", ["ruritania", "borduria", "syldavia"]),
+        ("fictional-strelsau-2024", "name", ["borduria", "ruritania", "syldavia"]),
+        # Borduria accused first on Klow, so it leads there.
+        ("fictional-klow-2024", "accuser", ["borduria", "ruritania"]),
+    ],
+)
+def test_party_columns_in_each_order(dataset: Dataset, incident: str, order: PartyOrder, parties: list[str]) -> None:
+    built = comparison_of(dataset, incident, order=order)
+    reordered = comparison_of(dataset, incident).reordered(order)
+    for comparison in (built, reordered):
+        assert [p.id for p in comparison.parties] == parties
+        assert all([c.party for c in r.cells] == parties for r in comparison.rows)
 
 
-def test_one_sided_row_and_established_strip(dataset: Dataset) -> None:
-    comparison = comparison_of(dataset, "fx-nakhchivan")
-    injured = row(comparison, "fx-four-injured")
-    assert injured.status == "one-sided"
-    assert injured.cell("irn").stance == "none" and injured.cell("irn").positions == ()
-    assert comparison.counts == {"contested": 1, "one-sided": 2, "agreed": 0, "rejected": 0, "unaddressed": 0}
-    established = {e.proposition.id: e for e in comparison.established}
-    # The injury count is undisputed but one-sided; the contested attribution is not established.
-    assert established["fx-four-injured"].tier == "one-sided"
-    assert "Azerbaijan only" in established["fx-four-injured"].reason
-    assert "fx-iran-launched" not in established
-    # Iran answered the statement that says a drone hit near a school, yet took no position on that point.
-    assert established["fx-school-hit"].answered_by == ("irn",)
-    assert "Iran's reply does not address it" in established["fx-school-hit"].reason
-    assert established["fx-four-injured"].answered_by == ()
+@pytest.mark.parametrize(
+    ("incident", "proposition", "status"),
+    [
+        ("fx-nakhchivan", "fx-iran-launched", "contested"),  # a denial and an alternative against an assertion
+        ("fx-nakhchivan", "fx-four-injured", "one-sided"),
+        ("fictional-strelsau-2024", "fs-explosion", "agreed"),  # three parties assert it
+        ("fictional-strelsau-2024", "fs-patrol-crossed", "contested"),  # Syldavia offers an alternative
+        ("fictional-strelsau-2024", "fs-deliberate", "unaddressed"),
+        ("fictional-klow-2024", "fk-drone", "contested"),
+    ],
+)
+def test_row_status(dataset: Dataset, incident: str, proposition: str, status: str) -> None:
+    assert row(comparison_of(dataset, incident), proposition).status == status
 
 
-def test_agreed_fact_with_three_parties(dataset: Dataset) -> None:
+@pytest.mark.parametrize(
+    ("incident", "proposition", "party", "stances", "statements"),
+    [
+        ("fx-nakhchivan", "fx-iran-launched", "aze", ("asserts",), ["fx-aze-mfa-claim", "fx-aze-president"]),
+        # The denial and the alternative explanation share Iran's cell, in time order.
+        ("fx-nakhchivan", "fx-iran-launched", "irn", ("denies", "alternative"), ["fx-irn-denial", "fx-irn-false-flag"]),
+        ("fx-nakhchivan", "fx-four-injured", "irn", ("none",), []),
+        # A statement on two incidents counts in both.
+        (
+            "fictional-strelsau-2024",
+            "fs-patrol-crossed",
+            "borduria",
+            ("denies", "asserts"),
+            ["fs-bor-denies", "fs-bor-admits", "fk-bor-both"],
+        ),
+        ("fictional-klow-2024", "fk-drone", "borduria", ("asserts",), ["fk-bor-both"]),
+    ],
+)
+def test_cell_stances_and_statements(
+    dataset: Dataset, incident: str, proposition: str, party: str, stances: tuple[str, ...], statements: list[str]
+) -> None:
+    cell = row(comparison_of(dataset, incident), proposition).cell(party)
+    assert cell.stances == stances
+    assert [p.statement.id for p in cell.positions] == statements
+
+
+@pytest.mark.parametrize(
+    ("incident", "counts"),
+    [
+        ("fx-nakhchivan", {"contested": 1, "one-sided": 2, "agreed": 0, "rejected": 0, "unaddressed": 0}),
+        ("fictional-strelsau-2024", {"contested": 1, "one-sided": 1, "agreed": 1, "rejected": 0, "unaddressed": 1}),
+        ("fictional-klow-2024", {"contested": 1, "one-sided": 0, "agreed": 0, "rejected": 0, "unaddressed": 0}),
+    ],
+)
+def test_counts(dataset: Dataset, incident: str, counts: dict[str, int]) -> None:
+    assert comparison_of(dataset, incident).counts == counts
+
+
+@pytest.mark.parametrize(
+    ("incident", "proposition", "tier", "reason", "answered_by"),
+    [
+        ("fx-nakhchivan", "fx-four-injured", "one-sided", "asserted by Azerbaijan only; no party disputes it", ()),
+        # Iran answered the statement that says a drone hit near a school, yet took no position on that point.
+        ("fx-nakhchivan", "fx-school-hit", "one-sided", "Iran's reply does not address it", ("irn",)),
+        ("fx-nakhchivan", "fx-iran-launched", None, None, None),  # contested, so not established
+        ("fictional-strelsau-2024", "fs-explosion", "agreed", "agreed by Ruritania, Borduria and Syldavia", ()),
+        # Disputed, but carried by two independent documents: listed with its dispute.
+        ("fictional-strelsau-2024", "fs-patrol-crossed", "confirmed", "disputed by Syldavia", ()),
+        ("fictional-strelsau-2024", "fs-deliberate", None, None, None),
+    ],
+)
+def test_established(
+    dataset: Dataset,
+    incident: str,
+    proposition: str,
+    tier: str | None,
+    reason: str | None,
+    answered_by: tuple[str, ...] | None,
+) -> None:
+    established = {e.proposition.id: e for e in comparison_of(dataset, incident).established}
+    item = established.get(proposition)
+    assert (item.tier if item else None) == tier
+    if item is not None:
+        assert reason is not None and reason in item.reason
+        assert item.answered_by == answered_by
+
+
+def test_established_strip_lists_agreed_first_and_independent_documents(dataset: Dataset) -> None:
     comparison = comparison_of(dataset, "fictional-strelsau-2024")
-    assert [p.id for p in comparison.parties] == ["ruritania", "borduria", "syldavia"]
-    explosion = row(comparison, "fs-explosion")
-    assert explosion.status == "agreed"
-    assert explosion.asserting == ("ruritania", "borduria", "syldavia")
-    first = comparison.established[0]
-    assert (first.proposition.id, first.tier) == ("fs-explosion", "agreed")
+    assert [e.tier for e in comparison.established] == ["agreed", "confirmed", "one-sided"]
     # Strelsau Gazette and Fictional Wire: two publishers, so two independent documents.
-    assert {d.id for d in first.documents} == {"fx-gazette", "fx-wire"}
-    assert row(comparison, "fs-deliberate").status == "unaddressed"
-    assert comparison.counts["contested"] == 1 and comparison.counts["one-sided"] == 1
-
-
-def test_disputed_but_independently_carried_is_listed_with_its_dispute(dataset: Dataset) -> None:
-    comparison = comparison_of(dataset, "fictional-strelsau-2024")
-    crossed = next(e for e in comparison.established if e.proposition.id == "fs-patrol-crossed")
-    assert crossed.tier == "confirmed"
-    assert crossed.disputed_by == ("syldavia",)
-    assert "disputed by Syldavia" in crossed.reason
+    assert {d.id for d in comparison.established[0].documents} == {"fx-gazette", "fx-wire"}
+    assert comparison.established[1].disputed_by == ("syldavia",)
 
 
 def test_a_party_that_changes_position(dataset: Dataset) -> None:
@@ -105,14 +164,11 @@ def test_a_party_that_changes_position(dataset: Dataset) -> None:
     assert [p.stance for p in borduria.positions] == ["denies", "asserts", "asserts"]
     assert borduria.stance == "asserts"  # the latest statement is the current position
     assert borduria.shifted
-    track = next(t for t in comparison.tracks if (t.party, t.proposition) == ("borduria", "fs-patrol-crossed"))
+    tracks = {(t.party, t.proposition): t for t in comparison.tracks}
+    track = tracks["borduria", "fs-patrol-crossed"]
     assert [s.change for s in track.steps] == [None, "denies → asserts", "same"]
     assert track.shifted
-    # Ruritania never changed its position.
-    ruritania = next(t for t in comparison.tracks if (t.party, t.proposition) == ("ruritania", "fs-patrol-crossed"))
-    assert not ruritania.shifted
-    # Still contested: Syldavia offers an alternative to what Ruritania and now Borduria assert.
-    assert row(comparison, "fs-patrol-crossed").status == "contested"
+    assert not tracks["ruritania", "fs-patrol-crossed"].shifted
 
 
 def test_responds_to_chains(dataset: Dataset) -> None:
@@ -132,38 +188,27 @@ def test_statement_reported_through_a_chain_of_two_sources(dataset: Dataset) -> 
     assert false_flag.chain_text.endswith("[F]")
     assert false_flag.grade == "B6"  # nearest source's reliability, the statement's credibility
     assert "(second-hand) [B] → " in false_flag.via_text
+    assert false_flag.credibility_text == "credibility 6 (truth cannot be judged)"
 
 
-def test_unknown_incident_gives_a_clear_message(dataset: Dataset) -> None:
-    result = compare(dataset, "no-such-incident")
+@pytest.mark.parametrize(
+    ("empty", "incident", "says"),
+    [
+        (False, "no-such-incident", ["no-such-incident", "fx-nakhchivan"]),  # names the id and what exists
+        (False, None, ["No incident was chosen", "fx-nakhchivan"]),
+        (True, "x", ["There are no incidents in the data yet."]),
+    ],
+)
+def test_unknown_incident_gives_a_clear_message(
+    dataset: Dataset, empty: bool, incident: str | None, says: list[str]
+) -> None:
+    result = compare(Dataset() if empty else dataset, incident)
     assert isinstance(result, ComparisonError)
-    assert "no-such-incident" in result.message
-    assert "fx-nakhchivan" in result.message  # says what exists
-    assert isinstance(compare(dataset, None), ComparisonError)
-    assert isinstance(compare(Dataset(), "x"), ComparisonError)
+    assert all(text in result.message for text in says)
 
 
-def test_statement_on_two_incidents_counts_in_both(dataset: Dataset) -> None:
-    strelsau = comparison_of(dataset, "fictional-strelsau-2024")
-    klow = comparison_of(dataset, "fictional-klow-2024")
-    in_strelsau = [p.statement.id for p in row(strelsau, "fs-patrol-crossed").cell("borduria").positions]
-    assert "fk-bor-both" in in_strelsau
-    assert [p.statement.id for p in row(klow, "fk-drone").cell("borduria").positions] == ["fk-bor-both"]
-    # Klow's own matrix holds only its own proposition; Borduria accused first, so it leads there.
-    assert [r.proposition.id for r in klow.rows] == ["fk-drone"]
-    assert [p.id for p in klow.parties] == ["borduria", "ruritania"]
-
-
-def test_party_order_options(dataset: Dataset) -> None:
-    comparison = comparison_of(dataset, "fictional-strelsau-2024")
-    by_name = comparison.reordered("name")
-    assert [p.id for p in by_name.parties] == ["borduria", "ruritania", "syldavia"]
-    assert [c.party for c in row(by_name, "fs-explosion").cells] == ["borduria", "ruritania", "syldavia"]
-    assert [p.id for p in comparison_of(dataset, "fictional-strelsau-2024", order="chronological").parties] == [
-        "ruritania",
-        "borduria",
-        "syldavia",
-    ]
+def test_klow_holds_only_its_own_proposition(dataset: Dataset) -> None:
+    assert [r.proposition.id for r in comparison_of(dataset, "fictional-klow-2024").rows] == ["fk-drone"]
 
 
 def test_competing_alternative_keeps_a_one_sided_claim_out_of_the_established_strip(write_data) -> None:
@@ -224,20 +269,30 @@ def test_competing_alternative_keeps_a_one_sided_claim_out_of_the_established_st
     assert [e.proposition.id for e in comparison.established] == []
 
 
-def test_markdown_export_carries_metadata_and_every_source(dataset: Dataset) -> None:
-    comparison = comparison_of(dataset, "fx-nakhchivan")
-    note = to_markdown(comparison, URL)
-    assert "fx-nakhchivan" in note
-    assert URL in note
-    assert f"Data last updated: {dataset.last_updated.isoformat()}" in note
-    for source in ("fx-article", "fx-bbc"):
-        assert dataset.sources[source].title in note
-    # Each statement cites its chain, numbered against the source list.
-    assert "[2][1]" in note or "[1][2]" in note
-    assert "| 1 | Iran launched the drones that struck Nakhchivan | asserts | denies · offers an alternative |" in note
-    assert "- **Undisputed, but one side only:** Four people were injured — asserted by Azerbaijan only" in note
-    assert "Four people were injured" in note
-    assert "“We will not tolerate" in note
+@pytest.mark.parametrize(
+    ("incident", "text"),
+    [
+        ("fx-nakhchivan", "- Incident: `fx-nakhchivan`"),
+        ("fx-nakhchivan", f"- View: <{URL}>"),
+        ("fx-nakhchivan", "- Data last updated: 2026-03-07"),
+        ("fx-nakhchivan", "BBC report"),  # every source cited, in the source list
+        ("fx-nakhchivan", "grade B6, credibility 6 (truth cannot be judged) [2][1]"),  # the chain, numbered as listed
+        (
+            "fx-nakhchivan",
+            "| 1 | Iran launched the drones that struck Nakhchivan | asserts | denies · offers an alternative |",
+        ),
+        (
+            "fx-nakhchivan",
+            "- **Undisputed, but one side only:** Four people were injured — asserted by Azerbaijan only",
+        ),
+        ("fx-nakhchivan", "“We will not tolerate"),
+        ("fictional-strelsau-2024", "**Borduria: denies → asserts**"),  # a shift reads as a sequence
+        ("fictional-strelsau-2024", "## Shifts in position"),
+        ("fictional-strelsau-2024", "## Who answered whom"),
+    ],
+)
+def test_markdown_export_carries(dataset: Dataset, incident: str, text: str) -> None:
+    assert text in to_markdown(comparison_of(dataset, incident), URL)
 
 
 def test_markdown_export_escapes_record_text(write_data) -> None:
@@ -281,28 +336,54 @@ def test_markdown_export_escapes_record_text(write_data) -> None:
     assert table[0]["paraphrases"].startswith("'=cmd")  # a spreadsheet keeps it as text
 
 
-def test_csv_export_one_row_per_cell_with_metadata(dataset: Dataset) -> None:
-    comparison = comparison_of(dataset, "fictional-strelsau-2024")
-    raw = to_csv(comparison, URL)
+@pytest.fixture(scope="module")
+def strelsau_csv(dataset: Dataset) -> tuple[bytes, list[dict[str, str]]]:
+    raw = to_csv(comparison_of(dataset, "fictional-strelsau-2024"), URL)
+    return raw, list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+
+
+def test_csv_export_one_row_per_cell_with_metadata(dataset: Dataset, strelsau_csv) -> None:
+    raw, rows = strelsau_csv
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: spreadsheets then read UTF-8 (Persian stays Persian)
-    rows = list(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
-    assert len(rows) == len(comparison.rows) * len(comparison.parties) == 12
+    assert len(rows) == 4 * 3  # propositions × parties
     assert {r["incident_id"] for r in rows} == {"fictional-strelsau-2024"}
     assert {r["view_url"] for r in rows} == {URL}
     assert {r["data_last_updated"] for r in rows} == {dataset.last_updated.isoformat()}
-    borduria = next(r for r in rows if (r["proposition_id"], r["party_id"]) == ("fs-patrol-crossed", "borduria"))
-    assert borduria["stance"] == "asserts"
-    assert borduria["stances_over_time"] == "denies → asserts → asserts"
-    assert borduria["statement_ids"].split("\n") == ["fs-bor-denies", "fs-bor-admits", "fk-bor-both"]
-    assert "گشت ما از مرز عبور نکرد" in borduria["quotes"]
-    syldavia = next(r for r in rows if (r["proposition_id"], r["party_id"]) == ("fs-patrol-crossed", "syldavia"))
-    assert "Radio Klow bulletin (fictional) [D] — via Wire report (fictional) [B]" in syldavia["source_chains"]
-    empty = next(r for r in rows if (r["proposition_id"], r["party_id"]) == ("fs-deliberate", "ruritania"))
-    assert (empty["stance"], empty["row_status"], empty["statement_ids"]) == ("none", "unaddressed", "")
-    # Every source a statement reaches us through appears in the chains.
-    cited = {s.title for s in comparison.sources if s.id in {"fx-gazette", "fx-wire", "fx-radio"}}
-    chains = " ".join(r["source_chains"] for r in rows)
-    assert all(title in chains for title in cited)
+
+
+@pytest.mark.parametrize(
+    ("proposition", "party", "column", "value"),
+    [
+        ("fs-patrol-crossed", "borduria", "stance", "asserts"),  # the latest statement is the current position
+        ("fs-patrol-crossed", "borduria", "stances_over_time", "denies → asserts → asserts"),
+        ("fs-patrol-crossed", "borduria", "statement_ids", "fs-bor-denies\nfs-bor-admits\nfk-bor-both"),
+        ("fs-deliberate", "ruritania", "stance", "none"),
+        ("fs-deliberate", "ruritania", "row_status", "unaddressed"),
+        ("fs-deliberate", "ruritania", "statement_ids", ""),
+    ],
+)
+def test_csv_cell(strelsau_csv, proposition: str, party: str, column: str, value: str) -> None:
+    _, rows = strelsau_csv
+    found = next(r for r in rows if (r["proposition_id"], r["party_id"]) == (proposition, party))
+    assert found[column] == value
+
+
+@pytest.mark.parametrize(
+    ("proposition", "party", "column", "part"),
+    [
+        ("fs-patrol-crossed", "borduria", "quotes", "گشت ما از مرز عبور نکرد"),
+        (
+            "fs-patrol-crossed",
+            "syldavia",
+            "source_chains",
+            "Radio Klow bulletin (fictional) [D] — via Wire report (fictional) [B]",
+        ),
+    ],
+)
+def test_csv_cell_holds(strelsau_csv, proposition: str, party: str, column: str, part: str) -> None:
+    _, rows = strelsau_csv
+    found = next(r for r in rows if (r["proposition_id"], r["party_id"]) == (proposition, party))
+    assert part in found[column]
 
 
 def test_comparison_is_pure_and_repeatable(dataset: Dataset) -> None:
