@@ -67,3 +67,19 @@ def source_label(title: str, publisher: str | None, reliability: str | None) -> 
 def describe(table: dict[str, str] | dict[int, str], joiner: str = ", ") -> str:
     """'A completely reliable, B usually reliable, …': a vocabulary table as field-description text."""
     return joiner.join(f"{key} {text}" for key, text in table.items())
+
+
+# A border crossing's recorded status (the values `Place.status` accepts) -> whether it counts as open or closed
+# (closed fully or to some traffic) on the map.
+CROSSING_STATES: dict[str, str] = {
+    "open": "open",
+    "closed": "closed",
+    "closed to trucks": "closed",
+    "closed to passengers": "closed",
+    "restricted": "closed",
+}
+
+
+def crossing_state(status: str | None) -> str:
+    """'open', 'closed' or 'unknown' (no status recorded) for a crossing's status."""
+    return CROSSING_STATES.get(status, "unknown") if status else "unknown"
