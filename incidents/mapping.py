@@ -76,3 +76,22 @@ def impact_events(dataset: Dataset, ids: Collection[str]) -> list[Event]:
         if event.id in ids or (event.incident in ids) or any(s in ids for s in event.reported_in):
             found.append(event)
     return found
+
+
+def readout_impacts(dataset: Dataset, ids: Collection[str], place_id: str | None = None) -> list[Event]:
+    """The impact events whose distances the map reads out for a selection.
+
+    A selected place narrows them to the events there; when the selection has none there, every impact event
+    at that place.
+    """
+    impacts = impact_events(dataset, ids)
+    if place_id:
+        impacts = [e for e in impacts if e.place == place_id] or [
+            e for e in dataset.events.values() if e.place == place_id and e.type in IMPACT_TYPES
+        ]
+    return impacts
+
+
+def events_sharing_place(view: View, event: Event) -> list[Event]:
+    """The other events of the view at the event's place (their markers are drawn side by side)."""
+    return [e for e in view.events if e.place and e.place == event.place and e.id != event.id]
