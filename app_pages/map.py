@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import streamlit as st
 
@@ -11,6 +12,8 @@ from components.cards import render_event_card, render_statement_card
 from components.context import CONTEXT_KEY, get_context
 from components.safe import md_escape
 from incidents.geometry import GeoData, load_geo
+from incidents.mapping import events_sharing_place, readout_impacts
+from incidents.models import Event
 
 CHART_KEY = "map_chart"
 FIT_KEY = "_map_fit"
@@ -52,7 +55,7 @@ def _fit(view_state: dict[str, float]) -> None:
     }
 
 
-def _pick_button(container, event) -> None:
+def _pick_button(container: Any, event: Event) -> None:
     """A button that selects another record (its label is record text, so escaped: buttons render Markdown)."""
     container.button(
         md_escape(event.title[:80]), key=f"map-pick-{event.id}", on_click=_select, args=(event.id, event.incident)
@@ -163,9 +166,7 @@ if record_id in dataset.events:
         detail.markdown("**Statements that report it**")
         for statement in statements:
             render_statement_card(dataset, statement, container=detail)
-    shared = [
-        e for e in view.events if e.place and e.place == event.place and e.id != event.id
-    ]
+    shared = events_sharing_place(view, event)
     if shared:
         detail.caption("Also at this place (markers drawn side by side):")
         for other in shared:
@@ -199,12 +200,7 @@ else:
 
 # Distance readouts for the impact sites the selection concerns.
 focus = [i for i in (record_id, place_id, chosen.incident if not record_id else None) if i]
-impacts = mapview.impact_events(dataset, focus)
-if place_id:
-    impacts = [e for e in impacts if e.place == place_id] or [
-        e for e in dataset.events.values() if e.place == place_id and e.type in mapview.IMPACT_TYPES
-    ]
-readouts = mapview.distance_readouts(dataset, geo, impacts)
+readouts = mapview.distance_readouts(dataset, geo, readout_impacts(dataset, focus, place_id))
 if not readouts.empty:
     st.markdown("**Distances from the impact sites** (computed on the shipped Natural Earth 1:10m boundaries)")
     st.dataframe(readouts, hide_index=True, width="stretch", key="map_distances")

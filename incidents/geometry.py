@@ -28,15 +28,18 @@ _MIN_ZOOM, _MAX_ZOOM, _POINT_ZOOM = 3.0, 14.0, 11.0
 _MAX_MERC_LAT = 85.05112878
 
 
-@dataclass(frozen=True)
+# Compared and hashed by identity (eq=False): loaded once and shared read-only, so it can key caches.
+@dataclass(frozen=True, eq=False)
 class GeoData:
-    """The shipped FeatureCollections plus the derived figures."""
+    """The shipped FeatureCollections plus the derived figures, and the values derived from the boundaries."""
 
     countries: dict[str, Any]
     borders: dict[str, Any]
     labels: dict[str, Any]
     figures: list[dict[str, Any]]
     meta: dict[str, Any] = field(default_factory=dict)
+    # derived.json: values that depend only on the boundaries, computed by the build (see data/geo/README.md).
+    derived: dict[str, Any] = field(default_factory=dict)
 
     def figure(self, figure_id: str) -> dict[str, Any]:
         """The figures.json entry with this id (KeyError if absent)."""
@@ -53,6 +56,25 @@ class GeoData:
         """The countries.geojson feature with this id (KeyError if absent)."""
         return _feature_by_id(self.countries, feature_id)
 
+    def border_ids(self) -> list[str]:
+        """Ids of the shipped borders, in file order."""
+        return [fid for feat in self.borders["features"] if (fid := _fid(feat))]
+
+    def border_lines(self, country: str) -> list[Sequence[Sequence[float]]]:
+        """LineStrings of Azerbaijan's shipped shared borders with `country` (ISO alpha-3)."""
+        lines: list[Sequence[Sequence[float]]] = []
+        for feat in self.borders["features"]:
+            if (_fid(feat) or "").startswith(f"AZE-{country}-"):
+                lines.extend(_lines_of(feat["geometry"]["coordinates"]))
+        return lines
+
+    def country_name(self, iso: str) -> str:
+        """The display name of a whole country (not a part) by ISO alpha-3; the code when it is not shipped."""
+        for feat in self.countries["features"]:
+            if feat["properties"].get("iso_a3") == iso and not feat["properties"].get("part"):
+                return str(feat["properties"]["name"])
+        return iso
+
 
 def _feature_by_id(collection: dict[str, Any], feature_id: str) -> dict[str, Any]:
     for feat in collection["features"]:
@@ -66,7 +88,7 @@ def _fid(feat: dict[str, Any]) -> str | None:
 
 
 def load_geo(geo_dir: Path) -> GeoData:
-    """Read countries/borders/labels GeoJSON and figures.json from ``geo_dir``."""
+    """Read countries/borders/labels GeoJSON, figures.json and derived.json from ``geo_dir``."""
     geo_dir = Path(geo_dir)
 
     def read(name: str) -> Any:
@@ -80,6 +102,7 @@ def load_geo(geo_dir: Path) -> GeoData:
         labels=read("labels.geojson"),
         figures=list(figures_doc["figures"]),
         meta=meta,
+        derived=read("derived.json"),
     )
 
 

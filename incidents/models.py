@@ -215,6 +215,8 @@ PlaceKind = Literal[
     "airport", "school", "city", "town", "border-crossing", "region", "embassy", "building", "country", "river", "other"
 ]
 GeoPrecision = Literal["exact", "near", "settlement", "region", "country"]
+# A border crossing's status as the records give it; incidents.vocabulary.CROSSING_STATES says which are closed.
+CrossingStatus = Literal["open", "closed", "closed to trucks", "closed to passengers", "restricted"]
 
 
 class PlaceNames(Record):
@@ -245,7 +247,7 @@ class Place(Record):
     admin1: str | None = Field(None, description="First-level area, e.g. 'Nakhchivan Autonomous Republic'.")
     admin2: str | None = None
     within: Id | None = Field(None, description="Id of a larger place this one lies in, when only that is known.")
-    status: str | None = Field(
+    status: CrossingStatus | None = Field(
         None, description="For crossings: current status from the records, e.g. 'closed to trucks'."
     )
     status_source: list[Id] = Field(default_factory=list, description="Sources for the status.")

@@ -74,3 +74,19 @@ def credibility_text(credibility: int | None) -> str:
     if credibility is None:
         return "credibility not graded"
     return f"credibility {credibility} ({CREDIBILITY_TEXT[credibility]})"
+
+
+# A border crossing's recorded status (the values `Place.status` accepts) -> whether it counts as open or closed
+# (closed fully or to some traffic) on the map.
+CROSSING_STATES: dict[str, str] = {
+    "open": "open",
+    "closed": "closed",
+    "closed to trucks": "closed",
+    "closed to passengers": "closed",
+    "restricted": "closed",
+}
+
+
+def crossing_state(status: str | None) -> str:
+    """'open', 'closed' or 'unknown' (no status recorded) for a crossing's status."""
+    return CROSSING_STATES.get(status, "unknown") if status else "unknown"

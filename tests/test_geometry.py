@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from incidents import geometry as g
+from scripts.geodata import derived, topology
 
 ROOT = Path(__file__).resolve().parent.parent
 GEO_DIR = ROOT / "data" / "geo"
@@ -23,16 +22,6 @@ TABRIZ = (38.08, 46.29)
 @pytest.fixture(scope="module")
 def geo() -> g.GeoData:
     return g.load_geo(GEO_DIR)
-
-
-def _build_script() -> ModuleType:
-    # scripts/ is not a package: import the build script by path.
-    path = ROOT / "scripts" / "build_geodata.py"
-    spec = importlib.util.spec_from_file_location("build_geodata", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 # --- containment -------------------------------------------------------------
@@ -78,27 +67,32 @@ def test_enclaves_are_flagged_and_inside_armenia_holes(geo: g.GeoData) -> None:
 
 
 @pytest.mark.parametrize(
-    ("border_id", "low", "high"),
+    ("border_id", "figure_id"),
     [
-        ("AZE-IRN-nakhchivan", 150, 190),
-        ("AZE-IRN-mainland", 380, 460),
-        ("AZE-ARM-nakhchivan", 190, 230),
-        ("AZE-TUR-nakhchivan", 5, 12),
+        ("AZE-IRN-nakhchivan", "aze_irn_border_nakhchivan"),
+        ("AZE-IRN-mainland", "aze_irn_border_mainland"),
+        ("AZE-ARM-nakhchivan", "nakhchivan_armenia_border"),
+        ("AZE-TUR-nakhchivan", "nakhchivan_turkey_border"),
     ],
 )
-def test_border_lengths_plausible(geo: g.GeoData, border_id: str, low: float, high: float) -> None:
-    assert low <= geo.border(border_id)["properties"]["length_km"] <= high
+def test_border_lengths_agree_with_the_figures(geo: g.GeoData, border_id: str, figure_id: str) -> None:
+    fig = geo.figure(figure_id)
+    assert geo.border(border_id)["properties"]["length_km"] == fig["computed"]
+    assert fig["unit"] == "km"
 
 
-def test_figures_plausible_and_consistent(geo: g.GeoData) -> None:
+def test_figures_are_consistent(geo: g.GeoData) -> None:
     total = geo.figure("aze_irn_border_total")
-    assert 550 <= total["computed"] <= 630
-    assert total["source_figure"] == 700
     parts = geo.figure("aze_irn_border_nakhchivan")["computed"] + geo.figure("aze_irn_border_mainland")["computed"]
     assert total["computed"] == pytest.approx(parts, abs=0.2)
-    assert 24 <= geo.figure("nakhchivan_gap")["computed"] <= 32
-    assert 4500 <= geo.figure("nakhchivan_area")["computed"] <= 5100
-    assert 5.0 <= geo.figure("nakhchivan_share")["computed"] <= 6.0
+    # The computed generalised border falls short of the source's surveyed figure (see the scale note).
+    assert total["computed"] < total["source_figure"]
+    share = geo.figure("nakhchivan_share")["computed"]
+    areas = geo.figure("nakhchivan_area")["computed"] / geo.figure("aze_total_area")["computed"]
+    assert share == pytest.approx(100 * areas, abs=0.01)
+    # The gap's stored end points are its computed width apart (haversine vs geodesic: well under 1 %).
+    (lon1, lat1), (lon2, lat2) = geo.figure("nakhchivan_gap")["points"]
+    assert g.haversine_km(lat1, lon1, lat2, lon2) == pytest.approx(geo.figure("nakhchivan_gap")["computed"], rel=0.01)
     for fig in geo.figures:
         assert fig["scale_note"]
         assert set(fig) >= {"id", "label", "computed", "unit", "method", "source_figure", "source_text"}
@@ -198,7 +192,7 @@ def test_wider_bbox_gives_lower_zoom() -> None:
 
 
 def test_build_script_decodes_quantised_topojson() -> None:
-    build = _build_script()
+    build = topology
     topo = {
         "type": "Topology",
         "transform": {"scale": [0.5, 0.25], "translate": [10, 20]},
@@ -222,13 +216,56 @@ def test_build_script_decodes_quantised_topojson() -> None:
 
 
 def test_build_script_decodes_unquantised_topojson() -> None:
-    build = _build_script()
+    build = topology
     topo = {"type": "Topology", "arcs": [[[1.5, 2.5], [3.0, 4.0]]], "objects": {}}
     assert build.decode_arcs(topo) == [[(1.5, 2.5), (3.0, 4.0)]]
 
 
 def test_shipped_files_are_modest_and_valid_json() -> None:
-    for name in ("countries.geojson", "borders.geojson", "labels.geojson", "figures.json"):
+    for name in ("countries.geojson", "borders.geojson", "labels.geojson", "figures.json", "derived.json"):
         path = GEO_DIR / name
         assert path.stat().st_size < 300_000, name
         json.loads(path.read_text(encoding="utf-8"))
+
+
+# --- derived.json -------------------------------------------------------------------
+
+
+def test_derived_json_is_what_the_offline_step_computes(geo: g.GeoData) -> None:
+    """derived.json is generated from the shipped files (no network): recomputing it gives the same values."""
+    assert derived.derive(derived.read_shipped(GEO_DIR)) == geo.derived
+
+
+def test_derived_frame_holds_the_exclave_and_the_border(geo: g.GeoData) -> None:
+    min_lon, min_lat, max_lon, max_lat = geo.derived["frame_bbox"]
+    points = [p for fid in g.DEFAULT_BORDER_IDS for p in geo.border(fid)["geometry"]["coordinates"]]
+    points += geo.country("AZE-nakhchivan")["geometry"]["coordinates"][0]
+    assert all(min_lon <= lon <= max_lon and min_lat <= lat <= max_lat for lon, lat in points)
+    # Tight: every side touches a point.
+    assert min_lon == min(p[0] for p in points) and max_lat == max(p[1] for p in points)
+
+
+def test_derived_gap_drawing_starts_with_the_measured_segment(geo: g.GeoData) -> None:
+    gap = geo.derived["gap"]
+    points = geo.figure("nakhchivan_gap")["points"]
+    assert gap["paths"][0] == points
+    middle = [(points[0][i] + points[1][i]) / 2 for i in (0, 1)]
+    assert gap["label_position"] == pytest.approx(middle, abs=1e-4)
+    # Each tick is centred on its end of the segment.
+    for tick, end in zip(gap["paths"][1:], points, strict=True):
+        assert [(tick[0][i] + tick[1][i]) / 2 for i in (0, 1)] == pytest.approx(end, abs=2e-4)
+
+
+@pytest.mark.parametrize("border_id", ["AZE-IRN-nakhchivan", "AZE-IRN-mainland", "AZE-ARM-nakhchivan"])
+def test_derived_border_paths_are_the_shipped_lines(geo: g.GeoData, border_id: str) -> None:
+    geometry = geo.border(border_id)["geometry"]
+    lines = [geometry["coordinates"]] if geometry["type"] == "LineString" else geometry["coordinates"]
+    assert geo.derived["border_paths"][border_id] == lines
+
+
+@pytest.mark.parametrize(
+    ("value", "decimals", "rounded"),
+    [(45.78886, 4, 45.7889), (45.78884, 4, 45.7888), (-45.78886, 4, -45.7889), (2.5, 0, 3.0), (-2.5, 0, -2.0)],
+)
+def test_derived_rounding_is_half_up(value: float, decimals: int, rounded: float) -> None:
+    assert derived.round_half_up(value, decimals) == rounded

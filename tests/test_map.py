@@ -7,16 +7,25 @@ import datetime as dt
 import html
 import json
 import re
+import typing
 from pathlib import Path
 
+import pydantic
+import pydeck as pdk
 import pytest
 from pydeck.bindings.json_tools import serialize
 
 from components import map as mapview
+from components.map import jsontext
+from incidents import locations
 from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, apply_filter
 from incidents.geometry import distance_to_border_km, feature_containing, haversine_km, load_geo, point_in_polygon
 from incidents.loading import load_dataset
+from incidents.models import CrossingStatus, Place
+from incidents.readouts import nakhchivan_city
+from incidents.stances import launch_claims
+from incidents.vocabulary import CROSSING_STATES, crossing_state
 from tests.conftest import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "map"
@@ -142,11 +151,14 @@ def test_event_markers_sit_on_their_place_and_fan_out(dataset: Dataset, geo) -> 
     assert set(mapview.ICON_MAPPING) == set(mapview.ICON_ID.values())
 
 
-def test_crossings_show_their_recorded_status(dataset: Dataset, geo) -> None:
+@pytest.mark.parametrize(
+    ("place_id", "icon", "status"),
+    [("fx-crossing", "crossing-closed", "closed to trucks"), ("fx-open-crossing", "crossing-open", "open")],
+)
+def test_crossings_show_their_recorded_status(dataset: Dataset, geo, place_id: str, icon: str, status: str) -> None:
     crossings = {row["place_id"]: row for row in rows(deck_json(dataset, geo), "crossings")}
-    assert crossings["fx-crossing"]["icon"] == mapview.ICON_ID["crossing-closed"]
-    assert crossings["fx-crossing"]["l2"] == "Status: closed to trucks"
-    assert crossings["fx-open-crossing"]["icon"] == mapview.ICON_ID["crossing-open"]
+    assert crossings[place_id]["icon"] == mapview.ICON_ID[icon]
+    assert crossings[place_id]["l2"] == f"Status: {status}"
 
 
 def test_unlocated_border_closure_runs_along_its_border(dataset: Dataset, geo) -> None:
@@ -264,22 +276,39 @@ def test_selection_is_ringed_and_drawn_on_top(dataset: Dataset, geo) -> None:
     assert layer(spec, "selected")["data"][0]["off"] == damage["off"] != [0, 0]
 
 
-def test_selected_object_reads_objects_not_indices() -> None:
-    row = {"rec": "fx-crash"}
-    state = {"selection": {"indices": {"events": [7]}, "objects": {"events": [row]}}}
-    assert mapview.selected_object(state) == row
-    feature = {"type": "Feature", "properties": {"rec": "fx-closure"}}
-    assert mapview.selected_object({"selection": {"objects": {"closures": [feature]}}})["rec"] == "fx-closure"
-    assert mapview.selected_object({"selection": {"indices": {}, "objects": {}}}) is None
-    assert mapview.selected_object(None) is None
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        # Objects, not indices (indices go stale).
+        (
+            {"selection": {"indices": {"events": [7]}, "objects": {"events": [{"rec": "fx-crash"}]}}},
+            {"rec": "fx-crash"},
+        ),
+        # GeoJSON features carry their fields in `properties`.
+        (
+            {"selection": {"objects": {"closures": [{"type": "Feature", "properties": {"rec": "fx-closure"}}]}}},
+            {"rec": "fx-closure"},
+        ),
+        ({"selection": {"indices": {}, "objects": {}}}, None),
+        (None, None),
+    ],
+)
+def test_selected_object_reads_objects_not_indices(state, expected) -> None:
+    assert mapview.selected_object(state) == expected
 
 
-def test_selection_ids_find_the_incident(dataset: Dataset) -> None:
-    assert mapview.selection_ids(dataset, {"rec": "fx-crash"}) == ("fx-crash", "fx-incident")
-    assert mapview.selection_ids(dataset, {"rec": "fx-claim"}) == ("fx-claim", "fx-incident")
-    assert mapview.selection_ids(dataset, {"place_id": "fx-crossing"}) == (None, "fx-incident")
-    assert mapview.selection_ids(dataset, {"place_id": "fx-iran"}) == (None, None)
-    assert mapview.selection_ids(dataset, {"rec": "no-such-record"}) == (None, None)
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ({"rec": "fx-crash"}, ("fx-crash", "fx-incident")),
+        ({"rec": "fx-claim"}, ("fx-claim", "fx-incident")),
+        ({"place_id": "fx-crossing"}, (None, "fx-incident")),
+        ({"place_id": "fx-iran"}, (None, None)),
+        ({"rec": "no-such-record"}, (None, None)),
+    ],
+)
+def test_selection_ids_find_the_incident(dataset: Dataset, row: dict, expected: tuple) -> None:
+    assert mapview.selection_ids(dataset, row) == expected
 
 
 def test_initial_view_frames_nakhchivan_and_the_border(geo) -> None:
@@ -310,7 +339,7 @@ def test_distance_readouts(dataset: Dataset, geo) -> None:
     table = mapview.distance_readouts(dataset, geo, impacts)
     first = table.iloc[0]
     to_border = distance_to_border_km(geo, 39.1889, 45.4583)
-    to_city = haversine_km(39.1889, 45.4583, 39.2089, 45.4122)
+    to_city = haversine_km(39.1889, 45.4583, *nakhchivan_city(geo))
     assert first["To Iranian border (km)"] == pytest.approx(to_border, abs=0.06)
     assert first["To Nakhchivan city (km)"] == pytest.approx(to_city, abs=0.06)
     assert first["Border range (km)"] == f"{to_border - 3:.1f}–{to_border + 3:.1f}"
@@ -326,8 +355,9 @@ def test_figures_table_puts_computed_beside_source(geo) -> None:
     border = by_label["Azerbaijan–Iran border, total"]
     assert border["Computed"] == f"{geo.figure('aze_irn_border_total')['computed']:,} km"
     assert border["Source figure"] == "700 km" and "nearly 700" in border["Source says"]
-    gap = by_label[geo.figure("nakhchivan_gap")["label"]]
-    assert "about 40 km" in gap["Source says"] and gap["Computed"] == "27.0 km"
+    gap_figure = geo.figure("nakhchivan_gap")
+    gap = by_label[gap_figure["label"]]
+    assert "about 40 km" in gap["Source says"] and gap["Computed"] == f"{gap_figure['computed']:,} km"
     share = by_label[geo.figure("nakhchivan_share")["label"]]
     assert "about 6 per cent" in share["Source says"]
     # The three figures the article gives come first.
@@ -362,7 +392,8 @@ def test_gap_is_drawn_with_the_border_group(dataset: Dataset, geo) -> None:
     # Off with the border group; a legend line with it.
     assert not {"gap", "gap-label"} & {item["id"] for item in deck_json(dataset, geo, layers=("countries",))["layers"]}
     legend = mapview.legend(dataset, apply_filter(dataset, FilterValue()), geo, ("border",))
-    assert any("Narrowest gap" in e.label and "27 km" in e.label and "about 40 km" in e.label for e in legend)
+    width = f"{fig['computed']:g} km"
+    assert any("Narrowest gap" in e.label and width in e.label and "about 40 km" in e.label for e in legend)
     assert not any("gap" in e.label for e in mapview.legend(dataset, apply_filter(dataset, FilterValue()), geo, ()))
 
 
@@ -391,3 +422,115 @@ def test_shipped_data_builds(geo) -> None:
     data = load_dataset(Path(ROOT / "data"))
     spec = json.loads(mapview.build_deck(data, apply_filter(data, FilterValue()), geo).to_json())
     assert {item["id"] for item in spec["layers"]} == set(EXPECTED_TYPES)
+
+
+# --- the hand-written JSON, against pydeck's own serialisation ---------------------------------------------
+
+
+def pydeck_json(data) -> object:
+    """What pydeck itself sends for these rows (a layer's data, serialised)."""
+    return json.loads(serialize(pdk.Deck(layers=[pdk.Layer("IconLayer", data, id="x")])))["layers"][0]["data"]
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(45.45831, 39.188912), (5.1, -0.000004), (-120.123456, 10.0), (0.0, 90.0)])
+def test_positions_keep_at_least_five_decimals(lon: float, lat: float) -> None:
+    decoded = json.loads(jsontext.pos_json(lon, lat))
+    assert decoded == pytest.approx([lon, lat], abs=0.5e-5)
+    assert decoded == pydeck_json([{"p": decoded}])[0]["p"]
+
+
+def test_marker_place_and_ring_rows_are_the_json_of_their_fields() -> None:
+    """Rows written as text decode to the same objects pydeck would send for the same dicts."""
+    pos, off = jsontext.pos_json(45.4583, 39.1889), "[13,0]"
+    title = 'Drone "<b>crashes</b>" near {airport} \\ Нахчыван'
+    marker = jsontext.marker_head(pos, "i", off) + jsontext.marker_tail(
+        "fx-crash", title, jsontext.json_str("When: 2026-03-05"), jsontext.json_str("Here"), jsontext.json_str("By")
+    )
+    place = jsontext.place_row(pos, 3000, 12, "fx-airport", title, 2, jsontext.json_str("Known near"))
+    ring = jsontext.ring_row(pos, off, "r")
+    expected = [
+        {"pos": [45.4583, 39.1889], "icon": "i", "off": [13, 0], "rec": "fx-crash", "title": title,
+         "l2": "When: 2026-03-05", "l3": "Here", "l4": "By"},
+        {"pos": [45.4583, 39.1889], "r": 3000, "a": 12, "place_id": "fx-airport", "title": title,
+         "l2": "Events here: 2", "l3": "Known near", "l4": ""},
+        {"pos": [45.4583, 39.1889], "off": [13, 0], "icon": "r"},
+    ]
+    assert jsontext.json_array([marker, place, ring]).value() == pydeck_json(expected)
+    assert jsontext.json_array([]).value() == pydeck_json([]) == []
+
+
+@pytest.mark.parametrize("origin", [(38.9, 45.6), (38.9, 145.6)])  # short and fixed number formats
+def test_arcs_json_is_bowed_paths_to_each_target(origin: tuple[float, float]) -> None:
+    targets = [(39.1889, 45.4583), (39.305, 45.487)] if origin[1] < 100 else [(39.1889, 145.4583)]
+    lines = json.loads(jsontext.arcs_json(origin, targets))
+    assert len(lines) == len(targets)
+    for line, (lat, lon) in zip(lines, targets, strict=True):
+        assert len(line) == jsontext.ARC_STEPS + 1
+        assert line[0] == pytest.approx([origin[1], origin[0]], abs=1e-3)
+        assert line[-1] == pytest.approx([lon, lat], abs=1e-3)
+        # Bowed: the middle point is off the straight chord.
+        chord_middle = [(origin[1] + lon) / 2, (origin[0] + lat) / 2]
+        assert line[len(line) // 2] != pytest.approx(chord_middle, abs=1e-3)
+    assert json.loads(jsontext.arcs_json(origin, [])) == []
+
+
+def test_feature_collection_text_is_the_geojson_pydeck_would_send() -> None:
+    features = [({"rec": "a", "title": "ö <b>"}, "[[[45.1,39.2],[45.3,39.4]]]"), ({"rec": "b"}, "[]")]
+    expected = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": p, "geometry": {"type": "MultiLineString", "coordinates": json.loads(c)}}
+            for p, c in features
+        ],
+    }
+    assert jsontext.multiline_feature_collection(features).value() == expected == pydeck_json(expected)
+
+
+# --- domain answers the map draws -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("status", list(CROSSING_STATES))
+def test_every_crossing_status_has_a_state_and_a_style(status: str) -> None:
+    assert CROSSING_STATES[status] in mapview.CROSSING_STYLES
+    assert crossing_state(status) == CROSSING_STATES[status]
+
+
+def test_crossing_statuses_are_the_models_vocabulary() -> None:
+    assert set(typing.get_args(CrossingStatus)) == set(CROSSING_STATES)
+    assert crossing_state(None) == "unknown"
+
+
+@pytest.mark.parametrize(("status", "valid"), [("closed to trucks", True), ("open", True), ("halted for now", False)])
+def test_place_status_rejects_free_text(dataset: Dataset, status: str, valid: bool) -> None:
+    fields = {**dataset.places["fx-crossing"].model_dump(), "status": status}
+    if valid:
+        assert Place.model_validate(fields).status == status
+    else:
+        with pytest.raises(pydantic.ValidationError):
+            Place.model_validate(fields)
+
+
+def test_launch_claims_say_who_asserts_and_who_disputes(dataset: Dataset) -> None:
+    view = apply_filter(dataset, FilterValue())
+    (position,) = launch_claims(dataset, [dataset.events["fx-launch"]], view.statements)
+    assert position.launch.id == "fx-launch"
+    assert [s.id for s in position.claiming] == ["fx-claim"]
+    assert position.disputing and all(s.id != "fx-claim" for s in position.disputing)
+    # Without an asserting statement in the view there is no position (and no arc).
+    denials = apply_filter(dataset, FilterValue(kinds=("denial",)))
+    assert launch_claims(dataset, [dataset.events["fx-launch"]], denials.statements) == []
+
+
+def test_border_distances_of_crossings_are_computed_once_per_point(dataset: Dataset, geo, monkeypatch) -> None:
+    calls = []
+    real = locations.distance_to_border_km
+    monkeypatch.setattr(locations, "distance_to_border_km", lambda *args: calls.append(args) or real(*args))
+    locations._borders_near.cache_clear()
+    view = apply_filter(dataset, FilterValue())
+    mapview.build_deck(dataset, view, geo)
+    first = len(calls)
+    assert first > 0
+    mapview.legend(dataset, view, geo)
+    mapview.unlocated_events(dataset, view, geo)
+    mapview.build_deck(dataset, view, geo)
+    assert len(calls) == first  # the legend, the unlocated list and a rerun reuse them

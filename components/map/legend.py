@@ -1,0 +1,108 @@
+"""The legend under the map, and the events of the view that the map cannot show."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from components.map.icons import ICON_ID
+from components.map.rows import closure_rows, crossing_rows
+from components.map.style import BORDER_STYLES, CROSSING_STYLES, EVENT_CATEGORY, EVENT_STYLES, GAP_FIGURE
+from incidents.claim_arcs import claims
+from incidents.dataset import Dataset
+from incidents.filtering import View
+from incidents.geometry import GeoData
+from incidents.locations import is_located
+from incidents.models import Event
+from incidents.params import LAYER_IDS
+from incidents.readouts import source_phrase
+
+
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend line: its layer toggle, glyph, colour, words and, for records, how many the filter draws."""
+
+    layer: str
+    glyph: str
+    color: str  # Streamlit Markdown colour name
+    label: str
+    count: int | None  # None: not a count of records
+
+
+def _border_entries(geo: GeoData) -> list[LegendEntry]:
+    entries = []
+    for fid, (label, color, _) in BORDER_STYLES.items():
+        length = geo.border(fid)["properties"]["length_km"]
+        entries.append(LegendEntry("border", "━", color, f"Border, {label}: {length} km (computed)", None))
+    gap = geo.figure(GAP_FIGURE)
+    text = (
+        f"Narrowest gap across Armenia, Nakhchivan ↔ mainland: {gap['computed']:g} {gap['unit']} (computed; "
+        f"source: “{source_phrase(gap)}”)"
+    )
+    entries.append(LegendEntry("border", "├┤", "gray", text, None))
+    return entries
+
+
+def _event_entries(dataset: Dataset, view: View, geo: GeoData) -> list[LegendEntry]:
+    counts, unlocated = _count_located(dataset, view)
+    entries = []
+    for category, style in EVENT_STYLES.items():
+        count = counts.get(category, 0)
+        if category == "border-closure":
+            count += len({r["rec"] for r in closure_rows(dataset, view, geo, unlocated)})
+        if count:
+            entries.append(LegendEntry("events", style.glyph, style.color, style.label, count))
+    return entries
+
+
+def _crossing_entries(dataset: Dataset) -> list[LegendEntry]:
+    rows = crossing_rows(dataset)
+    entries = []
+    for status, style in CROSSING_STYLES.items():
+        count = sum(1 for r in rows if r["icon"] == ICON_ID[f"crossing-{status}"])
+        if count:
+            entries.append(LegendEntry("crossings", style.glyph, style.color, style.label, count))
+    return entries
+
+
+def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] = LAYER_IDS) -> list[LegendEntry]:
+    """Legend lines for the drawn layers; counts are of what the current filter draws."""
+    entries: list[LegendEntry] = []
+    if "countries" in layers:
+        entries.append(LegendEntry("countries", "■", "green", "Azerbaijan, mainland (light)", None))
+        entries.append(LegendEntry("countries", "■", "green", "Nakhchivan exclave (darker, dark outline)", None))
+    if "border" in layers:
+        entries += _border_entries(geo)
+    if "places" in layers:
+        count = sum(1 for p in view.places if p.kind != "border-crossing" and is_located(p))
+        entries.append(LegendEntry("places", "◯", "blue", "Place, circle = known within this radius", count))
+    if "events" in layers:
+        entries += _event_entries(dataset, view, geo)
+    if "crossings" in layers:
+        entries += _crossing_entries(dataset)
+    if "claims" in layers:
+        count = sum(len(claim.targets) for claim in claims(dataset, view))
+        entries.append(LegendEntry("claims", "┅", "red", "Claimed origin → impact site (dashed: a claim)", count))
+    return entries
+
+
+def _count_located(dataset: Dataset, view: View) -> tuple[dict[str, int], list[Event]]:
+    """(located events of the view per marker category, the view's events with no located place), in one read."""
+    counts: dict[str, int] = {}
+    unlocated: list[Event] = []
+    places = dataset.places
+    for event in view.events:
+        place = places.get(event.place) if event.place else None
+        if place is not None and is_located(place):
+            category = EVENT_CATEGORY.get(event.type, "other")
+            counts[category] = counts.get(category, 0) + 1
+        else:
+            unlocated.append(event)
+    return counts, unlocated
+
+
+def unlocated_events(dataset: Dataset, view: View, geo: GeoData) -> list[Event]:
+    """Events in the view that no marker or line shows (no place, or only a country)."""
+    _, unlocated = _count_located(dataset, view)
+    drawn = {r["rec"] for r in closure_rows(dataset, view, geo, unlocated)}
+    return [e for e in unlocated if e.id not in drawn]

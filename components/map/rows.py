@@ -1,0 +1,120 @@
+"""Rows of the smaller record layers: border crossings, unlocated closures along their border, claim arcs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from components.map.icons import ICON_ID
+from components.map.jsontext import RawJSON, arcs_json, multiline_feature_collection, round_half_up
+from components.map.style import ARC_DECIMALS, POINT_DECIMALS
+from incidents.claim_arcs import claim_origins, speaker_labels
+from incidents.dataset import Dataset
+from incidents.filtering import View
+from incidents.geometry import GeoData
+from incidents.locations import borders_near, crossing_status, is_located, place_precision_text
+from incidents.models import Event
+
+
+def crossing_rows(dataset: Dataset) -> list[dict[str, Any]]:
+    """Every border crossing with its recorded status (reference places: shown whatever the filter)."""
+    rows = []
+    for place in dataset.places.values():
+        if place.kind != "border-crossing" or not is_located(place):
+            continue
+        per = "; ".join(dataset.sources[s].title for s in place.status_source if s in dataset.sources)
+        rows.append(
+            {
+                "pos": [round_half_up(place.lon, POINT_DECIMALS), round_half_up(place.lat, POINT_DECIMALS)],
+                "icon": ICON_ID[f"crossing-{crossing_status(place)}"],
+                "off": [0, 0],
+                "place_id": place.id,
+                "title": place.names.en,
+                "l2": f"Status: {place.status or 'not recorded'}",
+                "l3": f"Where: {place.geo_precision}, within {place.precision_m:,} m",
+                "l4": f"Status per: {per}" if per else "",
+            }
+        )
+    return rows
+
+
+def _closure_borders(dataset: Dataset, geo: GeoData, event: Event) -> list[str]:
+    """The shipped borders a closure runs along: those its incident's 'border' places lie on, in file order."""
+    incident = dataset.incidents.get(event.incident or "")
+    if incident is None:
+        return []
+    near = {
+        fid
+        for role in incident.places
+        if role.role == "border" and role.place in dataset.places
+        for fid in borders_near(geo, dataset.places[role.place])
+    }
+    return [fid for fid in geo.border_ids() if fid in near]
+
+
+def closure_rows(
+    dataset: Dataset, view: View, geo: GeoData, unlocated: Iterable[Event] | None = None
+) -> list[dict[str, Any]]:
+    """Unlocated border closures, drawn along the shipped borders their incident's crossings lie on.
+
+    A closure of a whole border names no point; its incident's places with role 'border' say which border.
+    `unlocated`: the view's events with no located place, when already known (saves reading every event).
+    """
+    rows = []
+    paths = geo.derived["border_paths"]
+    for event in view.events if unlocated is None else unlocated:
+        if event.type != "border-closure" or (event.place and is_located(dataset.places.get(event.place))):
+            continue
+        border_ids = _closure_borders(dataset, geo, event)
+        if not border_ids:
+            continue
+        claimants = speaker_labels(dataset, event.reported_in)
+        who = f"Reported by: {', '.join(claimants)}" if claimants else "Reported by: the source itself (no speaker)"
+        for fid in border_ids:
+            where = f"Where: along the {geo.border(fid)['properties']['name']} border; no point is named"
+            for path in paths[fid]:
+                rows.append(
+                    {
+                        "path": path,
+                        "rec": event.id,
+                        "title": event.title,
+                        "l2": f"When: {event.when.label()}",
+                        "l3": where,
+                        "l4": f"{who} ({event.status})",
+                    }
+                )
+    return rows
+
+
+def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, list[dict[str, Any]]]:
+    """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each
+    (see incidents.claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at
+    10,000 records); the labels as dicts."""
+    features: list[tuple[dict[str, Any], str]] = []
+    labels: list[dict[str, Any]] = []
+    index = dataset.actor_index
+    for found in claim_origins(dataset, view, geo):
+        claim = found.claim
+        launch, targets = claim.launch, claim.targets
+        names = [place_precision_text(target) for target in targets[:3]]
+        shown = "; ".join(names) + (f"; and {len(targets) - 3} more" if len(targets) > 3 else "")
+        disputants = speaker_labels(dataset, [s.id for s in claim.disputing])
+        disputed = f" · disputed by: {', '.join(disputants)}" if disputants else ""
+        props = {
+            "rec": launch.id,
+            "title": f"CLAIM, not fact: {launch.title}",
+            "l2": f"When (claimed): {launch.when.label()}",
+            "l3": f"From: {found.origin_text}. To: {shown}",
+            "l4": f"Claimed by: {', '.join(speaker_labels(dataset, [s.id for s in claim.claiming]))}{disputed}",
+        }
+        features.append((props, arcs_json(found.origin, claim.points)))
+        tops = list(dict.fromkeys(index.label(index.top(s.speaker)) for s in claim.claiming))
+        # At the claimed-origin end, away from the impact markers.
+        o_lat, o_lon = found.origin
+        labels.append(
+            {
+                "pos": [round_half_up(o_lon, ARC_DECIMALS), round_half_up(o_lat, ARC_DECIMALS)],
+                "text": f"claimed by {', '.join(tops)}",
+            }
+        )
+    return multiline_feature_collection(features), labels
