@@ -14,9 +14,9 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.safe import md_escape
 from incidents.filtering import FilterValue
 from incidents.loading import load_dataset
+from incidents.text import md_screen
 from incidents.urlstate import from_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,11 +134,11 @@ def expected(raw: dict[str, list[str]]) -> tuple[FilterValue, list]:
 def check_bad_param(at: AppTest, name: str, raw: dict[str, list[str]]) -> None:
     assert not at.exception, [e.value for e in at.exception]
     text = notice_text(at)
-    assert f"**{md_escape(name)}**" in text, f"no notice names {name!r}: {text!r}"
+    assert f"**{md_screen(name)}**" in text, f"no notice names {name!r}: {text!r}"
     # What the notices say was ignored is what the page really ignored, and the rest of the link is applied.
     value, notices = expected(raw)
     assert applied(at) == value, f"the page applies {applied(at)}, the notices describe {value}"
-    assert {f"**{md_escape(n.param)}**" for n in notices} == set(re.findall(r"\*\*[^*]+\*\*", text)) - {
+    assert {f"**{md_screen(n.param)}**" for n in notices} == set(re.findall(r"\*\*[^*]+\*\*", text)) - {
         f"**{NOTICE_TITLE}**"
     }
     for field in ("date_from", "date_to", "actors", "kinds", "incident"):
@@ -279,4 +279,4 @@ def test_bad_page_control_value_gets_a_notice(fixture_data: Path, page: str, nam
     at = open_page(PAGES[page], {**BASE, name: [item]})
     assert not at.exception
     assert applied(at) == BASE_VALUE
-    assert f"**{md_escape(name)}**" in notice_text(at), notice_text(at)
+    assert f"**{md_screen(name)}**" in notice_text(at), notice_text(at)

@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidents.filtering import RECORD_KINDS, FilterValue
-from incidents.urlstate import KNOWN_PARAMS, MAX_TEXT, Notice, from_params, normalise, query_string, to_params
+from incidents.params import KNOWN_PARAMS, MAX_TEXT
+from incidents.urlstate import MARKUP, Notice, from_params, normalise, query_string, to_params
 
 ACTORS = ("aze", "aze-mfa", "aze-mod", "irn", "irn-general-staff", "irn-mfa")
 INCIDENTS = ("nakhchivan-2026-03-05", "crossing-2026-03-12")
@@ -30,8 +31,10 @@ def parse(raw: dict[str, list[str]]) -> tuple[FilterValue, list[Notice]]:
 # The sidebar's date inputs allow 1990-01-01 … 2100-01-01.
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1))
 # Search text as the sidebar stores it: stripped, at most MAX_TEXT characters, any printable or control character
-# except lone surrogates (which no URL can carry).
-texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=MAX_TEXT).filter(lambda t: t == t.strip())
+# except lone surrogates (which no URL can carry), and no markup (`<?`, `<b`), which is never a valid search.
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=MAX_TEXT).filter(
+    lambda t: t == t.strip() and not MARKUP.search(t)
+)
 
 
 def _unique(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
