@@ -19,7 +19,6 @@ from incidents.vocabulary import (
 )
 from tests.conftest import DATA, FIXTURES, open_app
 
-PAGES = ["overview", "timeline", "map", "claims", "sources", "about"]
 VALID = FIXTURES / "validation" / "valid"
 
 
@@ -51,14 +50,26 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts).replace("\\", "")  # drop Markdown escapes
 
 
-@pytest.mark.parametrize("page", PAGES)
+# Each page's own st.title: the right page rendered, not just some page (tests/browser/test_pages.py checks the same).
+TITLES = {
+    "overview": "Azerbaijan–Iran Incident Monitor",
+    "timeline": "Timeline",
+    "map": "Map",
+    "claims": "Who claims what",
+    "sources": "Sources",
+    "about": "About this monitor",
+}
+
+
+@pytest.mark.parametrize("page", TITLES)
 def test_every_page_renders_on_the_shipped_data(page: str) -> None:
     at = run_app(page)
     assert not at.exception, at.exception
+    assert [title.value for title in at.title] == [TITLES[page]]
     assert len(at.sidebar.get("multiselect")) >= 2  # the shared filters are there on every page
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", TITLES)
 def test_every_page_renders_with_query_params(page: str) -> None:
     dataset = load_dataset(DATA)
     actor = sorted(dataset.actors)[0]

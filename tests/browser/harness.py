@@ -115,6 +115,11 @@ def wait_idle(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def main_headings(page) -> list[str]:
+    """The text of every top-level heading (`st.title`, an h1) in the page's main block, not the sidebar's."""
+    return [text.strip() for text in page.locator('[data-testid="stMain"] h1').all_inner_texts()]
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
