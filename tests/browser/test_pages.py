@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import main_headings, screenshot, wait_idle
+from tests.browser.harness import page_heading, screenshot, wait_idle
 
 # (path, name, the page's own st.title): the heading proves the right page rendered, not just some page.
 PAGES = [
@@ -27,6 +27,6 @@ def test_page_loads_cleanly(page, app_url: str, path: str, name: str, heading: s
     shot = screenshot(page, f"page-{name}")
     assert shot.stat().st_size > 10_000
     assert page.locator('[data-testid="stException"]').count() == 0
-    assert main_headings(page) == [heading]
+    assert page_heading(page) == heading
     assert page.console_errors == [], page.console_errors
     assert page.outside_requests == [], page.outside_requests
