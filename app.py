@@ -9,7 +9,7 @@ import streamlit as st
 
 from components.context import CONTEXT_KEY, AppContext
 from components.exports import render_exports
-from components.filters import render_share_link, share_link, shared_filters, url_notices
+from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
 from components.report import render_data_problems, render_notices, render_version_notice
 from incidents.dataset import Dataset
 from incidents.filtering import apply_filter
@@ -56,7 +56,7 @@ pages = [
 navigation = st.navigation(pages)
 
 render_notices(context.notices)
-render_version_notice(link_version({"v": st.query_params.get_all("v")}), dataset.version)
+render_version_notice(link_version(raw_query_params()), dataset.version)
 render_data_problems(dataset)
 base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
 # Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.

@@ -1,32 +1,64 @@
-"""About: methodology, field documentation and the validation report."""
+"""About: methodology, field documentation and the validation report.
+
+The method's vocabularies (Admiralty grades, assessment grades, precision, record kinds) are written from
+`incidents.vocabulary` and the models, so this page says what the data and the filters use.
+"""
+
+from typing import get_args
 
 import streamlit as st
 
 from components.context import get_context
 from components.report import render_report
 from incidents.docs import field_docs
+from incidents.models import TIME_PRECISIONS, GeoPrecision
+from incidents.vocabulary import (
+    ASSESSMENT_TEXT,
+    CREDIBILITY_TEXT,
+    KIND_LABELS,
+    RELIABILITY_TEXT,
+    admiralty_grade,
+)
+
+
+def graded(table: dict[str, str] | dict[int, str]) -> str:
+    """'**A** completely reliable, **B** usually reliable, …'."""
+    return ", ".join(f"**{key}** {text}" for key, text in table.items())
+
+
+def glossed(table: dict[str, str]) -> str:
+    """'**confirmed** (a belligerent accepted responsibility), …, **discounted**'."""
+    return ", ".join(f"**{key}** ({text})" if text else f"**{key}**" for key, text in table.items())
+
+
+def one_of(words: list[str]) -> str:
+    """'a, b or c'."""
+    return ", ".join(words[:-1]) + " or " + words[-1] if len(words) > 1 else "".join(words)
+
+
+STATEMENT_LABELS = [label.lower() for kind, label in KIND_LABELS.items() if kind != "event"]
 
 context = get_context()
 dataset = context.dataset
 st.title("About this monitor")
 st.markdown(
-    """
+    f"""
 This dashboard tracks the Azerbaijan–Iran border incidents that began with the drone strike on the Nakhchivan
 exclave. Every record is curated by hand from a cited source; where sources are vague or contradict each other,
 the records say so instead of smoothing it over.
 
 **Gradings**
 
-- *Source reliability* (Admiralty code): **A** completely reliable, **B** usually reliable, **C** fairly reliable,
-  **D** not usually reliable, **E** unreliable, **F** reliability cannot be judged.
-- *Information credibility* (Admiralty code) on each statement: **1** confirmed by other sources, **2** probably
-  true, **3** possibly true, **4** doubtful, **5** improbable, **6** truth cannot be judged. Written together, e.g. F3.
-- *Incident assessment* (after Airwars): **confirmed** (a belligerent accepted responsibility), **fair** (two or
-  more credible sources), **weak** (a single source), **contested** (competing claims), **discounted**.
+- *Source reliability* (Admiralty code): {graded(RELIABILITY_TEXT)}.
+- *Information credibility* (Admiralty code) on each statement: {graded(CREDIBILITY_TEXT)}. Written together,
+  e.g. {admiralty_grade("F", 3)}.
+- *Incident assessment* (after Airwars): {glossed(ASSESSMENT_TEXT)}.
 
-**Precision.** Times carry a precision (minute … day, days, week, month, undated) and the wording the source used.
+**Precision.** Times carry a precision ({", ".join(TIME_PRECISIONS)}) and the wording the source used.
 A record known only to the day is drawn as a span across that day, never as an exact point. Places carry a radius in
-metres and an ACLED-style ladder (exact, near, settlement, region, country); the map draws the radius.
+metres and an ACLED-style ladder ({", ".join(get_args(GeoPrecision))}); the map draws the radius.
+
+**Record kinds.** Each record is an event or a statement: a {one_of(STATEMENT_LABELS)}.
 
 **Claims and stances.** Contested questions are *propositions*. Each statement takes a stance on them (asserts,
 denies, or offers an alternative), so the Claims page can set the parties side by side. Second-hand reports keep

@@ -15,6 +15,8 @@ CONTEXT_KEY = "_app_context"
 
 @dataclass
 class AppContext:
+    """One run's shared state, stored in session state by app.py and read by every page through get_context."""
+
     dataset: Dataset
     filter: FilterValue
     view: View

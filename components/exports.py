@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.context import AppContext
-from components.safe import md_escape
 from incidents.export import file_stem, to_csv_zip, to_geojson, to_json
+from incidents.text import md_screen
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ def render_exports(context: AppContext, link: str | None = None) -> None:
     sidebar.subheader("Download this view")
     view = context.view
     sidebar.caption(
-        md_escape(
+        md_screen(
             f"{len(view.incidents)} incidents, {len(view.events)} events, {len(view.statements)} statements, "
             f"{len(view.places)} places · filter: {context.filter.describe()} · data {context.dataset.version}"
         )

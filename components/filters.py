@@ -5,13 +5,28 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from incidents.dataset import Dataset
 from incidents.filtering import RECORD_KINDS, FilterValue
-from incidents.urlstate import DATE_MAX, DATE_MIN, MAX_TEXT, Notice, from_params, normalise, query_string, to_params
+from incidents.params import BY_NAME
+from incidents.urlstate import (
+    DATE_MAX,
+    DATE_MIN,
+    Notice,
+    filter_value,
+    from_params,
+    link_params,
+    normalise,
+    query_string,
+)
 
 NOTICES_KEY = "_url_notices"
-FILTER_KEYS = ("from", "to", "actor", "kind", "q", "incident", "rec")
+
+
+def _key(name: str) -> str:
+    """A shared filter's widget key: its URL parameter, as the table names it (a bound widget's key is its param)."""
+    return BY_NAME[name].name
 
 
 def raw_query_params() -> dict[str, list[str]]:
@@ -46,70 +61,70 @@ def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
     """
     sidebar = st.sidebar
     sidebar.header("Filters")
-    date_from, date_to = (
-        column.date_input(
-            label, value=None, key=key, bind="query-params", format="YYYY-MM-DD", on_change=_clear_notices,
+    widgets: dict[str, object] = {}
+    for column, label, name in zip(sidebar.columns(2), ("From", "To"), ("from", "to"), strict=True):
+        widgets[name] = column.date_input(
+            label, value=None, key=_key(name), bind="query-params", format="YYYY-MM-DD", on_change=_clear_notices,
             min_value=DATE_MIN, max_value=DATE_MAX,
         )
-        for column, label, key in zip(sidebar.columns(2), ("From", "To"), ("from", "to"), strict=True)
-    )
     actor_names = {actor.id: actor.name for actor in dataset.actors.values()}
-    actors = sidebar.multiselect(
-        "Actors (includes bodies below them)",
-        sorted(dataset.actors),
-        key="actor",
-        bind="query-params",
-        placeholder="All actors",
-        help="Ids as in the data. " + "; ".join(f"{i} = {n}" for i, n in sorted(actor_names.items())),
-        on_change=_clear_notices,
+    widgets["actor"] = tuple(
+        sidebar.multiselect(
+            "Actors (includes bodies below them)",
+            sorted(dataset.actors),
+            key=_key("actor"),
+            bind="query-params",
+            placeholder="All actors",
+            help="Ids as in the data. " + "; ".join(f"{i} = {n}" for i, n in sorted(actor_names.items())),
+            on_change=_clear_notices,
+        )
     )
-    kinds = sidebar.multiselect(
-        "Record kinds",
-        list(RECORD_KINDS),
-        key="kind",
-        bind="query-params",
-        placeholder="All kinds",
-        on_change=_clear_notices,
+    widgets["kind"] = tuple(
+        sidebar.multiselect(
+            "Record kinds",
+            list(RECORD_KINDS),
+            key=_key("kind"),
+            bind="query-params",
+            placeholder="All kinds",
+            on_change=_clear_notices,
+        )
     )
     text = sidebar.text_input(
         "Search text",
-        key="q",
+        key=_key("q"),
         bind="query-params",
-        max_chars=MAX_TEXT,
+        max_chars=BY_NAME["q"].max_length,
         placeholder="titles, quotes, summaries",
         on_change=_clear_notices,
     )
-    incident = sidebar.selectbox(
+    widgets["q"] = (text or "").strip()
+    widgets["incident"] = sidebar.selectbox(
         "Incident",
         sorted(dataset.incidents),
         index=None,
-        key="incident",
+        key=_key("incident"),
         bind="query-params",
         placeholder="Most recent",
         on_change=_clear_notices,
     )
-    record_ids = sorted(set(dataset.events) | set(dataset.statements))
-    record = sidebar.selectbox(
+    widgets["rec"] = sidebar.selectbox(
         "Selected record",
-        record_ids,
+        sorted(set(dataset.events) | set(dataset.statements)),
         index=None,
-        key="rec",
+        key=_key("rec"),
         bind="query-params",
         placeholder="None",
         on_change=_clear_notices,
     )
-    value = FilterValue(date_from, date_to, tuple(actors), tuple(kinds), (text or "").strip(), incident, record)
-    value, notices = normalise(value)
-    return value, notices
+    return normalise(filter_value(widgets))
 
 
 def share_link(base_url: str, value: FilterValue, page_params: dict[str, list[str]], version: str) -> str:
     """Rebuild the view's URL from the bound values (st.context.url carries no query string)."""
-    params = {**to_params(value), **page_params, "v": [version]}
-    return f"{base_url}?{query_string(params)}"
+    return f"{base_url}?{query_string(link_params(value, page_params, version))}"
 
 
-def render_share_link(slot, url: str, key: str = "share_link") -> None:
+def render_share_link(slot: DeltaGenerator, url: str, key: str = "share_link") -> None:
     """Draw the share link into a sidebar slot (an `st.empty`), replacing what was there."""
     with slot.container(key=key):
         st.markdown("**Copy link to this view**")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.safe import md_escape
 from incidents.dataset import Dataset
+from incidents.text import md_screen
 from incidents.urlstate import Notice
 
 
@@ -16,15 +16,16 @@ def render_notices(notices: list[Notice]) -> None:
     lines = []
     for notice in notices:
         value = notice.value[:40] + ("…" if len(notice.value) > 40 else "")
-        lines.append(f"- **{md_escape(notice.param)}** = “{md_escape(value)}”: {md_escape(notice.reason)}")
+        lines.append(f"- **{md_screen(notice.param)}** = “{md_screen(value)}”: {md_screen(notice.reason)}")
     st.warning("**Some link parameters were ignored**\n\n" + "\n".join(lines), icon=":material/link_off:")
 
 
 def render_version_notice(link_version: str | None, data_version: str) -> None:
+    """Say so when the link pins another data version than the one shown (the current data is shown anyway)."""
     if link_version and link_version != data_version:
         st.info(
-            f"The data has been updated since this link was made (link: {md_escape(link_version)}, "
-            f"now: {md_escape(data_version)}). You are seeing the current data.",
+            f"The data has been updated since this link was made (link: {md_screen(link_version)}, "
+            f"now: {md_screen(data_version)}). You are seeing the current data.",
             icon=":material/update:",
         )
 

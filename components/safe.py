@@ -1,27 +1,20 @@
-"""Rendering record text safely: everything a curator typed is untrusted."""
+"""Rendering record text safely: everything a curator typed is untrusted.
+
+The escaping and URL rules live in `incidents.text`; `md_escape` is its `md_screen`, kept under this name for
+the components and pages that import it from here.
+"""
 
 from __future__ import annotations
 
-import re
-from urllib.parse import urlparse
+from incidents.text import is_http_url
+from incidents.text import md_screen as md_escape
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
-
-
-def md_escape(text: str | None) -> str:
-    """Escape Markdown (and the HTML-ish characters) so st.markdown shows the text literally."""
-    if not text:
-        return ""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-    return escaped.replace("\n", "  \n")
+__all__ = ["isolate", "md_escape", "rtl", "safe_url"]
 
 
 def safe_url(url: str | None) -> str | None:
     """The URL when it is http(s) with a host, else None (no javascript:, data: or relative links)."""
-    if not url:
-        return None
-    parsed = urlparse(url)
-    return url if parsed.scheme in ("http", "https") and parsed.netloc else None
+    return url if url and is_http_url(url) else None
 
 
 def rtl(language: str | None) -> bool:

@@ -1,4 +1,4 @@
-"""Record text made safe for where it goes: Markdown (a file, or Streamlit's flavour) and spreadsheet cells.
+"""Record text made safe for where it goes: Markdown (a file, or Streamlit's flavour), spreadsheet cells, links.
 
 Everything a curator typed is untrusted; these are the only escaping rules in the project.
 """
@@ -6,6 +6,7 @@ Everything a curator typed is untrusted; these are the only escaping rules in th
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 
 # CommonMark's punctuation that changes rendering inside a line of a Markdown file (briefing notes): code, emphasis,
 # links, raw HTML, table cells, headings. Whitespace is collapsed first, so line-start markers cannot arise.
@@ -32,3 +33,9 @@ def md_screen(text: str | None) -> str:
 def spreadsheet_safe(text: str) -> str:
     """The text, with a leading quote when a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def is_http_url(url: str) -> bool:
+    """True when the URL is http(s) with a host: the only links a record may carry (no javascript:, data:, relative)."""
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)

@@ -36,6 +36,14 @@ CREDIBILITY_TEXT: dict[int, str] = {
     6: "truth cannot be judged",
 }
 UNGRADED = "ungraded"
+# Airwars-style assessment of an incident as a whole; '' where the grade needs no gloss.
+ASSESSMENT_TEXT: dict[str, str] = {
+    "confirmed": "a belligerent accepted responsibility",
+    "fair": "two or more credible sources",
+    "weak": "a single source",
+    "contested": "competing claims",
+    "discounted": "",
+}
 
 # How precisely a time is known, as a phrase after "known …".
 PRECISION_WORDS: dict[str, str] = {

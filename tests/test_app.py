@@ -9,9 +9,16 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from incidents.loading import load_dataset
+from incidents.models import TIME_PRECISIONS
+from incidents.vocabulary import (
+    ASSESSMENT_TEXT,
+    CREDIBILITY_TEXT,
+    KIND_LABELS,
+    RELIABILITY_TEXT,
+    admiralty_grade,
+)
 from tests.conftest import DATA, FIXTURES, open_app
 
-PAGES = ["overview", "timeline", "map", "claims", "sources", "about"]
 VALID = FIXTURES / "validation" / "valid"
 
 
@@ -43,14 +50,26 @@ def texts(at: AppTest) -> str:
     return "\n".join(str(p) for p in parts).replace("\\", "")  # drop Markdown escapes
 
 
-@pytest.mark.parametrize("page", PAGES)
+# Each page's own st.title: the right page rendered, not just some page (tests/browser/test_pages.py checks the same).
+TITLES = {
+    "overview": "Azerbaijan–Iran Incident Monitor",
+    "timeline": "Timeline",
+    "map": "Map",
+    "claims": "Who claims what",
+    "sources": "Sources",
+    "about": "About this monitor",
+}
+
+
+@pytest.mark.parametrize("page", TITLES)
 def test_every_page_renders_on_the_shipped_data(page: str) -> None:
     at = run_app(page)
     assert not at.exception, at.exception
+    assert [title.value for title in at.title] == [TITLES[page]]
     assert len(at.sidebar.get("multiselect")) >= 2  # the shared filters are there on every page
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", TITLES)
 def test_every_page_renders_with_query_params(page: str) -> None:
     dataset = load_dataset(DATA)
     actor = sorted(dataset.actors)[0]
@@ -83,6 +102,18 @@ def test_about_page_shows_method_fields_and_report() -> None:
     content = texts(run_app("about"))
     for needle in ("Gradings", "Precision", "How to cite", "Validation report", "Field documentation"):
         assert needle in content
+
+
+def test_about_page_writes_the_method_from_the_vocabulary() -> None:
+    """The About page's grades, precisions and record kinds are the vocabulary's, word for word."""
+    content = " ".join(texts(run_app("about")).split())
+    wanted = [f"**{grade}** {text}" for grade, text in RELIABILITY_TEXT.items()]
+    wanted += [f"**{grade}** {text}" for grade, text in CREDIBILITY_TEXT.items()]
+    wanted += [f"**{grade}** ({text})" if text else f"**{grade}**" for grade, text in ASSESSMENT_TEXT.items()]
+    wanted += [", ".join(TIME_PRECISIONS), admiralty_grade("F", 3)]
+    wanted += [label.lower() for kind, label in KIND_LABELS.items() if kind != "event"]
+    missing = [item for item in wanted if item not in content]
+    assert not missing, missing
 
 
 def test_broken_data_shows_located_errors_and_the_valid_records(tmp_path: Path) -> None:

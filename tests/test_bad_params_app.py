@@ -9,14 +9,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, parse_qsl, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.safe import md_escape
 from incidents.filtering import FilterValue
 from incidents.loading import load_dataset
+from incidents.params import PARAMS
+from incidents.text import md_screen
 from incidents.urlstate import from_params
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,17 +135,16 @@ def expected(raw: dict[str, list[str]]) -> tuple[FilterValue, list]:
 def check_bad_param(at: AppTest, name: str, raw: dict[str, list[str]]) -> None:
     assert not at.exception, [e.value for e in at.exception]
     text = notice_text(at)
-    assert f"**{md_escape(name)}**" in text, f"no notice names {name!r}: {text!r}"
+    assert f"**{md_screen(name)}**" in text, f"no notice names {name!r}: {text!r}"
     # What the notices say was ignored is what the page really ignored, and the rest of the link is applied.
     value, notices = expected(raw)
     assert applied(at) == value, f"the page applies {applied(at)}, the notices describe {value}"
-    assert {f"**{md_escape(n.param)}**" for n in notices} == set(re.findall(r"\*\*[^*]+\*\*", text)) - {
+    assert {f"**{md_screen(n.param)}**" for n in notices} == set(re.findall(r"\*\*[^*]+\*\*", text)) - {
         f"**{NOTICE_TITLE}**"
     }
-    for field in ("date_from", "date_to", "actors", "kinds", "incident"):
-        param = {"date_from": "from", "date_to": "to", "actors": "actor", "kinds": "kind"}.get(field, field)
-        if param != name:
-            assert getattr(applied(at), field) == getattr(BASE_VALUE, field), field
+    for param in PARAMS:
+        if param.field is not None and param.name != name:
+            assert getattr(applied(at), param.field) == getattr(BASE_VALUE, param.field), param.field
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -177,33 +177,51 @@ def test_clean_link_shows_no_notice(fixture_data: Path) -> None:
 # --- The data-version pin -----------------------------------------------------------------------------------------
 
 
+# (case id, the link's `v`, whether the page says the data was updated, whether a notice names `v`).
+# CURRENT stands for the fixture data's own version.
+CURRENT = "current"
+VERSION_CASES: list[tuple[str, str, bool, bool]] = [
+    ("old-version", "0000beef", True, False),
+    ("current-version", CURRENT, False, False),
+    ("not-a-version", SCRIPT, False, True),  # script is ignored with a notice, never shown as a version
+]
+
+
 @pytest.mark.parametrize("page", PAGES)
-def test_old_version_says_the_data_has_been_updated(fixture_data: Path, page: str) -> None:
-    at = open_page(PAGES[page], {**BASE, "v": ["0000beef"]})
+@pytest.mark.parametrize(("case", "version", "updated", "noticed"), VERSION_CASES, ids=[c[0] for c in VERSION_CASES])
+def test_version_pin(fixture_data: Path, page: str, case: str, version: str, updated: bool, noticed: bool) -> None:
+    if version == CURRENT:
+        version = load_dataset(FIXTURE).version
+    at = open_page(PAGES[page], {**BASE, "v": [version]})
     assert not at.exception
     infos = [i.value for i in at.info if UPDATED in i.value.lower()]
-    assert len(infos) == 1, [i.value for i in at.info]
+    assert len(infos) == (1 if updated else 0), [i.value for i in at.info]
+    assert ("**v**" in notice_text(at)) == noticed, notice_text(at)
     assert applied(at) == BASE_VALUE  # the current data, filtered as the link asks
-    assert notice_text(at) == ""
 
 
-def test_current_version_says_nothing(fixture_data: Path) -> None:
-    version = load_dataset(FIXTURE).version
-    at = open_page(PAGES["timeline"], {**BASE, "v": [version]})
+# (page, the link it is opened with, the share link's query without `v`, in order).
+SHARE_CASES: list[tuple[str, dict[str, list[str]], list[tuple[str, str]]]] = [
+    ("timeline", {"actor": ["irn-general-staff"], "from": ["2026-03-05"]},
+     [("from", "2026-03-05"), ("actor", "irn-general-staff")]),
+    ("timeline", {"group": ["actor"], "kind": ["denial"]}, [("kind", "denial"), ("group", "actor")]),
+    # An incident with propositions: the claims page stops before its controls on one without.
+    ("claims", {"incident": ["nakhchivan-2026-03-05"], "order": ["name"]},
+     [("incident", "nakhchivan-2026-03-05"), ("order", "name")]),
+    ("map", {"basemap": ["true"], "layers": ["events"]}, [("layers", "events"), ("basemap", "true")]),
+    ("map", {"layers": [""]}, [("layers", "")]),
+]
+
+
+@pytest.mark.parametrize(("page", "params", "query"), SHARE_CASES)
+def test_share_link_carries_page_filter_page_controls_and_version(
+    fixture_data: Path, page: str, params: dict[str, list[str]], query: list[tuple[str, str]]
+) -> None:
+    at = open_page(PAGES[page], params)
     assert not at.exception
-    assert not [i.value for i in at.info if UPDATED in i.value.lower()]
-
-
-def test_share_link_carries_page_filter_and_version(fixture_data: Path) -> None:
-    at = open_page(PAGES["timeline"], {"actor": ["irn-general-staff"], "from": ["2026-03-05"]})
-    link = at.sidebar.code[-1].value
-    parts = urlsplit(link)
-    assert parts.path.endswith("/timeline")
-    assert parse_qs(parts.query) == {
-        "from": ["2026-03-05"],
-        "actor": ["irn-general-staff"],
-        "v": [load_dataset(FIXTURE).version],
-    }
+    parts = urlsplit(at.sidebar.code[-1].value)
+    assert parts.path.endswith(f"/{page}")
+    assert parse_qsl(parts.query, keep_blank_values=True) == [*query, ("v", load_dataset(FIXTURE).version)]
 
 
 def test_page_switch_keeps_the_shared_filters(fixture_data: Path) -> None:
@@ -262,14 +280,6 @@ def test_doc_examples_are_valid_on_the_real_data() -> None:
         assert notices == [], (example, notices)
 
 
-def test_bad_version_is_a_notice_not_an_update(fixture_data: Path) -> None:
-    """A `v` that is no data version at all (here: script) is ignored with a notice, not shown as a version."""
-    at = open_page(PAGES["about"], {**BASE, "v": [SCRIPT]})
-    assert not at.exception
-    assert "**v**" in notice_text(at)
-    assert not [i.value for i in at.info if UPDATED in i.value.lower()]
-
-
 @pytest.mark.parametrize(
     ("page", "name", "item"),
     [("timeline", "group", SCRIPT), ("timeline", "group", "lanes"), ("claims", "order", "alphabetical")],
@@ -279,4 +289,4 @@ def test_bad_page_control_value_gets_a_notice(fixture_data: Path, page: str, nam
     at = open_page(PAGES[page], {**BASE, name: [item]})
     assert not at.exception
     assert applied(at) == BASE_VALUE
-    assert f"**{md_escape(name)}**" in notice_text(at), notice_text(at)
+    assert f"**{md_screen(name)}**" in notice_text(at), notice_text(at)

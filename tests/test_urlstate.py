@@ -13,7 +13,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incidents.filtering import RECORD_KINDS, FilterValue
-from incidents.urlstate import KNOWN_PARAMS, MAX_TEXT, Notice, from_params, normalise, query_string, to_params
+from incidents.params import BY_NAME, KNOWN_PARAMS, MAX_TEXT
+from incidents.urlstate import MARKUP, Notice, from_params, link_params, normalise, query_string, to_params
 
 ACTORS = ("aze", "aze-mfa", "aze-mod", "irn", "irn-general-staff", "irn-mfa")
 INCIDENTS = ("nakhchivan-2026-03-05", "crossing-2026-03-12")
@@ -30,8 +31,10 @@ def parse(raw: dict[str, list[str]]) -> tuple[FilterValue, list[Notice]]:
 # The sidebar's date inputs allow 1990-01-01 … 2100-01-01.
 dates = st.dates(min_value=dt.date(1990, 1, 1), max_value=dt.date(2100, 1, 1))
 # Search text as the sidebar stores it: stripped, at most MAX_TEXT characters, any printable or control character
-# except lone surrogates (which no URL can carry).
-texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=MAX_TEXT).filter(lambda t: t == t.strip())
+# except lone surrogates (which no URL can carry), and no markup (`<?`, `<b`), which is never a valid search.
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=MAX_TEXT).filter(
+    lambda t: t == t.strip() and not MARKUP.search(t)
+)
 
 
 def _unique(values: tuple[str, ...]) -> st.SearchStrategy[tuple[str, ...]]:
@@ -77,14 +80,95 @@ def test_defaults_are_left_out(value: FilterValue) -> None:
     assert normalise(value) == (value, [])
 
 
-def test_the_default_filter_is_an_empty_query() -> None:
-    assert to_params(FilterValue()) == {}
-    assert query_string(to_params(FilterValue())) == ""
+# (case id, a filter, its query string): the encoding, one row per field kind.
+ENCODED: list[tuple[str, FilterValue, str]] = [
+    ("default-is-empty", FilterValue(), ""),
+    (
+        "dates",
+        FilterValue(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 31)),
+        "from=2026-03-05&to=2026-03-31",
+    ),
+    (
+        "lists-are-repeated-keys-in-order",
+        FilterValue(actors=("irn-general-staff", "aze-mfa"), kinds=("denial", "claim")),
+        "actor=irn-general-staff&actor=aze-mfa&kind=denial&kind=claim",
+    ),
+    ("text-is-percent-encoded", FilterValue(text="false flag & co"), "q=false+flag+%26+co"),
+    (
+        "selections",
+        FilterValue(incident="nakhchivan-2026-03-05", record="ev-launch"),
+        "incident=nakhchivan-2026-03-05&rec=ev-launch",
+    ),
+    (
+        "table-order-whatever-the-fields",
+        FilterValue(record="ev-launch", text="x", kinds=("claim",), date_to=dt.date(2026, 3, 31)),
+        "to=2026-03-31&kind=claim&q=x&rec=ev-launch",
+    ),
+]
 
 
-def test_lists_are_repeated_keys_in_order() -> None:
-    value = FilterValue(actors=("irn-general-staff", "aze-mfa"), kinds=("denial", "claim"))
-    assert query_string(to_params(value)) == "actor=irn-general-staff&actor=aze-mfa&kind=denial&kind=claim"
+@pytest.mark.parametrize(("value", "query"), [c[1:] for c in ENCODED], ids=[c[0] for c in ENCODED])
+def test_filter_encodes_as_query_string(value: FilterValue, query: str) -> None:
+    assert query_string(to_params(value)) == query
+
+
+VERSION = "0123abcd"
+# (case id, filter, page params a page registered, the link's query string)
+LINKS: list[tuple[str, FilterValue, dict[str, list[str]], str]] = [
+    ("version-always-last", FilterValue(actors=("irn",)), {}, f"actor=irn&v={VERSION}"),
+    (
+        "page-control-after-filters",
+        FilterValue(kinds=("claim",)),
+        {"group": ["actor"]},
+        f"kind=claim&group=actor&v={VERSION}",
+    ),
+    ("page-default-left-out", FilterValue(), {"order": ["accuser"]}, f"v={VERSION}"),
+    ("no-layers-is-an-empty-value", FilterValue(), {"layers": [""]}, f"layers=&v={VERSION}"),
+    (
+        "page-controls-in-table-order",
+        FilterValue(),
+        {"basemap": ["true"], "layers": ["events", "border"]},
+        f"layers=events&layers=border&basemap=true&v={VERSION}",
+    ),
+]
+
+
+@pytest.mark.parametrize(("value", "page_params", "query"), [c[1:] for c in LINKS], ids=[c[0] for c in LINKS])
+def test_link_params_add_page_controls_and_version(
+    value: FilterValue, page_params: dict[str, list[str]], query: str
+) -> None:
+    assert query_string(link_params(value, page_params, VERSION)) == query
+
+
+@pytest.mark.parametrize("name", ["from", "v", "embed", "nonsense"])
+def test_link_params_refuse_a_page_control_missing_from_the_table(name: str) -> None:
+    with pytest.raises(KeyError):
+        link_params(FilterValue(), {name: ["x"]}, VERSION)
+
+
+# (parameter, its repeated values, the FilterValue field, what it keeps): single keys keep what their widget keeps.
+REPEATS: list[tuple[str, list[str], str, object]] = [
+    ("from", ["2026-03-05", "2026-03-06"], "date_from", dt.date(2026, 3, 5)),
+    ("to", ["2026-03-30", "2026-03-31"], "date_to", dt.date(2026, 3, 30)),
+    ("q", ["drone", "airport"], "text", "airport"),
+    ("incident", ["nakhchivan-2026-03-05", "crossing-2026-03-12"], "incident", "crossing-2026-03-12"),
+    ("rec", ["st-gs-denial", "ev-launch"], "record", "ev-launch"),
+    ("actor", ["irn", "aze"], "actors", ("irn", "aze")),
+    ("kind", ["claim", "event"], "kinds", ("claim", "event")),
+]
+
+
+@pytest.mark.parametrize(("name", "values", "field", "kept"), REPEATS, ids=[c[0] for c in REPEATS])
+def test_repeated_key_keeps_what_the_table_says(name: str, values: list[str], field: str, kept: object) -> None:
+    value, notices = parse({name: values})
+    assert getattr(value, field) == kept
+    param = BY_NAME[name]
+    if param.repeatable:
+        assert notices == []
+    else:
+        assert [n.reason for n in notices] == [f"repeated; only the {param.keeps} value is used"]
+        dropped = values[1] if param.keeps == "first" else values[0]
+        assert notices[0].value == dropped
 
 
 @settings(max_examples=300)
@@ -248,18 +332,3 @@ def test_notices_name_the_parameter_in_their_text() -> None:
     texts = [str(n) for n in notices]
     assert any(t.startswith("Ignored `actor=") for t in texts)
     assert any(t.startswith("Ignored `from=2026-13-05`") for t in texts)
-
-
-def test_linking_doc_lists_every_parameter_and_kind() -> None:
-    from pathlib import Path
-
-    from incidents.params import KNOWN_PARAMS
-
-    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
-    doc = readme.split("\n## Linking", 1)[1]
-    for name in KNOWN_PARAMS:
-        assert f"`{name}`" in doc, name
-    for kind in RECORD_KINDS:
-        assert f"`{kind}`" in doc, kind
-    for path in ("/timeline", "/map", "/claims", "/sources", "/about"):
-        assert f"`{path}`" in doc, path

@@ -115,6 +115,13 @@ def wait_idle(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def page_heading(page) -> str:
+    """The page's own title: the first top-level heading (`st.title`, an h1) of the main block, not the sidebar's.
+
+    Only the first: Markdown further down (About's field documentation, in a collapsed expander) has h1s too."""
+    return page.locator('[data-testid="stMain"] h1').first.inner_text(timeout=10_000).strip()
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
