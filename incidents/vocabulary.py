@@ -67,3 +67,18 @@ def source_label(title: str, publisher: str | None, reliability: str | None) -> 
 def describe(table: dict[str, str] | dict[int, str], joiner: str = ", ") -> str:
     """'A completely reliable, B usually reliable, …': a vocabulary table as field-description text."""
     return joiner.join(f"{key} {text}" for key, text in table.items())
+
+
+# Airwars-style assessment of an incident as a whole; an empty text means the grade needs no gloss.
+ASSESSMENT_TEXT: dict[str, str] = {
+    "confirmed": "a belligerent accepted responsibility",
+    "fair": "two or more credible sources",
+    "weak": "a single source",
+    "contested": "competing claims",
+    "discounted": "",
+}
+
+
+def describe_in_brackets(table: dict[str, str], joiner: str = ", ") -> str:
+    """'confirmed (a belligerent accepted responsibility), …, discounted': keys with their gloss in brackets."""
+    return joiner.join(f"{key} ({text})" if text else key for key, text in table.items())

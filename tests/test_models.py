@@ -10,7 +10,7 @@ import sys
 import pytest
 from pydantic import ValidationError
 
-from incidents.docs import field_docs, json_schema
+from incidents.docs import data_readme, json_schema
 from incidents.models import Casualties, Place, Source, Statement, When
 from tests.conftest import DATA, ROOT
 
@@ -93,7 +93,7 @@ def test_casualty_range_is_ordered() -> None:
 
 def test_data_readme_is_generated_from_the_models() -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
-    assert readme == field_docs(), "data/README.md is stale: run `make docs`"
+    assert readme == data_readme(), "data/README.md is stale: run `make docs`"
     for field_name in ("`via`", "`credibility`", "`precision_m`", "`responds_to`", "`stances`"):
         assert field_name in readme
 
