@@ -53,11 +53,11 @@ def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
     for key in parsed.data:
         if key not in allowed and key != SCHEMA_KEY:
             reason = f"unexpected top-level key {key!r}; expected {keys}"
-            problems.append(at_key(parsed, key, reason))
+            problems.append(_at_key(parsed, key, reason))
     return True
 
 
-def at_key(parsed: ParsedFile, key: str, reason: str) -> Problem:
+def _at_key(parsed: ParsedFile, key: str, reason: str) -> Problem:
     """A SCHEMA problem at a top-level key (at 1:1 when the key has no position of its own)."""
     return at_mark(codes.SCHEMA, parsed.path, parsed.marks.get((key,)), reason=reason)
 
@@ -81,7 +81,7 @@ def _file_records(parsed: ParsedFile, problems: list[Problem]) -> Iterator[Locat
         if items is None:
             continue
         if not isinstance(items, list):
-            problems.append(at_key(parsed, collection.key, f"{collection.key} must be a list"))
+            problems.append(_at_key(parsed, collection.key, f"{collection.key} must be a list"))
             continue
         for index, item in enumerate(items):
             yield from _record(parsed, collection, (collection.key, index), item, file_incident, problems)
