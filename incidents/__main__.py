@@ -1,4 +1,4 @@
-"""Command line: `python -m incidents validate|schema|docs`."""
+"""Command line: `python -m incidents validate|schema|docs|codes`."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from incidents.docs import field_docs, json_schema
+from incidents.codes import codes_table
+from incidents.docs import data_readme, json_schema
 from incidents.loading import load_dataset
+from incidents.registry import COLLECTIONS, FILE_KINDS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,29 +23,18 @@ def main(argv: list[str] | None = None) -> int:
     schema.add_argument(
         "file_kind",
         nargs="?",
-        choices=["actors", "sources", "places", "incident"],
+        choices=list(FILE_KINDS),
         help="one file kind; all kinds when omitted",
     )
     commands.add_parser("docs", help="print the field documentation (Markdown) generated from the models")
+    commands.add_parser("codes", help="list the problem codes: code, severity, description")
     args = parser.parse_args(argv)
 
     if args.command == "validate":
         dataset = load_dataset(args.data_dir)
         for problem in dataset.problems:
             print(problem)
-        counts = {
-            name: len(dataset.collection(name))
-            for name in (
-                "actors",
-                "sources",
-                "places",
-                "incident",
-                "events",
-                "statements",
-                "propositions",
-                "discrepancies",
-            )
-        }
+        counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
         summary = ", ".join(f"{n} {name}" for name, n in counts.items())
         print(
             f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s); valid records: {summary}",
@@ -54,7 +45,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "schema":
         print(json.dumps(json_schema(args.file_kind), indent=2, ensure_ascii=False))
         return 0
-    print(field_docs(), end="")
+    if args.command == "codes":
+        print(codes_table(), end="")
+        return 0
+    print(data_readme(), end="")
     return 0
 
 

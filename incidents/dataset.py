@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
-from incidents.models import Actor, Discrepancy, Event, Incident, Place, Proposition, Record, Source, Statement
+from incidents.models import Actor, Discrepancy, Entry, Event, Incident, Place, Proposition, Source, Statement
+from incidents.registry import BY_KEY, BY_NAME, COLLECTIONS
 
 if TYPE_CHECKING:
     from incidents.actors import ActorIndex
@@ -31,13 +32,16 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {self.code}{level} {self.message}"
 
 
-# The collections in load order; `incident` is the file key, `incidents` the attribute.
-COLLECTION_ORDER = ("actors", "sources", "places", "incident", "events", "statements", "propositions", "discrepancies")
+# The collections' keys in load order (`incident` is the file key, `incidents` the attribute), from the registry.
+COLLECTION_ORDER: tuple[str, ...] = tuple(c.key for c in COLLECTIONS)
 
 
 @dataclass
 class Dataset:
-    """The valid records, keyed by id, plus the validation report."""
+    """The valid records, keyed by id, plus the validation report.
+
+    One typed attribute per collection of `incidents.registry` (its `name`); a test checks they agree.
+    """
 
     actors: dict[str, Actor] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
@@ -73,12 +77,14 @@ class Dataset:
         return ActorIndex(self.actors)
 
     def collection(self, name: str) -> dict[str, Any]:
-        return getattr(self, "incidents" if name == "incident" else name)
+        """A collection by its key in the files ('incident') or its name ('incidents')."""
+        found = BY_KEY.get(name) or BY_NAME[name]
+        return getattr(self, found.name)
 
-    def record(self, record_id: str) -> Record | None:
+    def record(self, record_id: str) -> Entry | None:
         """Any record by id (ids are unique across kinds)."""
-        for name in COLLECTION_ORDER:
-            found = self.collection(name).get(record_id)
+        for collection in COLLECTIONS:
+            found = self.collection(collection.name).get(record_id)
             if found is not None:
                 return found
         return None

@@ -7,7 +7,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from incidents.models import FILE_MODELS
+from incidents.codes import CODES
+from incidents.registry import FILE_KINDS
+from incidents.vocabulary import ASSESSMENT_TEXT, CREDIBILITY_TEXT, RELIABILITY_TEXT
 
 DOCS_HEADER = """# Data: records and fields
 
@@ -76,8 +78,8 @@ def _models_in_order() -> list[type[BaseModel]]:
             for candidate in _nested_models(info.annotation):
                 visit(candidate)
 
-    for file_model in FILE_MODELS.values():
-        for info in file_model.model_fields.values():
+    for kind in FILE_KINDS.values():
+        for info in kind.model.model_fields.values():
             for candidate in _nested_models(info.annotation):
                 visit(candidate)
     return ordered
@@ -113,8 +115,41 @@ def field_docs() -> str:
 def json_schema(file_kind: str | None = None) -> dict[str, Any]:
     """JSON Schema of one record file kind, or of all kinds keyed by kind."""
     if file_kind is not None:
-        schema = FILE_MODELS[file_kind].model_json_schema()
+        schema = FILE_KINDS[file_kind].model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"{file_kind} record file"
         return schema
-    return {kind: json_schema(kind) for kind in FILE_MODELS}
+    return {kind: json_schema(kind) for kind in FILE_KINDS}
+
+
+def codes_docs() -> str:
+    """Markdown table of the problem codes the validator reports (from `incidents.codes`)."""
+    parts = [
+        "\n## Problem codes\n",
+        "\nWhat `python -m incidents validate` reports, as `path:line:col: CODE message` "
+        "(`python -m incidents codes` lists them). Errors leave the record out; warnings fail only with `--strict`.\n",
+        "\n| code | severity | description |\n|---|---|---|\n",
+    ]
+    parts += [f"| `{code.name}` | {code.severity} | {code.description} |\n" for code in CODES.values()]
+    return "".join(parts)
+
+
+def data_readme() -> str:
+    """`data/README.md`: the field documentation, then the problem codes."""
+    return field_docs() + codes_docs()
+
+
+def _bold_terms(table: dict[str, str] | dict[int, str], brackets: bool = False) -> str:
+    if brackets:
+        return ", ".join(f"**{key}** ({text})" if text else f"**{key}**" for key, text in table.items())
+    return ", ".join(f"**{key}** {text}" for key, text in table.items())
+
+
+def gradings_markdown() -> str:
+    """The gradings as the About page lists them (Markdown bullets), in the words of `incidents.vocabulary`."""
+    return (
+        f"- *Source reliability* (Admiralty code): {_bold_terms(RELIABILITY_TEXT)}.\n"
+        f"- *Information credibility* (Admiralty code) on each statement: {_bold_terms(CREDIBILITY_TEXT)}. "
+        "Written together, e.g. F3.\n"
+        f"- *Incident assessment* (after Airwars): {_bold_terms(ASSESSMENT_TEXT, brackets=True)}.\n"
+    )

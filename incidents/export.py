@@ -20,37 +20,24 @@ import json
 import types
 import typing
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
 from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, View, apply_filter
-from incidents.models import Actor, Discrepancy, Event, Incident, Place, Proposition, Source, Statement
+from incidents.models import Entry, Event, Place
+from incidents.registry import BY_MODEL, BY_NAME, COLLECTIONS
+from incidents.text import spreadsheet_safe
 from incidents.urlstate import query_string, to_params
 
 TITLE = "Azerbaijan–Iran Incident Monitor"
 LIST_SEPARATOR = "; "
-# Spreadsheets run a cell that starts with one of these as a formula (CSV injection); record text is untrusted.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Fixed timestamp for zip members, so the same export is the same bytes.
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-
-# Collection name -> model, in the order of the YAML files.
-COLLECTIONS: dict[str, type[BaseModel]] = {
-    "actors": Actor,
-    "sources": Source,
-    "places": Place,
-    "incidents": Incident,
-    "events": Event,
-    "statements": Statement,
-    "propositions": Proposition,
-    "discrepancies": Discrepancy,
-}
-# The parent column of a child table (a list of sub-records inside a record).
-SINGULAR = {name: name.removesuffix("s") for name in COLLECTIONS}
+EntryT = TypeVar("EntryT", bound=Entry)
 
 
 @dataclass(frozen=True)
@@ -64,23 +51,26 @@ class ExportFile:
 
 @dataclass(frozen=True)
 class Selection:
-    """Every record an export holds, by collection, in a stable order."""
+    """Every record an export holds, by collection name ('incidents'), in a stable order."""
 
-    actors: list[Actor] = field(default_factory=list)
-    sources: list[Source] = field(default_factory=list)
-    places: list[Place] = field(default_factory=list)
-    incidents: list[Incident] = field(default_factory=list)
-    events: list[Event] = field(default_factory=list)
-    statements: list[Statement] = field(default_factory=list)
-    propositions: list[Proposition] = field(default_factory=list)
-    discrepancies: list[Discrepancy] = field(default_factory=list)
+    records: dict[str, Sequence[Entry]] = field(default_factory=dict)
 
-    def collections(self) -> Iterator[tuple[str, list[Any]]]:
-        for name in COLLECTIONS:
-            yield name, getattr(self, name)
+    def __post_init__(self) -> None:
+        unknown = set(self.records) - set(BY_NAME)
+        if unknown:
+            raise KeyError(f"not record collections: {sorted(unknown)}")
+
+    def collections(self) -> Iterator[tuple[str, Sequence[Entry]]]:
+        """(collection name, records) of every collection, in the registry's order (empty ones too)."""
+        for collection in COLLECTIONS:
+            yield collection.name, self.records.get(collection.name, [])
 
     def counts(self) -> dict[str, int]:
         return {name: len(records) for name, records in self.collections()}
+
+    def of(self, model: type[EntryT]) -> list[EntryT]:
+        """The selected records of one model's collection, typed: `selection.of(Place)`."""
+        return [r for r in self.records.get(BY_MODEL[model].name, []) if isinstance(r, model)]
 
 
 def select(dataset: Dataset, view: View) -> Selection:
@@ -95,11 +85,7 @@ def select(dataset: Dataset, view: View) -> Selection:
     for incident in incidents:
         actor_ids.update(c.reported_by for c in incident.casualties if c.reported_by)
     # Parents too: the actor filter and the timeline lanes work through the hierarchy.
-    for actor_id in list(actor_ids):
-        parent = dataset.actors[actor_id].parent if actor_id in dataset.actors else None
-        while parent and parent not in actor_ids and parent in dataset.actors:
-            actor_ids.add(parent)
-            parent = dataset.actors[parent].parent
+    actor_ids.update(parent for actor_id in list(actor_ids) for parent in dataset.actor_index.ancestors(actor_id))
     actors = [a for a in dataset.actors.values() if a.id in actor_ids]
 
     proposition_ids = {stance.proposition for s in statements for stance in s.stances}
@@ -126,19 +112,23 @@ def select(dataset: Dataset, view: View) -> Selection:
     for place in places:
         source_ids.update(place.sources)
         source_ids.update(place.status_source)
-    for record in (*actors, *discrepancies):
-        source_ids.update(record.sources)
+    for actor in actors:
+        source_ids.update(actor.sources)
+    for discrepancy in discrepancies:
+        source_ids.update(discrepancy.sources)
     sources = [s for s in dataset.sources.values() if s.id in source_ids]
 
     return Selection(
-        actors=actors,
-        sources=sources,
-        places=list(places),
-        incidents=list(incidents),
-        events=list(events),
-        statements=list(statements),
-        propositions=propositions,
-        discrepancies=discrepancies,
+        {
+            "actors": actors,
+            "sources": sources,
+            "places": list(places),
+            "incidents": list(incidents),
+            "events": list(events),
+            "statements": list(statements),
+            "propositions": propositions,
+            "discrepancies": discrepancies,
+        }
     )
 
 
@@ -248,7 +238,7 @@ def _cell(value: Any) -> str:
     if isinstance(value, list):
         return LIST_SEPARATOR.join(_cell(item) for item in value)
     if isinstance(value, str):
-        return "'" + value if value.startswith(FORMULA_START) else value
+        return spreadsheet_safe(value)
     return str(value)
 
 
@@ -279,15 +269,15 @@ def csv_tables(selection: Selection) -> dict[str, tuple[list[str], list[dict[str
     """Table name -> (columns, rows of JSON values). One table per collection, plus one per list of sub-records
     (`incident_places`, `incident_casualties`, `statement_stances`) with the parent's id in its first column."""
     tables: dict[str, _Table] = {}
-    for name, records in selection.collections():
-        model = COLLECTIONS[name]
+    for collection in COLLECTIONS:
+        name, model, records = collection.name, collection.model, selection.records.get(collection.name, [])
         children = {
             field_name: child
             for field_name, info in model.model_fields.items()
             if (child := _list_model(info.annotation)) is not None
         }
         main = tables[name] = _Table(_template(model))
-        parent = SINGULAR[name]
+        parent = collection.singular
         child_tables = {
             field_name: tables.setdefault(f"{parent}_{field_name}", _Table([parent, *_template(child)]))
             for field_name, child in children.items()
@@ -362,8 +352,8 @@ def _feature(record: Place | Event, place: Place, kind: str) -> dict[str, Any]:
 
 def located_features(dataset: Dataset, selection: Selection) -> list[dict[str, Any]]:
     """One Point per selected place, then one per selected event that has a place (drawn at that place)."""
-    features = [_feature(place, place, "place") for place in selection.places]
-    for event in selection.events:
+    features = [_feature(place, place, "place") for place in selection.of(Place)]
+    for event in selection.of(Event):
         place = dataset.places.get(event.place) if event.place else None
         if place is not None:
             features.append(_feature(event, place, "event"))
@@ -380,6 +370,3 @@ def to_geojson(dataset: Dataset, value: FilterValue, view: View | None = None, l
     meta = {**meta, "features": len(features)}
     collection = {"type": "FeatureCollection", "metadata": meta, "features": features}
     return ExportFile(f"{file_stem(dataset, value)}.geojson", _dumps(collection), "application/geo+json")
-
-
-EXPORTS = {"csv": to_csv_zip, "json": to_json, "geojson": to_geojson}

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from incidents.dataset import Dataset
 from incidents.models import STATEMENT_KINDS, Event, Incident, Place, Statement
+from incidents.records import chronological, record_actors, record_kind
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -55,32 +56,6 @@ class View:
         return len(self.events) + len(self.statements)
 
 
-def record_kind(record: Event | Statement) -> str:
-    """The record's value in the `kind` filter: 'event', or the statement's kind."""
-    return "event" if isinstance(record, Event) else record.kind
-
-
-def descendants(dataset: Dataset, actor_ids: tuple[str, ...] | list[str]) -> set[str]:
-    """The actors and everything below them in the `parent` hierarchy (a ministry is part of its state)."""
-    children: dict[str, list[str]] = {}
-    for actor in dataset.actors.values():
-        if actor.parent:
-            children.setdefault(actor.parent, []).append(actor.id)
-    found: set[str] = set()
-    stack = list(actor_ids)
-    while stack:
-        current = stack.pop()
-        if current in found:
-            continue
-        found.add(current)
-        stack.extend(children.get(current, ()))
-    return found
-
-
-def record_actors(record: Event | Statement) -> list[str]:
-    return [record.speaker] if isinstance(record, Statement) else list(record.actors)
-
-
 def _text_of(record: Event | Statement | Incident) -> str:
     if isinstance(record, Statement):
         parts = [record.quote, record.paraphrase, record.channel, record.note]
@@ -102,10 +77,11 @@ def _in_dates(record: Event | Statement | Incident, value: FilterValue) -> bool:
 
 
 def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, actor_set: set[str] | None = None) -> bool:
+    """Whether a record passes every active filter (`actor_set`: the filter's actors with their descendants)."""
     if value.kinds and record_kind(record) not in value.kinds:
         return False
     if value.actors:
-        wanted = actor_set if actor_set is not None else descendants(dataset, value.actors)
+        wanted = actor_set if actor_set is not None else dataset.actor_index.descendants(value.actors)
         if not wanted.intersection(record_actors(record)):
             return False
     if not _in_dates(record, value):
@@ -115,16 +91,12 @@ def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, act
     return True
 
 
-def _sort_key(record: Event | Statement | Incident) -> tuple[dt.datetime, str]:
-    return (record.when.start_dt, record.id)
-
-
 def apply_filter(dataset: Dataset, value: FilterValue) -> View:
     """Events and statements that match every active filter, with the incidents and places they involve."""
-    actor_set = descendants(dataset, value.actors) if value.actors else None
-    events = sorted((e for e in dataset.events.values() if matches(dataset, e, value, actor_set)), key=_sort_key)
+    actor_set = dataset.actor_index.descendants(value.actors) if value.actors else None
+    events = sorted((e for e in dataset.events.values() if matches(dataset, e, value, actor_set)), key=chronological)
     statements = sorted(
-        (s for s in dataset.statements.values() if matches(dataset, s, value, actor_set)), key=_sort_key
+        (s for s in dataset.statements.values() if matches(dataset, s, value, actor_set)), key=chronological
     )
     incident_ids = {e.incident for e in events} | {i for s in statements for i in s.incidents}
     if value.is_default or (value.text and not value.actors and not value.kinds):
@@ -134,7 +106,7 @@ def apply_filter(dataset: Dataset, value: FilterValue) -> View:
             for i in dataset.incidents.values()
             if _in_dates(i, value) and (not value.text or value.text.casefold() in _text_of(i))
         }
-    incidents = sorted((dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=_sort_key)
+    incidents = sorted((dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)
     place_ids = [e.place for e in events if e.place]
     place_ids += [role.place for i in incidents for role in i.places]
     places = [dataset.places[p] for p in dict.fromkeys(place_ids) if p in dataset.places]

@@ -2,61 +2,48 @@
 
 Vocabularies follow ACLED (event types, precision), UCDP (casualty ranges),
 Airwars (assessment grades) and the Admiralty code (source reliability A-F,
-information credibility 1-6). Field descriptions feed `data/README.md`.
+information credibility 1-6). Field descriptions feed `data/README.md`; those that list a vocabulary are written
+from `incidents.vocabulary`. Ids, references and checked values live in `incidents.fields`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
-from urllib.parse import urlparse
+from typing import Literal, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-Id = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
-        description="Stable id: lower-case letters, digits and hyphens. Used in links, so keep it short.",
-    ),
-]
+from incidents.fields import (
+    ANY_RECORD,
+    ActorId,
+    Entry,
+    HttpUrl,
+    Id,
+    IncidentId,
+    Latitude,
+    Longitude,
+    PlaceId,
+    PropositionId,
+    Record,
+    RecordId,
+    Ref,
+    SourceId,
+    StatementId,
+)
+from incidents.vocabulary import (
+    ASSESSMENT_TEXT,
+    CREDIBILITY_TEXT,
+    RELIABILITY_TEXT,
+    describe,
+    describe_in_brackets,
+)
 
-
-def _http_url(value: str) -> str:
-    parsed = urlparse(value)
-    if parsed.scheme not in ("http", "https") or not parsed.netloc:
-        raise PydanticCustomError("bad_url", "URL must be http(s) with a host, got '{value}'", {"value": value[:80]})
-    return value
-
-
-HttpUrl = Annotated[str, AfterValidator(_http_url)]
-
-
-def _latitude(value: float) -> float:
-    if not -90 <= value <= 90:
-        raise PydanticCustomError("coord_range", "latitude {value} is outside -90..90", {"value": value})
-    return value
-
-
-def _longitude(value: float) -> float:
-    if not -180 <= value <= 180:
-        raise PydanticCustomError("coord_range", "longitude {value} is outside -180..180", {"value": value})
-    return value
-
-
-Latitude = Annotated[float, AfterValidator(_latitude)]
-Longitude = Annotated[float, AfterValidator(_longitude)]
-
-
-class Record(BaseModel):
-    """Base for every record: unknown fields are errors, so typos surface."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+# Re-exported: the rest of the project imports the record types from here.
+__all__ = ["ANY_RECORD", "Entry", "Id", "Record", "Ref"]
 
 
 TimePrecision = Literal["minute", "hour", "part-of-day", "day", "days", "week", "month", "undated"]
-TIME_PRECISIONS: tuple[str, ...] = TimePrecision.__args__  # type: ignore[attr-defined]
 
 
 class When(Record):
@@ -101,12 +88,18 @@ class When(Record):
     @property
     def start_dt(self) -> dt.datetime:
         """Earliest moment; an undated record sits at its latest date."""
-        return _as_datetime(self.start if self.start is not None else self.end)  # type: ignore[arg-type]
+        moment = self.start if self.start is not None else self.end
+        if moment is None:  # the validator requires a start, or an end when undated
+            raise ValueError("a time needs a start or an end")
+        return _as_datetime(moment)
 
     @property
     def end_dt(self) -> dt.datetime:
         """End of the window the record may fall in (end of day for day precision)."""
-        return _as_datetime(self.end if self.end is not None else self.start, end=True)
+        moment = self.end if self.end is not None else self.start
+        if moment is None:  # the validator requires a start, or an end when undated
+            raise ValueError("a time needs a start or an end")
+        return _as_datetime(moment, end=True)
 
     @property
     def first_day(self) -> dt.date:
@@ -151,10 +144,9 @@ ActorKind = Literal[
 ]
 
 
-class Actor(Record):
+class Actor(Entry):
     """A state, body, outlet or person that acts or speaks."""
 
-    id: Id
     name: str = Field(description="Name in English.")
     short_name: str | None = Field(None, description="Short label for charts, e.g. 'AZ Defence Ministry'.")
     aliases: dict[str, list[str]] = Field(
@@ -162,16 +154,16 @@ class Actor(Record):
         description="Other names by language code (az, fa, ru, hy, en), e.g. {az: [Müdafiə Nazirliyi]}.",
     )
     kind: ActorKind = Field(
-        description="What sort of actor: state, government-body, head-of-state, armed-forces, judiciary, media, news-agency, person, international-organisation, group, other."
+        description=f"What sort of actor: {', '.join(get_args(ActorKind))}."
     )
     country: str | None = Field(
         None, pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code (AZE, IRN, ISR, GBR …); colours follow it."
     )
-    parent: Id | None = Field(
+    parent: ActorId | None = Field(
         None,
         description="Id of the actor this one belongs to (ministry → state). Timeline lanes group by the top of this chain.",
     )
-    sources: list[Id] = Field(default_factory=list, description="Sources that name this actor.")
+    sources: list[SourceId] = Field(default_factory=list, description="Sources that name this actor.")
     note: str | None = None
 
 
@@ -179,10 +171,11 @@ SourceKind = Literal[
     "article", "news-agency-report", "broadcast", "official-statement", "reference", "dataset", "other"
 ]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
-class Source(Record):
+
+
+class Source(Entry):
     """A document we read, or one that a document we read cites."""
 
-    id: Id
     title: str
     kind: SourceKind = "article"
     publisher: str | None = Field(
@@ -204,7 +197,7 @@ class Source(Record):
     language: str = Field("en", description="BCP 47 language code of the text we read.")
     reliability: Reliability | None = Field(
         None,
-        description="Admiralty source reliability: A completely reliable, B usually, C fairly, D not usually, E unreliable, F cannot be judged. Empty = not yet graded (a warning).",
+        description=f"Admiralty source reliability: {describe(RELIABILITY_TEXT)}. Empty = not yet graded (a warning).",
     )
     reliability_note: str | None = Field(None, description="Why this grade.")
     second_hand: bool = Field(False, description="True when we know this source only because another one cites it.")
@@ -227,10 +220,9 @@ class PlaceNames(Record):
     ru: str | None = None
 
 
-class Place(Record):
+class Place(Entry):
     """A located place. The radius says how well we know where it is."""
 
-    id: Id
     names: PlaceNames = Field(
         description="Names by language: en (required), az, fa, hy, ru where known. Persian and Armenian keep their script."
     )
@@ -246,19 +238,19 @@ class Place(Record):
     country: str = Field(pattern=r"^[A-Z]{3}$", description="ISO alpha-3 code of the country it lies in.")
     admin1: str | None = Field(None, description="First-level area, e.g. 'Nakhchivan Autonomous Republic'.")
     admin2: str | None = None
-    within: Id | None = Field(None, description="Id of a larger place this one lies in, when only that is known.")
+    within: PlaceId | None = Field(None, description="Id of a larger place this one lies in, when only that is known.")
     status: CrossingStatus | None = Field(
         None, description="For crossings: current status from the records, e.g. 'closed to trucks'."
     )
-    status_source: list[Id] = Field(default_factory=list, description="Sources for the status.")
+    status_source: list[SourceId] = Field(default_factory=list, description="Sources for the status.")
     location_note: str | None = Field(
         None, description="How the coordinates were found and what is uncertain about them."
     )
-    sources: list[Id] = Field(min_length=1, description="Sources for the place and its coordinates.")
+    sources: list[SourceId] = Field(min_length=1, description="Sources for the place and its coordinates.")
 
 
 class PlaceRole(Record):
-    place: Id
+    place: PlaceId
     role: Literal["impact", "target", "launch-claimed", "affected", "diplomatic", "border", "context"]
     note: str | None = None
 
@@ -266,14 +258,14 @@ class PlaceRole(Record):
 class Casualties(Record):
     """One reporting source's figures, as a range (UCDP low/high)."""
 
-    reported_by: Id | None = Field(None, description="Actor that gave the figure.")
-    statement: Id | None = Field(None, description="Statement that carries the figure.")
+    reported_by: ActorId | None = Field(None, description="Actor that gave the figure.")
+    statement: StatementId | None = Field(None, description="Statement that carries the figure.")
     killed_min: int | None = Field(None, ge=0)
     killed_max: int | None = Field(None, ge=0)
     injured_min: int | None = Field(None, ge=0)
     injured_max: int | None = Field(None, ge=0)
     civilians: bool | None = Field(None, description="True when the source says the casualties are civilians.")
-    sources: list[Id] = Field(min_length=1)
+    sources: list[SourceId] = Field(min_length=1)
     note: str | None = None
 
     @model_validator(mode="after")
@@ -291,15 +283,14 @@ class Assessment(Record):
     """Airwars-style grading of the incident as a whole."""
 
     grade: AssessmentGrade = Field(
-        description="confirmed (a belligerent accepted responsibility), fair (two or more credible sources), weak (single source), contested (competing claims), discounted."
+        description=f"{describe_in_brackets(ASSESSMENT_TEXT)}."
     )
     rationale: str
     assessed_on: dt.date
     assessed_by: str | None = Field(None, description="Curator or team.")
 
 
-class Incident(Record):
-    id: Id
+class Incident(Entry):
     title: str
     summary: str
     when: When
@@ -312,7 +303,7 @@ class Incident(Record):
     casualties: list[Casualties] = Field(default_factory=list)
     assessment: Assessment
     tags: list[str] = Field(default_factory=list)
-    sources: list[Id] = Field(min_length=1)
+    sources: list[SourceId] = Field(min_length=1)
     first_published: dt.date = Field(description="When this record was first published by the project.")
     last_updated: dt.date = Field(description="When this record last changed.")
 
@@ -333,19 +324,18 @@ EventType = Literal[
 EventStatus = Literal["confirmed", "reported", "claimed", "disputed"]
 
 
-class Event(Record):
+class Event(Entry):
     """Something that happened (or is reported to have happened)."""
 
-    id: Id
     title: str
     type: EventType
     when: When
-    place: Id | None = Field(None, description="Where it happened; empty when not located.")
+    place: PlaceId | None = Field(None, description="Where it happened; empty when not located.")
     place_note: str | None = Field(None, description="What the sources say about the place, and what is unknown.")
-    actors: list[Id] = Field(
+    actors: list[ActorId] = Field(
         default_factory=list, description="Actors that carried it out, per the statements that report it."
     )
-    reported_in: list[Id] = Field(
+    reported_in: list[StatementId] = Field(
         default_factory=list,
         description="Statements that report it; the map tooltip names their speakers as claimants.",
     )
@@ -353,28 +343,27 @@ class Event(Record):
         description="confirmed (independently or undisputed), reported (one side, undisputed), claimed (asserted by a party), disputed (denied by a party)."
     )
     description: str | None = None
-    sources: list[Id] = Field(min_length=1)
-    incident: Id | None = Field(None, description="Filled from the file's incident when omitted.")
+    sources: list[SourceId] = Field(min_length=1)
+    incident: IncidentId | None = Field(None, description="Filled from the file's incident when omitted.")
 
 
 StatementKind = Literal["claim", "denial", "accusation", "alternative-explanation", "demand", "threat", "assurance"]
-STATEMENT_KINDS: tuple[str, ...] = StatementKind.__args__  # type: ignore[attr-defined]
+STATEMENT_KINDS: tuple[str, ...] = get_args(StatementKind)
 StanceValue = Literal["asserts", "denies", "alternative"]
 
 
 class Stance(Record):
-    proposition: Id
+    proposition: PropositionId
     stance: StanceValue = Field(description="asserts, denies, or alternative (offers another explanation).")
     note: str | None = None
 
 
-class Statement(Record):
+class Statement(Entry):
     """What an actor said, when, through which channel, as carried by a chain of sources."""
 
-    id: Id
-    speaker: Id = Field(description="Actor who said it.")
+    speaker: ActorId = Field(description="Actor who said it.")
     kind: StatementKind = Field(
-        description="claim, denial, accusation, alternative-explanation, demand, threat, assurance."
+        description=f"{', '.join(get_args(StatementKind))}."
     )
     when: When = Field(description="When it was said (not when it was reported), as precisely as known.")
     channel: str | None = Field(None, description="How it was said: 'statement', 'remarks at the Security Council', …")
@@ -385,7 +374,7 @@ class Statement(Record):
     quote_language: str = Field("en", description="Language of the quote as given (BCP 47).")
     quote_is_translation: bool = Field(False, description="True when the quote is a translation of the original words.")
     paraphrase: str = Field(description="What was said, in neutral words.")
-    via: list[Id] = Field(
+    via: list[SourceId] = Field(
         min_length=1,
         description="Chain of sources, nearest to the speaker first, ending with the document we read. 'Iran's suggestion via a BBC report via this article' = [bbc-report, article].",
     )
@@ -393,21 +382,20 @@ class Statement(Record):
         None,
         ge=1,
         le=6,
-        description="Admiralty information credibility: 1 confirmed by other sources, 2 probably true, 3 possibly true, 4 doubtful, 5 improbable, 6 cannot be judged.",
+        description=f"Admiralty information credibility: {describe(CREDIBILITY_TEXT)}.",
     )
     credibility_note: str | None = None
-    responds_to: list[Id] = Field(default_factory=list, description="Statements this one answers.")
+    responds_to: list[StatementId] = Field(default_factory=list, description="Statements this one answers.")
     stances: list[Stance] = Field(default_factory=list, description="Positions taken on the incident's propositions.")
-    incidents: list[Id] = Field(
+    incidents: list[IncidentId] = Field(
         default_factory=list, description="Incidents it concerns; the file's incident is added when omitted."
     )
     note: str | None = None
 
 
-class Proposition(Record):
+class Proposition(Entry):
     """A contested question within an incident; statements take stances on it."""
 
-    id: Id
     text: str = Field(
         description="The proposition as a statement that can be asserted or denied, e.g. 'Iran launched the drones'."
     )
@@ -416,26 +404,25 @@ class Proposition(Record):
         "other"
     )
     note: str | None = None
-    incident: Id | None = Field(None, description="Filled from the file's incident when omitted.")
+    incident: IncidentId | None = Field(None, description="Filled from the file's incident when omitted.")
 
 
-class Discrepancy(Record):
+class Discrepancy(Entry):
     """An inconsistency or gap inside or between sources, recorded rather than resolved."""
 
-    id: Id
     title: str
     kind: Literal["internal", "between-sources", "calendar", "gap", "geometry"] = Field(
         description="internal (one source contradicts itself), between-sources, calendar (a date and weekday disagree), gap (something the sources leave out), geometry (a figure the map data does not bear out)."
     )
     description: str
-    concerns: list[Id] = Field(
+    concerns: list[RecordId] = Field(
         default_factory=list, description="Ids of the events, statements, places or sources it concerns."
     )
-    sources: list[Id] = Field(min_length=1)
+    sources: list[SourceId] = Field(min_length=1)
     handling: str | None = Field(
         None, description="What the records do about it (e.g. 'date kept as 5 March, precision widened')."
     )
-    incident: Id | None = Field(None, description="Filled from the file's incident when omitted.")
+    incident: IncidentId | None = Field(None, description="Filled from the file's incident when omitted.")
 
 
 class ActorsFile(Record):
@@ -457,22 +444,3 @@ class IncidentFile(Record):
     propositions: list[Proposition] = Field(default_factory=list)
     discrepancies: list[Discrepancy] = Field(default_factory=list)
 
-
-# File kind -> (model of the whole file, record collections it holds).
-FILE_MODELS: dict[str, type[Record]] = {
-    "actors": ActorsFile,
-    "sources": SourcesFile,
-    "places": PlacesFile,
-    "incident": IncidentFile,
-}
-
-RECORD_MODELS: dict[str, type[Record]] = {
-    "actors": Actor,
-    "sources": Source,
-    "places": Place,
-    "incident": Incident,
-    "events": Event,
-    "statements": Statement,
-    "propositions": Proposition,
-    "discrepancies": Discrepancy,
-}

@@ -98,3 +98,8 @@ CROSSING_STATES: dict[str, str] = {
 def crossing_state(status: str | None) -> str:
     """'open', 'closed' or 'unknown' (no status recorded) for a crossing's status."""
     return CROSSING_STATES.get(status, "unknown") if status else "unknown"
+
+
+def describe_in_brackets(table: dict[str, str], joiner: str = ", ") -> str:
+    """'confirmed (a belligerent accepted responsibility), …, discounted': keys with their gloss in brackets."""
+    return joiner.join(f"{key} ({text})" if text else key for key, text in table.items())

@@ -18,10 +18,10 @@ from streamlit.testing.v1 import AppTest
 from components.context import AppContext
 from components.exports import export_buttons
 from incidents.dataset import Dataset
-from incidents.export import COLLECTIONS, select, to_csv_zip, to_geojson, to_json
+from incidents.export import select, to_csv_zip, to_geojson, to_json
 from incidents.filtering import FilterValue, apply_filter
 from incidents.loading import load_dataset
-from incidents.models import FILE_MODELS
+from incidents.registry import BY_NAME, FILE_KINDS
 
 DATA = Path(__file__).parent / "fixtures" / "export" / "data"
 
@@ -129,7 +129,7 @@ def test_csv_row_counts_match_the_filter(dataset: Dataset, name: str) -> None:
     selection = select(dataset, view)
     meta, tables = _zip_tables(to_csv_zip(dataset, value).data)
 
-    assert set(COLLECTIONS) <= set(tables)
+    assert set(BY_NAME) <= set(tables)
     assert [row["id"] for row in tables["events"]] == [e.id for e in view.events]
     assert [row["id"] for row in tables["statements"]] == [s.id for s in view.statements]
     assert [row["id"] for row in tables["incidents"]] == [i.id for i in view.incidents]
@@ -184,15 +184,15 @@ def test_json_validates_back_through_the_models(dataset: Dataset, name: str) -> 
     selection = select(dataset, apply_filter(dataset, value))
     document = json.loads(to_json(dataset, value).data)
 
-    assert list(document) == ["metadata", *COLLECTIONS]
+    assert list(document) == ["metadata", *BY_NAME]
     for collection, records in selection.collections():
-        model = COLLECTIONS[collection]
+        model = BY_NAME[collection].model
         rebuilt = [model.model_validate(item) for item in document[collection]]
         assert rebuilt == records  # the same validated records, field for field
     # The file-level models the YAML is checked against accept the same lists.
-    FILE_MODELS["actors"].model_validate({"actors": document["actors"]})
-    FILE_MODELS["places"].model_validate({"places": document["places"]})
-    FILE_MODELS["sources"].model_validate({"sources": document["sources"]})
+    FILE_KINDS["actors"].model.model_validate({"actors": document["actors"]})
+    FILE_KINDS["places"].model.model_validate({"places": document["places"]})
+    FILE_KINDS["sources"].model.model_validate({"sources": document["sources"]})
     assert "null" not in json.dumps({k: v for k, v in document.items() if k != "metadata"})
 
 
@@ -210,7 +210,7 @@ def test_json_metadata_and_name(dataset: Dataset) -> None:
 
 def test_every_reference_in_an_export_resolves_inside_it(dataset: Dataset) -> None:
     document = json.loads(to_json(dataset, FILTERS["iran-after-5-march"]).data)
-    ids = {name: {record["id"] for record in document[name]} for name in COLLECTIONS}
+    ids = {name: {record["id"] for record in document[name]} for name in BY_NAME}
     for event in document["events"]:
         assert set(event["sources"]) <= ids["sources"] and set(event["actors"]) <= ids["actors"]
     for statement in document["statements"]:

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from incidents.filtering import FilterValue, apply_filter, descendants, record_kind
+from incidents.filtering import FilterValue, apply_filter
 from incidents.loading import load_dataset
+from incidents.records import record_kind
 from tests.conftest import FIXTURES
 
 VALID = FIXTURES / "validation" / "valid"
@@ -30,7 +31,7 @@ def test_no_filter_selects_everything(dataset) -> None:
 
 
 def test_actor_includes_the_bodies_below_it(dataset) -> None:
-    assert descendants(dataset, ["land-a"]) == {"land-a", "land-a-mod"}
+    assert dataset.actor_index.descendants(["land-a"]) == {"land-a", "land-a-mod"}
     assert ids(apply_filter(dataset, FilterValue(actors=("land-a",)))) == {"st-claim"}
     assert ids(apply_filter(dataset, FilterValue(actors=("land-a-mod",)))) == {"st-claim"}
     assert ids(apply_filter(dataset, FilterValue(actors=("land-b",)))) == {"st-denial"}

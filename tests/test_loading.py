@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import dataclasses
 import datetime as dt
 import shutil
 import subprocess
@@ -11,7 +13,12 @@ from pathlib import Path
 import pytest
 import yaml
 
+from incidents import codes
+from incidents.codes import CODES
+from incidents.dataset import COLLECTION_ORDER, Dataset
 from incidents.loading import fingerprint, load_dataset
+from incidents.models import ANY_RECORD
+from incidents.registry import BY_KEY, COLLECTIONS, FILE_KINDS, REFERENCES, file_collections
 from tests.conftest import DATA, FIXTURES, ROOT
 
 VALID = FIXTURES / "validation" / "valid"
@@ -194,3 +201,136 @@ def test_fingerprint_changes_when_a_file_changes(tmp_path: Path) -> None:
 
 def test_c_loader_is_available() -> None:
     assert hasattr(yaml, "CSafeLoader")
+
+
+# --- the problem codes and the collection registry ----------------------------------------------------------------
+
+# The reference table as it was written by hand before the registry derived it from the models' `Ref` marks.
+FORMER_REFERENCES = {
+    "actors": (("parent", "actors"), ("sources", "sources")),
+    "sources": (),
+    "places": (("within", "places"), ("sources", "sources"), ("status_source", "sources")),
+    "incident": (
+        ("places.*.place", "places"),
+        ("casualties.*.reported_by", "actors"),
+        ("casualties.*.statement", "statements"),
+        ("casualties.*.sources", "sources"),
+        ("sources", "sources"),
+    ),
+    "events": (
+        ("place", "places"),
+        ("actors", "actors"),
+        ("reported_in", "statements"),
+        ("sources", "sources"),
+        ("incident", "incident"),
+    ),
+    "statements": (
+        ("speaker", "actors"),
+        ("via", "sources"),
+        ("responds_to", "statements"),
+        ("stances.*.proposition", "propositions"),
+        ("incidents", "incident"),
+    ),
+    "propositions": (("incident", "incident"),),
+    "discrepancies": (("concerns", "*"), ("sources", "sources"), ("incident", "incident")),
+}
+FORMER_FILE_COLLECTIONS = {
+    "actors": ("actors",),
+    "sources": ("sources",),
+    "places": ("places",),
+    "incident": ("incident", "events", "statements", "propositions", "discrepancies"),
+}
+
+
+def test_derived_references_equal_the_former_table() -> None:
+    # Compared as sets: the derived table follows field order (Place lists status_source before sources).
+    assert {key: set(refs) for key, refs in REFERENCES.items()} == {
+        key: set(refs) for key, refs in FORMER_REFERENCES.items()
+    }
+    targets = {target for refs in REFERENCES.values() for _path, target in refs}
+    assert targets <= {*BY_KEY, ANY_RECORD}
+
+
+def test_registry_collections_follow_the_file_models() -> None:
+    assert {kind: tuple(c.key for c in file_collections(kind)) for kind in FILE_KINDS} == FORMER_FILE_COLLECTIONS
+    assert COLLECTION_ORDER == tuple(key for keys in FORMER_FILE_COLLECTIONS.values() for key in keys)
+    # The dataset has one typed attribute per collection, named as in the registry, in the same order.
+    attributes = [f.name for f in dataclasses.fields(Dataset) if f.name not in ("problems", "version", "files")]
+    assert attributes == [c.name for c in COLLECTIONS]
+    assert BY_KEY["incident"].name == "incidents" and BY_KEY["discrepancies"].singular == "discrepancy"
+
+
+def test_validate_prints_counts_of_every_collection() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "incidents", "validate", str(VALID)], cwd=ROOT, capture_output=True, text=True
+    )
+    summary = result.stderr.strip().splitlines()[-1]
+    assert summary.startswith("0 error(s), 1 warning(s); valid records: 3 actors, 2 sources, 1 places, 1 incident,")
+    assert summary.endswith("2 statements, 1 propositions, 0 discrepancies")
+
+
+ISSUE_CODES = {
+    "YAML_SYNTAX": "error",
+    "DUPLICATE_KEY": "error",
+    "SCHEMA": "error",
+    "DUPLICATE_ID": "error",
+    "UNKNOWN_REF": "error",
+    "INVALID_REF": "error",
+    "REF_CYCLE": "error",
+    "BAD_URL": "error",
+    "END_BEFORE_START": "error",
+    "COORD_RANGE": "error",
+    "FUTURE_DATE": "error",
+    "FILE_READ": "error",
+    "SINGLE_SOURCE": "warning",
+    "UNGRADED_SOURCE": "warning",
+    "ORPHAN_PROPOSITION": "warning",
+}
+
+
+def test_code_registry_has_every_code_with_its_severity() -> None:
+    assert {name: code.severity for name, code in CODES.items()} == ISSUE_CODES
+    for code in CODES.values():
+        assert code.description.endswith(".") and code.template
+
+
+@pytest.mark.parametrize("case", sorted(p.name for p in BROKEN.iterdir()))
+def test_every_reported_problem_comes_from_the_registry(case: str, tmp_path: Path) -> None:
+    dataset = load_dataset(overlay(case, tmp_path), today=TODAY)
+    assert dataset.problems
+    for problem in dataset.problems:
+        assert problem.severity == CODES[problem.code].severity, str(problem)
+
+
+def test_problems_are_made_only_by_codes() -> None:
+    """`Problem(...)` is called in incidents/codes.py only, so no problem can carry a code outside the registry."""
+    callers = []
+    for path in sorted((ROOT / "incidents").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Problem":
+                callers.append(path.name)
+    assert callers == ["codes.py"]
+
+
+def test_a_code_fills_its_template() -> None:
+    problem = codes.DUPLICATE_KEY.at("a.yaml", 4, 3, key="title", first_line=3)
+    assert str(problem) == (
+        "a.yaml:4:3: DUPLICATE_KEY key 'title' repeats the one at line 3; YAML would silently keep only the last"
+    )
+    warning = codes.ORPHAN_PROPOSITION.at("b.yaml", 1, 2, id="p")
+    assert str(warning).startswith("b.yaml:1:2: ORPHAN_PROPOSITION (warning)")
+    with pytest.raises(KeyError):
+        codes.UNKNOWN_REF.at("a.yaml", 1, 1, field="x")  # a template field left out is an error, not a blank
+
+
+def test_codes_command_and_readme_list_every_code() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "incidents", "codes"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    rows = [line.split(None, 2) for line in result.stdout.splitlines()]
+    assert sorted((name, severity) for name, severity, _ in rows) == sorted(ISSUE_CODES.items())
+    assert all(description == CODES[name].description for name, _, description in rows)
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Problem codes") :]
+    for name, code in CODES.items():
+        assert f"| `{name}` | {code.severity} | {code.description} |" in section

@@ -6,12 +6,33 @@ import datetime as dt
 import json
 import subprocess
 import sys
+from typing import get_args
 
 import pytest
 from pydantic import ValidationError
 
-from incidents.docs import field_docs, json_schema
-from incidents.models import Casualties, Place, Source, Statement, When
+from incidents.docs import data_readme, gradings_markdown, json_schema
+from incidents.models import (
+    Actor,
+    ActorKind,
+    Assessment,
+    AssessmentGrade,
+    Casualties,
+    Place,
+    Reliability,
+    Source,
+    Statement,
+    StatementKind,
+    When,
+)
+from incidents.vocabulary import (
+    ASSESSMENT_TEXT,
+    CREDIBILITY_TEXT,
+    KIND_LABELS,
+    RELIABILITY_TEXT,
+    describe,
+    describe_in_brackets,
+)
 from tests.conftest import DATA, ROOT
 
 
@@ -93,7 +114,7 @@ def test_casualty_range_is_ordered() -> None:
 
 def test_data_readme_is_generated_from_the_models() -> None:
     readme = (DATA / "README.md").read_text(encoding="utf-8")
-    assert readme == field_docs(), "data/README.md is stale: run `make docs`"
+    assert readme == data_readme(), "data/README.md is stale: run `make docs`"
     for field_name in ("`via`", "`credibility`", "`precision_m`", "`responds_to`", "`stances`"):
         assert field_name in readme
 
@@ -107,3 +128,45 @@ def test_json_schema_covers_every_file_kind() -> None:
         [sys.executable, "-m", "incidents", "schema", "places"], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert json.loads(result.stdout)["title"] == "places record file"
+
+
+# Field descriptions that list a vocabulary are written from incidents/vocabulary.py (model, field, vocabulary text).
+VOCABULARY_DESCRIPTIONS = [
+    (Source, "reliability", describe(RELIABILITY_TEXT)),
+    (Statement, "credibility", describe(CREDIBILITY_TEXT)),
+    (Assessment, "grade", describe_in_brackets(ASSESSMENT_TEXT)),
+    (Actor, "kind", ", ".join(get_args(ActorKind))),
+    (Statement, "kind", ", ".join(get_args(StatementKind))),
+]
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name", "text"),
+    VOCABULARY_DESCRIPTIONS,
+    ids=[f"{model.__name__}.{name}" for model, name, _ in VOCABULARY_DESCRIPTIONS],
+)
+def test_field_descriptions_come_from_the_vocabulary(model, field_name: str, text: str) -> None:
+    description = model.model_fields[field_name].description
+    assert text in description
+    assert text in (DATA / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("values", "table"),
+    [(Reliability, RELIABILITY_TEXT), (AssessmentGrade, ASSESSMENT_TEXT), (StatementKind, KIND_LABELS)],
+    ids=["reliability", "assessment", "statement-kind"],
+)
+def test_vocabulary_tables_cover_the_model_values(values, table: dict) -> None:
+    assert set(get_args(values)) <= set(table)
+
+
+def test_credibility_table_matches_the_field_range() -> None:
+    info = Statement.model_fields["credibility"]
+    low, high = (next(getattr(m, bound) for m in info.metadata if hasattr(m, bound)) for bound in ("ge", "le"))
+    assert list(CREDIBILITY_TEXT) == list(range(low, high + 1))
+
+
+def test_gradings_for_the_about_page_use_the_vocabulary() -> None:
+    text = gradings_markdown()
+    assert "**B** usually reliable" in text and "**6** truth cannot be judged" in text
+    assert "**weak** (a single source)" in text and text.rstrip().endswith("**discounted**.")

@@ -1,0 +1,117 @@
+"""The problem codes, declared once (frictionless-style): each has a severity, a message template and a description.
+
+Every `Problem` is made through a code of this registry (`DUPLICATE_KEY.at(path, line, col, key=..., ...)`), so a
+misspelt code is an `AttributeError` and a mypy error, never a new code in a report. `python -m incidents codes`
+lists them and `data/README.md` documents them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from incidents.dataset import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of problem: `name` is what reports print, `template` is filled with the problem's fields."""
+
+    name: str
+    severity: Severity
+    template: str
+    description: str
+
+    def at(self, path: str, line: int, col: int, **fields: Any) -> Problem:
+        """A problem of this code at `path:line:col`, its message made from the template."""
+        return Problem(path, line, col, self.name, self.template.format(**fields), self.severity)
+
+
+def _error(name: str, template: str, description: str) -> Code:
+    return Code(name, "error", template, description)
+
+
+def _warning(name: str, template: str, description: str) -> Code:
+    return Code(name, "warning", template, description)
+
+
+FILE_READ = _error("FILE_READ", "{reason}", "A file or the data directory cannot be read (missing, not UTF-8).")
+YAML_SYNTAX = _error("YAML_SYNTAX", "{reason}", "The file is not valid YAML, or uses a tag that would build an object.")
+DUPLICATE_KEY = _error(
+    "DUPLICATE_KEY",
+    "key {key!r} repeats the one at line {first_line}; YAML would silently keep only the last",
+    "A mapping has the same key twice; YAML would silently keep only the last.",
+)
+SCHEMA = _error(
+    "SCHEMA", "{reason}", "A file or record does not fit its model: a missing, unknown or mistyped field or key."
+)
+BAD_URL = _error("BAD_URL", "{field}: {reason}", "A URL is not http(s) with a host.")
+COORD_RANGE = _error(
+    "COORD_RANGE", "{field}: {reason}", "A latitude is outside -90..90 or a longitude outside -180..180."
+)
+END_BEFORE_START = _error("END_BEFORE_START", "{field}: {reason}", "A time's end is before its start.")
+DUPLICATE_ID = _error(
+    "DUPLICATE_ID",
+    "id {id!r} is already used at {first}",
+    "Two records share an id (ids are unique across all kinds); the later one is left out.",
+)
+UNKNOWN_REF = _error(
+    "UNKNOWN_REF",
+    "{field}: unknown {what} {ref!r}",
+    "A field names an id that no record of the expected kind has; the record is left out.",
+)
+INVALID_REF = _error(
+    "INVALID_REF",
+    "{field}: {ref!r} has errors, so this record is left out too",
+    "A field names a record that has errors; the record is left out too, so every shown reference resolves.",
+)
+REF_CYCLE = _error(
+    "REF_CYCLE",
+    "actor {id!r} is its own ancestor through 'parent'",
+    "An actor's parent chain leads back to itself.",
+)
+FUTURE_DATE = _error(
+    "FUTURE_DATE", "{field}: {date} is after today ({today})", "A date is later than today."
+)
+SINGLE_SOURCE = _warning(
+    "SINGLE_SOURCE",
+    "claim {id!r} reaches us through one document only ({document})",
+    "Every statement asserting a claim's propositions reaches us through one document.",
+)
+UNGRADED_SOURCE = _warning(
+    "UNGRADED_SOURCE",
+    "source {id!r} has no Admiralty reliability grade",
+    "A source has no Admiralty reliability grade yet.",
+)
+ORPHAN_PROPOSITION = _warning(
+    "ORPHAN_PROPOSITION",
+    "no statement takes a stance on proposition {id!r}",
+    "No statement takes a stance on a proposition.",
+)
+
+CODES: dict[str, Code] = {
+    code.name: code
+    for code in (
+        FILE_READ,
+        YAML_SYNTAX,
+        DUPLICATE_KEY,
+        SCHEMA,
+        BAD_URL,
+        COORD_RANGE,
+        END_BEFORE_START,
+        DUPLICATE_ID,
+        UNKNOWN_REF,
+        INVALID_REF,
+        REF_CYCLE,
+        FUTURE_DATE,
+        SINGLE_SOURCE,
+        UNGRADED_SOURCE,
+        ORPHAN_PROPOSITION,
+    )
+}
+
+
+def codes_table() -> str:
+    """The codes as aligned text lines: code, severity, description (what `python -m incidents codes` prints)."""
+    width = max(len(name) for name in CODES)
+    return "".join(f"{c.name:<{width}}  {c.severity:<7}  {c.description}\n" for c in CODES.values())

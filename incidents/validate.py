@@ -1,0 +1,134 @@
+"""Step 2 of loading: validate each record on its own against its model, and keep the first of each id.
+
+One bad record never hides the rest of its file: each is validated separately, and its errors are located at the
+field they are about.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from incidents import codes
+from incidents.codes import Code
+from incidents.dataset import Problem
+from incidents.models import Discrepancy, Entry, Event, Proposition, Statement
+from incidents.parse import Loc, ParsedFile, at_mark, loc_text, locate
+from incidents.registry import Collection, file_collections
+
+# Pydantic error types that have a code of their own; every other validation error is SCHEMA.
+PYDANTIC_CODES: dict[str, Code] = {
+    "bad_url": codes.BAD_URL,
+    "coord_range": codes.COORD_RANGE,
+    "end_before_start": codes.END_BEFORE_START,
+}
+SCHEMA_KEY = "$schema"  # editors' `$schema` line may sit beside the collections
+
+
+@dataclass(frozen=True)
+class Located:
+    """A valid record with where it came from: its collection, its file and its node path in that file."""
+
+    record: Entry
+    collection: Collection
+    file: ParsedFile
+    loc: Loc
+
+    def problem(self, code: Code, *path: str | int, **fields: Any) -> Problem:
+        """A problem at one of this record's fields (`path` below the record), or at the record itself."""
+        return self.file.problem(code, (*self.loc, *path), **fields)
+
+
+def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
+    """A file is a mapping of its collections; report what else it holds. False when it is no mapping."""
+    keys = ", ".join(c.key for c in file_collections(parsed.kind))
+    if not isinstance(parsed.data, dict):
+        reason = f"a {parsed.kind} file must be a mapping with keys {keys}"
+        problems.append(parsed.problem(codes.SCHEMA, (), reason=reason))
+        return False
+    allowed = {c.key for c in file_collections(parsed.kind)}
+    for key in parsed.data:
+        if key not in allowed and key != SCHEMA_KEY:
+            reason = f"unexpected top-level key {key!r}; expected {keys}"
+            problems.append(_at_key(parsed, key, reason))
+    return True
+
+
+def _at_key(parsed: ParsedFile, key: str, reason: str) -> Problem:
+    """A SCHEMA problem at a top-level key (at 1:1 when the key has no position of its own)."""
+    return at_mark(codes.SCHEMA, parsed.path, parsed.marks.get((key,)), reason=reason)
+
+
+def _file_records(parsed: ParsedFile, problems: list[Problem]) -> Iterator[Located]:
+    """Validate each record of one file; the incident comes first, so its id can be inherited by the rest."""
+    if not _check_top_level(parsed, problems):
+        return
+    data = parsed.data
+    file_incident = None
+    for collection in file_collections(parsed.kind):
+        if not collection.many:
+            raw = data.get(collection.key)
+            if raw is None:
+                problems.append(parsed.problem(codes.SCHEMA, (), reason=f"missing top-level key {collection.key!r}"))
+            elif isinstance(raw, dict):
+                file_incident = raw.get("id") if isinstance(raw.get("id"), str) else None
+                yield from _record(parsed, collection, (collection.key,), raw, None, problems)
+            continue
+        items = data.get(collection.key)
+        if items is None:
+            continue
+        if not isinstance(items, list):
+            problems.append(_at_key(parsed, collection.key, f"{collection.key} must be a list"))
+            continue
+        for index, item in enumerate(items):
+            yield from _record(parsed, collection, (collection.key, index), item, file_incident, problems)
+
+
+def _record(
+    parsed: ParsedFile, collection: Collection, loc: Loc, item: Any, file_incident: str | None, problems: list[Problem]
+) -> Iterator[Located]:
+    try:
+        record = collection.model.model_validate(item)
+    except ValidationError as exc:
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            parsed.failed_ids.add(item["id"])
+        for error in exc.errors():
+            full = (*loc, *error["loc"])
+            code = PYDANTIC_CODES.get(error["type"], codes.SCHEMA)
+            field, reason = loc_text(full), error["msg"]
+            if code is codes.SCHEMA:
+                problems.append(parsed.problem(code, full, reason=f"{field}: {reason}"))
+            else:
+                problems.append(parsed.problem(code, full, field=field, reason=reason))
+        return
+    if file_incident is not None:
+        record = inherit_incident(record, file_incident)
+    yield Located(record, collection, parsed, loc)
+
+
+def inherit_incident(record: Entry, incident_id: str) -> Entry:
+    """A record of an incident file belongs to the file's incident unless it names its own."""
+    if isinstance(record, (Event, Proposition, Discrepancy)) and record.incident is None:
+        return record.model_copy(update={"incident": incident_id})
+    if isinstance(record, Statement) and incident_id not in record.incidents:
+        return record.model_copy(update={"incidents": [incident_id, *record.incidents]})
+    return record
+
+
+def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
+    """Every valid record by id, in load order; a repeated id is reported and the later record left out."""
+    found: dict[str, Located] = {}
+    for parsed in files:
+        for located in _file_records(parsed, problems):
+            record_id = located.record.id
+            first = found.get(record_id)
+            if first is not None:
+                mark = locate(first.file.marks, (*first.loc, "id"))
+                where = f"{first.file.path}:{mark.line + 1 if mark else 1}"
+                problems.append(located.problem(codes.DUPLICATE_ID, "id", id=record_id, first=where))
+                continue
+            found[record_id] = located
+    return found
