@@ -24,7 +24,6 @@ from components.timeline import (
     timeline_csv,
     timeline_csv_name,
     timeline_frame,
-    top_actor,
 )
 from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, apply_filter
@@ -173,7 +172,7 @@ def test_lanes_follow_the_data_not_a_list(dataset: Dataset) -> None:
     )
     statements = {**dataset.statements, "st-armenia": statement}
     data = replace(dataset, actors={**dataset.actors, **extra}, statements=statements)
-    assert top_actor(data, "arm-mfa") == "arm"
+    assert data.actor_index.top("arm-mfa") == "arm"
     fig = figure_dict(data)
     assert "Armenia" in lane_labels(fig)
     assert lane_of(fig, "st-armenia") == "Armenia"
