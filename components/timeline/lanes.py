@@ -36,6 +36,7 @@ class Lane:
 
     @property
     def centre(self) -> float:
+        """The y value in the middle of the lane's rows (where its label goes when rows are unlabelled)."""
         return self.base + (self.rows - 1) / 2
 
 
@@ -85,15 +86,18 @@ class LaneIndex:
         self._lanes: dict[str | None, LaneKey] = {}
 
     def lane(self, actor_id: str | None) -> LaneKey:
+        """(lane key, lane label, lane country) of the actor's records."""
         found = self._lanes.get(actor_id)
         if found is None:
             found = self._lanes[actor_id] = lane_key(self.actors, actor_id, self.group, self.names)
         return found
 
     def country(self, actor_id: str | None) -> str | None:
+        """The actor's own country (its marker colour), which may differ from its lane's."""
         return self.actors.country(actor_id)
 
     def label(self, actor_id: str | None) -> str:
+        """The actor's short name, for hovers, rows and the table."""
         return self.actors.label(actor_id, actor_id or "no actor named")
 
 
