@@ -428,6 +428,12 @@ def test_table_is_chronological_with_a_precision_column(dataset: Dataset) -> Non
     assert row["Lane"] == "Iran" and row["Discrepancies"].startswith("'Wednesday (March 5)'")
 
 
+def test_an_empty_view_gives_an_empty_table_with_every_column(dataset: Dataset) -> None:
+    frame = timeline_frame(dataset, apply_filter(dataset, FilterValue(text="no record says this")))
+    assert frame.empty and list(frame.columns) == list(TABLE_COLUMNS)
+    assert timeline_csv(frame).decode("utf-8-sig").strip() == ",".join(TABLE_COLUMNS)
+
+
 def test_csv_is_exactly_the_table(dataset: Dataset) -> None:
     frame = timeline_frame(dataset, apply_filter(dataset, FilterValue(kinds=("denial", "event"))))
     data = timeline_csv(frame)

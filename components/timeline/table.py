@@ -54,7 +54,7 @@ def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd
     flagged = discrepancies_by_record(dataset)
     lanes = LaneIndex(dataset, group)
     sources: dict[str, str] = {}
-    columns: dict[str, list[Any]] = {name: [] for name in TABLE_COLUMNS}
+    rows: list[tuple[Any, ...]] = []
     for record in records_in_time_order(view):
         window = time_window(record.when)
         actor = record_actor(record)
@@ -80,8 +80,10 @@ def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd
             record_incident(record),
             record.id,
         )
-        for name, cell in zip(TABLE_COLUMNS, row, strict=True):
-            columns[name].append(cell)
+        rows.append(row)
+    # Rows to columns in one C-level transpose; each column a plain list, as pandas infers its dtype from it.
+    cells = zip(*rows, strict=True) if rows else ([] for _ in TABLE_COLUMNS)
+    columns = {name: list(column) for name, column in zip(TABLE_COLUMNS, cells, strict=True)}
     frame = pd.DataFrame(columns, columns=list(TABLE_COLUMNS))
     for column in ("From (UTC)", "Until (UTC)"):
         frame[column] = pd.to_datetime(frame[column])
