@@ -13,17 +13,17 @@ from components.context import get_context
 from components.safe import md_escape
 from components.timeline import (
     GROUPING_HELP,
-    GROUPINGS,
     ROW_LABEL_MAX,
     build_timeline_figure,
-    discrepancies_by_record,
-    record_incident,
     selected_ids,
     timeline_csv,
     timeline_csv_name,
     timeline_frame,
 )
+from incidents.discrepancies import discrepancies_by_record
 from incidents.models import Event, Statement
+from incidents.params import GROUPINGS
+from incidents.records import record_incident
 from incidents.timing import lag_lines, response_lags
 
 CHART_KEY = "timeline_chart"

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-from collections.abc import Iterable
+import heapq
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
 from incidents.dataset import Dataset
-from incidents.models import Statement, When
+from incidents.filtering import View
+from incidents.models import Event, Statement, When
+from incidents.records import chronological
+from incidents.vocabulary import KIND_LABELS, PRECISION_WORDS
 
 # The width of one precision step; an `approximate` time is widened by one step on each side.
 PRECISION_UNIT: dict[str, dt.timedelta] = {
@@ -96,10 +100,12 @@ def time_window(when: When) -> TimeWindow:
             else:
                 end_dt = start_dt + PRECISION_UNIT.get(precision, _ZERO)
     else:
-        start_dt = _DATETIME.combine(start, _MIDNIGHT)  # type: ignore[arg-type]
+        if start is None:  # the model allows no start only with an end (handled above)
+            raise TypeError("a time without a start needs an end")
+        start_dt = _DATETIME.combine(start, _MIDNIGHT)
         if end is None:
             if precision == "month":
-                first = start.replace(day=1)  # type: ignore[union-attr]
+                first = start.replace(day=1)
                 start_dt = _DATETIME.combine(first, _MIDNIGHT)
                 end_dt = start_dt + dt.timedelta(days=calendar.monthrange(first.year, first.month)[1])
             elif precision == "week":
@@ -110,6 +116,53 @@ def time_window(when: When) -> TimeWindow:
         step = PRECISION_UNIT.get(precision, _ZERO)
         start_dt, end_dt = start_dt - step, end_dt + step
     return TimeWindow(start_dt, end_dt, precision, when.approximate)
+
+
+def records_in_time_order(view: View) -> list[Event | Statement]:
+    """Events and statements of a view merged in chronological order (as the filter sorts them)."""
+    # Each list is already in this order; merging computes every key once.
+    events: Iterable[Event | Statement] = view.events
+    statements: Iterable[Event | Statement] = view.statements
+    return list(heapq.merge(events, statements, key=chronological))
+
+
+# The visible range when nothing sets it: the week up to the end of today.
+DEFAULT_RANGE = dt.timedelta(days=7)
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return _DATETIME.combine(day, _MIDNIGHT)
+
+
+def visible_range(
+    windows: Sequence[TimeWindow], date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The time range a view shows: the date filter's days when set, else the windows' extent with a margin.
+
+    A range open on one side runs a week from the other; with neither filter nor records it is the week up to today.
+    """
+    start: dt.datetime | None = None
+    end: dt.datetime | None = None
+    if windows:
+        start = min(w.start if w.start is not None else w.end for w in windows)
+        end = max(w.end for w in windows)
+        margin = max((end - start) / 14, dt.timedelta(hours=3))  # room for the timeline's connector channel
+        start, end = start - margin, end + margin
+    if date_from:
+        start = _day_start(date_from)
+    if date_to:
+        end = _day_start(date_to) + _ONE_DAY
+    if start is None or end is None:
+        if start is not None:
+            end = start + DEFAULT_RANGE
+        elif end is not None:
+            start = end - DEFAULT_RANGE
+        else:
+            today = _day_start(dt.date.today())
+            start, end = today - DEFAULT_RANGE, today + _ONE_DAY
+    if end <= start:
+        end = start + _ONE_DAY
+    return start, end
 
 
 def statements_by_incident(dataset: Dataset) -> dict[str, list[Statement]]:
@@ -139,7 +192,8 @@ def first_report(
 
     def order(statement: Statement) -> tuple[dt.datetime, dt.datetime, str]:
         window = time_window(statement.when)
-        return (window.end, window.start, statement.id)  # type: ignore[return-value]
+        # Candidates are dated, so their windows have a start.
+        return (window.end, window.start if window.start is not None else window.end, statement.id)
 
     return min(reports, key=order)
 
@@ -192,8 +246,10 @@ def response_lag(dataset: Dataset, statement: Statement, references: dict[str, S
             "undated",
             reason=f"the statement is undated (only a latest date, {statement.when.end}, is known)",
         )
+    if theirs.start is None:  # first_report picks dated statements only
+        raise ValueError(f"the first report {reference.id} is undated")
     low = mine.start - theirs.end
-    high = mine.end - theirs.start  # type: ignore[operator]
+    high = mine.end - theirs.start
     precision = _precision_phrase(mine, theirs)
     if low < dt.timedelta(0):
         # The windows overlap (or this one starts first): which came first cannot be told.
@@ -229,17 +285,6 @@ def response_lags(dataset: Dataset, statements: Iterable[Statement]) -> list[Lag
     return [response_lag(dataset, statement, references) for statement in statements]
 
 
-PRECISION_WORDS = {
-    "minute": "to the minute",
-    "hour": "to the hour",
-    "part-of-day": "only to the part of the day",
-    "day": "only to the day",
-    "days": "only to a window of several days",
-    "week": "only to the week",
-    "month": "only to the month",
-}
-
-
 def _precision_phrase(mine: TimeWindow, theirs: TimeWindow) -> str:
     def one(window: TimeWindow) -> str:
         words = PRECISION_WORDS.get(window.precision, window.precision)
@@ -266,38 +311,32 @@ def format_duration(delta: dt.timedelta) -> str:
 
 def lag_sentence(dataset: Dataset, lag: Lag) -> str:
     """A plain sentence: "Iran General Staff's denial came 5 h after the first report (Azerbaijan MFA's claim)."."""
-    statement = dataset.statements[lag.statement]
-    who = f"{_actor(dataset, statement.speaker)}'s {statement.kind.replace('-', ' ')}"
+    who = _who(dataset, dataset.statements[lag.statement])
     if lag.status == "first":
         return f"{who} is the incident's first report."
-    if lag.status in ("no-incident", "no-reference"):
+    if lag.status in ("no-incident", "no-reference") or lag.reference is None:
         return f"{who}: no lag, because {lag.reason}."
-    reference = dataset.statements[lag.reference]  # type: ignore[index]
-    ref = f"the first report ({_actor(dataset, reference.speaker)}'s {reference.kind.replace('-', ' ')})"
+    ref = f"the first report ({_who(dataset, dataset.statements[lag.reference])})"
     if lag.status == "undated":
         return f"{who}: no lag after {ref} can be given, because {lag.reason}."
     if lag.status == "unordered":
         return f"{who} and {ref}: {lag.reason}."
+    low, high = lag.low, lag.high
+    if low is None or high is None:  # measurable lags always carry both ends
+        raise ValueError(f"the {lag.status} lag of {lag.statement} has no range")
     if lag.status == "exact":
-        middle = (lag.low + lag.high) / 2  # type: ignore[operator]
-        about = "" if lag.low == lag.high else "about "
-        return f"{who} came {about}{format_duration(middle)} after {ref} ({lag.reason})."
-    if lag.low < dt.timedelta(minutes=1):  # type: ignore[operator]
-        span = f"up to {format_duration(lag.high)}"  # type: ignore[arg-type]
+        about = "" if low == high else "about "
+        return f"{who} came {about}{format_duration((low + high) / 2)} after {ref} ({lag.reason})."
+    if low < dt.timedelta(minutes=1):
+        span = f"up to {format_duration(high)}"
     else:
-        span = f"between {format_duration(lag.low)} and {format_duration(lag.high)}"  # type: ignore[arg-type]
+        span = f"between {format_duration(low)} and {format_duration(high)}"
     return f"{who} came {span} after {ref}; {lag.reason}."
 
 
-def _actor(dataset: Dataset, actor_id: str) -> str:
-    actor = dataset.actors.get(actor_id)
-    if actor is None:
-        return actor_id
-    return actor.short_name or actor.name
-
-
 def _who(dataset: Dataset, statement: Statement) -> str:
-    return f"{_actor(dataset, statement.speaker)}'s {statement.kind.replace('-', ' ')}"
+    """"AZ Foreign Ministry's claim": the speaker's short name and the statement's kind, in lower case."""
+    return f"{dataset.actor_index.label(statement.speaker)}'s {KIND_LABELS[statement.kind].lower()}"
 
 
 def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
@@ -320,7 +359,7 @@ def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
             window = time_window(reference.when)
             ties = [
                 s.id
-                for s in grouped.get(incident_id, [])  # type: ignore[arg-type]
+                for s in grouped.get(incident_id or "", [])
                 if s.id != reference.id and s.kind in REPORT_KINDS and time_window(s.when) == window
             ]
             line = f"{prefix}First report: {_who(dataset, reference)} ({reference.when.label()})"

@@ -1,4 +1,4 @@
-"""Timeline builders (figure JSON, table, CSV) and the response-lag computation, on fixture records."""
+"""Timeline builders (figure JSON, table, CSV) on fixture records; incidents.timing has tests/test_timing.py."""
 
 from __future__ import annotations
 
@@ -24,21 +24,12 @@ from components.timeline import (
     timeline_csv,
     timeline_csv_name,
     timeline_frame,
-    top_actor,
 )
 from incidents.dataset import Dataset
+from incidents.discrepancies import discrepancies_by_record
 from incidents.filtering import FilterValue, apply_filter
 from incidents.loading import load_dataset
 from incidents.models import Actor, Statement, When
-from incidents.timing import (
-    first_report,
-    format_duration,
-    lag_lines,
-    lag_sentence,
-    response_lag,
-    response_lags,
-    time_window,
-)
 from tests.conftest import FIXTURES
 
 INCIDENT = "fixture-2026-03-05"
@@ -146,14 +137,30 @@ def test_lanes_are_the_tops_of_the_actor_hierarchy(dataset: Dataset) -> None:
     fig = figure_dict(dataset)
     assert sorted(lane_labels(fig)) == ["Azerbaijan", "BBC", "Iran", "Unattributed events"]
     assert fig["layout"]["meta"]["lanes"][-1] == "unattributed"  # actorless events come last
-    # Two levels down (general staff -> armed forces -> Iran) still lands in Iran's lane.
-    assert lane_of(fig, "st-denial") == "Iran"
-    assert lane_of(fig, "ev-impact") == "Iran"
-    assert lane_of(fig, "st-false-flag") == "Iran"
-    assert lane_of(fig, "st-mfa-claim") == "Azerbaijan"
-    assert lane_of(fig, "ev-trucks") == "Azerbaijan"
-    assert lane_of(fig, "st-bbc") == "BBC"
-    assert lane_of(fig, "ev-unattributed") == "Unattributed events"
+
+
+@pytest.mark.parametrize(
+    ("group", "record_id", "lane"),
+    [
+        # Two levels down (general staff -> armed forces -> Iran) still lands in Iran's lane.
+        ("hierarchy", "st-denial", "Iran"),
+        ("hierarchy", "ev-impact", "Iran"),
+        ("hierarchy", "st-false-flag", "Iran"),
+        ("hierarchy", "st-mfa-claim", "Azerbaijan"),
+        ("hierarchy", "ev-trucks", "Azerbaijan"),
+        ("hierarchy", "st-bbc", "BBC"),
+        ("hierarchy", "ev-unattributed", "Unattributed events"),
+        ("country", "st-bbc", "GBR"),  # no state actor names the United Kingdom: its code
+        ("country", "st-denial", "Iran"),
+        ("actor", "st-denial", "IR General Staff"),
+        ("actor", "st-mfa-claim", "AZ Foreign Ministry"),
+        ("actor", "st-mod-count", "AZ Defence Ministry"),
+    ],
+)
+def test_each_grouping_puts_a_record_in_its_lane(dataset: Dataset, group: str, record_id: str, lane: str) -> None:
+    fig = figure_dict(dataset, group=group)
+    assert fig["layout"]["meta"]["group"] == group
+    assert lane_of(fig, record_id) == lane
 
 
 def test_lanes_follow_the_data_not_a_list(dataset: Dataset) -> None:
@@ -173,23 +180,14 @@ def test_lanes_follow_the_data_not_a_list(dataset: Dataset) -> None:
     )
     statements = {**dataset.statements, "st-armenia": statement}
     data = replace(dataset, actors={**dataset.actors, **extra}, statements=statements)
-    assert top_actor(data, "arm-mfa") == "arm"
+    assert data.actor_index.top("arm-mfa") == "arm"
     fig = figure_dict(data)
     assert "Armenia" in lane_labels(fig)
     assert lane_of(fig, "st-armenia") == "Armenia"
     assert markers(fig)["st-armenia"]["symbol"] == KIND_SYMBOLS["demand"]
 
 
-def test_grouping_by_country_and_by_actor(dataset: Dataset) -> None:
-    by_country = figure_dict(dataset, group="country")
-    assert by_country["layout"]["meta"]["group"] == "country"
-    assert lane_of(by_country, "st-bbc") == "GBR"  # no state actor names the United Kingdom: its code
-    assert lane_of(by_country, "st-denial") == "Iran"
-    by_actor = figure_dict(dataset, group="actor")
-    assert lane_of(by_actor, "st-denial") == "IR General Staff"
-    assert lane_of(by_actor, "st-mfa-claim") == "AZ Foreign Ministry"
-    assert lane_of(by_actor, "st-mod-count") == "AZ Defence Ministry"
-    # An unknown grouping falls back to the hierarchy.
+def test_an_unknown_grouping_falls_back_to_the_hierarchy(dataset: Dataset) -> None:
     assert figure_dict(dataset, group="nonsense")["layout"]["meta"]["group"] == "hierarchy"
 
 
@@ -207,17 +205,25 @@ def test_records_sharing_a_window_in_a_lane_get_their_own_rows(dataset: Dataset)
 # --- markers ----------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("record_id", "symbol", "flags"),
+    [
+        ("ev-impact", "square", FLAG_DISCREPANCY),
+        ("st-mfa-claim", "circle", FLAG_DISCREPANCY),
+        ("st-denial", "x", ""),
+        ("st-president", "triangle-up", ""),
+        ("st-false-flag", "diamond", ""),
+        ("ev-launch", "square-open", FLAG_APPROXIMATE),  # approximate times are hollow and marked
+        ("st-repeated-denial", "x", FLAG_UNDATED),
+    ],
+)
+def test_marker_symbol_and_flags(dataset: Dataset, record_id: str, symbol: str, flags: str) -> None:
+    marker = markers(figure_dict(dataset))[record_id]
+    assert (marker["symbol"], marker["text"]) == (symbol, flags)
+
+
 def test_marker_symbols_follow_the_record_kind(dataset: Dataset) -> None:
     found = markers(figure_dict(dataset))
-    assert found["ev-impact"]["symbol"] == "square"
-    assert found["st-mfa-claim"]["symbol"] == "circle"
-    assert found["st-denial"]["symbol"] == "x"
-    assert found["st-president"]["symbol"] == "triangle-up"
-    assert found["st-false-flag"]["symbol"] == "diamond"
-    # Approximate times are hollow and marked.
-    assert found["ev-launch"]["symbol"] == "square-open"
-    assert FLAG_APPROXIMATE in found["ev-launch"]["text"]
-    assert FLAG_APPROXIMATE not in found["st-denial"]["text"]
     # Every symbol used is the one for its kind.
     kinds = {**{e: "event" for e in dataset.events}, **{s.id: s.kind for s in dataset.statements.values()}}
     for record_id, marker in found.items():
@@ -275,15 +281,24 @@ def test_discrepancies_are_flagged_and_named_in_the_hover(dataset: Dataset) -> N
     assert found["st-denial"]["ring"] != DISCREPANCY_COLOUR
 
 
-def test_hover_has_title_time_text_precision_actor_and_first_source(dataset: Dataset) -> None:
-    hover = markers(figure_dict(dataset))["ev-impact"]["hover"]
-    assert "Drone hits near the airport building" in hover
-    assert "Wednesday (March 5)" in hover  # the time exactly as reported
-    assert "known only to the day" in hover
-    assert "IR Armed Forces" in hover
-    assert "First source: Azerbaijan accuses Iran of drone attack" in hover
-    statement_hover = markers(figure_dict(dataset))["st-false-flag"]["hover"]
-    assert "First source: BBC report" in statement_hover  # the nearest source of the chain
+@pytest.mark.parametrize(
+    ("record_id", "fragment"),
+    [
+        ("ev-impact", "<b>Drone hits near the airport building</b>"),
+        ("ev-impact", "Time: Wednesday (March 5)"),  # the time exactly as reported
+        ("ev-impact", "known only to the day: drawn across the window"),
+        ("ev-impact", "— IR Armed Forces"),
+        ("ev-impact", "First source: Azerbaijan accuses Iran of drone attack"),
+        ("ev-launch", "approximately; known to the hour"),
+        ("st-denial", "denial — IR General Staff"),
+        ("st-false-flag", "First source: BBC report"),  # the nearest source of the chain
+        ("st-repeated-denial", "undated: only a latest date is known; drawn at that date"),
+    ],
+)
+def test_hover_has_title_time_text_precision_actor_and_first_source(
+    dataset: Dataset, record_id: str, fragment: str
+) -> None:
+    assert fragment in markers(figure_dict(dataset))[record_id]["hover"]
 
 
 def test_hover_escapes_record_text(dataset: Dataset) -> None:
@@ -364,76 +379,33 @@ def test_selected_ids_reads_customdata_and_ignores_the_rest() -> None:
         }
     }
     assert selected_ids(event) == ["st-denial", "ev-impact"]
-    assert selected_ids(None) == []
-    assert selected_ids({"selection": {"points": []}}) == []
 
 
-# --- time windows and response lag -----------------------------------------------------------------------------
+class _Attributes:
+    """An event read by attribute, as Streamlit's state objects also allow."""
+
+    def __init__(self, **values: object) -> None:
+        self.__dict__.update(values)
 
 
-def test_time_windows_follow_precision() -> None:
-    day = time_window(When(start=dt.date(2026, 3, 5), precision="day"))
-    assert (day.start, day.end) == (dt.datetime(2026, 3, 5), dt.datetime(2026, 3, 6))
-    assert not day.is_point
-    baku = dt.timezone(dt.timedelta(hours=4))
-    hour = time_window(When(start=dt.datetime(2026, 3, 5, 14, tzinfo=baku), precision="hour"))
-    assert (hour.start, hour.end) == (dt.datetime(2026, 3, 5, 10), dt.datetime(2026, 3, 5, 11))
-    assert hour.is_point
-    approx = time_window(When(start=dt.datetime(2026, 3, 5, 10), precision="hour", approximate=True))
-    assert (approx.start, approx.end) == (dt.datetime(2026, 3, 5, 9), dt.datetime(2026, 3, 5, 12))
-    days = time_window(When(start=dt.date(2026, 3, 4), end=dt.date(2026, 3, 6), precision="days"))
-    assert (days.start, days.end) == (dt.datetime(2026, 3, 4), dt.datetime(2026, 3, 7))
-    month = time_window(When(start=dt.date(2026, 2, 10), precision="month"))
-    assert (month.start, month.end) == (dt.datetime(2026, 2, 1), dt.datetime(2026, 3, 1))
-    undated = time_window(When(end=dt.date(2026, 3, 6), precision="undated"))
-    assert undated.undated and undated.start is None and undated.end == dt.datetime(2026, 3, 7)
+@pytest.mark.parametrize(
+    ("event", "ids"),
+    [
+        (None, []),
+        ({"selection": {"points": []}}, []),
+        ({"selection": None}, []),
+        ({"selection": {"points": 3}}, []),  # not a list of points
+        ({"selection": {"points": [{"customdata": "ev-impact"}, {"customdata": ""}]}}, ["ev-impact"]),
+        ({"selection": {"points": [{"customdata": [7, "x"]}, {"customdata": []}]}}, []),
+        (_Attributes(selection=_Attributes(points=[_Attributes(customdata=["st-bbc", INCIDENT])])), ["st-bbc"]),
+    ],
+)
+def test_selected_ids_of_odd_events(event: object, ids: list[str]) -> None:
+    assert selected_ids(event) == ids
 
 
-def test_first_report_prefers_the_window_that_closes_first(dataset: Dataset) -> None:
-    # The president's accusation is known only to the day (starts at midnight); the ministry's claim to the hour.
-    assert first_report(dataset, INCIDENT).id == "st-mfa-claim"
-    assert first_report(dataset, "no-such-incident") is None
-
-
-def test_response_lag_exact_range_unordered_undated(dataset: Dataset) -> None:
-    lags = {lag.statement: lag for lag in response_lags(dataset, dataset.statements.values())}
-    assert lags["st-mfa-claim"].status == "first"
-    denial = lags["st-denial"]
-    assert denial.status == "exact"
-    assert (denial.low, denial.high) == (dt.timedelta(hours=5), dt.timedelta(hours=7))
-    assert "came about 6 h after the first report (AZ Foreign Ministry's claim)" in lag_sentence(dataset, denial)
-    false_flag = lags["st-false-flag"]
-    assert false_flag.status == "range"
-    assert (false_flag.low, false_flag.high) == (dt.timedelta(hours=16), dt.timedelta(hours=41))
-    assert "does not allow a closer figure" in lag_sentence(dataset, false_flag)
-    president = lags["st-president"]
-    assert president.status == "unordered" and not president.measurable
-    assert "does not allow saying which came first" in lag_sentence(dataset, president)
-    undated = lags["st-repeated-denial"]
-    assert undated.status == "undated" and undated.low is None
-    assert "undated" in lag_sentence(dataset, undated)
-
-
-def test_response_lag_without_an_incident(dataset: Dataset) -> None:
-    lone = dataset.statements["st-denial"].model_copy(update={"incidents": []})
-    lag = response_lag(dataset, lone)
-    assert lag.status == "no-incident" and not lag.measurable
-
-
-def test_lag_lines_group_what_precision_does_not_allow(dataset: Dataset) -> None:
-    lines = lag_lines(dataset, response_lags(dataset, apply_filter(dataset, FilterValue()).statements))
-    assert lines[0].startswith("First report: AZ Foreign Ministry's claim")
-    assert any("IR General Staff's denial came about 6 h" in line for line in lines)
-    grouped = [line for line in lines if line.startswith("The precision does not allow")]
-    assert len(grouped) == 1 and "AZ President's accusation" in grouped[0]
-    assert any(line.startswith("Undated") and "Iran's denial" in line for line in lines)
-
-
-def test_format_duration() -> None:
-    assert format_duration(dt.timedelta(minutes=45)) == "45 min"
-    assert format_duration(dt.timedelta(hours=5)) == "5 h"
-    assert format_duration(dt.timedelta(hours=5, minutes=30)) == "5 h 30 min"
-    assert format_duration(dt.timedelta(days=3, hours=2)) == "3 days 2 h"
+def test_discrepancies_by_record_look_up_what_concerns_a_record(dataset: Dataset) -> None:
+    assert discrepancies_by_record(dataset) == {"ev-impact": ["weekday-mismatch"], "st-mfa-claim": ["weekday-mismatch"]}
 
 
 # --- table and CSV -----------------------------------------------------------------------------------------------
@@ -454,6 +426,12 @@ def test_table_is_chronological_with_a_precision_column(dataset: Dataset) -> Non
     row = frame.set_index("Id").loc["ev-impact"]
     assert row["Until (UTC)"] == pd.Timestamp("2026-03-05 23:59:59")
     assert row["Lane"] == "Iran" and row["Discrepancies"].startswith("'Wednesday (March 5)'")
+
+
+def test_an_empty_view_gives_an_empty_table_with_every_column(dataset: Dataset) -> None:
+    frame = timeline_frame(dataset, apply_filter(dataset, FilterValue(text="no record says this")))
+    assert frame.empty and list(frame.columns) == list(TABLE_COLUMNS)
+    assert timeline_csv(frame).decode("utf-8-sig").strip() == ",".join(TABLE_COLUMNS)
 
 
 def test_csv_is_exactly_the_table(dataset: Dataset) -> None:

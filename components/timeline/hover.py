@@ -1,0 +1,79 @@
+"""Hover text of a record's marker: title, kind and actor, the time as reported with its precision, the first
+source, and up to two discrepancies; HTML-escaped and joined with <br>."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from components.timeline.labels import plot_text, precision_text, source_text
+from components.timeline.lanes import LaneIndex, Placed
+from components.timeline.style import FLAG_DISCREPANCY, KIND_NAMES
+from incidents.dataset import Dataset
+from incidents.models import Statement
+
+
+class HoverText:
+    """Hover text per record; the parts shared by many records (actors, sources, notes) are escaped once."""
+
+    def __init__(self, dataset: Dataset, lane_index: LaneIndex) -> None:
+        self.dataset = dataset
+        self.lanes = lane_index
+        self._actors: dict[str | None, str] = {}
+        self._sources: dict[str, str] = {}
+        self._precisions: dict[tuple[str, bool, bool, bool], str] = {}
+        self._notes: dict[str, str] = {}
+
+    def __call__(self, placed: Placed, discrepancies: Sequence[str] = ()) -> str:
+        """The hover text of one placed record, naming the given discrepancy ids."""
+        record = placed.record
+        if isinstance(record, Statement):
+            kind, title, source_ids = KIND_NAMES[record.kind], record.paraphrase, record.via
+        else:
+            kind, title, source_ids = f"event · {record.type} · {record.status}", record.title, record.sources
+        # Titles and times are inlined rather than passed through plot_text: this runs 10k times.
+        title = " ".join(title.split())
+        if len(title) > 120:
+            title = title[:119] + "…"
+        when = record.when.label()
+        if len(when) > 90:
+            when = when[:89] + "…"
+        text = (
+            f"<b>{escape(title, False)}</b><br>{kind} — {self._actor(placed.actor)}<br>Time: {escape(when, False)}"
+            f"<br>{self._precision(placed)}<br>First source: {self._source(source_ids)}"
+        )
+        for discrepancy_id in discrepancies[:2]:
+            text += "<br>" + self._note(discrepancy_id)
+        return text
+
+    def _actor(self, actor_id: str | None) -> str:
+        found = self._actors.get(actor_id)
+        if found is None:
+            found = self._actors[actor_id] = plot_text(self.lanes.label(actor_id), 60)
+        return found
+
+    def _source(self, source_ids: Sequence[str]) -> str:
+        if not source_ids:
+            return "none"
+        found = self._sources.get(source_ids[0])
+        if found is None:
+            found = self._sources[source_ids[0]] = plot_text(source_text(self.dataset, source_ids[0]), 110)
+        return found
+
+    def _precision(self, placed: Placed) -> str:
+        window = placed.window
+        key = (window.precision, window.approximate, window.start is None, window.is_point)
+        found = self._precisions.get(key)
+        if found is None:
+            found = self._precisions[key] = plot_text(precision_text(window))
+        return found
+
+    def _note(self, discrepancy_id: str) -> str:
+        found = self._notes.get(discrepancy_id)
+        if found is None:
+            discrepancy = self.dataset.discrepancies.get(discrepancy_id)
+            title = discrepancy.title if discrepancy else discrepancy_id
+            found = self._notes[discrepancy_id] = (
+                f"{FLAG_DISCREPANCY} Discrepancy: {plot_text(title, 90)} (click for the note)"
+            )
+        return found

@@ -1,0 +1,131 @@
+"""The chronological table of a view's records, its CSV, and the CSV's file name."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import pandas as pd
+
+from components.timeline.labels import precision_label, source_text
+from components.timeline.lanes import LaneIndex, Record
+from components.timeline.style import KIND_NAMES
+from incidents.dataset import Dataset
+from incidents.discrepancies import discrepancies_by_record
+from incidents.filtering import FilterValue, View
+from incidents.models import Statement
+from incidents.records import record_actor, record_incident
+from incidents.text import FORMULA_START
+from incidents.timing import records_in_time_order, time_window
+from incidents.vocabulary import admiralty_grade
+
+TABLE_COLUMNS = (
+    "From (UTC)",
+    "Until (UTC)",
+    "Time as reported",
+    "Precision",
+    "Lane",
+    "Actor",
+    "Kind",
+    "Record",
+    "Quote",
+    "Status",
+    "Grade",
+    "First source",
+    "Discrepancies",
+    "Incident",
+    "Id",
+)
+_SECOND = dt.timedelta(seconds=1)
+
+
+def _record_columns(dataset: Dataset, record: Record) -> tuple[str, str, str, str, str, list[str]]:
+    """(grade, status, quote, kind, record text, source ids): the columns that differ between events and statements."""
+    if isinstance(record, Statement):
+        first = dataset.sources.get(record.via[0])
+        grade = admiralty_grade(first.reliability if first else None, record.credibility)
+        return grade, "", record.quote or "", KIND_NAMES[record.kind], record.paraphrase, record.via
+    return "", record.status, "", "event", record.title, record.sources
+
+
+def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd.DataFrame:
+    """One row per record of the view, chronological, with its time window and precision."""
+    flagged = discrepancies_by_record(dataset)
+    lanes = LaneIndex(dataset, group)
+    sources: dict[str, str] = {}
+    rows: list[tuple[Any, ...]] = []
+    for record in records_in_time_order(view):
+        window = time_window(record.when)
+        actor = record_actor(record)
+        grade, status, quote, kind, title, source_ids = _record_columns(dataset, record)
+        source_id = source_ids[0] if source_ids else ""
+        if source_id not in sources:
+            sources[source_id] = source_text(dataset, source_id) if source_id else "none"
+        row = (
+            window.start,
+            # The window's end is exclusive (midnight after the last day); show the last second inside it.
+            window.end - _SECOND,
+            record.when.as_reported or "",
+            precision_label(window),
+            lanes.lane(actor)[1],
+            lanes.label(actor) if actor else "",
+            kind,
+            title,
+            quote,
+            status,
+            grade,
+            sources[source_id],
+            "; ".join(dataset.discrepancies[d].title for d in flagged.get(record.id, ()) if d in dataset.discrepancies),
+            record_incident(record),
+            record.id,
+        )
+        rows.append(row)
+    # Rows to columns in one C-level transpose; each column a plain list, as pandas infers its dtype from it.
+    cells = zip(*rows, strict=True) if rows else ([] for _ in TABLE_COLUMNS)
+    columns = {name: list(column) for name, column in zip(TABLE_COLUMNS, cells, strict=True)}
+    frame = pd.DataFrame(columns, columns=list(TABLE_COLUMNS))
+    for column in ("From (UTC)", "Until (UTC)"):
+        frame[column] = pd.to_datetime(frame[column])
+    return frame
+
+
+def timeline_csv(frame: pd.DataFrame) -> bytes:
+    """The table as CSV (UTF-8 with a byte-order mark, so spreadsheets read Azerbaijani and Persian names).
+
+    A text cell starting with = + - @ (or a tab or carriage return) gets a leading quote, so a spreadsheet never runs
+    it as a formula (CSV injection): `incidents.text.spreadsheet_safe`, applied a column at a time.
+    """
+    safe = frame.copy()
+    for column in safe.columns:
+        values = safe[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.astype("string")
+            risky = text.str.startswith(FORMULA_START).fillna(False).astype(bool)
+            if risky.any():
+                safe[column] = values.where(~risky, "'" + text)
+    return safe.to_csv(index=False, date_format="%Y-%m-%dT%H:%M:%SZ").encode("utf-8-sig")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9-]+", "-", text.casefold()).strip("-")
+
+
+def timeline_csv_name(value: FilterValue, prefix: str = "timeline") -> str:
+    """File name carrying the filter: timeline_2026-03-01_2026-03-10[_actor-…][_kind-…][_q-…].csv."""
+    parts = [prefix]
+    if value.date_from or value.date_to:
+        parts.append(value.date_from.isoformat() if value.date_from else "start")
+        parts.append(value.date_to.isoformat() if value.date_to else "end")
+    else:
+        parts.append("all-dates")
+    if value.actors:
+        parts.append("actor-" + "-".join(_slug(a) for a in value.actors))
+    if value.kinds:
+        parts.append("kind-" + "-".join(_slug(k) for k in value.kinds))
+    if value.text and _slug(value.text):
+        parts.append("q-" + _slug(value.text)[:30].strip("-"))
+    name = "_".join(parts)
+    if len(name) > 150:
+        name = name[:150].rstrip("-_")
+    return name + ".csv"

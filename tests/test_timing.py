@@ -1,0 +1,224 @@
+"""incidents.timing: time windows at their precision, the visible range, and response lags, on fixture records."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from incidents.dataset import Dataset
+from incidents.filtering import FilterValue, apply_filter
+from incidents.loading import load_dataset
+from incidents.models import When
+from incidents.records import chronological
+from incidents.timing import (
+    Lag,
+    TimeWindow,
+    first_report,
+    format_duration,
+    lag_lines,
+    lag_sentence,
+    records_in_time_order,
+    response_lag,
+    response_lags,
+    time_window,
+    visible_range,
+)
+from tests.conftest import FIXTURES
+
+INCIDENT = "fixture-2026-03-05"
+BAKU = dt.timezone(dt.timedelta(hours=4))
+D = dt.datetime
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    loaded = load_dataset(FIXTURES / "timeline")
+    assert not loaded.errors, loaded.errors
+    return loaded
+
+
+# --- time windows -----------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "start", "end", "is_point"),
+    [
+        (When(start=dt.date(2026, 3, 5), precision="day"), D(2026, 3, 5), D(2026, 3, 6), False),
+        # An offset is converted to naive UTC.
+        (When(start=D(2026, 3, 5, 14, tzinfo=BAKU), precision="hour"), D(2026, 3, 5, 10), D(2026, 3, 5, 11), True),
+        (When(start=D(2026, 3, 5, 10, 7), precision="minute"), D(2026, 3, 5, 10, 7), D(2026, 3, 5, 10, 8), True),
+        # Approximate: one precision step wider on each side.
+        (
+            When(start=D(2026, 3, 5, 10), precision="hour", approximate=True),
+            D(2026, 3, 5, 9),
+            D(2026, 3, 5, 12),
+            False,
+        ),
+        # An end date is inclusive: the window runs to the following midnight.
+        (
+            When(start=dt.date(2026, 3, 4), end=dt.date(2026, 3, 6), precision="days"),
+            D(2026, 3, 4),
+            D(2026, 3, 7),
+            False,
+        ),
+        (When(start=dt.date(2026, 2, 10), precision="month"), D(2026, 2, 1), D(2026, 3, 1), False),
+        (When(start=D(2026, 2, 10, 8), precision="month"), D(2026, 2, 10, 8), D(2026, 3, 1), False),
+        (When(start=dt.date(2026, 3, 2), precision="week"), D(2026, 3, 2), D(2026, 3, 9), False),
+        (When(start=dt.date(2026, 3, 5), precision="part-of-day"), D(2026, 3, 5), D(2026, 3, 6), False),
+        (When(start=D(2026, 3, 5, 6), precision="part-of-day"), D(2026, 3, 5, 6), D(2026, 3, 5, 12), False),
+        (When(end=dt.date(2026, 3, 6), precision="undated"), None, D(2026, 3, 7), False),
+    ],
+)
+def test_time_windows_follow_precision(when: When, start: D | None, end: D, is_point: bool) -> None:
+    window = time_window(when)
+    assert (window.start, window.end) == (start, end)
+    assert window.is_point is is_point
+    assert window.undated is (start is None)
+    assert window.precision == when.precision and window.approximate == when.approximate
+
+
+def test_window_middle_and_width() -> None:
+    day = time_window(When(start=dt.date(2026, 3, 5), precision="day"))
+    assert day.middle == D(2026, 3, 5, 12) and day.width == dt.timedelta(days=1)
+    undated = time_window(When(end=dt.date(2026, 3, 6), precision="undated"))
+    assert undated.middle == undated.end and undated.width is None
+
+
+# --- the visible range ------------------------------------------------------------------------------------------
+
+DAY_5 = TimeWindow(D(2026, 3, 5), D(2026, 3, 6), "day")
+HOUR = TimeWindow(D(2026, 3, 5, 10), D(2026, 3, 5, 11), "hour")
+UNDATED = TimeWindow(None, D(2026, 3, 7), "undated")
+
+
+@pytest.mark.parametrize(
+    ("windows", "date_from", "date_to", "expected"),
+    [
+        # The date filter's days, whatever the records.
+        ([DAY_5], dt.date(2026, 3, 4), dt.date(2026, 3, 10), (D(2026, 3, 4), D(2026, 3, 11))),
+        # The records' extent, widened by a fourteenth of it (here 2 days / 14) ...
+        (
+            [DAY_5, UNDATED],
+            None,
+            None,
+            (D(2026, 3, 5) - dt.timedelta(days=2) / 14, D(2026, 3, 7) + dt.timedelta(days=2) / 14),
+        ),
+        # ... but by at least three hours.
+        ([HOUR], None, None, (D(2026, 3, 5, 7), D(2026, 3, 5, 14))),
+        # One side set: the other from the records.
+        ([HOUR], dt.date(2026, 3, 5), None, (D(2026, 3, 5), D(2026, 3, 5, 14))),
+        # No records and one side set: a week from it.
+        ([], dt.date(2026, 3, 5), None, (D(2026, 3, 5), D(2026, 3, 12))),
+        ([], None, dt.date(2026, 3, 5), (D(2026, 2, 27), D(2026, 3, 6))),
+        # A filter ending before the records start: at least a day from the start.
+        ([DAY_5], dt.date(2026, 3, 10), None, (D(2026, 3, 10), D(2026, 3, 10) + dt.timedelta(days=1))),
+    ],
+)
+def test_visible_range(
+    windows: list[TimeWindow], date_from: dt.date | None, date_to: dt.date | None, expected: tuple[D, D]
+) -> None:
+    assert visible_range(windows, date_from, date_to) == expected
+
+
+def test_visible_range_without_records_or_filter_is_the_week_up_to_today() -> None:
+    start, end = visible_range([])
+    today = D.combine(dt.date.today(), dt.time.min)
+    assert (start, end) == (today - dt.timedelta(days=7), today + dt.timedelta(days=1))
+
+
+def test_records_in_time_order_merges_events_and_statements(dataset: Dataset) -> None:
+    view = apply_filter(dataset, FilterValue())
+    merged = records_in_time_order(view)
+    assert len(merged) == len(view.events) + len(view.statements)
+    assert merged == sorted(merged, key=chronological)
+    # Interleaved by start, then id: the day-precision records of 5 March start at midnight, before the launch.
+    assert [r.id for r in merged[:6]] == [
+        "ev-impact", "ev-trucks", "ev-unattributed", "st-president", "ev-launch", "st-mfa-claim"
+    ]
+
+
+# --- response lags ----------------------------------------------------------------------------------------------
+
+
+def test_first_report_prefers_the_window_that_closes_first(dataset: Dataset) -> None:
+    # The president's accusation is known only to the day (starts at midnight); the ministry's claim to the hour.
+    report = first_report(dataset, INCIDENT)
+    assert report is not None and report.id == "st-mfa-claim"
+    assert first_report(dataset, "no-such-incident") is None
+
+
+@pytest.mark.parametrize(
+    ("statement", "status", "low", "high", "sentence"),
+    [
+        ("st-mfa-claim", "first", None, None, "AZ Foreign Ministry's claim is the incident's first report."),
+        (
+            "st-denial",
+            "exact",
+            dt.timedelta(hours=5),
+            dt.timedelta(hours=7),
+            "came about 6 h after the first report (AZ Foreign Ministry's claim)",
+        ),
+        ("st-false-flag", "range", dt.timedelta(hours=16), dt.timedelta(hours=41), "does not allow a closer figure"),
+        ("st-president", "unordered", dt.timedelta(hours=-8), dt.timedelta(hours=17), "which came first"),
+        ("st-repeated-denial", "undated", None, None, "only a latest date, 2026-03-06, is known"),
+    ],
+)
+def test_response_lag_statuses(
+    dataset: Dataset,
+    statement: str,
+    status: str,
+    low: dt.timedelta | None,
+    high: dt.timedelta | None,
+    sentence: str,
+) -> None:
+    lags = {lag.statement: lag for lag in response_lags(dataset, dataset.statements.values())}
+    lag = lags[statement]
+    assert (lag.status, lag.low, lag.high) == (status, low, high)
+    assert lag.measurable is (status in ("exact", "range"))
+    assert sentence in lag_sentence(dataset, lag)
+
+
+def test_response_lag_without_an_incident(dataset: Dataset) -> None:
+    lone = dataset.statements["st-denial"].model_copy(update={"incidents": []})
+    lag = response_lag(dataset, lone)
+    assert lag.status == "no-incident" and not lag.measurable
+    expected = "IR General Staff's denial: no lag, because the statement concerns no incident."
+    assert lag_sentence(dataset, lag) == expected
+
+
+def test_a_range_lag_starting_at_once_reads_up_to(dataset: Dataset) -> None:
+    lag = Lag("st-denial", INCIDENT, "st-mfa-claim", "range", dt.timedelta(0), dt.timedelta(hours=30), reason="r")
+    assert lag_sentence(dataset, lag) == (
+        "IR General Staff's denial came up to 30 h after the first report (AZ Foreign Ministry's claim); r."
+    )
+
+
+def test_a_measurable_lag_without_a_range_is_refused(dataset: Dataset) -> None:
+    with pytest.raises(ValueError, match="no range"):
+        lag_sentence(dataset, Lag("st-denial", INCIDENT, "st-mfa-claim", "exact"))
+
+
+def test_lag_lines_group_what_precision_does_not_allow(dataset: Dataset) -> None:
+    lines = lag_lines(dataset, response_lags(dataset, apply_filter(dataset, FilterValue()).statements))
+    assert lines[0].startswith("First report: AZ Foreign Ministry's claim")
+    assert any("IR General Staff's denial came about 6 h" in line for line in lines)
+    grouped = [line for line in lines if line.startswith("The precision does not allow")]
+    assert len(grouped) == 1 and "AZ President's accusation" in grouped[0]
+    assert any(line.startswith("Undated") and "Iran's denial" in line for line in lines)
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [
+        (dt.timedelta(minutes=45), "45 min"),
+        (dt.timedelta(hours=5), "5 h"),
+        (dt.timedelta(hours=5, minutes=30), "5 h 30 min"),
+        (dt.timedelta(hours=47), "47 h"),
+        (dt.timedelta(days=2), "2 days"),
+        (dt.timedelta(days=3, hours=2), "3 days 2 h"),
+        (-dt.timedelta(hours=5), "-5 h"),
+    ],
+)
+def test_format_duration(delta: dt.timedelta, text: str) -> None:
+    assert format_duration(delta) == text
