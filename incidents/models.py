@@ -44,6 +44,7 @@ __all__ = ["ANY_RECORD", "Entry", "Id", "Record", "Ref"]
 
 
 TimePrecision = Literal["minute", "hour", "part-of-day", "day", "days", "week", "month", "undated"]
+TIME_PRECISIONS: tuple[str, ...] = get_args(TimePrecision)
 
 
 class When(Record):
