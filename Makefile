@@ -34,6 +34,7 @@ chromium:
 
 test: $(VENV)/.dev-installed chromium
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/python -m incidents validate data
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
