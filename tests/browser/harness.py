@@ -109,7 +109,8 @@ def is_local(url: str) -> bool:
 
 def wait_idle(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     """Wait until the app is connected and no script runs; then a short settle for late renders."""
-    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout)
+    # Attached, not visible: on a phone the sidebar (and its page links) starts collapsed.
+    page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout, state="attached")
     page.wait_for_selector(IDLE, timeout=timeout)
     page.wait_for_timeout(settle_ms)
     page.wait_for_selector(IDLE, timeout=timeout)

@@ -17,14 +17,20 @@ PAGES = [
 ]
 
 
+# A desktop and a phone: every page is looked at (and screenshotted) at both.
+WIDTHS = {"desktop": 1440, "phone": 390}
+
+
+@pytest.mark.parametrize("device", WIDTHS)
 @pytest.mark.parametrize(("path", "name", "heading"), PAGES, ids=[p[1] for p in PAGES])
-def test_page_loads_cleanly(page, app_url: str, path: str, name: str, heading: str) -> None:
+def test_page_loads_cleanly(page, app_url: str, path: str, name: str, heading: str, device: str) -> None:
+    page.set_viewport_size({"width": WIDTHS[device], "height": 900})
     page.goto(f"{app_url}/{path}")
     wait_idle(page)
     if name == "map":
         page.wait_for_selector('[data-testid="stDeckGlJsonChart"] canvas', timeout=20_000)
         page.wait_for_timeout(1500)
-    shot = screenshot(page, f"page-{name}")
+    shot = screenshot(page, f"page-{name}-{WIDTHS[device]}")
     assert shot.stat().st_size > 10_000
     assert page.locator('[data-testid="stException"]').count() == 0
     assert page_heading(page) == heading
