@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import claims as ui
 from components.context import get_context
+from components.figures import figures_frame
 from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
 from components.safe import md_escape
@@ -104,6 +105,12 @@ st.caption(
 
 st.markdown(ui.glance_markdown(comparison))
 ui.render_established(comparison)
+if comparison.figures:
+    with st.container(key="claims-figures"):
+        st.markdown(
+            "**Figures, as each party gave them** (in time order; revisions and disagreements kept, never averaged)"
+        )
+        st.dataframe(figures_frame(comparison.figures), hide_index=True)
 ui.render_assessment(comparison)
 with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
     ui.render_discrepancies(comparison)

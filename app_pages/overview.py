@@ -2,10 +2,18 @@
 
 import streamlit as st
 
-from components.cards import actor_name
 from components.context import get_context
-from components.overview import casualty_lines, current_incident, headline_statements, short_dates, short_place
+from components.overview import (
+    current_incident,
+    figure_lines,
+    headline_figure,
+    headline_statements,
+    short_dates,
+    short_place,
+)
 from components.safe import md_escape
+from incidents.comparison import Comparison, compare
+from incidents.records import speaker_name
 from incidents.vocabulary import KIND_LABELS
 
 context = get_context()
@@ -35,16 +43,17 @@ when_column.metric("When", short_dates(incident.when))
 when_column.caption(md_escape(incident.when.label()))
 where_column.metric("Where", short_place(places))
 where_column.caption(md_escape("; ".join(f"{p.names.en} ({p.geo_precision}, ±{p.precision_m:,} m)" for p in places)))
-injured = [c.injured_max for c in incident.casualties if c.injured_max is not None]
-harm_column.metric("Injured (as reported)", "–".join(sorted({str(v) for v in injured})) or "unknown")
-harm_column.caption(md_escape("; ".join(casualty_lines(dataset, incident))))
+comparison = compare(dataset, incident.id)
+tracks = comparison.figures if isinstance(comparison, Comparison) else ()
+harm_column.metric("Injured (as reported)", headline_figure(tracks, "injured"))
+harm_column.caption(md_escape("; ".join(line for line in figure_lines(tracks) if line.startswith("people injured"))))
 grade_column.metric("Assessment", incident.assessment.grade)
 grade_column.caption(md_escape(incident.assessment.rationale))
 
 st.subheader("Who claims what")
 for statement in headline_statements(dataset, incident.id):
     st.markdown(
-        f"- **{md_escape(actor_name(dataset, statement.speaker))}** ({KIND_LABELS[statement.kind].lower()}, "
+        f"- **{md_escape(speaker_name(dataset, statement))}** ({KIND_LABELS[statement.kind].lower()}, "
         f"{md_escape(statement.when.label())}): {md_escape(statement.paraphrase)}"
     )
 

@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from components.cards import actor_name
 from components.context import get_context
 from components.safe import isolate, md_escape, safe_url
 from components.sources import citations, source_table
+from incidents.records import speaker_name
 from incidents.vocabulary import RELIABILITY_TEXT, reliability_grade
 
 context = get_context()
@@ -57,7 +57,7 @@ for source in ordered:
         if statements:
             st.markdown(f"Cited by {len(statements)} statement(s):")
             for statement in statements:
-                st.markdown(f"- {md_escape(actor_name(dataset, statement.speaker))}: {md_escape(statement.paraphrase)}")
+                st.markdown(f"- {md_escape(speaker_name(dataset, statement))}: {md_escape(statement.paraphrase)}")
         if others:
             st.caption(md_escape(f"Also cited by: {', '.join(others)}"))
         if not statements and not others:

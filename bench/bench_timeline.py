@@ -117,7 +117,7 @@ def synthetic(records: int = RECORDS, incidents: int = INCIDENTS, seed: int = 11
             earlier = statements_by_incident.setdefault(incident_id, [])
             data.statements[record_id] = Statement(
                 id=record_id, speaker=rng.choice(actor_ids), kind=rng.choice(KINDS), when=_when(rng, day),
-                paraphrase=title + ".", quote=title if rng.random() < 0.3 else None,
+                paraphrase=title + ".", quotes=[{"text": title}] if rng.random() < 0.3 else [],
                 via=[rng.choice(source_ids), rng.choice(source_ids)], credibility=rng.randint(1, 6),
                 responds_to=[rng.choice(earlier)] if earlier and rng.random() < 0.3 else [],
                 incidents=[incident_id],

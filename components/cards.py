@@ -12,6 +12,8 @@ from components.safe import md_escape, rtl, safe_url
 from incidents import vocabulary
 from incidents.dataset import Dataset
 from incidents.models import Event, Source, Statement
+from incidents.provenance import weakest_grade
+from incidents.records import speaker_name
 from incidents.vocabulary import KIND_LABELS, admiralty_grade, credibility_text, reliability_grade
 
 
@@ -29,7 +31,7 @@ def source_label(source: Source) -> str:
 
 def chain_text(dataset: Dataset, statement: Statement) -> str:
     """'Speaker — via BBC report [B] — via article [F]': the statement's path to us, nearest first."""
-    links = [actor_name(dataset, statement.speaker)]
+    links = [speaker_name(dataset, statement)]
     for source_id in statement.via:
         source = dataset.sources.get(source_id)
         grade = reliability_grade(source.reliability) if source else "?"
@@ -39,20 +41,25 @@ def chain_text(dataset: Dataset, statement: Statement) -> str:
 
 
 def grade_text(dataset: Dataset, statement: Statement) -> str:
-    """Admiralty grade written together, e.g. 'F3': reliability of the nearest source, credibility of the claim."""
-    first = dataset.sources.get(statement.via[0])
-    return admiralty_grade(first.reliability if first else None, statement.credibility)
+    """'B3 at the nearest source, F3 as we hold it': the nearest source's grade beside the chain's weakest link."""
+    chain = [dataset.sources[s].reliability if s in dataset.sources else None for s in statement.via]
+    nearest = admiralty_grade(chain[0], statement.credibility)
+    held = admiralty_grade(weakest_grade(chain), statement.credibility)
+    return nearest if held == nearest else f"{nearest} at the nearest source, {held} as we hold it"
 
 
 def quote_markdown(statement: Statement) -> str:
-    """Escaped quote; right-to-left scripts are wrapped in Unicode isolates so they keep their direction."""
-    if not statement.quote:
-        return ""
-    text = statement.quote
-    if rtl(statement.quote_language):
-        text = "\u2067" + text + "\u2069"
-    note = " (translation)" if statement.quote_is_translation else ""
-    return f"> “{md_escape(text)}”{note}"
+    """Every quoted fragment, escaped, with its language and our translation; right-to-left scripts are wrapped in
+    Unicode isolates so they keep their direction."""
+    blocks = []
+    for quote in statement.quotes:
+        text = "\u2067" + quote.text + "\u2069" if rtl(quote.language) else quote.text
+        printed = ", printed as a translation" if quote.printed_as_translation else ""
+        block = f"> “{md_escape(text)}” ({md_escape(quote.language)}{printed})"
+        if quote.translation:
+            block += f"  \n> Our translation: “{md_escape(quote.translation)}”"
+        blocks.append(block)
+    return "\n\n".join(blocks)
 
 
 def render_statement_card(dataset: Dataset, statement: Statement, container: DeltaGenerator | None = None) -> None:
@@ -60,7 +67,7 @@ def render_statement_card(dataset: Dataset, statement: Statement, container: Del
     target = container or st
     box = target.container(border=True)
     box.markdown(
-        f"**{md_escape(actor_name(dataset, statement.speaker))}** · {KIND_LABELS[statement.kind]} · "
+        f"**{md_escape(speaker_name(dataset, statement))}** · {KIND_LABELS[statement.kind]} · "
         f"{md_escape(statement.when.label())}"
     )
     if statement.quote:
@@ -95,7 +102,7 @@ def render_event_card(dataset: Dataset, event: Event, container: DeltaGenerator 
     if event.description:
         box.markdown(md_escape(event.description))
     claimants = [
-        actor_name(dataset, dataset.statements[s].speaker) for s in event.reported_in if s in dataset.statements
+        speaker_name(dataset, dataset.statements[s]) for s in event.reported_in if s in dataset.statements
     ]
     if claimants:
         box.caption("Reported by: " + md_escape(", ".join(dict.fromkeys(claimants))))

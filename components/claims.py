@@ -21,17 +21,21 @@ from incidents.vocabulary import KIND_LABELS
 # Colour is a second channel only: the symbol and the words carry the meaning.
 STANCE_CHIPS: dict[str, tuple[str, str]] = {
     "asserts": ("green", "✔ asserts"),
+    "suggests": ("orange", "≈ suggests (hedged)"),
+    "implies": ("violet", "∴ implies (our inference)"),
     "denies": ("red", "✖ denies"),
-    "alternative": ("orange", "↻ alternative"),
+    "doubts": ("gray", "? says it is unclear"),
+    "declines": ("gray", "… declines to comment"),
     "none": ("gray", "— no statement"),
 }
 STATUS_CHIPS: dict[str, tuple[str, str]] = {
     "contested": ("red", "⚔ contested"),
     "one-sided": ("blue", "◐ one-sided"),
     "agreed": ("green", "✔ agreed"),
-    "rejected": ("gray", "✖ rejected by all"),
-    "unaddressed": ("gray", "○ no statements yet"),
+    "unaddressed": ("gray", "○ no position taken yet"),
 }
+# A one-sided or agreed row says which way: a lone denial does not read like a lone accusation.
+DIRECTION_WORDS = {"asserted": "asserted", "denied": "denied"}
 GRADE_CHIPS: dict[str, str] = {
     "confirmed": "green",
     "fair": "blue",
@@ -61,8 +65,10 @@ def stance_chip(stance: str) -> str:
     return chip(color, text)
 
 
-def status_chip(status: str) -> str:
+def status_chip(status: str, direction: str | None = None) -> str:
     color, text = STATUS_CHIPS[status]
+    if direction and status in ("one-sided", "agreed"):
+        text += f": {DIRECTION_WORDS[direction]}"
     return chip(color, text)
 
 
@@ -129,7 +135,8 @@ def statement_caption(ref: StatementRef) -> str:
     """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words."""
     return (
         f"**{md_escape(ref.speaker_name)}** · {KIND_LABELS.get(ref.kind, ref.kind)} · {md_escape(ref.when_label)}"
-        f" · grade **{md_escape(ref.grade)}**, {md_escape(ref.credibility_text)}"
+        f" · grade **{md_escape(ref.grade)}** at the nearest source, **{md_escape(ref.chain_grade)}** as we hold it"
+        f" (the weakest link of the chain), {md_escape(ref.credibility_text)}"
     )
 
 
@@ -152,7 +159,7 @@ def render_cell(
     st.markdown(f"**{md_escape(party.label)}** {cell_chips(cell)}")
     for other in cell.competing:
         st.caption(
-            f"No statement on this, but {md_escape(party.label)} asserts the competing "
+            f"No statement on this, but {md_escape(party.label)} supports the competing "
             f"“{md_escape(comparison.proposition_text(other).rstrip('.'))}”."
         )
     if not cell.positions:
@@ -184,9 +191,11 @@ def glance_markdown(comparison: Comparison) -> str:
     numbers = {row.proposition.id: n for n, row in enumerate(comparison.rows, start=1)}
     for number, row in enumerate(comparison.rows, start=1):
         cells = " | ".join(
-            cell_chips(c) + "".join(f" *(asserts #{numbers[o]} instead)*" for o in c.competing) for c in row.cells
+            cell_chips(c) + "".join(f" *(supports #{numbers[o]} instead)*" for o in c.competing if o in numbers)
+            for c in row.cells
         )
-        lines.append(f"| {number} | {status_chip(row.status)} {md_escape(row.proposition.text)} | {cells} |")
+        status = status_chip(row.status, row.direction)
+        lines.append(f"| {number} | {status} {md_escape(row.proposition.text)} | {cells} |")
     return "\n".join(lines)
 
 
@@ -194,7 +203,7 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
     if row.proposition.question:
         st.caption(md_escape(row.proposition.question))
-    st.markdown(status_chip(row.status))
+    st.markdown(status_chip(row.status, row.direction))
 
 
 def render_table(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:
@@ -215,6 +224,7 @@ def render_table(dataset: Dataset, comparison: Comparison, selected: str | None,
             for column, cell in zip(columns[1:], row.cells, strict=True):
                 with column:
                     render_cell(dataset, comparison, cell, selected, links)
+            render_reporting(dataset, row, selected, links)
 
 
 def render_cards(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:
@@ -225,12 +235,25 @@ def render_cards(dataset: Dataset, comparison: Comparison, selected: str | None,
             for cell in row.cells:
                 with st.container(border=True):
                     render_cell(dataset, comparison, cell, selected, links)
+            render_reporting(dataset, row, selected, links)
+
+
+def render_reporting(dataset: Dataset, row: Row, selected: str | None, links: LinkRenderer) -> None:
+    """The publication's own voice on a proposition: reporting of its own, shown apart from the parties."""
+    if not row.reporting:
+        return
+    st.markdown("**Reporting of its own** (the publication's voice, not a party)")
+    for position in row.reporting:
+        render_statement(dataset, position, selected, links, own_chip=True)
 
 
 TIER_HEADINGS = {
-    "agreed": ("green", "✔ agreed", "Agreed by every party that spoke"),
-    "confirmed": ("blue", "≡ confirmed", "Carried by two or more independent documents"),
-    "one-sided": ("gray", "◐ one side only", "Undisputed, but asserted by one side only"),
+    "accepted": ("green", "✔ accepted", "Accepted by the party it concerns, disputed by no one"),
+    "corroborated": (
+        "blue",
+        "≡ corroborated",
+        "Reported of their own by two or more independent origins, disputed by no one",
+    ),
 }
 
 
@@ -258,6 +281,10 @@ def render_established(comparison: Comparison) -> None:
             st.markdown(f"{chip(color, label)} {heading}:\n" + "\n".join(lines))
         if empty:
             st.caption("None yet: " + "; ".join(empty) + ".")
+        st.caption(
+            "A claim only one side makes is never listed here, whoever makes it; hedged and implied stances do not"
+            " count as assertions, and outlets that carry the same statement count once."
+        )
 
 
 def render_assessment(comparison: Comparison) -> None:
@@ -268,13 +295,16 @@ def render_assessment(comparison: Comparison) -> None:
         f"(assessed {assessment.assessed_on.isoformat()}{by})"
     )
     st.markdown(md_escape(assessment.rationale))
+    for earlier in reversed(assessment.earlier):
+        st.caption(f"Earlier ({earlier.assessed_on.isoformat()}): {earlier.grade} — {md_escape(earlier.rationale)}")
 
 
 def render_discrepancies(comparison: Comparison) -> None:
     if not comparison.discrepancies:
         st.caption("None recorded for this incident.")
     for item in comparison.discrepancies:
-        st.markdown(f"- **{md_escape(item.title)}** · {md_escape(item.kind)}")
+        status = item.status if item.status != "resolved" else f"resolved {item.resolved_on}"
+        st.markdown(f"- **{md_escape(item.title)}** · {md_escape(item.kind)} · {md_escape(status)}")
         st.caption(md_escape(item.description))
         if item.handling:
             st.caption("Handling: " + md_escape(item.handling))

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from incidents.dataset import Dataset
+from incidents.figures import FigureTrack
 from incidents.models import Incident, Place, Statement, When
 from incidents.records import chronological
+from incidents.vocabulary import QUANTITY_TEXT
 
 HEADLINE_KINDS = ("claim", "accusation", "denial", "alternative-explanation")
 
@@ -24,26 +28,29 @@ def headline_statements(dataset: Dataset, incident_id: str) -> list[Statement]:
     return sorted(found, key=chronological)
 
 
-def casualty_lines(dataset: Dataset, incident: Incident) -> list[str]:
-    """'Injured 4 (Prosecutor General's office)' per reporting source: ranges kept, never merged."""
+def figure_lines(tracks: Iterable[FigureTrack]) -> list[str]:
+    """'people injured: 4 (Prosecutor General's Office, 4 Mar) → …' per quantity: every value with who gave it and
+    when, in time order; revisions and disagreements said, values never summed or averaged."""
     lines = []
-    for report in incident.casualties:
-        parts = []
-        for label, low, high in (
-            ("killed", report.killed_min, report.killed_max),
-            ("injured", report.injured_min, report.injured_max),
-        ):
-            if low is None and high is None:
-                continue
-            figure = str(low if low is not None else high) if low == high or None in (low, high) else f"{low}–{high}"
-            parts.append(f"{label} {figure}")
-        if report.reported_by in dataset.actors:
-            who = dataset.actor_index.name(report.reported_by)
-        else:
-            who = "; ".join(dataset.sources[s].title for s in report.sources if s in dataset.sources) or "source"
-        civilians = " civilians" if report.civilians else ""
-        lines.append(f"{', '.join(parts) or 'no figure'}{civilians} — per {who}")
+    for track in tracks:
+        steps = []
+        for value in track.values:
+            civilians = " civilians" if value.civilians else ""
+            revised = " (revises its earlier figure)" if value.revises else ""
+            steps.append(f"{value.label}{civilians} per {value.by_name}, {value.as_of:%d %b %H:%M} UTC{revised}")
+        flag = " — the givers disagree" if track.disputed else ""
+        lines.append(f"{QUANTITY_TEXT.get(track.quantity, track.quantity)}: {' → '.join(steps)}{flag}")
     return lines
+
+
+def headline_figure(tracks: Iterable[FigureTrack], quantity: str) -> str:
+    """Each giver's latest value of one quantity, lowest to highest ('4', or '2–4' when they differ)."""
+    for track in tracks:
+        if track.quantity == quantity:
+            latest = sorted(track.latest.values(), key=lambda v: (v.low if v.value is None else v.value) or 0)
+            labels = list(dict.fromkeys(v.label for v in latest))
+            return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
+    return "unknown"
 
 
 def short_dates(when: When) -> str:

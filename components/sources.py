@@ -21,8 +21,6 @@ def citations(dataset: Dataset) -> dict[str, tuple[list[Statement], list[str]]]:
             ids = list(getattr(record, "sources", []))
             if name == "places":
                 ids += record.status_source
-            if name == "incidents":
-                ids += [s for c in record.casualties for s in c.sources]
             for source_id in dict.fromkeys(ids):
                 found.setdefault(source_id, ([], []))[1].append(record.id)
     return found

@@ -1,55 +1,100 @@
-"""Command line: `python -m incidents validate|schema|docs|codes`."""
+"""Command line: `python -m incidents validate|schema|docs|codes|brief`.
+
+Every command that reads records works on `data/`, or on the directory in `INCIDENTS_DATA_DIR` as the app does.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
+from incidents import brief, briefing
 from incidents.codes import codes_table
+from incidents.comparison import Comparison, compare
 from incidents.docs import data_readme, json_schema
 from incidents.loading import load_dataset
 from incidents.registry import COLLECTIONS, FILE_KINDS
 
 
-def main(argv: list[str] | None = None) -> int:
+def _data_dir() -> Path:
+    return Path(os.environ.get("INCIDENTS_DATA_DIR", "data"))
+
+
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m incidents", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="validate the record files; exit 1 on errors")
-    validate.add_argument("data_dir", nargs="?", default="data", type=Path)
+    validate.add_argument("data_dir", nargs="?", default=_data_dir(), type=Path)
     validate.add_argument("--strict", action="store_true", help="warnings fail the run too")
     schema = commands.add_parser("schema", help="print JSON Schema for the record files")
-    schema.add_argument(
-        "file_kind",
-        nargs="?",
-        choices=list(FILE_KINDS),
-        help="one file kind; all kinds when omitted",
-    )
+    schema.add_argument("file_kind", nargs="?", choices=list(FILE_KINDS), help="one file kind; all kinds when omitted")
     commands.add_parser("docs", help="print the field documentation (Markdown) generated from the models")
     commands.add_parser("codes", help="list the problem codes: code, severity, description")
-    args = parser.parse_args(argv)
+    brief_parser = commands.add_parser(
+        "brief", help="print an incident's comparison (the claims page) as JSON or Markdown; exit 1 if unknown"
+    )
+    brief_parser.add_argument("incident_id", nargs="?", help="the incident; the most recent one when omitted")
+    brief_parser.add_argument("--format", choices=["json", "md"], default="json")
+    brief_parser.add_argument("--data-dir", type=Path, default=_data_dir())
+    brief_parser.add_argument("--url", default="", help="the view's link, written into the Markdown note")
+    return parser
 
-    if args.command == "validate":
-        dataset = load_dataset(args.data_dir)
-        for problem in dataset.problems:
-            print(problem)
-        counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
-        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-        print(
-            f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s); valid records: {summary}",
-            file=sys.stderr,
-        )
-        failed = bool(dataset.errors) or (args.strict and bool(dataset.warnings))
-        return 1 if failed else 0
-    if args.command == "schema":
-        print(json.dumps(json_schema(args.file_kind), indent=2, ensure_ascii=False))
-        return 0
-    if args.command == "codes":
-        print(codes_table(), end="")
-        return 0
+
+def _validate(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data_dir)
+    for problem in dataset.problems:
+        print(problem)
+    counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    totals = f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s)"
+    print(f"{totals}; valid records: {summary}", file=sys.stderr)
+    failed = bool(dataset.errors) or (args.strict and bool(dataset.warnings))
+    return 1 if failed else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(args.file_kind), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _codes(args: argparse.Namespace) -> int:
+    print(codes_table(), end="")
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
     print(data_readme(), end="")
     return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data_dir)
+    for problem in dataset.errors:
+        print(problem, file=sys.stderr)
+    result = compare(dataset, args.incident_id or brief.latest_incident(dataset))
+    if not isinstance(result, Comparison):
+        print(result.message, file=sys.stderr)
+        return 1
+    print(brief.to_json(result) if args.format == "json" else briefing.to_markdown(result, args.url), end="")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "validate": _validate,
+    "schema": _schema,
+    "codes": _codes,
+    "docs": _docs,
+    "brief": _brief,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    return COMMANDS[args.command](args)
 
 
 if __name__ == "__main__":

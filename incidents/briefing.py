@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from incidents.comparison import STANCE_TEXT, TIER_TEXT, Cell, Comparison, StatementRef
 from incidents.text import md_file, spreadsheet_safe
+from incidents.vocabulary import QUANTITY_TEXT
 
 CSV_COLUMNS = (
     "incident_id",
@@ -78,6 +79,7 @@ def to_markdown(comparison: Comparison, url: str) -> str:
     lines = _head_lines(comparison, url)
     lines += _established_lines(comparison)
     lines += _matrix_lines(comparison)
+    lines += _figure_lines(comparison)
     lines += _proposition_lines(comparison, cite)
     lines += _shift_lines(comparison)
     lines += _reply_lines(comparison)
@@ -122,6 +124,10 @@ def _head_lines(comparison: Comparison, url: str) -> list[str]:
         f"**{assessment.grade.capitalize()}** (assessed {assessment.assessed_on.isoformat()}"
         + (f" by {md_file(assessment.assessed_by)}" if assessment.assessed_by else "")
         + f"): {md_file(assessment.rationale)}",
+        *(
+            f"- Earlier: {earlier.grade} (assessed {earlier.assessed_on.isoformat()}): {md_file(earlier.rationale)}"
+            for earlier in reversed(assessment.earlier)
+        ),
         "",
     ]
 
@@ -129,7 +135,11 @@ def _head_lines(comparison: Comparison, url: str) -> list[str]:
 def _established_lines(comparison: Comparison) -> list[str]:
     lines = ["## What is established", ""]
     if not comparison.established:
-        return [*lines, "- Nothing yet: every proposition is disputed or unaddressed."]
+        return [
+            *lines,
+            "- Nothing yet: no proposition is accepted by the party it concerns or corroborated by independent"
+            " reporting while no party disputes it.",
+        ]
     for item in comparison.established:
         flags = "".join(f" (see discrepancy: {md_file(d.title)})" for d in item.discrepancies)
         lines.append(f"- **{TIER_TEXT[item.tier]}:** {md_file(item.proposition.text)} — {md_file(item.reason)}{flags}")
@@ -147,10 +157,30 @@ def _matrix_lines(comparison: Comparison) -> list[str]:
     for row in comparison.rows:
         cells = " | ".join(
             stances_text(row.cell(p.id))
-            + "".join(f" (asserts #{numbers[o]} instead)" for o in row.cell(p.id).competing)
+            + "".join(f" (supports #{numbers[o]} instead)" for o in row.cell(p.id).competing if o in numbers)
             for p in comparison.parties
         )
-        lines.append(f"| {numbers[row.proposition.id]} | {md_file(row.proposition.text)} | {cells} | {row.status} |")
+        lines.append(
+            f"| {numbers[row.proposition.id]} | {md_file(row.proposition.text)} | {cells} | {row.status_text} |"
+        )
+    return lines
+
+
+def _figure_lines(comparison: Comparison) -> list[str]:
+    """Each figure's values in time order, with who gave them; revisions and disagreements said, never averaged."""
+    if not comparison.figures:
+        return []
+    lines = ["", "## Figures", ""]
+    for track in comparison.figures:
+        flag = " — the givers disagree" if track.disputed else ""
+        lines.append(f"- **{md_file(QUANTITY_TEXT.get(track.quantity, track.quantity))}**{flag}:")
+        for value in track.values:
+            revised = " (revises its earlier figure)" if value.revises else ""
+            civilians = " civilians" if value.civilians else ""
+            lines.append(
+                f"  - {value.label}{civilians} per {md_file(value.by_name)}, as of "
+                f"{value.as_of:%Y-%m-%d %H:%M} UTC ({value.statement}){revised}"
+            )
     return lines
 
 
@@ -158,7 +188,7 @@ def _proposition_lines(comparison: Comparison, cite: _Citations) -> list[str]:
     """Each proposition with each party's statements in full."""
     lines = ["", "## Proposition by proposition", ""]
     for index, row in enumerate(comparison.rows, start=1):
-        lines.append(f"### {index}. {md_file(row.proposition.text)} — {row.status}")
+        lines.append(f"### {index}. {md_file(row.proposition.text)} — {row.status_text}")
         lines.append("")
         if row.proposition.question:
             lines += [f"*{md_file(row.proposition.question)}*", ""]
@@ -167,6 +197,12 @@ def _proposition_lines(comparison: Comparison, cite: _Citations) -> list[str]:
             lines.append(f"**{md_file(party.label)}: {stances_text(cell)}**")
             lines.append("")
             for position in cell.positions:
+                statement = position.statement
+                lines += _statement_lines(statement, position.stance, position.note, cite.statement(statement))
+            lines.append("")
+        if row.reporting:
+            lines += ["**Reporting of its own (the publication's voice, not a party):**", ""]
+            for position in row.reporting:
                 statement = position.statement
                 lines += _statement_lines(statement, position.stance, position.note, cite.statement(statement))
             lines.append("")
@@ -205,10 +241,14 @@ def _discrepancy_lines(comparison: Comparison, cite: _Citations) -> list[str]:
         return [*lines, "- None recorded."]
     for item in comparison.discrepancies:
         handling = f" Handling: {md_file(item.handling)}" if item.handling else ""
-        refs = cite.of(item.sources)
-        lines.append(
-            f"- **{md_file(item.title)}** ({item.kind}): {md_file(item.description)}{handling} {refs}".rstrip()
-        )
+        refs = cite.of([*item.sources, *item.resolved_by])
+        status: str = item.status
+        if item.status == "resolved" and item.resolved_on:
+            status = f"resolved on {item.resolved_on.isoformat()}"
+        elif item.superseded_by:
+            status = f"superseded by {item.superseded_by}"
+        head = f"- **{md_file(item.title)}** ({item.kind}, {status}): {md_file(item.description)}"
+        lines.append(f"{head}{handling} {refs}".rstrip())
     return lines
 
 
@@ -217,11 +257,14 @@ def _statement_lines(statement: StatementRef, stance: str | None, note: str | No
     head = f"- {md_file(statement.when_label)} · {md_file(statement.speaker_name)} · {statement.kind}"
     if stance:
         head += f" · {STANCE_TEXT[stance]}"
-    lines = [head + f" · grade {statement.grade}, {statement.credibility_text} {cite}".rstrip()]
-    if statement.quote:
-        translation = " (translation)" if statement.quote_is_translation else ""
+    grades = f"grade {statement.grade} (nearest source), {statement.chain_grade} as we hold it"
+    lines = [head + f" · {grades}, {statement.credibility_text} {cite}".rstrip()]
+    for quote in statement.quotes:
+        printed = " (as printed, a translation)" if quote.printed_as_translation else ""
         # On its own line, so a right-to-left quote gets its own paragraph direction.
-        lines += ["", f"  > “{md_file(statement.quote)}”{translation}", ""]
+        lines += ["", f"  > “{md_file(quote.text)}” [{md_file(quote.language)}]{printed}", ""]
+        if quote.translation:
+            lines += [f"  Our translation: “{md_file(quote.translation)}”", ""]
     lines.append(f"  {md_file(statement.paraphrase)}")
     if note:
         lines.append(f"  Stance note: {md_file(note)}")
@@ -247,7 +290,7 @@ def to_csv(comparison: Comparison, url: str) -> bytes:
                 *meta,
                 row.proposition.id,
                 row.proposition.text,
-                row.status,
+                row.status_text,
                 party.id,
                 party.name,
                 "yes" if party.accuser else "no",
@@ -260,7 +303,7 @@ def to_csv(comparison: Comparison, url: str) -> bytes:
                 joined(s.quote for s in statements),
                 joined(s.paraphrase for s in statements),
                 joined(s.chain_text for s in statements),
-                joined(s.grade for s in statements),
+                joined(f"{s.grade} (held {s.chain_grade})" for s in statements),
                 joined(str(s.credibility or "") for s in statements),
             ]
             writer.writerow([spreadsheet_safe(v) for v in values])

@@ -16,6 +16,7 @@ from incidents.filtering import View
 from incidents.geometry import GeoData, feature_containing, nearest_point_on_line, point_in_polygon
 from incidents.locations import IMPACT_TYPES, is_located, place_precision_text
 from incidents.models import Event, Place, Statement
+from incidents.records import speaker_name
 from incidents.stances import launch_claims
 
 # How far (km) beyond the border an origin that names only a country is put, so the arc visibly starts there.
@@ -57,8 +58,7 @@ class ClaimArc:
 
 def speaker_labels(dataset: Dataset, statement_ids: Iterable[str]) -> list[str]:
     """The short names of the statements' speakers, each once, in order."""
-    index = dataset.actor_index
-    names = [index.label(dataset.statements[s].speaker) for s in statement_ids if s in dataset.statements]
+    names = [speaker_name(dataset, dataset.statements[s], short=True) for s in statement_ids if s in dataset.statements]
     return list(dict.fromkeys(names))
 
 

@@ -52,8 +52,18 @@ COORD_RANGE = _error(
 END_BEFORE_START = _error("END_BEFORE_START", "{field}: {reason}", "A time's end is before its start.")
 DUPLICATE_ID = _error(
     "DUPLICATE_ID",
-    "id {id!r} is already used at {first}",
-    "Two records share an id (ids are unique across all kinds); the later one is left out.",
+    "id {id!r} is used both here and at {other}; ids are unique across the data: prefix one, e.g. {suggestion!r}",
+    "Two records share an id (ids are unique across all kinds): both places are reported; the later one is left out.",
+)
+STANCE_VALUE = _error(
+    "STANCE_VALUE",
+    "{field}: {value!r} is not a stance; use one of {allowed}",
+    "A stance is not one of the stance strengths (asserts, suggests, implies, denies, doubts, declines).",
+)
+FIGURE_VALUE = _error(
+    "FIGURE_VALUE",
+    "{field}: {reason}",
+    "A figure is not a number or a low–high range (or gives both, or high is below low).",
 )
 UNKNOWN_REF = _error(
     "UNKNOWN_REF",
@@ -100,6 +110,8 @@ CODES: dict[str, Code] = {
         COORD_RANGE,
         END_BEFORE_START,
         DUPLICATE_ID,
+        STANCE_VALUE,
+        FIGURE_VALUE,
         UNKNOWN_REF,
         INVALID_REF,
         REF_CYCLE,

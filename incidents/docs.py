@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from incidents.codes import CODES
+from incidents.evidence_docs import briefing_docs, evidence_docs
 from incidents.registry import FILE_KINDS
 from incidents.vocabulary import ASSESSMENT_TEXT, CREDIBILITY_TEXT, RELIABILITY_TEXT
 
@@ -135,8 +136,8 @@ def codes_docs() -> str:
 
 
 def data_readme() -> str:
-    """`data/README.md`: the field documentation, then the problem codes."""
-    return field_docs() + codes_docs()
+    """`data/README.md`: the field documentation, the evidence model, the briefing's JSON, the problem codes."""
+    return field_docs() + evidence_docs() + briefing_docs() + codes_docs()
 
 
 def _bold_terms(table: dict[str, str] | dict[int, str], brackets: bool = False) -> str:

@@ -80,10 +80,7 @@ def select(dataset: Dataset, view: View) -> Selection:
     actor_ids: set[str] = set()
     for event in events:
         actor_ids.update(event.actors)
-    for statement in statements:
-        actor_ids.add(statement.speaker)
-    for incident in incidents:
-        actor_ids.update(c.reported_by for c in incident.casualties if c.reported_by)
+    actor_ids.update(statement.speaker for statement in statements if statement.speaker)
     # Parents too: the actor filter and the timeline lanes work through the hierarchy.
     actor_ids.update(parent for actor_id in list(actor_ids) for parent in dataset.actor_index.ancestors(actor_id))
     actors = [a for a in dataset.actors.values() if a.id in actor_ids]
@@ -103,12 +100,12 @@ def select(dataset: Dataset, view: View) -> Selection:
     source_ids: set[str] = set()
     for incident in incidents:
         source_ids.update(incident.sources)
-        for casualty in incident.casualties:
-            source_ids.update(casualty.sources)
     for event in events:
         source_ids.update(event.sources)
     for statement in statements:
         source_ids.update(statement.via)
+        source_ids.update(statement.carried_by)
+        source_ids.update(q.source for q in statement.quotes if q.source)
     for place in places:
         source_ids.update(place.sources)
         source_ids.update(place.status_source)
@@ -267,7 +264,8 @@ class _Table:
 
 def csv_tables(selection: Selection) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
     """Table name -> (columns, rows of JSON values). One table per collection, plus one per list of sub-records
-    (`incident_places`, `incident_casualties`, `statement_stances`) with the parent's id in its first column."""
+    (`incident_places`, `statement_stances`, `statement_quotes`, `statement_figures`, …) with the parent's id in its
+    first column."""
     tables: dict[str, _Table] = {}
     for collection in COLLECTIONS:
         name, model, records = collection.name, collection.model, selection.records.get(collection.name, [])
@@ -311,7 +309,7 @@ def to_csv_zip(dataset: Dataset, value: FilterValue, view: View | None = None, l
             "encoding": "UTF-8 with a byte-order mark",
             "lists": f"joined with {LIST_SEPARATOR!r}",
             "nested fields": "one column each, named parent_field (e.g. when_start, names_en)",
-            "sub-records": "own tables (incident_places, incident_casualties, statement_stances), "
+            "sub-records": "own tables (incident_places, statement_stances, statement_quotes, statement_figures, …), "
             "keyed by the parent's id",
             "formulas": "text that begins with = + - @ is prefixed with ' so spreadsheets do not run it; "
             "the JSON export has the exact text",

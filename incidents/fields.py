@@ -37,6 +37,7 @@ PlaceId = Annotated[Id, Ref("places")]
 IncidentId = Annotated[Id, Ref("incident")]
 StatementId = Annotated[Id, Ref("statements")]
 PropositionId = Annotated[Id, Ref("propositions")]
+DiscrepancyId = Annotated[Id, Ref("discrepancies")]
 RecordId = Annotated[Id, Ref(ANY_RECORD)]
 
 

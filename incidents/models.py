@@ -14,9 +14,20 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
+from incidents.evidence import (
+    AssessmentGrade,
+    EarlierAssessment,
+    Figure,
+    GradeChange,
+    Quote,
+    Reliability,
+    Stance,
+    Voice,
+)
 from incidents.fields import (
     ANY_RECORD,
     ActorId,
+    DiscrepancyId,
     Entry,
     HttpUrl,
     Id,
@@ -34,100 +45,15 @@ from incidents.fields import (
 from incidents.vocabulary import (
     ASSESSMENT_TEXT,
     CREDIBILITY_TEXT,
+    DISCREPANCY_STATUS_TEXT,
     RELIABILITY_TEXT,
     describe,
     describe_in_brackets,
 )
+from incidents.when import TIME_PRECISIONS, TimePrecision, When
 
 # Re-exported: the rest of the project imports the record types from here.
-__all__ = ["ANY_RECORD", "Entry", "Id", "Record", "Ref"]
-
-
-TimePrecision = Literal["minute", "hour", "part-of-day", "day", "days", "week", "month", "undated"]
-TIME_PRECISIONS: tuple[str, ...] = get_args(TimePrecision)
-
-
-class When(Record):
-    """A time as precisely as the sources give it, never more."""
-
-    start: dt.date | dt.datetime | None = Field(
-        None,
-        description="Earliest moment it can have happened: YYYY-MM-DD, or an ISO datetime with offset (e.g. 2026-03-05T10:30:00+04:00). Empty only with precision 'undated'.",
-    )
-    end: dt.date | dt.datetime | None = Field(
-        None, description="Latest moment, when the sources give only a window (e.g. 'between Wednesday and Thursday')."
-    )
-    precision: TimePrecision = Field(
-        description="How precisely the time is known: minute, hour, part-of-day, day, days (a window of several days), week, month, undated (only a latest date, `end`, is known: 'has repeatedly said')."
-    )
-    approximate: bool = Field(False, description="True when the sources hedge the time ('around', 'early on').")
-    as_reported: str | None = Field(
-        None, description="The time exactly as the source words it, e.g. 'Wednesday (March 5)'."
-    )
-    note: str | None = Field(None, description="Why the time is uncertain, or how it was derived.")
-
-    @model_validator(mode="after")
-    def _end_not_before_start(self) -> When:
-        if self.start is None:
-            if self.precision != "undated" or self.end is None:
-                raise PydanticCustomError(
-                    "missing_start", "start is required unless precision is 'undated' with an end", {}
-                )
-            return self
-        if self.precision == "undated":
-            raise PydanticCustomError(
-                "undated_with_start", "precision 'undated' takes only an end (the latest date)", {}
-            )
-        if self.end is not None and _as_datetime(self.end, end=True) < _as_datetime(self.start):
-            raise PydanticCustomError(
-                "end_before_start",
-                "end {end} is before start {start}",
-                {"end": str(self.end), "start": str(self.start)},
-            )
-        return self
-
-    @property
-    def start_dt(self) -> dt.datetime:
-        """Earliest moment; an undated record sits at its latest date."""
-        moment = self.start if self.start is not None else self.end
-        if moment is None:  # the validator requires a start, or an end when undated
-            raise ValueError("a time needs a start or an end")
-        return _as_datetime(moment)
-
-    @property
-    def end_dt(self) -> dt.datetime:
-        """End of the window the record may fall in (end of day for day precision)."""
-        moment = self.end if self.end is not None else self.start
-        if moment is None:  # the validator requires a start, or an end when undated
-            raise ValueError("a time needs a start or an end")
-        return _as_datetime(moment, end=True)
-
-    @property
-    def first_day(self) -> dt.date:
-        return self.start_dt.date()
-
-    @property
-    def last_day(self) -> dt.date:
-        return self.end_dt.date()
-
-    def label(self) -> str:
-        """Human text: the reported wording when there is one, plus the precision."""
-        if self.start is None:
-            span = f"undated, by {self.end}"
-            return f"{self.as_reported} · {span}" if self.as_reported else span
-        span = str(self.start) if self.end is None else f"{self.start} – {self.end}"
-        text = f"{span} ({'~' if self.approximate else ''}{self.precision})"
-        return f"{self.as_reported} · {text}" if self.as_reported else text
-
-
-def _as_datetime(value: dt.datetime | dt.date, end: bool = False) -> dt.datetime:
-    """Dates become naive-UTC datetimes at the start (or end) of the day, so mixed values compare."""
-    if isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(dt.UTC).replace(tzinfo=None)
-        return value
-    moment = dt.datetime.combine(value, dt.time.max if end else dt.time.min)
-    return moment
+__all__ = ["ANY_RECORD", "TIME_PRECISIONS", "Entry", "Id", "Record", "Ref", "Stance", "TimePrecision", "When"]
 
 
 ActorKind = Literal[
@@ -171,7 +97,6 @@ class Actor(Entry):
 SourceKind = Literal[
     "article", "news-agency-report", "broadcast", "official-statement", "reference", "dataset", "other"
 ]
-Reliability = Literal["A", "B", "C", "D", "E", "F"]
 
 
 class Source(Entry):
@@ -201,6 +126,16 @@ class Source(Entry):
         description=f"Admiralty source reliability: {describe(RELIABILITY_TEXT)}. Empty = not yet graded (a warning).",
     )
     reliability_note: str | None = Field(None, description="Why this grade.")
+    graded_on: dt.date | None = Field(None, description="When the grade was given (or last revised).")
+    earlier_grades: list[GradeChange] = Field(default_factory=list, description="Grades it had before, oldest first.")
+    republishes: list[SourceId] = Field(
+        default_factory=list,
+        description="Sources whose text this one carries as is (an outlet printing an agency's story): not independent.",
+    )
+    rewrites: list[SourceId] = Field(
+        default_factory=list,
+        description="Sources this one rewrites, with changes or additions of its own: not independent of them.",
+    )
     second_hand: bool = Field(False, description="True when we know this source only because another one cites it.")
     note: str | None = None
 
@@ -256,30 +191,6 @@ class PlaceRole(Record):
     note: str | None = None
 
 
-class Casualties(Record):
-    """One reporting source's figures, as a range (UCDP low/high)."""
-
-    reported_by: ActorId | None = Field(None, description="Actor that gave the figure.")
-    statement: StatementId | None = Field(None, description="Statement that carries the figure.")
-    killed_min: int | None = Field(None, ge=0)
-    killed_max: int | None = Field(None, ge=0)
-    injured_min: int | None = Field(None, ge=0)
-    injured_max: int | None = Field(None, ge=0)
-    civilians: bool | None = Field(None, description="True when the source says the casualties are civilians.")
-    sources: list[SourceId] = Field(min_length=1)
-    note: str | None = None
-
-    @model_validator(mode="after")
-    def _ranges(self) -> Casualties:
-        for low, high in ((self.killed_min, self.killed_max), (self.injured_min, self.injured_max)):
-            if low is not None and high is not None and high < low:
-                raise PydanticCustomError("range", "max {high} is below min {low}", {"low": low, "high": high})
-        return self
-
-
-AssessmentGrade = Literal["confirmed", "fair", "weak", "contested", "discounted"]
-
-
 class Assessment(Record):
     """Airwars-style grading of the incident as a whole."""
 
@@ -289,6 +200,9 @@ class Assessment(Record):
     rationale: str
     assessed_on: dt.date
     assessed_by: str | None = Field(None, description="Curator or team.")
+    earlier: list[EarlierAssessment] = Field(
+        default_factory=list, description="Earlier versions of this assessment, oldest first: a revision keeps them."
+    )
 
 
 class Incident(Entry):
@@ -301,7 +215,6 @@ class Incident(Entry):
     civilian_targeting: bool | None = Field(
         None, description="ACLED flag: civilians were the main target, per the claims. Empty when unknown."
     )
-    casualties: list[Casualties] = Field(default_factory=list)
     assessment: Assessment
     tags: list[str] = Field(default_factory=list)
     sources: list[SourceId] = Field(min_length=1)
@@ -345,39 +258,38 @@ class Event(Entry):
     )
     description: str | None = None
     sources: list[SourceId] = Field(min_length=1)
-    incident: IncidentId | None = Field(None, description="Filled from the file's incident when omitted.")
+    incident: IncidentId | None = Field(None, description="The incident it belongs to.")
 
 
 StatementKind = Literal["claim", "denial", "accusation", "alternative-explanation", "demand", "threat", "assurance"]
 STATEMENT_KINDS: tuple[str, ...] = get_args(StatementKind)
-StanceValue = Literal["asserts", "denies", "alternative"]
-
-
-class Stance(Record):
-    proposition: PropositionId
-    stance: StanceValue = Field(description="asserts, denies, or alternative (offers another explanation).")
-    note: str | None = None
-
-
 class Statement(Entry):
-    """What an actor said, when, through which channel, as carried by a chain of sources."""
+    """What was said, by whom, when, through which channel, as carried by a chain of sources."""
 
-    speaker: ActorId = Field(description="Actor who said it.")
+    voice: Voice = Field(
+        "named",
+        description="Who speaks: named (a named actor, `speaker`), publication (the page's own voice: no speaker), unnamed (unnamed sources; `unnamed_reason` says why; `speaker` is the party they speak for, when the page says).",
+    )
+    speaker: ActorId | None = Field(None, description="Actor who said it. Required for a named voice.")
+    unnamed_as: str | None = Field(None, description="How the page refers to unnamed speakers: 'officials', 'reports'.")
+    unnamed_reason: str | None = Field(None, description="Why the speakers are unnamed (what the page says, or that it says nothing).")
     kind: StatementKind = Field(
         description=f"{', '.join(get_args(StatementKind))}."
     )
     when: When = Field(description="When it was said (not when it was reported), as precisely as known.")
     channel: str | None = Field(None, description="How it was said: 'statement', 'remarks at the Security Council', …")
-    quote: str | None = Field(
-        None,
-        description="Verbatim words, exactly as the nearest source gives them. Empty when only a paraphrase exists.",
+    quotes: list[Quote] = Field(
+        default_factory=list,
+        description="Fragments the page prints as quotations, each in its language (with our translation). Empty when only a paraphrase exists.",
     )
-    quote_language: str = Field("en", description="Language of the quote as given (BCP 47).")
-    quote_is_translation: bool = Field(False, description="True when the quote is a translation of the original words.")
-    paraphrase: str = Field(description="What was said, in neutral words.")
+    paraphrase: str = Field(description="What was said, in neutral words (ours).")
     via: list[SourceId] = Field(
         min_length=1,
         description="Chain of sources, nearest to the speaker first, ending with the document we read. 'Iran's suggestion via a BBC report via this article' = [bbc-report, article].",
+    )
+    carried_by: list[SourceId] = Field(
+        default_factory=list,
+        description="Other documents that print the same statement. They carry it; they do not corroborate it.",
     )
     credibility: int | None = Field(
         None,
@@ -387,11 +299,25 @@ class Statement(Entry):
     )
     credibility_note: str | None = None
     responds_to: list[StatementId] = Field(default_factory=list, description="Statements this one answers.")
-    stances: list[Stance] = Field(default_factory=list, description="Positions taken on the incident's propositions.")
-    incidents: list[IncidentId] = Field(
-        default_factory=list, description="Incidents it concerns; the file's incident is added when omitted."
-    )
+    stances: list[Stance] = Field(default_factory=list, description="Positions taken on propositions.")
+    figures: list[Figure] = Field(default_factory=list, description="Values the statement gives for quantities.")
+    incidents: list[IncidentId] = Field(default_factory=list, description="The incidents it concerns (named, never implied by the file).")
     note: str | None = None
+
+    @model_validator(mode="after")
+    def _speaker_fits_voice(self) -> Statement:
+        if self.voice == "named" and self.speaker is None:
+            raise PydanticCustomError("voice", "a named voice needs a speaker", {})
+        if self.voice == "publication" and self.speaker is not None:
+            raise PydanticCustomError("voice", "the publication's own voice has no speaker; use voice: named", {})
+        if self.voice == "unnamed" and not self.unnamed_reason:
+            raise PydanticCustomError("voice", "unnamed speakers need unnamed_reason", {})
+        return self
+
+    @property
+    def quote(self) -> str | None:
+        """The first quoted fragment's words, for one-line displays."""
+        return self.quotes[0].text if self.quotes else None
 
 
 class Proposition(Entry):
@@ -404,8 +330,23 @@ class Proposition(Entry):
     topic: Literal["attribution", "target", "damage", "casualties", "intent", "responsibility", "response", "other"] = (
         "other"
     )
+    excludes: list[PropositionId] = Field(
+        default_factory=list,
+        description="Propositions that cannot be true together with this one (a false flag excludes 'Iran launched the drones'; an assurance excludes the accusation it answers). A stance for either counts against the other.",
+    )
+    answers: list[PropositionId] = Field(
+        default_factory=list,
+        description="Propositions this one answers without excluding them (an assurance answering an accusation): a stance for this one counts against those, one way.",
+    )
+    against: list[ActorId] = Field(
+        default_factory=list,
+        description="The parties it accuses or holds responsible. It counts as established by acceptance only when one of them asserts it.",
+    )
     note: str | None = None
-    incident: IncidentId | None = Field(None, description="Filled from the file's incident when omitted.")
+    incident: IncidentId | None = Field(None, description="The incident it belongs to.")
+
+
+DiscrepancyStatus = Literal["open", "resolved", "superseded"]
 
 
 class Discrepancy(Entry):
@@ -423,7 +364,20 @@ class Discrepancy(Entry):
     handling: str | None = Field(
         None, description="What the records do about it (e.g. 'date kept as 5 March, precision widened')."
     )
-    incident: IncidentId | None = Field(None, description="Filled from the file's incident when omitted.")
+    recorded_on: dt.date | None = Field(None, description="When we recorded it.")
+    status: DiscrepancyStatus = Field("open", description=f"{describe_in_brackets(DISCREPANCY_STATUS_TEXT)}.")
+    resolved_by: list[SourceId] = Field(default_factory=list, description="The sources that settle it (status resolved).")
+    resolved_on: dt.date | None = Field(None, description="When it was settled.")
+    superseded_by: DiscrepancyId | None = Field(None, description="The discrepancy that replaces it (status superseded).")
+    incident: IncidentId | None = Field(None, description="The incident it belongs to.")
+
+    @model_validator(mode="after")
+    def _status_complete(self) -> Discrepancy:
+        if self.status == "resolved" and not (self.resolved_by and self.resolved_on):
+            raise PydanticCustomError("status", "a resolved discrepancy names resolved_by and resolved_on", {})
+        if self.status == "superseded" and not self.superseded_by:
+            raise PydanticCustomError("status", "a superseded discrepancy names superseded_by", {})
+        return self
 
 
 class ActorsFile(Record):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from incidents.dataset import Dataset
 from incidents.models import Event, Incident, Statement
 
 Timed = Event | Statement | Incident
@@ -21,7 +22,9 @@ def record_kind(record: Event | Statement) -> str:
 
 def record_actors(record: Event | Statement) -> list[str]:
     """Who the record is about: the speaker, or the event's actors."""
-    return [record.speaker] if isinstance(record, Statement) else list(record.actors)
+    if isinstance(record, Statement):
+        return [record.speaker] if record.speaker else []
+    return list(record.actors)
 
 
 def record_actor(record: Event | Statement) -> str | None:
@@ -36,3 +39,18 @@ def record_incident(record: Event | Statement) -> str:
     if isinstance(record, Statement):
         return record.incidents[0] if record.incidents else ""
     return record.incident or ""
+
+
+def speaker_name(dataset: Dataset, statement: Statement, *, short: bool = False) -> str:
+    """Who speaks, for people: the actor's name (short label when `short`), the publication's own voice, or
+    the unnamed sources as the page refers to them (with the party they speak for, when it is known)."""
+    actors = dataset.actor_index
+    if statement.voice == "publication":
+        document = dataset.sources.get(statement.via[-1])
+        outlet = (document.publisher if document else None) or "the publication"
+        return f"{outlet} (own reporting)"
+    name = actors.label(statement.speaker) if short else actors.name(statement.speaker)
+    if statement.voice == "unnamed":
+        who = f"unnamed {statement.unnamed_as or 'sources'}"
+        return f"{who} ({name})" if statement.speaker else who
+    return name

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from incidents.dataset import Dataset
-from incidents.models import Event, Statement
+from incidents.models import Event, Proposition, Statement
 from incidents.records import chronological
 
 Polarity = Literal["for", "against", "none"]
@@ -24,11 +24,35 @@ ATTRIBUTION_TOPICS = ("attribution", "responsibility")
 LAUNCH_TOPIC = "attribution"
 
 
+FOR = ("asserts", "suggests", "implies")
+AGAINST = ("denies",)
+
+
 def polarity(stance: str) -> Polarity:
-    """Asserting versus disputing: a denial and an alternative explanation both dispute; 'none' takes no side."""
-    if stance == "asserts":
+    """For (asserts, suggests, implies) or against (denies) a proposition; doubts and declines take no side."""
+    if stance in FOR:
         return "for"
-    return "against" if stance in ("denies", "alternative") else "none"
+    return "against" if stance in AGAINST else "none"
+
+
+def is_full_assertion(stance: str) -> bool:
+    """Only `asserts` is a full assertion: a hedge ('may have been') or our inference never counts as one."""
+    return stance == "asserts"
+
+
+def exclusions(propositions: Iterable[Proposition]) -> dict[str, set[str]]:
+    """proposition id -> the propositions whose support counts against it: those it excludes or that exclude it
+    (an exclusion works both ways, declared on either side), and those that answer it (one way)."""
+    found: dict[str, set[str]] = {}
+    for proposition in propositions:
+        for other in proposition.excludes:
+            if other != proposition.id:
+                found.setdefault(proposition.id, set()).add(other)
+                found.setdefault(other, set()).add(proposition.id)
+        for answered in proposition.answers:
+            if answered != proposition.id:
+                found.setdefault(answered, set()).add(proposition.id)
+    return found
 
 
 def accusation_rank(stance: str, kind: str, topic: str | None) -> int | None:
@@ -64,7 +88,7 @@ def launch_attributions(dataset: Dataset, launch: Event) -> list[str]:
             continue
         for stance in statement.stances:
             proposition = dataset.propositions.get(stance.proposition)
-            if stance.stance == "asserts" and proposition is not None and proposition.topic == LAUNCH_TOPIC:
+            if polarity(stance.stance) == "for" and proposition is not None and proposition.topic == LAUNCH_TOPIC:
                 found.append(stance.proposition)
     return found
 
@@ -86,14 +110,16 @@ def launch_claims(dataset: Dataset, events: Iterable[Event], statements: Iterabl
     """Each launch among `events` that one of `statements` (e.g. those in the view) asserts, in `events` order.
 
     A statement asserts a launch when it is one of the launch's `reported_in` statements, or when it asserts an
-    attribution proposition that one of those asserts; it disputes the launch when it denies or offers an
-    alternative to such a proposition. Launches no given statement asserts are left out; other events are skipped.
+    attribution proposition that one of those asserts (any strength); it disputes the launch when it denies such a
+    proposition, or supports one that excludes it. Launches no given statement asserts are left out; other events
+    are skipped.
     """
     launches = [event for event in events if event.type == "launch"]
     if not launches:
         return []
     given = list(statements)
     asserting, disputing = _by_polarity(given)
+    excluded = exclusions(dataset.propositions.values())
     given_ids = {statement.id for statement in given}
     found = []
     for launch in launches:
@@ -103,7 +129,9 @@ def launch_claims(dataset: Dataset, events: Iterable[Event], statements: Iterabl
             claiming.update({s.id: s for s in asserting.get(proposition, [])})
         if not claiming:
             continue
+        rivals = {other for proposition in propositions for other in excluded.get(proposition, ())}
         against = {s.id: s for proposition in propositions for s in disputing.get(proposition, [])}
+        against.update({s.id: s for rival in sorted(rivals) for s in asserting.get(rival, []) if s.id not in claiming})
         found.append(
             LaunchClaim(
                 launch=launch,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
@@ -15,7 +16,9 @@ from pydantic import ValidationError
 from incidents import codes
 from incidents.codes import Code
 from incidents.dataset import Problem
-from incidents.models import Discrepancy, Entry, Event, Proposition, Statement
+from incidents.evidence import STANCE_VALUES
+from incidents.migrate import FORMAT_KEY, migrate
+from incidents.models import Entry
 from incidents.parse import Loc, ParsedFile, at_mark, loc_text, locate
 from incidents.registry import Collection, file_collections
 
@@ -24,6 +27,7 @@ PYDANTIC_CODES: dict[str, Code] = {
     "bad_url": codes.BAD_URL,
     "coord_range": codes.COORD_RANGE,
     "end_before_start": codes.END_BEFORE_START,
+    "figure_value": codes.FIGURE_VALUE,
 }
 SCHEMA_KEY = "$schema"  # editors' `$schema` line may sit beside the collections
 
@@ -51,7 +55,7 @@ def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
         return False
     allowed = {c.key for c in file_collections(parsed.kind)}
     for key in parsed.data:
-        if key not in allowed and key != SCHEMA_KEY:
+        if key not in allowed and key not in (SCHEMA_KEY, FORMAT_KEY):
             reason = f"unexpected top-level key {key!r}; expected {keys}"
             problems.append(_at_key(parsed, key, reason))
     return True
@@ -63,19 +67,17 @@ def _at_key(parsed: ParsedFile, key: str, reason: str) -> Problem:
 
 
 def _file_records(parsed: ParsedFile, problems: list[Problem]) -> Iterator[Located]:
-    """Validate each record of one file; the incident comes first, so its id can be inherited by the rest."""
+    """Validate each record of one file, read in the current format (older files through `incidents.migrate`)."""
     if not _check_top_level(parsed, problems):
         return
-    data = parsed.data
-    file_incident = None
+    data = parsed.data = migrate(parsed.kind, parsed.data)
     for collection in file_collections(parsed.kind):
         if not collection.many:
             raw = data.get(collection.key)
             if raw is None:
                 problems.append(parsed.problem(codes.SCHEMA, (), reason=f"missing top-level key {collection.key!r}"))
             elif isinstance(raw, dict):
-                file_incident = raw.get("id") if isinstance(raw.get("id"), str) else None
-                yield from _record(parsed, collection, (collection.key,), raw, None, problems)
+                yield from _record(parsed, collection, (collection.key,), raw, problems)
             continue
         items = data.get(collection.key)
         if items is None:
@@ -84,11 +86,11 @@ def _file_records(parsed: ParsedFile, problems: list[Problem]) -> Iterator[Locat
             problems.append(_at_key(parsed, collection.key, f"{collection.key} must be a list"))
             continue
         for index, item in enumerate(items):
-            yield from _record(parsed, collection, (collection.key, index), item, file_incident, problems)
+            yield from _record(parsed, collection, (collection.key, index), item, problems)
 
 
 def _record(
-    parsed: ParsedFile, collection: Collection, loc: Loc, item: Any, file_incident: str | None, problems: list[Problem]
+    parsed: ParsedFile, collection: Collection, loc: Loc, item: Any, problems: list[Problem]
 ) -> Iterator[Located]:
     try:
         record = collection.model.model_validate(item)
@@ -99,23 +101,31 @@ def _record(
             full = (*loc, *error["loc"])
             code = PYDANTIC_CODES.get(error["type"], codes.SCHEMA)
             field, reason = loc_text(full), error["msg"]
-            if code is codes.SCHEMA:
+            if error["type"] == "literal_error" and full[-1] == "stance":
+                value, allowed = error["input"], ", ".join(STANCE_VALUES)
+                problems.append(parsed.problem(codes.STANCE_VALUE, full, field=field, value=value, allowed=allowed))
+            elif code is codes.SCHEMA:
                 problems.append(parsed.problem(code, full, reason=f"{field}: {reason}"))
             else:
                 problems.append(parsed.problem(code, full, field=field, reason=reason))
         return
-    if file_incident is not None:
-        record = inherit_incident(record, file_incident)
     yield Located(record, collection, parsed, loc)
 
 
-def inherit_incident(record: Entry, incident_id: str) -> Entry:
-    """A record of an incident file belongs to the file's incident unless it names its own."""
-    if isinstance(record, (Event, Proposition, Discrepancy)) and record.incident is None:
-        return record.model_copy(update={"incident": incident_id})
-    if isinstance(record, Statement) and incident_id not in record.incidents:
-        return record.model_copy(update={"incidents": [incident_id, *record.incidents]})
-    return record
+def _where(located: Located) -> str:
+    mark = locate(located.file.marks, (*located.loc, "id"))
+    return f"{located.file.path}:{mark.line + 1 if mark else 1}"
+
+
+def _collision(first: Located, second: Located) -> list[Problem]:
+    """A repeated id, reported at both places, each naming the other, with a prefix that would make it unique."""
+    record_id = first.record.id
+    stem = Path(second.file.path).stem
+    suggestion = f"{stem}-{record_id}"[:64].rstrip("-") if stem != record_id else f"{record_id}-2"
+    return [
+        second.problem(codes.DUPLICATE_ID, "id", id=record_id, other=_where(first), suggestion=suggestion),
+        first.problem(codes.DUPLICATE_ID, "id", id=record_id, other=_where(second), suggestion=suggestion),
+    ]
 
 
 def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
@@ -126,9 +136,7 @@ def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[s
             record_id = located.record.id
             first = found.get(record_id)
             if first is not None:
-                mark = locate(first.file.marks, (*first.loc, "id"))
-                where = f"{first.file.path}:{mark.line + 1 if mark else 1}"
-                problems.append(located.problem(codes.DUPLICATE_ID, "id", id=record_id, first=where))
+                problems += _collision(first, located)
                 continue
             found[record_id] = located
     return found

@@ -103,3 +103,38 @@ def crossing_state(status: str | None) -> str:
 def describe_in_brackets(table: dict[str, str], joiner: str = ", ") -> str:
     """'confirmed (a belligerent accepted responsibility), …, discounted': keys with their gloss in brackets."""
     return joiner.join(f"{key} ({text})" if text else key for key, text in table.items())
+
+
+# How strongly a statement takes a position (the evidence model): only `asserts` is a full assertion.
+STANCE_STRENGTH_TEXT: dict[str, str] = {
+    "asserts": "says it is so",
+    "suggests": "says it may be so (hedged: 'may have been')",
+    "implies": "does not say it, but what it says presupposes it (our inference, marked as such)",
+    "denies": "says it is not so",
+    "doubts": "says it is unclear or unknown",
+    "declines": "declines to comment",
+}
+# Who speaks in a statement.
+VOICE_TEXT: dict[str, str] = {
+    "named": "a named actor",
+    "publication": "the publication's own voice (no one else is quoted for it)",
+    "unnamed": "unnamed sources ('officials said', 'reports'), with the reason they are unnamed",
+}
+# Quantities a figure can put a value on.
+QUANTITY_TEXT: dict[str, str] = {
+    "killed": "people killed",
+    "injured": "people injured",
+    "drones-fired": "drones fired",
+    "drones-intercepted": "drones intercepted or disabled",
+    "trucks-waiting": "trucks waiting at the border",
+    "diplomats-evacuated": "diplomats and staff evacuated",
+    "passengers-diverted": "passengers on diverted flights",
+    "aid-tonnes": "tonnes of humanitarian aid",
+    "other": "another quantity (say which in the note)",
+}
+# A discrepancy's life: recorded, then settled by a source, or replaced by a better-framed one.
+DISCREPANCY_STATUS_TEXT: dict[str, str] = {
+    "open": "unresolved",
+    "resolved": "settled by a later or better source (named, with the date)",
+    "superseded": "replaced by another discrepancy (named)",
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from incidents import codes
 from incidents.dataset import Dataset, Problem
+from incidents.provenance import origins
 from incidents.validate import Located
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -19,15 +20,17 @@ def ungraded_sources(dataset: Dataset, records: dict[str, Located]) -> list[Prob
 
 
 def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
-    """Claims whose every asserted proposition reaches us through one document only."""
+    """A party's claims whose every asserted proposition reaches us through documents of one origin only (two
+    outlets carrying one agency's story are one origin). The publication's own reporting is not a party's claim."""
     documents: dict[str, set[str]] = {}
     for statement in dataset.statements.values():
+        carriers = {o for source in (statement.via[-1], *statement.carried_by) for o in origins(dataset, source)}
         for stance in statement.stances:
             if stance.stance == "asserts":
-                documents.setdefault(stance.proposition, set()).add(statement.via[-1])
+                documents.setdefault(stance.proposition, set()).update(carriers)
     problems = []
     for statement in dataset.statements.values():
-        if statement.kind not in ASSERTING_KINDS:
+        if statement.kind not in ASSERTING_KINDS or statement.voice == "publication":
             continue
         asserted = [s.proposition for s in statement.stances if s.stance == "asserts"]
         if all(len(documents.get(p, set())) <= 1 for p in asserted):

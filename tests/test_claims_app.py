@@ -67,24 +67,35 @@ def test_nakhchivan_attribution_and_denial_share_a_row() -> None:
     assert any("contested" in text for text in proposition)
     assert azerbaijan[0].startswith("**Azerbaijan**") and "✔ asserts" in azerbaijan[0]
     assert iran[0].startswith("**Iran**")
-    assert "✖ denies" in iran[0] and "↻ alternative" in iran[0]
+    assert "✖ denies" in iran[0]
     # Azerbaijan's attribution and Iran's denial, in their own words, in the same row.
     assert any("Iranian drones attacked" in text for text in azerbaijan)
     assert any("denied it had launched a drone" in text for text in iran)
-    # The false-flag suggestion is shown under Iran's "alternative" chip, and reached us via the BBC.
-    chip = next(i for i, text in enumerate(iran) if text.startswith(":orange-badge[↻ alternative]"))
-    assert "Israeli false-flag operation" in iran[chip + 1]
-    assert any(text.startswith("Via BBC report") for text in iran[chip:])
+
+
+def test_a_hedged_alternative_is_shown_as_a_hedge_and_counts_against_the_accusation() -> None:
+    at = open_claims({"incident": NAKHCHIVAN})
+    proposition, azerbaijan, iran = row_columns(at, "false-flag")
+    assert any("contested" in text for text in proposition)
+    # Iran's false-flag suggestion is a hedge, not an assertion, and reached us via the BBC.
+    assert "≈ suggests (hedged)" in iran[0]
+    assert any("Israeli false-flag operation" in text for text in iran)
+    assert any(text.startswith("Via BBC report") for text in iran)
+    # Azerbaijan said nothing on it, but its attribution to Iran excludes it.
+    assert any("supports the competing" in text for text in azerbaijan)
 
 
 def test_nakhchivan_header_counts_established_and_discrepancies() -> None:
     at = open_claims({"incident": NAKHCHIVAN})
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["⚔ Contested"] == "1"
+    # Iran launched the drones; the false flag; Israeli intelligence (answered by Azerbaijan's assurance).
+    assert metrics["⚔ Contested"] == "3"
     assert int(metrics["◐ One-sided"]) >= 1
     established = " ".join(texts_in(keyed_block(at, "claims-established")))
-    assert "Four people were injured" in established
-    assert "Iran launched the drones" not in established  # disputed, so not established
+    # Everything rests on one side's word: nothing is established, and the strip says why.
+    assert "Four people were injured" not in established
+    assert "Iran launched the drones" not in established
+    assert "A claim only one side makes is never listed here" in established
     discrepancy_titles = [plain(e.label) for e in at.expander]
     assert any(label.startswith("Discrepancies recorded for this incident (") for label in discrepancy_titles)
 

@@ -71,10 +71,10 @@ def test_party_columns_in_each_order(dataset: Dataset, incident: str, order: Par
 @pytest.mark.parametrize(
     ("incident", "proposition", "status"),
     [
-        ("fx-nakhchivan", "fx-iran-launched", "contested"),  # a denial and an alternative against an assertion
+        ("fx-nakhchivan", "fx-iran-launched", "contested"),  # two denials against an assertion
         ("fx-nakhchivan", "fx-four-injured", "one-sided"),
         ("fictional-strelsau-2024", "fs-explosion", "agreed"),  # three parties assert it
-        ("fictional-strelsau-2024", "fs-patrol-crossed", "contested"),  # Syldavia offers an alternative
+        ("fictional-strelsau-2024", "fs-patrol-crossed", "contested"),  # Syldavia supports an excluding answer
         ("fictional-strelsau-2024", "fs-deliberate", "unaddressed"),
         ("fictional-klow-2024", "fk-drone", "contested"),
     ],
@@ -87,8 +87,9 @@ def test_row_status(dataset: Dataset, incident: str, proposition: str, status: s
     ("incident", "proposition", "party", "stances", "statements"),
     [
         ("fx-nakhchivan", "fx-iran-launched", "aze", ("asserts",), ["fx-aze-mfa-claim", "fx-aze-president"]),
-        # The denial and the alternative explanation share Iran's cell, in time order.
-        ("fx-nakhchivan", "fx-iran-launched", "irn", ("denies", "alternative"), ["fx-irn-denial", "fx-irn-false-flag"]),
+        # The denial and the format-1 alternative (which put no proposition forward, so it reads as a denial) share
+        # Iran's cell, in time order.
+        ("fx-nakhchivan", "fx-iran-launched", "irn", ("denies",), ["fx-irn-denial", "fx-irn-false-flag"]),
         ("fx-nakhchivan", "fx-four-injured", "irn", ("none",), []),
         # A statement on two incidents counts in both.
         (
@@ -112,9 +113,9 @@ def test_cell_stances_and_statements(
 @pytest.mark.parametrize(
     ("incident", "counts"),
     [
-        ("fx-nakhchivan", {"contested": 1, "one-sided": 2, "agreed": 0, "rejected": 0, "unaddressed": 0}),
-        ("fictional-strelsau-2024", {"contested": 1, "one-sided": 1, "agreed": 1, "rejected": 0, "unaddressed": 1}),
-        ("fictional-klow-2024", {"contested": 1, "one-sided": 0, "agreed": 0, "rejected": 0, "unaddressed": 0}),
+        ("fx-nakhchivan", {"contested": 1, "one-sided": 2, "agreed": 0, "unaddressed": 0}),
+        ("fictional-strelsau-2024", {"contested": 1, "one-sided": 1, "agreed": 1, "unaddressed": 1}),
+        ("fictional-klow-2024", {"contested": 1, "one-sided": 0, "agreed": 0, "unaddressed": 0}),
     ],
 )
 def test_counts(dataset: Dataset, incident: str, counts: dict[str, int]) -> None:
@@ -124,13 +125,13 @@ def test_counts(dataset: Dataset, incident: str, counts: dict[str, int]) -> None
 @pytest.mark.parametrize(
     ("incident", "proposition", "tier", "reason", "answered_by"),
     [
-        ("fx-nakhchivan", "fx-four-injured", "one-sided", "asserted by Azerbaijan only; no party disputes it", ()),
-        # Iran answered the statement that says a drone hit near a school, yet took no position on that point.
-        ("fx-nakhchivan", "fx-school-hit", "one-sided", "Iran's reply does not address it", ("irn",)),
+        # One side only: never established, however undisputed.
+        ("fx-nakhchivan", "fx-four-injured", None, None, None),
+        ("fx-nakhchivan", "fx-school-hit", None, None, None),
         ("fx-nakhchivan", "fx-iran-launched", None, None, None),  # contested, so not established
-        ("fictional-strelsau-2024", "fs-explosion", "agreed", "agreed by Ruritania, Borduria and Syldavia", ()),
-        # Disputed, but carried by two independent documents: listed with its dispute.
-        ("fictional-strelsau-2024", "fs-patrol-crossed", "confirmed", "disputed by Syldavia", ()),
+        ("fictional-strelsau-2024", "fs-explosion", "accepted", "agreed by Ruritania, Borduria and Syldavia", ()),
+        # Disputed: however many documents carry it, not established.
+        ("fictional-strelsau-2024", "fs-patrol-crossed", None, None, None),
         ("fictional-strelsau-2024", "fs-deliberate", None, None, None),
     ],
 )
@@ -150,12 +151,10 @@ def test_established(
         assert item.answered_by == answered_by
 
 
-def test_established_strip_lists_agreed_first_and_independent_documents(dataset: Dataset) -> None:
+def test_established_strip_holds_only_what_no_party_disputes(dataset: Dataset) -> None:
     comparison = comparison_of(dataset, "fictional-strelsau-2024")
-    assert [e.tier for e in comparison.established] == ["agreed", "confirmed", "one-sided"]
-    # Strelsau Gazette and Fictional Wire: two publishers, so two independent documents.
-    assert {d.id for d in comparison.established[0].documents} == {"fx-gazette", "fx-wire"}
-    assert comparison.established[1].disputed_by == ("syldavia",)
+    assert [(e.proposition.id, e.tier) for e in comparison.established] == [("fs-explosion", "accepted")]
+    assert comparison.established[0].asserted_by == ("ruritania", "borduria", "syldavia")
 
 
 def test_a_party_that_changes_position(dataset: Dataset) -> None:
@@ -264,8 +263,10 @@ def test_competing_alternative_keeps_a_one_sided_claim_out_of_the_established_st
     assert not data.errors, data.errors
     comparison = comparison_of(data, "x")
     rival = row(comparison, "c-did-it")
-    assert rival.status == "one-sided"
+    # A, which says B did it, holds a position that excludes "C did it": the rival answer is contested.
     assert rival.cell("a").competing == ("b-did-it",)
+    assert rival.status == "contested"
+    assert row(comparison, "b-did-it").status == "contested"
     assert [e.proposition.id for e in comparison.established] == []
 
 
@@ -276,15 +277,11 @@ def test_competing_alternative_keeps_a_one_sided_claim_out_of_the_established_st
         ("fx-nakhchivan", f"- View: <{URL}>"),
         ("fx-nakhchivan", "- Data last updated: 2026-03-07"),
         ("fx-nakhchivan", "BBC report"),  # every source cited, in the source list
-        ("fx-nakhchivan", "grade B6, credibility 6 (truth cannot be judged) [2][1]"),  # the chain, numbered as listed
-        (
-            "fx-nakhchivan",
-            "| 1 | Iran launched the drones that struck Nakhchivan | asserts | denies · offers an alternative |",
-        ),
-        (
-            "fx-nakhchivan",
-            "- **Undisputed, but one side only:** Four people were injured — asserted by Azerbaijan only",
-        ),
+        # The nearest source's grade beside the chain's weakest link; the chain numbered as listed.
+        ("fx-nakhchivan", "grade B6 (nearest source), F6 as we hold it, credibility 6 (truth cannot be judged) [2][1]"),
+        ("fx-nakhchivan", "| 1 | Iran launched the drones that struck Nakhchivan | asserts | denies | contested"),
+        ("fx-nakhchivan", "| one-sided: only one party has spoken, and it asserted it |"),
+        ("fx-nakhchivan", "- Nothing yet: no proposition is accepted by the party it concerns"),
         ("fx-nakhchivan", "“We will not tolerate"),
         ("fictional-strelsau-2024", "**Borduria: denies → asserts**"),  # a shift reads as a sequence
         ("fictional-strelsau-2024", "## Shifts in position"),
@@ -358,7 +355,7 @@ def test_csv_export_one_row_per_cell_with_metadata(dataset: Dataset, strelsau_cs
         ("fs-patrol-crossed", "borduria", "stances_over_time", "denies → asserts → asserts"),
         ("fs-patrol-crossed", "borduria", "statement_ids", "fs-bor-denies\nfs-bor-admits\nfk-bor-both"),
         ("fs-deliberate", "ruritania", "stance", "none"),
-        ("fs-deliberate", "ruritania", "row_status", "unaddressed"),
+        ("fs-deliberate", "ruritania", "row_status", "no party has taken a position yet"),
         ("fs-deliberate", "ruritania", "statement_ids", ""),
     ],
 )
@@ -373,11 +370,12 @@ def test_csv_cell(strelsau_csv, proposition: str, party: str, column: str, value
     [
         ("fs-patrol-crossed", "borduria", "quotes", "گشت ما از مرز عبور نکرد"),
         (
-            "fs-patrol-crossed",
+            "fs-explosion",
             "syldavia",
             "source_chains",
             "Radio Klow bulletin (fictional) [D] — via Wire report (fictional) [B]",
         ),
+        ("fs-explosion", "syldavia", "grades", "(held D"),  # the chain's weakest link beside the nearest grade
     ],
 )
 def test_csv_cell_holds(strelsau_csv, proposition: str, party: str, column: str, part: str) -> None:

@@ -139,20 +139,22 @@ def test_csv_row_counts_match_the_filter(dataset: Dataset, name: str) -> None:
         assert meta["tables"][f"{collection}.csv"]["rows"] == len(records)
     assert len(tables["statement_stances"]) == sum(len(s.stances) for s in view.statements)
     assert len(tables["incident_places"]) == sum(len(i.places) for i in view.incidents)
-    assert len(tables["incident_casualties"]) == sum(len(i.casualties) for i in view.incidents)
+    assert len(tables["statement_figures"]) == sum(len(s.figures) for s in view.statements)
+    assert len(tables["statement_quotes"]) == sum(len(s.quotes) for s in view.statements)
 
 
 def test_csv_flattening_and_escaping(dataset: Dataset) -> None:
     _, tables = _zip_tables(to_csv_zip(dataset, FilterValue()).data)
     statements = {row["id"]: row for row in tables["statements"]}
+    quotes = {row["statement"]: row for row in tables["statement_quotes"]}
     threat = statements["st-aliyev-threat"]
-    assert threat["quote"] == dataset.statements["st-aliyev-threat"].quote  # commas and quotes survive
+    assert quotes["st-aliyev-threat"]["text"] == dataset.statements["st-aliyev-threat"].quote  # commas, quotes survive
     assert threat["when_start"] == "2026-03-05" and threat["when_precision"] == "day"
     assert statements["st-irn-falseflag"]["via"] == "bbc-report; article-1"  # lists joined, order kept
     assert statements["st-aze-assurance"]["when_start"] == ""
     assert statements["st-aze-assurance"]["when_end"] == "2026-03-06"
     # Untrusted text that a spreadsheet would run as a formula is defused.
-    assert statements["st-aze-assurance"]["quote"].startswith("'- its territory")
+    assert quotes["st-aze-assurance"]["text"].startswith("'- its territory")
     places = {row["id"]: row for row in tables["places"]}
     assert places["school-near-airport"]["location_note"].startswith("'=HYPERLINK")
     assert places["nakhchivan-airport"]["names_az"] == "Naxçıvan Beynəlxalq Hava Limanı"

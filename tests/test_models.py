@@ -12,12 +12,12 @@ import pytest
 from pydantic import ValidationError
 
 from incidents.docs import data_readme, gradings_markdown, json_schema
+from incidents.evidence import Figure
 from incidents.models import (
     Actor,
     ActorKind,
     Assessment,
     AssessmentGrade,
-    Casualties,
     Place,
     Reliability,
     Source,
@@ -106,10 +106,26 @@ def test_statement_needs_a_source_chain_and_graded_credibility() -> None:
         Statement.model_validate({**base, "via": ["x"], "typo_field": 1})
 
 
-def test_casualty_range_is_ordered() -> None:
-    Casualties(injured_min=4, injured_max=4, sources=["s"])
-    with pytest.raises(ValidationError):
-        Casualties(injured_min=5, injured_max=4, sources=["s"])
+@pytest.mark.parametrize(
+    ("figure", "valid"),
+    [
+        ({"value": 4}, True),
+        ({"low": 2, "high": 4}, True),
+        ({"low": 4, "high": 4}, True),
+        ({"low": 5, "high": 4}, False),  # a range upside down
+        ({"value": 4, "low": 2, "high": 4}, False),  # both a value and a range
+        ({}, False),  # neither
+        ({"low": 2}, False),  # half a range
+        ({"value": -1}, False),
+        ({"value": "four"}, False),
+    ],
+)
+def test_a_figure_is_a_number_or_a_range(figure: dict, valid: bool) -> None:
+    if valid:
+        Figure.model_validate({"quantity": "injured", **figure})
+    else:
+        with pytest.raises(ValidationError):
+            Figure.model_validate({"quantity": "injured", **figure})
 
 
 def test_data_readme_is_generated_from_the_models() -> None:

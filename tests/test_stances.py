@@ -15,7 +15,15 @@ from tests.conftest import DATA, FIXTURES
 
 @pytest.mark.parametrize(
     ("stance", "expected"),
-    [("asserts", "for"), ("denies", "against"), ("alternative", "against"), ("none", "none")],
+    [
+        ("asserts", "for"),
+        ("suggests", "for"),  # hedged, but on the same side
+        ("implies", "for"),  # our inference, on the same side
+        ("denies", "against"),
+        ("doubts", "none"),
+        ("declines", "none"),
+        ("none", "none"),
+    ],
 )
 def test_polarity(stance: str, expected: str) -> None:
     assert polarity(stance) == expected
@@ -30,7 +38,8 @@ def test_polarity(stance: str, expected: str) -> None:
         ("asserts", "claim", "damage", 2),
         ("asserts", "denial", "attribution", 3),
         ("denies", "accusation", "attribution", None),
-        ("alternative", "claim", "attribution", None),
+        ("suggests", "claim", "attribution", None),  # a hedge never marks the accuser
+        ("implies", "accusation", "attribution", None),
     ],
 )
 def test_accusation_rank(stance: str, kind: str, topic: str, rank: int | None) -> None:

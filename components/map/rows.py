@@ -108,7 +108,7 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
             "l4": f"Claimed by: {', '.join(speaker_labels(dataset, [s.id for s in claim.claiming]))}{disputed}",
         }
         features.append((props, arcs_json(found.origin, claim.points)))
-        tops = list(dict.fromkeys(index.label(index.top(s.speaker)) for s in claim.claiming))
+        tops = list(dict.fromkeys(index.label(index.top(s.speaker)) for s in claim.claiming if s.speaker))
         # At the claimed-origin end, away from the impact markers.
         o_lat, o_lon = found.origin
         labels.append(

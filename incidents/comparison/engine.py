@@ -8,6 +8,7 @@ from incidents.comparison.matrix import (
     Cell,
     Comparison,
     ComparisonError,
+    Direction,
     Established,
     EstablishedTier,
     Party,
@@ -23,8 +24,9 @@ from incidents.comparison.matrix import (
 )
 from incidents.comparison.refs import SourceRef, StatementRef, source_ref, statement_ref
 from incidents.dataset import Dataset
+from incidents.figures import figure_tracks
 from incidents.models import Discrepancy, Incident, Proposition, Statement
-from incidents.stances import accusation_rank, polarity
+from incidents.stances import accusation_rank, exclusions, is_full_assertion, polarity
 
 Placed = list[tuple[Proposition, Position]]
 
@@ -54,21 +56,23 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
     order = party_order(order)
     propositions = [p for p in dataset.propositions.values() if p.incident == incident.id]
     refs = _Refs(dataset)
-    by_row = _positions_by_row(dataset, propositions, refs)
+    by_row, reporting = _positions_by_row(dataset, propositions, refs)
     placed = [(prop, pos) for prop in propositions for pos in by_row[prop.id]]
     accuser = _accuser(placed)
     parties = order_parties(_parties(dataset, placed, accuser), order)
-    rows = _rows(propositions, parties, by_row, _alternatives(dataset, placed, set(by_row)))
+    rows = _rows(propositions, parties, by_row, reporting, exclusions(dataset.propositions.values()))
     # Made in this order on purpose: the replies and the source list also cover statements resolved before them.
     others = _other_statements(dataset, incident.id, placed, refs)
     replies = _replies(dataset, refs)
     discrepancies = tuple(d for d in dataset.discrepancies.values() if d.incident == incident.id)
     names = {p.id: p.label for p in parties}
+    concerning = [refs(s) for s in dataset.statements.values() if incident.id in s.incidents and s.figures]
     return Comparison(
         incident=incident,
         parties=parties,
         rows=tuple(rows),
         established=_established(rows, names, discrepancies, replies),
+        figures=figure_tracks(sorted(concerning, key=lambda r: r.sort_key), names),
         tracks=_tracks(rows),
         replies=tuple(replies),
         other_statements=tuple(others),
@@ -94,17 +98,22 @@ def _no_incident(dataset: Dataset, incident_id: str | None) -> ComparisonError:
     return ComparisonError(shown, message, known)
 
 
-def _positions_by_row(dataset: Dataset, propositions: Iterable[Proposition], refs: _Refs) -> dict[str, list[Position]]:
-    """proposition id -> every stance taken on it, in time order."""
+def _positions_by_row(
+    dataset: Dataset, propositions: Iterable[Proposition], refs: _Refs
+) -> tuple[dict[str, list[Position]], dict[str, list[Position]]]:
+    """proposition id -> every party's stance on it, and -> the publication's own reporting on it; in time order."""
     # A statement counts on every proposition it takes a stance on, whichever incidents it names.
     by_row: dict[str, list[Position]] = {p.id: [] for p in propositions}
+    reporting: dict[str, list[Position]] = {p.id: [] for p in propositions}
     for statement in dataset.statements.values():
         for stance in statement.stances:
             if stance.proposition in by_row:
-                by_row[stance.proposition].append(Position(refs(statement), stance.stance, stance.note))
-    for row_positions in by_row.values():
+                ref = refs(statement)
+                target = by_row if ref.party is not None else reporting
+                target[stance.proposition].append(Position(ref, stance.stance, stance.note))
+    for row_positions in (*by_row.values(), *reporting.values()):
         row_positions.sort(key=lambda p: p.statement.sort_key)
-    return by_row
+    return by_row, reporting
 
 
 def _accuser(placed: Placed) -> str | None:
@@ -123,7 +132,7 @@ def _accuser(placed: Placed) -> str | None:
 def _parties(dataset: Dataset, placed: Placed, accuser: str | None) -> list[Party]:
     """One party per top of the speakers' chains, in the order they first appear."""
     parties = []
-    for party_id in dict.fromkeys(pos.statement.party for _, pos in placed):
+    for party_id in dict.fromkeys(pos.statement.party for _, pos in placed if pos.statement.party is not None):
         spoken = [pos.statement for _, pos in placed if pos.statement.party == party_id]
         actor = dataset.actors.get(party_id)
         parties.append(
@@ -131,7 +140,7 @@ def _parties(dataset: Dataset, placed: Placed, accuser: str | None) -> list[Part
                 id=party_id,
                 name=dataset.actor_index.name(party_id),
                 short_name=actor.short_name if actor else None,
-                speakers=tuple(dict.fromkeys(s.speaker for s in sorted(spoken, key=lambda s: s.sort_key))),
+                speakers=tuple(dict.fromkeys(s.speaker for s in sorted(spoken, key=lambda s: s.sort_key) if s.speaker)),
                 first_spoke=min(s.when.start_dt for s in spoken),
                 accuser=party_id == accuser,
             )
@@ -139,45 +148,34 @@ def _parties(dataset: Dataset, placed: Placed, accuser: str | None) -> list[Part
     return parties
 
 
-def _alternatives(dataset: Dataset, placed: Placed, row_ids: set[str]) -> dict[str, set[str]]:
-    """Row proposition -> the propositions put forward as the answer instead of it."""
-    # A statement that offers an alternative on P and asserts Q puts Q forward as the answer instead of P.
-    alternatives: dict[str, set[str]] = {}
-    for _, pos in placed:
-        statement = dataset.statements[pos.statement.id]
-        offered = {s.proposition for s in statement.stances if s.stance == "alternative"}
-        for stance in statement.stances:
-            if stance.stance == "asserts" and stance.proposition in row_ids:
-                alternatives.setdefault(stance.proposition, set()).update(offered - {stance.proposition})
-    return alternatives
-
-
 def _rows(
     propositions: Iterable[Proposition],
     parties: Iterable[Party],
     by_row: dict[str, list[Position]],
-    alternatives: dict[str, set[str]],
+    reporting: dict[str, list[Position]],
+    excluded: dict[str, set[str]],
 ) -> list[Row]:
     """One row per proposition, one cell per party in column order."""
+    parties = list(parties)
 
-    def current(prop_id: str, party_id: str) -> str:
-        mine = [p for p in by_row.get(prop_id, ()) if p.statement.party == party_id]
-        return mine[-1].stance if mine else "none"
+    def direct_side(prop_id: str, party_id: str) -> str:
+        mine = [p for p in by_row.get(prop_id, ()) if p.statement.party == party_id and polarity(p.stance) != "none"]
+        return polarity(mine[-1].stance) if mine else "none"
 
     rows = []
     for prop in propositions:
         cells = []
         for party in parties:
             positions = tuple(p for p in by_row[prop.id] if p.statement.party == party.id)
-            competing = (
-                ()
-                if positions
-                else tuple(
-                    other for other in sorted(alternatives.get(prop.id, ())) if current(other, party.id) == "asserts"
-                )
+            # Only where the party took no side itself: its own word on this proposition comes first.
+            competing = tuple(
+                other
+                for other in sorted(excluded.get(prop.id, ()))
+                if direct_side(prop.id, party.id) == "none" and direct_side(other, party.id) == "for"
             )
             cells.append(Cell(party.id, prop.id, positions, competing))
-        rows.append(Row(prop, tuple(cells), _row_status(cells)))
+        status, direction = _row_status(cells)
+        rows.append(Row(prop, tuple(cells), status, direction, tuple(reporting.get(prop.id, ()))))
     return rows
 
 
@@ -206,88 +204,83 @@ def _sources(
     """Every source cited: statements' chains in time order, then the incident's, then the discrepancies'."""
     cited = [s for r in refs.in_time_order() for s in r.via]
     cited += [source_ref(dataset, s) for s in incident.sources]
-    cited += [source_ref(dataset, s) for d in discrepancies for s in d.sources]
+    cited += [source_ref(dataset, s) for d in discrepancies for s in (*d.sources, *d.resolved_by)]
     return tuple({s.id: s for s in cited}.values())
 
 
-def _row_status(cells: Iterable[Cell]) -> RowStatus:
-    polarities = [polarity(c.stance) for c in cells if c.positions]
-    if not polarities:
-        return "unaddressed"
-    if len(polarities) == 1:
-        return "one-sided"
-    if "for" in polarities and "against" in polarities:
-        return "contested"
-    return "agreed" if "for" in polarities else "rejected"
+def _row_status(cells: Iterable[Cell]) -> tuple[RowStatus, Direction | None]:
+    """contested (sides disagree), agreed (every party that took a side takes the same one), one-sided (one party
+    took a side: which), unaddressed (none did)."""
+    sides = [cell.side for cell in cells if cell.side != "none"]
+    if not sides:
+        return "unaddressed", None
+    if "for" in sides and "against" in sides:
+        return "contested", None
+    direction: Direction = "asserted" if sides[0] == "for" else "denied"
+    return ("one-sided" if len(sides) == 1 else "agreed"), direction
 
 
-def _documents(positions: Iterable[Position]) -> tuple[SourceRef, ...]:
-    """Distinct documents we read (the end of each chain), one per publisher: independent carriers."""
-    by_publisher: dict[str, SourceRef] = {}
-    for position in positions:
-        if position.statement.via:
-            document = position.statement.via[-1]
-            by_publisher.setdefault((document.publisher or document.id).casefold(), document)
-    return tuple(by_publisher.values())
+def _reporting_origins(row: Row) -> tuple[tuple[str, ...], bool]:
+    """The independent origins that report the proposition of their own (full assertions only), and whether any
+    own reporting denies it or calls it unclear."""
+    origins: dict[str, None] = {}
+    doubted = False
+    for position in row.reporting:
+        if is_full_assertion(position.stance):
+            origins.update(dict.fromkeys(sorted(position.statement.origins)))
+        elif position.stance in ("denies", "doubts"):
+            doubted = True
+    return tuple(origins), doubted
+
+
+def _silent_answerers(
+    row: Row, full: tuple[str, ...], names: dict[str, str], answers: dict[str, set[str]]
+) -> tuple[str, ...]:
+    """Parties that answered a statement asserting the proposition, yet took no position on it."""
+    silent = {c.party for c in row.cells if not c.positions and not c.competing}
+    asserted = [p for c in row.cells if c.party in full for p in c.positions]
+    return tuple(p for p in names if p in silent and any(p in answers.get(x.statement.id, ()) for x in asserted))
 
 
 def _established(
     rows: Iterable[Row], names: dict[str, str], discrepancies: Iterable[Discrepancy], replies: Iterable[Reply]
 ) -> tuple[Established, ...]:
-    """What the reader can lean on, agreed first, then confirmed, then undisputed but one-sided; with why."""
+    """What the reader can lean on, and why: only what the party it concerns accepts, or what two or more
+    independent origins report of their own, and in both cases no party disputes. A one-sided accusation never is."""
     concerns: dict[str, list[Discrepancy]] = {}
     for item in discrepancies:
         for record_id in item.concerns:
             concerns.setdefault(record_id, []).append(item)
     answers: dict[str, set[str]] = {}
     for reply in replies:
-        answers.setdefault(reply.answers.id, set()).add(reply.statement.party)
+        if reply.statement.party is not None:
+            answers.setdefault(reply.answers.id, set()).add(reply.statement.party)
     found = []
     for row in rows:
-        asserting, disputing = row.asserting, row.disputing
-        if not asserting:
+        origins, doubted = _reporting_origins(row)
+        if row.disputing or doubted:
             continue
-        asserted_positions = [
-            p for c in row.cells if c.party in asserting for p in c.positions if p.stance == "asserts"
-        ]
-        documents = _documents(asserted_positions)
-        who = _join(names[p] for p in asserting)
-        implied = [c.party for c in row.cells if c.competing]
+        full = tuple(c.party for c in row.cells if c.side == "for" and c.full)
+        accused = tuple(p for p in row.proposition.against if p in names)
         tier: EstablishedTier
-        if not disputing and not implied and len(asserting) > 1:
-            tier, reason = "agreed", f"agreed by {who}"
-        elif len(documents) >= 2:
-            tier, reason = "confirmed", f"asserted by {who}"
-        elif not disputing and not implied:
-            tier, reason = "one-sided", f"asserted by {who} only; no party disputes it"
+        if accused and any(p in full for p in accused):
+            tier, reason = "accepted", f"accepted by {_join(names[p] for p in accused if p in full)}, whom it concerns"
+        elif not row.proposition.against and len(full) >= 2 and len(full) == len(row.spoken):
+            tier, reason = "accepted", f"agreed by {_join(names[p] for p in full)}; it accuses no one"
+        elif len(origins) >= 2:
+            tier, reason = "corroborated", f"reported of their own by {len(origins)} independent origins"
         else:
             continue
-        if len(documents) >= 2:
-            reason += f"; carried by {len(documents)} independent documents"
-        if disputing:
-            reason += f"; disputed by {_join(names[p] for p in disputing)}"
-        if implied:
-            reason += f"; contradicted by the competing position of {_join(names[p] for p in implied)}"
-        silent = {c.party for c in row.cells if not c.positions and not c.competing}
-        answered = tuple(
-            p for p in names if p in silent and any(p in answers.get(x.statement.id, ()) for x in asserted_positions)
-        )
+        if len(origins) >= 2 and tier == "accepted":
+            reason += f"; reported of their own by {len(origins)} independent origins"
+        reason += "; no party disputes it"
+        answered = _silent_answerers(row, full, names, answers)
         if answered:
             verb = "reply does" if len(answered) == 1 else "replies do"
             reason += f"; {_join(names[p] for p in answered)}'s {verb} not address it"
-        found.append(
-            Established(
-                row.proposition,
-                tier,
-                asserting,
-                disputing,
-                documents,
-                reason,
-                tuple(concerns.get(row.proposition.id, ())),
-                answered,
-            )
-        )
-    order = {"agreed": 0, "confirmed": 1, "one-sided": 2}
+        flagged = tuple(concerns.get(row.proposition.id, ()))
+        found.append(Established(row.proposition, tier, full, origins, reason, flagged, answered))
+    order = {"accepted": 0, "corroborated": 1}
     return tuple(sorted(found, key=lambda e: order[e.tier]))
 
 

@@ -8,38 +8,54 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from incidents.comparison.refs import SourceRef, StatementRef
-from incidents.models import Discrepancy, Incident, Proposition, StanceValue
-from incidents.stances import polarity
+from incidents.evidence import StanceValue
+from incidents.figures import FigureTrack
+from incidents.models import Discrepancy, Incident, Proposition
+from incidents.stances import is_full_assertion, polarity
 
 CellStance = StanceValue | Literal["none"]
-RowStatus = Literal["contested", "one-sided", "agreed", "rejected", "unaddressed"]
+Side = Literal["for", "against", "none"]
+RowStatus = Literal["contested", "agreed", "one-sided", "unaddressed"]
+Direction = Literal["asserted", "denied"]
 PartyOrder = Literal["accuser", "chronological", "name"]
-# agreed: every party that spoke asserts it (two or more); confirmed: two or more independent documents carry it;
-# one-sided: one party asserts it and nobody disputes it, not even by asserting a competing explanation.
-EstablishedTier = Literal["agreed", "confirmed", "one-sided"]
+# accepted: the party it accuses asserts it (or, when it accuses no one, every party that spoke asserts it, two or
+# more); corroborated: two or more independent origins report it of their own. Either way no party disputes it.
+# A one-sided accusation is never established, whoever makes it.
+EstablishedTier = Literal["accepted", "corroborated"]
 
 # incidents.params.PARTY_ORDERS with its type: the URL's choices, the first the default (a test checks they agree).
 PARTY_ORDER_CHOICES: tuple[PartyOrder, ...] = ("accuser", "chronological", "name")
-ROW_STATUSES: tuple[RowStatus, ...] = ("contested", "one-sided", "agreed", "rejected", "unaddressed")
+ROW_STATUSES: tuple[RowStatus, ...] = ("contested", "agreed", "one-sided", "unaddressed")
 
 STANCE_TEXT: dict[str, str] = {
     "asserts": "asserts",
+    "suggests": "suggests (hedged)",
+    "implies": "implies (our inference)",
     "denies": "denies",
-    "alternative": "offers an alternative",
+    "doubts": "says it is unclear",
+    "declines": "declines to comment",
+    "competing": "holds a competing position",
     "none": "no statement recorded",
 }
 TIER_TEXT: dict[str, str] = {
-    "agreed": "Agreed by every party that spoke",
-    "confirmed": "Carried by two or more independent documents",
-    "one-sided": "Undisputed, but one side only",
+    "accepted": "Accepted by the party it concerns",
+    "corroborated": "Corroborated by independent reporting, disputed by no one",
 }
 STATUS_TEXT: dict[str, str] = {
     "contested": "contested: the parties contradict each other",
+    "agreed": "agreed: every party that spoke takes the same side",
     "one-sided": "one-sided: only one party has spoken",
-    "agreed": "agreed: every party that spoke asserts it",
-    "rejected": "rejected: every party that spoke disputes it",
-    "unaddressed": "no statement recorded yet",
+    "unaddressed": "no party has taken a position yet",
 }
+
+
+def status_text(status: RowStatus, direction: Direction | None) -> str:
+    """The row's status for people: a lone denial reads as one, not like a lone accusation."""
+    if status == "one-sided" and direction:
+        return f"one-sided: only one party has spoken, and it {direction} it"
+    if status == "agreed" and direction == "denied":
+        return "agreed: every party that spoke denies it"
+    return STATUS_TEXT[status]
 
 
 @dataclass(frozen=True)
@@ -74,14 +90,28 @@ class Cell:
     party: str
     proposition: str
     positions: tuple[Position, ...] = ()
-    # Propositions this party asserts that another statement offered as the alternative to this one:
-    # the party has said nothing here, but its position contradicts the proposition.
+    # Propositions this party supports that exclude this one: its position contradicts the proposition even
+    # where it has said nothing about it.
     competing: tuple[str, ...] = ()
 
     @property
     def stance(self) -> CellStance:
         """The party's current position: the stance of its latest statement."""
         return self.positions[-1].stance if self.positions else "none"
+
+    @property
+    def side(self) -> Side:
+        """For or against, by the latest stance that takes a side; else against when it holds a competing one."""
+        for position in reversed(self.positions):
+            side = polarity(position.stance)
+            if side != "none":
+                return side
+        return "against" if self.competing else "none"
+
+    @property
+    def full(self) -> bool:
+        """True when the party's side rests on a full assertion (not only a hedge or our inference)."""
+        return any(is_full_assertion(p.stance) for p in self.positions)
 
     @property
     def stances(self) -> tuple[CellStance, ...]:
@@ -103,6 +133,13 @@ class Row:
     proposition: Proposition
     cells: tuple[Cell, ...]
     status: RowStatus
+    direction: Direction | None = None
+    # The publication's own voice on it: reporting of its own, not a party.
+    reporting: tuple[Position, ...] = ()
+
+    @property
+    def status_text(self) -> str:
+        return status_text(self.status, self.direction)
 
     def cell(self, party_id: str) -> Cell:
         for cell in self.cells:
@@ -112,26 +149,26 @@ class Row:
 
     @property
     def asserting(self) -> tuple[str, ...]:
-        return tuple(c.party for c in self.cells if polarity(c.stance) == "for")
+        return tuple(c.party for c in self.cells if c.side == "for")
 
     @property
     def disputing(self) -> tuple[str, ...]:
-        return tuple(c.party for c in self.cells if polarity(c.stance) == "against")
+        return tuple(c.party for c in self.cells if c.side == "against")
 
     @property
     def spoken(self) -> tuple[str, ...]:
-        return tuple(c.party for c in self.cells if c.positions)
+        return tuple(c.party for c in self.cells if c.positions or c.competing)
 
 
 @dataclass(frozen=True)
 class Established:
-    """A proposition the reader can lean on, and how far: agreed, confirmed, or undisputed but one-sided."""
+    """A proposition the reader can lean on: accepted by the party it concerns, or independently corroborated."""
 
     proposition: Proposition
     tier: EstablishedTier
     asserted_by: tuple[str, ...]
-    disputed_by: tuple[str, ...]
-    documents: tuple[SourceRef, ...]
+    # The independent origins (source ids) that report it of their own.
+    origins: tuple[str, ...]
     reason: str
     discrepancies: tuple[Discrepancy, ...] = ()
     # Parties that answered a statement asserting it, yet took no position on it.
@@ -191,6 +228,7 @@ class Comparison:
     order: PartyOrder = "accuser"
     data_last_updated: dt.date | None = None
     data_version: str = ""
+    figures: tuple[FigureTrack, ...] = ()
     statements: dict[str, StatementRef] = field(default_factory=dict, compare=False)
 
     @property

@@ -6,7 +6,10 @@ import datetime as dt
 from dataclasses import dataclass
 
 from incidents.dataset import Dataset
+from incidents.evidence import Figure, Quote
 from incidents.models import Statement, When
+from incidents.provenance import origins, weakest_grade
+from incidents.records import speaker_name
 from incidents.vocabulary import RELIABILITY_TEXT, admiralty_grade, credibility_text, reliability_grade
 
 
@@ -56,17 +59,21 @@ class StatementRef:
     """One statement, resolved: speaker and party names, source chain with grades."""
 
     id: str
-    speaker: str
+    speaker: str | None
     speaker_name: str
-    party: str
+    # The party it speaks for (top of the speaker's chain); None for the publication's own voice.
+    party: str | None
     kind: str
     when: When
     paraphrase: str
-    quote: str | None = None
-    quote_language: str = "en"
-    quote_is_translation: bool = False
+    voice: str = "named"
+    quotes: tuple[Quote, ...] = ()
     channel: str | None = None
     via: tuple[SourceRef, ...] = ()
+    carried_by: tuple[SourceRef, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    # Where its text comes from (the end of the last document's republication chain): counted, not its pages.
+    origins: frozenset[str] = frozenset()
     credibility: int | None = None
     responds_to: tuple[str, ...] = ()
     incidents: tuple[str, ...] = ()
@@ -93,9 +100,19 @@ class StatementRef:
         return " → ".join(f"{s.short_title} [{s.grade}]" for s in self.via)
 
     @property
+    def quote(self) -> str | None:
+        """The first quoted fragment's words."""
+        return self.quotes[0].text if self.quotes else None
+
+    @property
     def grade(self) -> str:
         """Admiralty grade written together, e.g. 'B3': nearest source's reliability, the claim's credibility."""
         return admiralty_grade(self.via[0].reliability if self.via else None, self.credibility)
+
+    @property
+    def chain_grade(self) -> str:
+        """The grade as we hold it, e.g. 'F3': the weakest link of the chain ('?' when a link is ungraded)."""
+        return admiralty_grade(weakest_grade([s.reliability for s in self.via]), self.credibility)
 
     @property
     def credibility_text(self) -> str:
@@ -127,16 +144,18 @@ def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> State
     return StatementRef(
         id=statement.id,
         speaker=statement.speaker,
-        speaker_name=actors.name(statement.speaker),
-        party=actors.top(statement.speaker),
+        speaker_name=speaker_name(dataset, statement),
+        party=actors.top(statement.speaker) if statement.speaker and statement.voice != "publication" else None,
         kind=statement.kind,
         when=statement.when,
         paraphrase=statement.paraphrase,
-        quote=statement.quote,
-        quote_language=statement.quote_language,
-        quote_is_translation=statement.quote_is_translation,
+        voice=statement.voice,
+        quotes=tuple(statement.quotes),
         channel=statement.channel,
         via=tuple(source_ref(dataset, s) for s in statement.via),
+        carried_by=tuple(source_ref(dataset, s) for s in statement.carried_by),
+        figures=tuple(statement.figures),
+        origins=origins(dataset, statement.via[-1]),
         credibility=statement.credibility,
         responds_to=tuple(statement.responds_to),
         incidents=tuple(statement.incidents),
