@@ -25,6 +25,7 @@ DATASETS = {
     "timeline": FIXTURES / "timeline",
     "claims": FIXTURES / "claims",
     "export": FIXTURES / "export" / "data",
+    "evidence": FIXTURES / "evidence",
 }
 LINK = "https://monitor.example.org/claims?v=golden"
 
