@@ -107,7 +107,7 @@ UNREAD_FILE = _warning(
 )
 MISPLACED_RECORDS = _warning(
     "MISPLACED_RECORDS",
-    "this file is not read ({why}), so its records are not loaded: {placement}",
+    "this file is not read ({why}), so its records are not loaded; {placement}",
     "A file with records that the loader does not read, because it is in the wrong place; says where they belong.",
 )
 ORPHAN_PROPOSITION = _warning(

@@ -164,20 +164,21 @@ class _Walk:
         self.marks: dict[Loc, yaml.Mark] = {}
         self.seen: set[int] = set()
 
-    def claim(self, node: yaml.Node, depth: int) -> None:
+    def claim(self, node: yaml.Node, level: int) -> None:
+        """Refuse a node met before (an alias) or one nested `level` > `MAX_DEPTH` deep (the file's node is 1)."""
         if id(node) in self.seen:
             raise _Refused(_first_alias(self.text, self.path))
         self.seen.add(id(node))
-        if depth > MAX_DEPTH:
+        if level > MAX_DEPTH:
             raise _Refused(at_mark(codes.YAML_TOO_DEEP, self.path, node.start_mark, limit=MAX_DEPTH))
 
     def walk(self, node: yaml.Node, loc: Loc) -> None:
-        self.claim(node, len(loc))
+        self.claim(node, len(loc) + 1)
         self.marks[loc] = node.start_mark
         if isinstance(node, yaml.MappingNode):
             seen: dict[Any, yaml.Mark] = {}
             for key_node, value_node in node.value:
-                self.claim(key_node, len(loc) + 1)
+                self.claim(key_node, len(loc) + 2)
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
                 if key in seen:
                     problem = at_mark(

@@ -102,12 +102,13 @@ def _top_keys(path: Path) -> list[tuple[str, yaml.Mark]]:
 
 
 def _placement(keys: list[tuple[str, yaml.Mark]], label: str) -> str:
-    """'its actors belong in data/actors.yaml; its statements belong in an incident file under data/incidents/'."""
+    """"records under 'actors' belong in data/actors.yaml; records under 'statements' belong in an incident file
+    under data/incidents/"."""
     by_home: dict[str, list[str]] = {}
     for key, _mark in keys:
         kind = FILE_KINDS[BY_KEY[key].file_kind]
-        by_home.setdefault(home(kind, label), []).append(key)
-    return "; ".join(f"its {', '.join(found)} belong in {where}" for where, found in by_home.items())
+        by_home.setdefault(home(kind, label), []).append(repr(key))
+    return "; ".join(f"records under {', '.join(found)} belong in {where}" for where, found in by_home.items())
 
 
 def unread_files(data_dir: Path) -> list[Problem]:
