@@ -52,7 +52,7 @@ YAML_ALIAS = _error(
 YAML_TOO_DEEP = _error(
     "YAML_TOO_DEEP",
     "nested deeper than {limit} levels, so the file is not read",
-    "A record file nests mappings and lists deeper than the depth limit (records need 6 levels); it is not read.",
+    "A record file nests mappings and lists deeper than the depth limit (records need 5 levels); it is not read.",
 )
 DUPLICATE_KEY = _error(
     "DUPLICATE_KEY",

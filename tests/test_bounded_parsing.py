@@ -43,14 +43,14 @@ def valid_copy(tmp_path: Path) -> Path:
 
 
 def nested(depth: int) -> str:
-    """An events list whose first item is `depth` levels deep in all (flow style; the file is depth 1)."""
+    """Lists and mappings nested `depth` levels deep in all, the file's mapping being the first (flow style)."""
     inner = depth - 2  # the file mapping and the events list are two levels
     return "events:\n  - " + "[" * inner + "]" * inner + "\n"
 
 
 def block_nested(depth: int) -> str:
-    """The same depth in block style: one more indented mapping per level."""
-    return "".join(f"{'  ' * level}k{level}:\n" for level in range(depth - 1)) + f"{'  ' * (depth - 1)}end\n"
+    """The same depth in block style: one more indented mapping per level, a scalar at the bottom."""
+    return "".join(f"{'  ' * level}k{level}:\n" for level in range(depth)) + f"{'  ' * depth}end\n"
 
 
 def located(dataset: Dataset, code: str) -> list[str]:
@@ -140,7 +140,7 @@ DEPTHS = [
     ("at-the-limit", nested(MAX_DEPTH), None),
     ("one-over", nested(MAX_DEPTH + 1), (2, 5 + MAX_DEPTH + 1 - 3)),  # the bracket that opens level 21
     ("block-at-the-limit", block_nested(MAX_DEPTH), None),
-    ("block-one-over", block_nested(MAX_DEPTH + 1), (MAX_DEPTH, 2 * MAX_DEPTH - 1)),  # at the key on level 21
+    ("block-one-over", block_nested(MAX_DEPTH + 1), (MAX_DEPTH + 1, 2 * MAX_DEPTH + 1)),  # its mapping's first key
     ("past-libyaml", nested(5_000), (2, 5 + 1_001 - 3)),  # libyaml itself refuses level 1,001
 ]
 
@@ -164,10 +164,11 @@ def test_deep_nesting_is_refused(tmp_path: Path, case: str, text: str, where: tu
 
 def test_shipped_records_are_far_from_the_depth_limit() -> None:
     def depth(node: yaml.Node) -> int:
+        """Levels of mappings and lists, as the limit counts them."""
+        if isinstance(node, yaml.ScalarNode):
+            return 0
         children = [v for _k, v in node.value] if isinstance(node, yaml.MappingNode) else node.value
-        if isinstance(node, yaml.ScalarNode) or not children:
-            return 1
-        return 1 + max(depth(child) for child in children)
+        return 1 + max((depth(child) for child in children), default=0)
 
     for path, _kind in parse.data_files(DATA):
         assert depth(yaml.compose(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)) <= MAX_DEPTH // 2
