@@ -321,3 +321,10 @@ def test_app_renders_every_page_on_hostile_data_and_shows_each_message(hostile_d
         assert message in shown, (message, shown)
     assert "YAML_TOO_DEEP" in shown
     assert at.session_state["_app_context"].dataset.statements.keys() == {"st-claim", "st-denial"}
+
+
+def test_the_readme_states_the_limits_the_loader_applies() -> None:
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## For curators")[1].split("\n## ")[0]
+    assert f"a file over {parse.MAX_BYTES // 2**20} MB is not read" in section
+    assert f"may nest at most {MAX_DEPTH} levels" in section
+    assert "Only `data/README.md` and `data/geo/` are exempt." in section and parse.NOT_RECORDS == ("README.md", "geo")
