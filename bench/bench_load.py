@@ -1,4 +1,8 @@
-"""Benchmark: parse + validate 10,000 synthetic statements (never written into data/). Prints figures."""
+"""Benchmark: parse + validate 10,000 synthetic statements (never written into data/). Prints figures.
+
+Also the cost of the bounded parsing (issue 14): the same load with a `*` in a comment (which switches on the alias
+bookkeeping), and how fast hostile files are refused.
+"""
 
 from __future__ import annotations
 
@@ -34,6 +38,13 @@ def synthetic_incident(count: int) -> str:
     return "\n".join(lines)
 
 
+# The "billion laughs": nine levels of nine aliases (387 million strings if expanded).
+BOMB = "\n".join(
+    ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    + [f"{b}: &{b} [{', '.join(['*' + a] * 9)}]" for a, b in zip("abcdefgh", "bcdefghi", strict=True)]
+)
+
+
 def timed(func, runs: int = 5) -> float:
     samples = []
     for _ in range(runs):
@@ -59,6 +70,26 @@ def main() -> None:
         print(f"  yaml safe_load         {py_ms:8.0f} ms   ({py_ms / c_ms:.1f}x slower)")
         print(f"  load_dataset (parse, duplicate keys, locate, validate, references) {load_ms:8.0f} ms; "
               f"{len(dataset.statements):,} valid statements, {len(dataset.errors)} errors")
+        (data_dir / "incidents" / "fixture-incident.yaml").write_text(text + "\n# a * switches on alias checks\n")
+        star_ms = timed(lambda: load_dataset(data_dir), runs=3)
+        print(f"  load_dataset, with a '*' in the file (alias bookkeeping on) {star_ms:8.0f} ms")
+        bench_hostile(data_dir)
+
+
+def bench_hostile(data_dir: Path) -> None:
+    """How fast the alias bomb, an oversized file and a deep file are refused, beside the 10,000 statements."""
+    incidents = data_dir / "incidents"
+    hostile = {
+        "alias bomb (10 lines)": ("bomb.yaml", BOMB.encode()),
+        "oversized file (21 MB)": ("big.yaml", b"statements:\n" + b"#" * (21 * 2**20) + b"\n"),
+        "deep file (5,000 levels)": ("deep.yaml", b"events:\n  - " + b"[" * 5000 + b"]" * 5000 + b"\n"),
+    }
+    for label, (name, body) in hostile.items():
+        (incidents / name).write_bytes(body)
+        ms = timed(lambda: load_dataset(data_dir), runs=3)
+        codes = sorted({p.code for p in load_dataset(data_dir).errors})
+        print(f"  + {label:<26} load_dataset {ms:8.0f} ms; refused with {', '.join(codes)}")
+        (incidents / name).unlink()
 
 
 if __name__ == "__main__":

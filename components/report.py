@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from incidents.codes import UNREAD_CODES
 from incidents.dataset import Dataset
 from incidents.text import md_screen
 from incidents.urlstate import Notice
@@ -31,15 +32,21 @@ def render_version_notice(link_version: str | None, data_version: str) -> None:
 
 
 def render_data_problems(dataset: Dataset, expanded: bool = True) -> None:
-    """A visible panel of data errors with their `path:line:col`; never a stack trace."""
+    """A visible panel of data errors, and of files the loader does not read, with their `path:line:col`; never a
+    stack trace. An unread file is only a warning, but its records would vanish without a word."""
     errors = dataset.errors
-    if not errors:
+    unread = [p for p in dataset.warnings if p.code in UNREAD_CODES]
+    if not errors and not unread:
         return
-    with st.expander(
-        f":red[**{len(errors)} error(s) in the data files** — the records affected are left out; all others show.]",
-        expanded=expanded,
-    ):
-        st.code("\n".join(str(p) for p in errors), language=None, wrap_lines=True)
+    label = []
+    if errors:
+        label.append(
+            f":red[**{len(errors)} error(s) in the data files** — the records affected are left out; all others show.]"
+        )
+    if unread:
+        label.append(f":orange[**{len(unread)} file(s) not read** — each says where its records belong.]")
+    with st.expander(" ".join(label), expanded=expanded):
+        st.code("\n".join(str(p) for p in [*errors, *unread]), language=None, wrap_lines=True)
 
 
 def render_report(dataset: Dataset) -> None:

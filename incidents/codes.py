@@ -37,6 +37,23 @@ def _warning(name: str, template: str, description: str) -> Code:
 
 FILE_READ = _error("FILE_READ", "{reason}", "A file or the data directory cannot be read (missing, not UTF-8).")
 YAML_SYNTAX = _error("YAML_SYNTAX", "{reason}", "The file is not valid YAML, or uses a tag that would build an object.")
+# The limits themselves are `incidents.parse.MAX_BYTES` and `MAX_DEPTH`; the messages carry them.
+FILE_TOO_LARGE = _error(
+    "FILE_TOO_LARGE",
+    "the file is larger than {limit} ({size}), so it is not read; split it (one file per incident)",
+    "A record file is larger than the size limit; it is not read at all, so it cannot exhaust the memory.",
+)
+YAML_ALIAS = _error(
+    "YAML_ALIAS",
+    "alias *{name} is not allowed in a record file, so the file is not read; write the value out instead",
+    "A record file uses a YAML alias (`*name`); a few nested ones can expand to billions of values "
+    "(the \"billion laughs\"), so the file is not read.",
+)
+YAML_TOO_DEEP = _error(
+    "YAML_TOO_DEEP",
+    "nested deeper than {limit} levels, so the file is not read",
+    "A record file nests mappings and lists deeper than the depth limit (records need 5 levels); it is not read.",
+)
 DUPLICATE_KEY = _error(
     "DUPLICATE_KEY",
     "key {key!r} repeats the one at line {first_line}; YAML would silently keep only the last",
@@ -93,6 +110,16 @@ UNGRADED_SOURCE = _warning(
     "source {id!r} has no Admiralty reliability grade",
     "A source has no Admiralty reliability grade yet.",
 )
+UNREAD_FILE = _warning(
+    "UNREAD_FILE",
+    "this file is not read: {why}; records belong in {homes}",
+    "A file in the data directory that the loader does not read (not a record file, or in the wrong place).",
+)
+MISPLACED_RECORDS = _warning(
+    "MISPLACED_RECORDS",
+    "this file is not read ({why}), so its records are not loaded; {placement}",
+    "A file with records that the loader does not read, because it is in the wrong place; says where they belong.",
+)
 ORPHAN_PROPOSITION = _warning(
     "ORPHAN_PROPOSITION",
     "no statement takes a stance on proposition {id!r}",
@@ -104,6 +131,9 @@ CODES: dict[str, Code] = {
     for code in (
         FILE_READ,
         YAML_SYNTAX,
+        FILE_TOO_LARGE,
+        YAML_ALIAS,
+        YAML_TOO_DEEP,
         DUPLICATE_KEY,
         SCHEMA,
         BAD_URL,
@@ -119,8 +149,12 @@ CODES: dict[str, Code] = {
         SINGLE_SOURCE,
         UNGRADED_SOURCE,
         ORPHAN_PROPOSITION,
+        UNREAD_FILE,
+        MISPLACED_RECORDS,
     )
 }
+# Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.
+UNREAD_CODES: frozenset[str] = frozenset({UNREAD_FILE.name, MISPLACED_RECORDS.name})
 
 
 def codes_table() -> str:

@@ -1,10 +1,11 @@
 """Load and validate the YAML records: a short pipeline of steps, each in its own module.
 
-1. parse each file with positions (`incidents.parse`);
+1. parse each file with positions, refusing files too large, too deep or with aliases (`incidents.parse`);
 2. validate each record against its model, one id each (`incidents.validate`);
 3. check references, dates and `parent` cycles, then drop the records that depend on a bad one
    (`incidents.references`);
-4. warn about the kept records (`incidents.warn`).
+4. warn about the kept records and about the files under the data directory the loader does not read
+   (`incidents.warn`).
 
 Errors are data (frictionless-style): every problem becomes a located `Problem` made through `incidents.codes`,
 collected into the dataset's report. Loading never raises on bad input, so the app can show every valid record
@@ -15,22 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 from pathlib import Path
 
 from incidents import codes
 from incidents.dataset import Dataset
-from incidents.parse import ParsedFile, data_files, fingerprint, parse_file
+from incidents.parse import ParsedFile, data_files, display_path, fingerprint, parse_file, read_bounded
 from incidents.references import check_cycles, check_dates, check_references, drop_dependents
 from incidents.validate import Located, validate_records
-from incidents.warn import warnings
+from incidents.warn import unread_files, warnings
 
 __all__ = ["data_files", "fingerprint", "load_dataset"]
-
-
-def _display(path: Path) -> str:
-    """The path as reports print it: relative to the working directory when it lies below it."""
-    return os.path.relpath(path) if not path.is_absolute() or str(path).startswith(os.getcwd()) else str(path)
 
 
 def parse_files(data_dir: Path, dataset: Dataset) -> list[ParsedFile]:
@@ -38,15 +33,16 @@ def parse_files(data_dir: Path, dataset: Dataset) -> list[ParsedFile]:
     digest = hashlib.sha256()
     parsed_files: list[ParsedFile] = []
     for path, kind in data_files(data_dir):
-        display = _display(path)
+        display = display_path(path)
         dataset.files.append(display)
-        try:
-            digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
-        except OSError:
-            pass
-        parsed = parse_file(path, display, kind, dataset.problems)
-        if parsed is not None:
-            parsed_files.append(parsed)
+        raw = read_bounded(path, display, dataset.problems)
+        name = path.relative_to(data_dir).as_posix().encode()
+        # A file that cannot be read (or is too large to read) still changes the version, by its name alone.
+        digest.update(name + b"\0" + (raw if raw is not None else b"\1") + b"\0")
+        if raw is not None:
+            parsed = parse_file(raw, display, kind, dataset.problems)
+            if parsed is not None:
+                parsed_files.append(parsed)
     dataset.version = digest.hexdigest()[:8]
     return parsed_files
 
@@ -76,5 +72,6 @@ def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:
     drop_dependents(records, bad, problems)
     keep(dataset, records, bad)
     problems += warnings(dataset, records)
+    problems += unread_files(data_dir)
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     return dataset

@@ -6,20 +6,29 @@ can point a problem at the exact line and column of the field it is about.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn, Protocol
 
 import yaml
 
 from incidents import codes
 from incidents.codes import Code
 from incidents.dataset import Problem
-from incidents.registry import FILE_KINDS
+from incidents.registry import FILE_KINDS, FileKind
 
 Loc = tuple[str | int, ...]
 YAML_SUFFIXES = (".yaml", ".yml")
+# Bounds checked before a file is expanded: its size (checked before it is read), and how deep its mappings and
+# lists nest (records need 5 levels). No aliases are allowed at all: the shipped records use none.
+MAX_BYTES = 20 * 2**20
+MAX_DEPTH = 20
+# What legitimately lives in the data directory beside the record files: its documentation and the geodata derived
+# by `scripts/build_geodata.py`. Any other file there that the loader does not read is reported (`warn.py`).
+NOT_RECORDS = ("README.md", "geo")
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"  # libyaml's own limit (1,000 levels), met while composing
 
 
 @dataclass
@@ -31,6 +40,11 @@ class ParsedFile:
     data: Any
     marks: dict[Loc, yaml.Mark]
     failed_ids: set[str] = field(default_factory=set)
+
+    @property
+    def data_label(self) -> str:
+        """The data directory as reports print it: the file's folder, or its parent for a file kind's folder."""
+        return Path(self.path).parents[1 if FILE_KINDS[self.kind].directory else 0].as_posix()
 
     def problem(self, code: Code, loc: Loc, **fields: Any) -> Problem:
         """A problem at the deepest existing node on `loc` (a missing field points at its record)."""
@@ -55,10 +69,24 @@ def data_files(data_dir: Path) -> list[tuple[Path, str]]:
     return found
 
 
+def all_files(data_dir: Path) -> list[Path]:
+    """Every file under the data directory but `NOT_RECORDS`, sorted; links to folders are listed, not followed."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(data_dir):
+        here = Path(root)
+        if here == data_dir:
+            dirs[:] = [name for name in dirs if name not in NOT_RECORDS]
+            files = [name for name in files if name not in NOT_RECORDS]
+        dirs.sort()
+        found += [here / name for name in files]
+        found += [here / name for name in dirs if (here / name).is_symlink()]
+    return sorted(found)
+
+
 def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
-    """Cheap cache key: names, sizes and mtimes of the record files."""
+    """Cheap cache key: names, sizes and mtimes of the files under the data directory (records and strays)."""
     key = []
-    for path, _kind in data_files(data_dir):
+    for path in all_files(data_dir):
         try:
             stat = path.stat()
         except OSError:
@@ -67,7 +95,27 @@ def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     return tuple(key)
 
 
-def at_mark(code: Code, path: str, mark: yaml.Mark | None, **fields: Any) -> Problem:
+def home(kind: FileKind, data_label: str) -> str:
+    """Where records of a file kind belong: `data/actors.yaml`, or `an incident file under data/incidents/`."""
+    if kind.directory is None:
+        return f"{data_label}/{kind.name}.yaml"
+    article = "an" if kind.name[0] in "aeiou" else "a"
+    return f"{article} {kind.name} file under {data_label}/{kind.directory}/"
+
+
+def display_path(path: Path) -> str:
+    """The path as reports print it: relative to the working directory when it lies below it."""
+    return os.path.relpath(path) if not path.is_absolute() or str(path).startswith(os.getcwd()) else str(path)
+
+
+class Position(Protocol):
+    """A YAML position: PyYAML's `Mark`, or the C parser's own mark type on events."""
+
+    line: int
+    column: int
+
+
+def at_mark(code: Code, path: str, mark: Position | None, **fields: Any) -> Problem:
     """A problem at a YAML position (line and column count from 1); at 1:1 when there is none."""
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     return code.at(path, line, col, **fields)
@@ -87,48 +135,129 @@ def loc_text(loc: Iterable[str | int]) -> str:
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
 
 
-def _walk(node: yaml.Node, loc: Loc, marks: dict[Loc, yaml.Mark], problems: list[Problem], path: str) -> None:
-    """Index every node's position by its path, and report duplicate keys."""
-    marks[loc] = node.start_mark
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[Any, yaml.Mark] = {}
+class _Refused(Exception):
+    """The node walk stops a file before anything expands it; `problem` says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _first_alias(text: str, path: str) -> Problem:
+    """The file's first alias, found on the event stream (events never expand an alias, so this is linear)."""
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return at_mark(codes.YAML_ALIAS, path, event.start_mark, name=event.anchor)
+    return codes.YAML_ALIAS.at(path, 1, 1, name="?")  # unreachable: a shared node comes from an alias
+
+
+class _Walk:
+    """One pass over a composed file: index every node's position by its path, report duplicate keys, and refuse
+    aliases and deep nesting before construction.
+
+    libyaml's composer shares an aliased node instead of copying it, so composing the "billion laughs" is cheap; it
+    explodes only when something walks or constructs the tree. A node met twice is an alias, and the walk stops.
+    """
+
+    def __init__(self, path: str, text: str, problems: list[Problem]) -> None:
+        self.path, self.text, self.problems = path, text, problems
+        self.marks: dict[Loc, yaml.Mark] = {}
+        # An alias is written `*name`: a file without a `*` has none, and skips the bookkeeping (about 3% of a load).
+        self.seen: set[int] | None = set() if "*" in text else None
+
+    def refuse_alias(self) -> NoReturn:
+        raise _Refused(_first_alias(self.text, self.path))
+
+    def walk(self, node: yaml.Node, loc: Loc) -> None:
+        # The checks are inlined (this runs once per node of every file).
+        seen = self.seen
+        if seen is not None:
+            if id(node) in seen:
+                self.refuse_alias()
+            seen.add(id(node))
+        self.marks[loc] = node.start_mark
+        if isinstance(node, yaml.ScalarNode):
+            return
+        if len(loc) >= MAX_DEPTH:  # a mapping or list on level MAX_DEPTH + 1 (the file's own node is level 1)
+            raise _Refused(at_mark(codes.YAML_TOO_DEEP, self.path, node.start_mark, limit=MAX_DEPTH))
+        if isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self.walk(item, (*loc, index))
+            return
+        keys: dict[Any, yaml.Mark] = {}
         for key_node, value_node in node.value:
+            if seen is not None:
+                if id(key_node) in seen:
+                    self.refuse_alias()
+                seen.add(id(key_node))
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
-            if key in seen:
-                first_line = seen[key].line + 1
-                problems.append(at_mark(codes.DUPLICATE_KEY, path, key_node.start_mark, key=key, first_line=first_line))
+            if key in keys:
+                first_line = keys[key].line + 1
+                self.problems.append(
+                    at_mark(codes.DUPLICATE_KEY, self.path, key_node.start_mark, key=key, first_line=first_line)
+                )
             else:
-                seen[key] = key_node.start_mark
-            _walk(value_node, (*loc, key), marks, problems, path)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _walk(item, (*loc, index), marks, problems, path)
+                keys[key] = key_node.start_mark
+            self.walk(value_node, (*loc, key))
 
 
-def parse_file(path: Path, display: str, kind: str, problems: list[Problem]) -> ParsedFile | None:
-    """Parse one YAML file with the C loader; returns None when it cannot be read or parsed."""
+def read_bounded(path: Path, display: str, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None with a problem when it cannot be read or is over `MAX_BYTES` (never read whole)."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        problems.append(codes.FILE_READ.at(display, 1, 1, reason=f"cannot read file: {exc}"))
+        return None
+    if len(raw) > MAX_BYTES:
+        try:
+            size = f"{path.stat().st_size / 2**20:,.1f} MB"
+        except OSError:
+            size = "size unknown"
+        problems.append(codes.FILE_TOO_LARGE.at(display, 1, 1, limit=f"{MAX_BYTES // 2**20} MB", size=size))
+        return None
+    return raw
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.problem == LIBYAML_TOO_DEEP:
+        return at_mark(codes.YAML_TOO_DEEP, display, mark, limit=MAX_DEPTH)
+    return at_mark(codes.YAML_SYNTAX, display, mark, reason=f"{exc.context or ''} {exc.problem or ''}".strip())
+
+
+def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_problem(exc, display)
+    return codes.YAML_SYNTAX.at(display, 1, 1, reason=str(exc))  # unmarked errors are rare, but must not crash
+
+
+def parse_file(raw: bytes, display: str, kind: str, problems: list[Problem]) -> ParsedFile | None:
+    """Parse one file's bytes (from `read_bounded`) with the C loader; None when they cannot be read or parsed.
+
+    libyaml composes the node tree in C (refusing nesting deeper than 1,000 levels); the tree is checked by `_Walk`
+    before anything is constructed from it.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         problems.append(codes.FILE_READ.at(display, 1, 1, reason=f"cannot read file: {exc}"))
         return None
     loader = yaml.CSafeLoader(text)
     try:
         node = loader.get_single_node()
-        marks: dict[Loc, yaml.Mark] = {}
         if node is None:
             problems.append(codes.SCHEMA.at(display, 1, 1, reason="file is empty"))
             return None
-        _walk(node, (), marks, problems, display)
+        walk = _Walk(display, text, problems)
+        walk.walk(node, ())
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        reason = f"{exc.context or ''} {exc.problem or ''}".strip()
-        problems.append(at_mark(codes.YAML_SYNTAX, display, mark, reason=reason))
+    except _Refused as refused:
+        problems.append(refused.problem)
         return None
-    except yaml.YAMLError as exc:  # unmarked errors are rare, but must not crash the app
-        problems.append(codes.YAML_SYNTAX.at(display, 1, 1, reason=str(exc)))
+    except yaml.YAMLError as exc:
+        problems.append(_yaml_problem(exc, display))
         return None
     finally:
         loader.dispose()
-    return ParsedFile(display, kind, data, marks)
+    return ParsedFile(display, kind, data, walk.marks)

@@ -19,8 +19,8 @@ from incidents.dataset import Problem
 from incidents.evidence import STANCE_VALUES
 from incidents.migrate import FORMAT_KEY, migrate
 from incidents.models import Entry
-from incidents.parse import Loc, ParsedFile, at_mark, loc_text, locate
-from incidents.registry import Collection, file_collections
+from incidents.parse import Loc, ParsedFile, at_mark, home, loc_text, locate
+from incidents.registry import BY_KEY, FILE_KINDS, Collection, file_collections
 
 # Pydantic error types that have a code of their own; every other validation error is SCHEMA.
 PYDANTIC_CODES: dict[str, Code] = {
@@ -57,6 +57,8 @@ def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
     for key in parsed.data:
         if key not in allowed and key not in (SCHEMA_KEY, FORMAT_KEY):
             reason = f"unexpected top-level key {key!r}; expected {keys}"
+            if key in BY_KEY:  # records of another file kind: say which file they belong in
+                reason += f"; {key} belong in {home(FILE_KINDS[BY_KEY[key].file_kind], parsed.data_label)}"
             problems.append(_at_key(parsed, key, reason))
     return True
 

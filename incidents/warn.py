@@ -1,10 +1,20 @@
-"""Step 5 of loading: warnings about the kept records. They never leave a record out; `--strict` makes them fail."""
+"""Step 5 of loading: warnings about the kept records, and about the files the loader does not read.
+
+They never leave a record out; `--strict` makes them fail. A file the loader skips would lose its records without a
+word, so each is named with where its records belong (and the app shows these beside the errors).
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import yaml
+
 from incidents import codes
 from incidents.dataset import Dataset, Problem
+from incidents.parse import YAML_SUFFIXES, all_files, at_mark, data_files, display_path, home, read_bounded
 from incidents.provenance import origins
+from incidents.registry import BY_KEY, FILE_KINDS
 from incidents.validate import Located
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -56,3 +66,70 @@ def warnings(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
         *single_source_claims(dataset, records),
         *orphan_propositions(dataset, records),
     ]
+
+
+def _why_unread(path: Path, rel: Path, label: str) -> str:
+    """Why the loader skips a file under the data directory (`rel` is its path inside it)."""
+    if path.is_dir():
+        return "links to folders are not followed"
+    if not path.is_file():
+        return "it is not a regular file"
+    if len(rel.parts) == 1:
+        names = ", ".join(f"{kind.name}.yaml" for kind in FILE_KINDS.values() if kind.directory is None)
+        return f"the only record files at the top of {label}/ are {names}"
+    folders = {kind.directory for kind in FILE_KINDS.values() if kind.directory}
+    if rel.parts[0] not in folders:
+        return f"the folder {label}/{rel.parts[0]}/ is not read"
+    if len(rel.parts) > 2:
+        return f"subfolders of {label}/{rel.parts[0]}/ are not read"
+    if rel.suffix.lower() in YAML_SUFFIXES:
+        return "only the lower-case suffixes .yaml and .yml are read"
+    return "only .yaml and .yml files are read"
+
+
+def _top_keys(path: Path) -> list[tuple[str, yaml.Mark]]:
+    """A file's top-level mapping keys, composed only (never constructed, so an alias bomb stays small)."""
+    raw = read_bounded(path, "", []) if path.is_file() else None
+    if raw is None:
+        return []
+    loader = yaml.CSafeLoader(raw.decode("utf-8", errors="replace"))
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return []
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(key.value, key.start_mark) for key, _value in node.value if isinstance(key, yaml.ScalarNode)]
+
+
+def _placement(keys: list[tuple[str, yaml.Mark]], label: str) -> str:
+    """"records under 'actors' belong in data/actors.yaml; records under 'statements' belong in an incident file
+    under data/incidents/"."""
+    by_home: dict[str, list[str]] = {}
+    for key, _mark in keys:
+        kind = FILE_KINDS[BY_KEY[key].file_kind]
+        by_home.setdefault(home(kind, label), []).append(repr(key))
+    return "; ".join(f"records under {', '.join(found)} belong in {where}" for where, found in by_home.items())
+
+
+def unread_files(data_dir: Path) -> list[Problem]:
+    """A warning for every file under the data directory that the loader does not read, saying where records go."""
+    label = display_path(data_dir)
+    read = {path for path, _kind in data_files(data_dir)}
+    *others, last = [home(kind, label) for kind in FILE_KINDS.values()]
+    homes = f"{', '.join(others)} or {last}"
+    problems = []
+    for path in all_files(data_dir):
+        if path in read:
+            continue
+        display = display_path(path)
+        why = _why_unread(path, path.relative_to(data_dir), label)
+        records = [(key, mark) for key, mark in _top_keys(path) if key in BY_KEY]
+        if records:
+            placement = _placement(records, label)
+            problems.append(at_mark(codes.MISPLACED_RECORDS, display, records[0][1], why=why, placement=placement))
+        else:
+            problems.append(codes.UNREAD_FILE.at(display, 1, 1, why=why, homes=homes))
+    return problems

@@ -307,6 +307,12 @@ ISSUE_CODES = {
     "COORD_RANGE": "error",
     "FUTURE_DATE": "error",
     "FILE_READ": "error",
+    # issue 14: bounded parsing and files the loader does not read
+    "FILE_TOO_LARGE": "error",
+    "YAML_ALIAS": "error",
+    "YAML_TOO_DEEP": "error",
+    "UNREAD_FILE": "warning",
+    "MISPLACED_RECORDS": "warning",
     "SINGLE_SOURCE": "warning",
     "UNGRADED_SOURCE": "warning",
     "ORPHAN_PROPOSITION": "warning",
