@@ -13,6 +13,9 @@ SIGTERM (Ctrl-C) stops nginx and every replica. Python's standard library only.
 from __future__ import annotations
 
 import argparse
+import base64
+import hashlib
+import importlib.util
 import os
 import re
 import secrets
@@ -36,21 +39,26 @@ TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 HEALTH = "/_stcore/health"
 HEALTH_EVERY = 5.0  # seconds between health checks of a running replica
 HEALTH_FAILURES = 3  # consecutive failed checks before a hung replica is killed and restarted
-# The policy Streamlit 1.67 works under, checked in chromium on every page by tests/test_serve.py: its styles are
-# inline (emotion), images and fonts come as data: URIs, and the websocket is same-origin ('self' covers ws:).
+# The policy Streamlit 1.67 works under, checked in chromium on every page by tests/test_serve.py (a violation
+# fails it): styles are inline (emotion); protobuf.js and deck.gl compile WebAssembly ('wasm-unsafe-eval', not
+# 'unsafe-eval'); deck.gl fetches its icon atlas from a data: URI; the websocket is same-origin ('self' covers
+# ws: and wss:). Carto serves the opt-in basemap (?basemap=true). index.html's one inline script is allowed by
+# its hash, read from the installed Streamlit (see inline_script_hashes).
+CARTO = "https://basemaps.cartocdn.com https://*.basemaps.cartocdn.com"
 CSP = {
     "default-src": "'self'",
-    "script-src": "'self'",
+    "script-src": "'self' 'wasm-unsafe-eval'",
     "style-src": "'self' 'unsafe-inline'",
-    "img-src": "'self' data: blob:",
+    "img-src": f"'self' data: blob: {CARTO}",
     "font-src": "'self' data:",
-    "connect-src": "'self'",
+    "connect-src": f"'self' data: {CARTO}",
     "worker-src": "'self' blob:",
     "frame-src": "'self'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",
 }
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", re.DOTALL)
 # One frame-ancestors source: a keyword, a scheme, or scheme://host[:port] (the host may start with "*.").
 ANCESTOR = re.compile(r"'self'|'none'|https?:|https?://(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*(:\d{1,5})?", re.IGNORECASE)
 
@@ -74,9 +82,20 @@ def frame_ancestors(value: str) -> str:
     return " ".join(sources)
 
 
+def inline_script_hashes() -> list[str]:
+    """CSP hash sources of the inline scripts in the installed Streamlit's index.html (no 'unsafe-inline')."""
+    spec = importlib.util.find_spec("streamlit")
+    if spec is None or spec.origin is None:
+        raise SystemExit("streamlit is not installed in this Python")
+    html = (Path(spec.origin).parent / "static" / "index.html").read_text(encoding="utf-8")
+    digests = (hashlib.sha256(script.encode("utf-8")).digest() for script in INLINE_SCRIPT.findall(html))
+    return [f"'sha256-{base64.b64encode(digest).decode('ascii')}'" for digest in digests]
+
+
 def content_security_policy(ancestors: str) -> str:
     """The Content-Security-Policy header value, with the checked `frame-ancestors` sources."""
-    directives = {**CSP, "frame-ancestors": frame_ancestors(ancestors)}
+    scripts = " ".join([CSP["script-src"], *inline_script_hashes()])
+    directives = {**CSP, "script-src": scripts, "frame-ancestors": frame_ancestors(ancestors)}
     return "; ".join(f"{name} {sources}" for name, sources in directives.items())
 
 
