@@ -95,10 +95,10 @@ def served() -> Iterator[Served]:
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
     request = urllib.request.Request(url, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 (loopback)
-        headers: dict[str, str] = {}
+        got: dict[str, str] = {}
         for key, value in response.headers.items():  # repeated headers (Set-Cookie) one per line
-            headers[key.lower()] = f"{headers[key.lower()]}\n{value}" if key.lower() in headers else value
-        return response.status, headers, response.read()
+            got[key.lower()] = f"{got[key.lower()]}\n{value}" if key.lower() in got else value
+        return response.status, got, response.read()
 
 
 def _static_script(base: str) -> str:
