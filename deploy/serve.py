@@ -347,7 +347,11 @@ def main(argv: list[str] | None = None) -> int:
         ports = [8501 + index for index in range(options.replicas)]
         print(render_nginx_config(prefix, f"{options.bind}:{options.port}", ports, options.frame_ancestors))
         return 0
-    return serve(options)
+    try:
+        return serve(options)
+    except (RuntimeError, subprocess.CalledProcessError) as error:  # already torn down by serve's finally
+        print(f"deploy/serve.py: {error}", file=sys.stderr, flush=True)
+        return 1
 
 
 if __name__ == "__main__":

@@ -212,3 +212,28 @@ def test_the_image_files_are_enough_to_serve(tmp_path: Path) -> None:
     finally:
         process.terminate()
         process.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("env", "code", "needle"),
+    [
+        ({"FRAME_ANCESTORS": "https://news.example.org"}, 0, "frame-ancestors https://news.example.org\" always;"),
+        ({"FRAME_ANCESTORS": "'self'; script-src *"}, 2, "not a frame-ancestors source"),
+        ({"REPLICAS": "0"}, 2, "--replicas must be between 1 and 64"),
+        ({"REPLICAS": "2", "PORT": "9090"}, 0, "listen 0.0.0.0:9090;"),
+    ],
+    ids=["ancestors", "bad-ancestors", "no-replicas", "port"],
+)
+def test_serve_reads_its_environment(env: dict[str, str], code: int, needle: str) -> None:
+    command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "config"]
+    result = subprocess.run(command, capture_output=True, text=True, env={**os.environ, **env})
+    assert result.returncode == code and needle in result.stdout + result.stderr, result.stderr
+
+
+def test_serve_fails_cleanly_when_nginx_rejects_its_config() -> None:
+    """`nginx -t` runs before any replica starts: a failure is one line and exit code 1, not a traceback."""
+    command = [sys.executable, str(ROOT / "deploy" / "serve.py"), "--nginx", "false", "--port", str(free_port())]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert "deploy/serve.py: Command" in result.stderr and "Traceback" not in result.stderr
+    assert "replica 0" not in result.stdout
