@@ -1,10 +1,12 @@
 # Two commands: `make run` and `make test`. Both work on a fresh Debian machine with Python 3.11.
+# `make serve` runs the production setup (replicas behind nginx) on the same machine.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-PORT ?= 8501
+# PORT: 8501 for `make run`, 8080 for `make serve` (nginx) unless given.
+REPLICAS ?= 3
 
-.PHONY: run test lint typecheck validate bench geodata docs clean chromium
+.PHONY: run serve test lint typecheck validate bench geodata docs clean chromium nginx
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +21,11 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@
 
 run: $(VENV)/.runtime-installed
-	$(BIN)/streamlit run app.py --server.port $(PORT)
+	$(BIN)/streamlit run app.py --server.port $(or $(PORT),8501)
+
+# In the foreground until Ctrl-C; FRAME_ANCESTORS (default 'self') lists the sites that may embed the monitor.
+serve: $(VENV)/.runtime-installed nginx
+	$(BIN)/python deploy/serve.py --port $(or $(PORT),8080) --replicas $(REPLICAS)
 
 # Debian's chromium drives the browser tests (Playwright cannot download its own browser here).
 chromium:
@@ -32,7 +38,18 @@ chromium:
 		fi; \
 	fi
 
-test: $(VENV)/.dev-installed chromium
+# Debian's nginx fronts `make serve` and its load test (tests/test_serve.py).
+nginx:
+	@if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then \
+		if [ "$$(id -u)" = "0" ]; then \
+			echo "Installing Debian's nginx…"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; \
+		else \
+			echo "nginx is missing: run 'sudo apt-get install nginx' (make serve and its test need it)"; \
+		fi; \
+	fi
+
+test: $(VENV)/.dev-installed chromium nginx
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m incidents validate data

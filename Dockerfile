@@ -1,0 +1,37 @@
+# One replica of the monitor: Streamlit with the production settings (deploy/streamlit-production.toml) on port
+# 8501. Put several behind a proxy with sticky sessions: deploy/k8s/ for a cluster, `make serve` for one machine.
+#   docker build -t incident-monitor .
+#   docker run --rm -p 8501:8501 -e STREAMLIT_SERVER_COOKIE_SECRET="$(openssl rand -hex 32)" incident-monitor
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# A fixed numeric id, so Kubernetes' runAsNonRoot can check it.
+RUN useradd --create-home --uid 10001 --user-group monitor
+
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install --no-cache-dir -r requirements.txt
+
+# Code and data are root-owned and read-only to the app; the records are baked into the image, so a new image is
+# a new data release. (The parse cache of issue 13 does not exist yet: each replica parses data/ on its first
+# session; once it exists, build it here after the data is copied.)
+COPY .streamlit/ .streamlit/
+COPY assets/ assets/
+COPY data/ data/
+COPY incidents/ incidents/
+COPY components/ components/
+COPY app_pages/ app_pages/
+COPY deploy/ deploy/
+COPY app.py .
+# A bad record file fails the build, not the first reader.
+RUN python -m incidents validate data
+
+USER 10001
+EXPOSE 8501
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8501/_stcore/health', timeout=4)"]
+CMD ["python", "deploy/serve.py", "replica", "--address", "0.0.0.0", "--port", "8501"]
