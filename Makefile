@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint typecheck validate bench geodata docs clean chromium
+.PHONY: run test lint typecheck validate bench geodata docs clean chromium axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,18 @@ chromium:
 		fi; \
 	fi
 
-test: $(VENV)/.dev-installed chromium
+# axe-core from the npm registry (pinned in package-lock.json): the browser tests run it on every page.
+axe: node_modules/.axe-installed
+
+node_modules/.axe-installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's npm…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev-installed chromium axe
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m incidents validate data
@@ -58,4 +69,4 @@ docs: $(VENV)/.runtime-installed
 	$(BIN)/python -m incidents docs > data/README.md
 
 clean:
-	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules tests/artifacts .pytest_cache .ruff_cache

@@ -137,3 +137,47 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' '))
+    }));
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now, one readable line per rule."""
+    if not AXE_SCRIPT.exists():
+        raise FileNotFoundError(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    found = page.evaluate(_AXE_RUN, AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — " + " | ".join(v["nodes"]) for v in found]
+
+
+_OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const main = document.querySelector('[data-testid="stMain"]');
+    // Only elements that are not inside a frame that scrolls on its own (tables, dataframes, code).
+    const scrolls = e => { for (let p = e.parentElement; p && p !== main; p = p.parentElement) {
+        const s = getComputedStyle(p); if (s.overflowX === 'auto' || s.overflowX === 'scroll') return true; }
+        return false; };
+    // Inside an svg (a chart's clipped drawing) does not count; a hidden (zero-size) element neither.
+    const wide = Array.from(main.querySelectorAll('*'))
+        .filter(e => !e.closest('svg') && e.getClientRects().length > 0)
+        .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
+        .slice(0, 5).map(e => (e.getAttribute('data-testid') || e.tagName.toLowerCase())
+            + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').pop() : ''));
+    return {document: document.documentElement.scrollWidth, main: main.scrollWidth, width, wide};
+}"""
+
+
+def sideways_overflow(page) -> dict:
+    """The page's and the main block's scroll widths beside the viewport width, and the first elements cut off past
+    its right edge (outside any frame that scrolls on its own)."""
+    return page.evaluate(_OVERFLOW)
