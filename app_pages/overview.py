@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import responsive
 from components.cards import actor_name
 from components.context import get_context
 from components.overview import casualty_lines, current_incident, headline_statements, short_dates, short_place
@@ -10,6 +11,7 @@ from incidents.vocabulary import KIND_LABELS
 
 context = get_context()
 dataset = context.dataset
+responsive.apply_stylesheet()
 st.title("Azerbaijan–Iran Incident Monitor")
 st.caption(
     f"Data last updated {dataset.last_updated or 'unknown'} · version {dataset.version} · "

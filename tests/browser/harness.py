@@ -167,9 +167,9 @@ _OVERFLOW = """() => {
     const scrolls = e => { for (let p = e.parentElement; p && p !== main; p = p.parentElement) {
         const s = getComputedStyle(p); if (s.overflowX === 'auto' || s.overflowX === 'scroll') return true; }
         return false; };
-    // Inside an svg (a chart's clipped drawing) does not count; a hidden (zero-size) element neither.
+    // Inside an svg (a chart's clipped drawing) does not count; nor does what is hidden (a closed expander).
     const wide = Array.from(main.querySelectorAll('*'))
-        .filter(e => !e.closest('svg') && e.getClientRects().length > 0)
+        .filter(e => !e.closest('svg') && e.checkVisibility({visibilityProperty: true}))
         .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
         .slice(0, 5).map(e => (e.getAttribute('data-testid') || e.tagName.toLowerCase())
             + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').pop() : ''));
