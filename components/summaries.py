@@ -55,7 +55,7 @@ MAP_COUNTED = {
     "places": ("located place", "located places"),
     "events": ("event marker", "event markers"),
     "crossings": ("border crossing", "border crossings"),
-    "claims": ("claimed line of fire", "claimed lines of fire"),
+    "claims": ("dashed claim line (a claimed origin, not a fact)", "dashed claim lines (claimed origins, not facts)"),
 }
 
 

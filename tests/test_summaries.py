@@ -75,8 +75,12 @@ ENTRIES = [
         (
             ENTRIES,
             2,
-            ["Nakhchivan exclave", "along the Aras", "6 located places, 5 event markers, 1 claimed line of fire",
-             "2 events with no reported place are listed"],
+            [
+                "Nakhchivan exclave",
+                "along the Aras",
+                "6 located places, 5 event markers, 1 dashed claim line (a claimed origin, not a fact)",
+                "2 events with no reported place are listed",
+            ],
             ["border crossing"],
         ),
         (ENTRIES[2:3], 1, ["the region.", "6 located places", "1 event with no reported place is listed"], ["Aras"]),

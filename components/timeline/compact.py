@@ -43,7 +43,7 @@ def _lane_headers(layout: go.Layout) -> list[dict[str, Any]]:
             "y": y,
             "yanchor": "middle",
             "showarrow": False,
-            "font": {"size": 12},
+            "font": {"size": 12, "color": "#0e1116"},
             "bgcolor": "rgba(255,255,255,0.85)",
         }
         for label, y in zip(labels, ticks, strict=False)
