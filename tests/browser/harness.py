@@ -111,9 +111,15 @@ def wait_idle(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     """Wait until the app is connected and no script runs; then a short settle for late renders."""
     # Attached, not visible: on a phone the sidebar (and its page links) starts collapsed.
     page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout, state="attached")
-    page.wait_for_selector(IDLE, timeout=timeout)
+    wait_for_css(page, IDLE, timeout)
     page.wait_for_timeout(settle_ms)
-    page.wait_for_selector(IDLE, timeout=timeout)
+    wait_for_css(page, IDLE, timeout)
+
+
+def wait_for_css(page, selector: str, timeout: float = 30_000) -> None:
+    """Wait until an element matches, polling on a timer: on a busy machine deck.gl's software-GL drawing can
+    starve the animation frames that wait_for_selector polls on, and it times out with the element right there."""
+    page.wait_for_function("s => document.querySelector(s) !== null", arg=selector, polling=200, timeout=timeout)
 
 
 def page_heading(page) -> str:
@@ -181,3 +187,13 @@ def sideways_overflow(page) -> dict:
     """The page's and the main block's scroll widths beside the viewport width, and the first elements cut off past
     its right edge (outside any frame that scrolls on its own)."""
     return page.evaluate(_OVERFLOW)
+
+
+def wait_for_stylesheet(page, timeout: float = 30_000) -> None:
+    """Wait for the pages' phone/desktop stylesheet (components/responsive.py): `st.html` loads its code lazily,
+    so on a busy machine it can land after the app reports idle, and both variants show until it does."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('style')).some(s => s.textContent.includes('st-key-narrow-'))",
+        polling=200,
+        timeout=timeout,
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.browser.harness import IDLE, screenshot, sideways_overflow
+from tests.browser.harness import IDLE, screenshot, sideways_overflow, wait_for_css, wait_for_stylesheet
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -34,15 +34,16 @@ def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def settle(page) -> None:
     """wait_idle without the sidebar check: on a narrow screen the sidebar starts collapsed."""
-    page.wait_for_selector(IDLE, timeout=30_000)
+    wait_for_css(page, IDLE)
     page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=30_000)
+    wait_for_css(page, IDLE)
 
 
 def open_claims(page, base_url: str, query: str) -> None:
     page.goto(f"{base_url}/claims?{query}")
     page.wait_for_selector(".st-key-claims-established", timeout=30_000)
     settle(page)
+    wait_for_stylesheet(page)
 
 
 def test_panel_renders_both_parties_columns(page, app_url: str) -> None:

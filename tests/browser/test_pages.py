@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.harness import axe_violations, page_heading, screenshot, sideways_overflow, wait_idle
+from tests.browser.harness import (
+    axe_violations,
+    page_heading,
+    screenshot,
+    sideways_overflow,
+    wait_for_css,
+    wait_for_stylesheet,
+    wait_idle,
+)
 
 # (path, name, the page's own st.title): the heading proves the right page rendered, not just some page.
 PAGES = [
@@ -28,13 +36,9 @@ def test_page_loads_cleanly(page, app_url: str, path: str, name: str, heading: s
     page.set_viewport_size({"width": WIDTHS[device], "height": 900})
     page.goto(f"{app_url}/{path}")
     wait_idle(page)
+    wait_for_stylesheet(page)
     if name == "map":
-        # Polled on a timer: deck.gl's software-GL drawing can starve wait_for_selector's animation-frame polling.
-        page.wait_for_function(
-            "() => document.querySelector('[data-testid=\"stDeckGlJsonChart\"] canvas') !== null",
-            polling=250,
-            timeout=30_000,
-        )
+        wait_for_css(page, '[data-testid="stDeckGlJsonChart"] canvas')
         page.wait_for_timeout(1500)
     shot = screenshot(page, f"page-{name}-{WIDTHS[device]}")
     assert shot.stat().st_size > 10_000
