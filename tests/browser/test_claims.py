@@ -62,6 +62,7 @@ def test_panel_renders_both_parties_columns(page, app_url: str) -> None:
     assert "false-flag" in iran
     # Each statement links to the timeline and the map with the incident and the record selected.
     link = row.locator('a[href*="timeline"][href*="rec=irn-denial"]')
+    link.first.wait_for(state="attached", timeout=10_000)  # page links can land a moment after the app is idle
     assert link.count() == 1
     assert f"incident={NAKHCHIVAN}" in link.get_attribute("href")
     screenshot(page, "claims")
