@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # PORT: 8501 for `make run`, 8080 for `make serve` (nginx) unless given.
 REPLICAS ?= 3
 
-.PHONY: run serve test lint typecheck validate bench geodata docs clean chromium nginx
+.PHONY: run serve test lint typecheck validate bench geodata docs clean chromium nginx axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,19 @@ nginx:
 		fi; \
 	fi
 
-test: $(VENV)/.dev-installed chromium nginx
+
+# axe-core from the npm registry (pinned in package-lock.json): the browser tests run it on every page.
+axe: node_modules/.axe-installed
+
+node_modules/.axe-installed: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && [ "$$(id -u)" = "0" ]; then \
+		echo "Installing Debian's npm…"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null; \
+	fi
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+test: $(VENV)/.dev-installed chromium nginx axe
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/python -m incidents validate data
@@ -75,4 +87,4 @@ docs: $(VENV)/.runtime-installed
 	$(BIN)/python -m incidents docs > data/README.md
 
 clean:
-	rm -rf $(VENV) tests/artifacts .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules tests/artifacts .pytest_cache .ruff_cache

@@ -8,6 +8,7 @@ from typing import get_args
 
 import streamlit as st
 
+from components import responsive
 from components.context import get_context
 from components.report import render_report
 from incidents.docs import field_docs
@@ -40,6 +41,7 @@ STATEMENT_LABELS = [label.lower() for kind, label in KIND_LABELS.items() if kind
 
 context = get_context()
 dataset = context.dataset
+responsive.apply_stylesheet()
 st.title("About this monitor")
 st.markdown(
     f"""
@@ -79,4 +81,5 @@ render_report(dataset)
 
 st.header("Record fields")
 with st.expander("Field documentation (generated from the models)"):
-    st.markdown(field_docs())
+    with st.container(key=responsive.scroll_key("about-fields")):  # its tables scroll in their frame on a phone
+        st.markdown(field_docs())

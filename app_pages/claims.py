@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import claims as ui
+from components import responsive
 from components.context import get_context
 from components.figures import figures_frame
 from components.filters import NOTICES_KEY, share_link
@@ -44,6 +45,7 @@ def incident_picker(current: str | None) -> None:
     )
 
 
+responsive.apply_stylesheet()
 st.title("Who claims what")
 unknown = [n for n in context.notices if n.param == "incident"] if context.filter.incident is None else []
 if unknown:
@@ -72,13 +74,13 @@ st.caption(
     f"`{incident.id}` · {md_escape(incident.when.label())} · record last updated "
     f"{incident.last_updated} · data last updated {dataset.last_updated} (version {dataset.version})"
 )
-picker_column, order_column, layout_column = st.columns([3, 2, 1], vertical_alignment="bottom")
+picker_column, order_column, layout_column = st.columns([3, 2, 2], vertical_alignment="bottom")
 with picker_column:
     incident_picker(incident.id)
 with order_column:
     order = ui.order_control(context.page_params)
 with layout_column:
-    layout = ui.layout_control()
+    layout = ui.layout_control(context.page_params)
 comparison = comparison.reordered(order)
 
 if not comparison.rows:
@@ -103,7 +105,7 @@ st.caption(
     )
 )
 
-st.markdown(ui.glance_markdown(comparison))
+ui.render_glance(comparison, layout)
 ui.render_established(comparison)
 if comparison.figures:
     with st.container(key="claims-figures"):

@@ -8,12 +8,15 @@ from typing import Any
 import streamlit as st
 
 from components import map as mapview
+from components import responsive
 from components.cards import render_event_card, render_statement_card
 from components.context import CONTEXT_KEY, get_context
 from components.safe import md_escape
+from components.summaries import map_summary
 from incidents.geometry import GeoData, load_geo
 from incidents.mapping import events_sharing_place, readout_impacts
 from incidents.models import Event
+from incidents.urlstate import to_params
 
 CHART_KEY = "map_chart"
 FIT_KEY = "_map_fit"
@@ -71,6 +74,7 @@ context = get_context()
 dataset, view, chosen = context.dataset, context.view, context.filter
 geo = _geo()
 
+responsive.apply_stylesheet()  # on a phone the layer pills wrap and the legend folds into an expander
 st.title("Map")
 st.caption(
     "Nakhchivan, Azerbaijan's exclave, is cut off from the mainland by Armenia and borders Iran along the Aras. "
@@ -133,15 +137,27 @@ chart = st.pydeck_chart(
 
 # Legend: counts follow the shared filters; labels are our own words, record text never goes in here.
 entries = mapview.legend(dataset, view, geo, layers)
+hidden = mapview.unlocated_events(dataset, view, geo)
 if entries:
     lines = [
         f":{e.color}[{e.glyph}] {e.label}" + (f" — **{e.count}**" if e.count is not None else "") for e in entries
     ]
     half = (len(lines) + 1) // 2
-    left, right = st.columns(2)
-    left.markdown("  \n".join(lines[:half]))
-    right.markdown("  \n".join(lines[half:]))
-hidden = mapview.unlocated_events(dataset, view, geo)
+    with st.container(key=responsive.wide_key("map-legend")):
+        left, right = st.columns(2)
+        left.markdown("  \n".join(lines[:half]))
+        right.markdown("  \n".join(lines[half:]))
+    with st.container(key=responsive.narrow_key("map-legend")):
+        with st.expander("Legend"):
+            st.markdown("  \n".join(lines))
+# The map's text alternative; every record of the view is a row of the timeline's table.
+st.markdown(map_summary(view, entries, len(hidden)))
+st.page_link(
+    "app_pages/timeline.py",
+    label="Every record of this view, as a table (Timeline)",
+    icon=":material/table:",
+    query_params=to_params(chosen),
+)
 if hidden:
     st.caption(
         f"Not on the map ({len(hidden)} event(s) with no reported place): "

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import responsive
 from components.context import get_context
 from components.overview import (
     current_incident,
@@ -18,6 +19,7 @@ from incidents.vocabulary import KIND_LABELS
 
 context = get_context()
 dataset = context.dataset
+responsive.apply_stylesheet()
 st.title("Azerbaijan–Iran Incident Monitor")
 st.caption(
     f"Data last updated {dataset.last_updated or 'unknown'} · version {dataset.version} · "

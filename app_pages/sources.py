@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from components import responsive
 from components.context import get_context
 from components.safe import isolate, md_escape, safe_url
 from components.sources import citations, source_table
@@ -10,6 +11,7 @@ from incidents.vocabulary import RELIABILITY_TEXT, reliability_grade
 
 context = get_context()
 dataset = context.dataset
+responsive.apply_stylesheet()
 st.title("Sources")
 st.caption(
     "Reliability follows the Admiralty code (A completely reliable … F cannot be judged). A statement's chain of "

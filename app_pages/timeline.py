@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components import responsive
 from components.cards import render_event_card, render_statement_card
 from components.context import get_context
 from components.safe import md_escape
+from components.summaries import timeline_summary
 from components.timeline import (
     GROUPING_HELP,
     ROW_LABEL_MAX,
@@ -20,6 +22,7 @@ from components.timeline import (
     timeline_csv_name,
     timeline_frame,
 )
+from components.timeline.compact import compact_figure
 from incidents.discrepancies import discrepancies_by_record
 from incidents.models import Event, Statement
 from incidents.params import GROUPINGS
@@ -27,6 +30,7 @@ from incidents.records import record_incident
 from incidents.timing import lag_lines, response_lags
 
 CHART_KEY = "timeline_chart"
+PHONE_CHART_KEY = "timeline_chart_phone"  # the same traces in the phone layout (components/timeline/compact.py)
 TABLE_KEY = "timeline_table"
 # The last selection made through a callback: {"ids": [...], "rec": the `rec` it set}.
 SELECTED_KEY = "_timeline_selected"
@@ -58,6 +62,11 @@ def _on_chart_select() -> None:
     _select(selected_ids(st.session_state.get(CHART_KEY)))
 
 
+def _on_phone_chart_select() -> None:
+    _select(selected_ids(st.session_state.get(PHONE_CHART_KEY)))
+
+
+responsive.apply_stylesheet()  # the wide chart on a wide screen, the compact one on a phone
 st.title("Timeline")
 st.caption(
     "Who did and said what, and when, as precisely as the sources allow. Times are UTC. "
@@ -82,13 +91,26 @@ if view.record_count == 0:
 else:
     st.caption(f"{view.record_count} records · filter: {md_escape(value.describe())}")
     figure = build_timeline_figure(dataset, view, value, group=group)
-    event = st.plotly_chart(
-        figure,
-        on_select=_on_chart_select,
-        selection_mode=("points", "box", "lasso"),
-        key=CHART_KEY,
-        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]},
-    )
+    config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+    with st.container(key=responsive.wide_key("timeline-chart")):
+        event = st.plotly_chart(
+            figure,
+            on_select=_on_chart_select,
+            selection_mode=("points", "box", "lasso"),
+            key=CHART_KEY,
+            config=config,
+        )
+    with st.container(key=responsive.narrow_key("timeline-chart")):
+        phone_event = st.plotly_chart(
+            compact_figure(figure),
+            on_select=_on_phone_chart_select,
+            selection_mode=("points", "box", "lasso"),
+            key=PHONE_CHART_KEY,
+            config=config,
+        )
+        st.caption("Tap a marker, or pick a row in the chronological table below, to see a record.")
+    # The chart's text alternative; the table below is the route to every record.
+    st.markdown(timeline_summary(view))
     if not figure.layout.meta["row_labels"]:
         st.caption(
             f"More than {ROW_LABEL_MAX} records: rows are packed and only lanes are labelled. "
@@ -155,8 +177,8 @@ else:
     table_ids = [str(frame.iloc[row]["Id"]) for row in table_rows if 0 <= row < len(frame)]
     if chosen and chosen.get("rec") == value.record and chosen.get("ids"):
         ids, origin = list(chosen["ids"]), "selected"
-    elif selected_ids(event):
-        ids, origin = selected_ids(event), "selected in the chart"
+    elif selected_ids(event) or selected_ids(phone_event):
+        ids, origin = selected_ids(event) or selected_ids(phone_event), "selected in the chart"
     elif table_ids:
         ids, origin = table_ids, "selected in the table"
     elif value.record:

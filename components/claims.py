@@ -11,11 +11,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from components import responsive
 from components.cards import quote_markdown
 from components.safe import md_escape
 from incidents.comparison import Cell, Comparison, PartyOrder, Position, Row, StatementRef, party_order
 from incidents.dataset import Dataset
-from incidents.params import PARTY_ORDERS
+from incidents.params import CLAIM_LAYOUTS, PARTY_ORDERS
 from incidents.vocabulary import KIND_LABELS
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
@@ -48,8 +49,8 @@ ORDER_LABELS = {
     "chronological": "in the order they spoke",
     "name": "by name",
 }
-LAYOUTS = ("table", "cards")
-LAYOUT_KEY = "claims_layout"
+LAYOUTS = CLAIM_LAYOUTS  # auto: the table on a wide screen, cards on a phone (components/responsive.py)
+LAYOUT_KEY = "layout"  # the URL parameter it is bound to
 
 # A function that renders the links of one statement (timeline, map) into the current container.
 LinkRenderer = Callable[[StatementRef], None]
@@ -97,17 +98,22 @@ def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
     return chosen
 
 
-def layout_control() -> str:
-    """Table (parties side by side) or cards (parties stacked): a per-session reading choice, not part of the link."""
+def layout_control(page_params: dict[str, list[str]]) -> str:
+    """URL-bound layout: `auto` (the screen's width decides), `table` (parties side by side) or `cards` (stacked)."""
     layout = st.segmented_control(
         "Layout",
         list(LAYOUTS),
-        default="table",
+        default=LAYOUTS[0],
         key=LAYOUT_KEY,
+        bind="query-params",
         required=True,
-        help="cards stack the parties under each proposition; easier on a narrow screen",
+        help="auto: a table on a wide screen, one card per proposition on a phone; "
+        "table: parties side by side; cards: parties stacked under each proposition",
     )
-    return layout if layout in LAYOUTS else "table"
+    chosen = layout if layout in LAYOUTS else LAYOUTS[0]
+    if chosen != LAYOUTS[0]:
+        page_params[LAYOUT_KEY] = [chosen]
+    return chosen
 
 
 SHOWN_PER_CELL = 2  # statements shown in full per cell (the first and the latest); the rest fold away
@@ -197,6 +203,48 @@ def glance_markdown(comparison: Comparison) -> str:
         status = status_chip(row.status, row.direction)
         lines.append(f"| {number} | {status} {md_escape(row.proposition.text)} | {cells} |")
     return "\n".join(lines)
+
+
+def standing(comparison: Comparison, proposition_id: str) -> str:
+    """Where a proposition stands among what is established: its tier's chip, or a plain "not established"."""
+    for item in comparison.established:
+        if item.proposition.id == proposition_id:
+            color, label, _ = TIER_HEADINGS[item.tier]
+            return chip(color, f"established: {label}")
+    return chip("gray", "not established")
+
+
+def glance_cards(comparison: Comparison) -> list[str]:
+    """The matrix for a phone: one Markdown card per proposition, its status and established standing on top,
+    then each party's stance on a line of its own, in the party order of the table."""
+    numbers = {row.proposition.id: n for n, row in enumerate(comparison.rows, start=1)}
+    cards = []
+    for number, row in enumerate(comparison.rows, start=1):
+        lines = [
+            f"**{number}\\. {md_escape(row.proposition.text)}**",
+            f"{status_chip(row.status)} {standing(comparison, row.proposition.id)}",
+        ]
+        for cell in row.cells:
+            instead = "".join(f" *(asserts #{numbers[o]} instead)*" for o in cell.competing)
+            lines.append(f"- **{md_escape(comparison.party(cell.party).label)}** {cell_chips(cell)}{instead}")
+        cards.append("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
+    return cards
+
+
+def render_glance(comparison: Comparison, layout: str) -> None:
+    """The matrix at a glance as a table, as cards, or (`auto`) both, the screen's width showing one of them.
+
+    A table chosen on purpose scrolls inside its own frame on a narrow screen rather than the page sideways."""
+    if layout != "cards":
+        table_key = responsive.wide_key("claims-glance") if layout == "auto" else responsive.scroll_key("claims-glance")
+        with st.container(key=table_key):
+            st.markdown(glance_markdown(comparison))
+    if layout != "table":
+        cards_key = responsive.narrow_key("claims-glance") if layout == "auto" else "claims-glance-cards"
+        with st.container(key=cards_key, gap="small"):
+            for card in glance_cards(comparison):
+                with st.container(border=True):
+                    st.markdown(card)
 
 
 def render_proposition_head(row: Row, number: int) -> None:

@@ -19,6 +19,8 @@ Keeps = Literal["first", "last"]
 # Page-control choices. The first choice is the default.
 GROUPINGS: tuple[str, ...] = ("hierarchy", "country", "actor")
 PARTY_ORDERS: tuple[str, ...] = ("accuser", "chronological", "name")
+# `auto` lets the screen choose: the party × proposition table on a wide screen, cards on a phone.
+CLAIM_LAYOUTS: tuple[str, ...] = ("auto", "table", "cards")
 LAYER_IDS: tuple[str, ...] = ("countries", "border", "places", "events", "crossings", "labels", "claims")
 BASEMAP_CHOICES: tuple[str, ...] = ("true", "false")
 # The longest search the sidebar takes; a longer `q` is cut.
@@ -105,6 +107,10 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "order", "choice", "page", default=PARTY_ORDERS[0], page="claims", choices=PARTY_ORDERS,
         doc="Party columns: `accuser` (accusing party first), `chronological`, `name`",
+    ),
+    Param(
+        "layout", "choice", "page", default=CLAIM_LAYOUTS[0], page="claims", choices=CLAIM_LAYOUTS,
+        doc="`auto` (a table on a wide screen, one card per proposition on a phone), `table`, `cards`",
     ),
     # `layers=` (empty) means no layer, so the empty value is a valid choice.
     Param(

@@ -157,16 +157,51 @@ def test_party_order_is_bound_and_in_the_share_link(order: str, parties: list[st
     assert any(f"order={order}" in code.value for code in at.code) == (order != "accuser")
 
 
-def test_cards_layout_stacks_parties(tmp_path: Path) -> None:
-    at = open_claims({"incident": "fx-nakhchivan"}, data_dir=CLAIMS_FIXTURE)
-    at.segmented_control(key="claims_layout").set_value("cards").run()
-    assert not at.exception
+def has_key(at: AppTest, key: str) -> bool:
+    return any(getattr(b.proto, "id", "").endswith("-" + key) for b in blocks(at.main))
+
+
+def test_cards_layout_stacks_parties() -> None:
+    at = open_claims({"incident": "fx-nakhchivan", "layout": "cards"}, data_dir=CLAIMS_FIXTURE)
     row = keyed_block(at, "claims-row-fx-iran-launched")
     assert not [b for b in blocks(row) if b.type == "column"], "cards stack parties instead of using columns"
     texts = texts_in(row)
     azerbaijan = next(i for i, t in enumerate(texts) if t.startswith("**Azerbaijan**"))
     iran = next(i for i, t in enumerate(texts) if t.startswith("**Iran**"))
     assert azerbaijan < iran
+    # A layout chosen on purpose is in the share link.
+    assert any("layout=cards" in code.value for code in at.code)
+
+
+# layout -> (the glance table's container, the glance cards' container; None: not rendered at all).
+# `auto` renders both, and the static stylesheet shows one by the screen's width (tests/browser/test_claims.py).
+GLANCE_LAYOUTS = [
+    ("auto", "wide-claims-glance", "narrow-claims-glance"),
+    ("table", "scroll-x-claims-glance", None),
+    ("cards", None, "claims-glance-cards"),
+]
+
+
+@pytest.mark.parametrize(("layout", "table_key", "cards_key"), GLANCE_LAYOUTS)
+def test_the_links_layout_wins_over_the_screen(layout: str, table_key: str | None, cards_key: str | None) -> None:
+    at = open_claims({"incident": NAKHCHIVAN, "layout": layout})
+    for key in ("wide-claims-glance", "narrow-claims-glance", "scroll-x-claims-glance", "claims-glance-cards"):
+        assert has_key(at, key) == (key in (table_key, cards_key)), key
+    if table_key:
+        table = texts_in(keyed_block(at, table_key))
+        assert table[0].startswith("| # | Proposition | Azerbaijan | Iran |")
+    if cards_key:
+        text = "\n".join(texts_in(keyed_block(at, cards_key)))
+        assert "**1. Iran launched the drones that struck Nakhchivan.**" in text
+        assert "- **Azerbaijan** :green-badge[✔ asserts]\n- **Iran** :red-badge[✖ denies]" in text
+    assert any("layout=" in code.value for code in at.code) == (layout != "auto")
+
+
+def test_unknown_layout_in_the_link_is_named_and_auto_is_used() -> None:
+    at = open_app("claims", {"incident": NAKHCHIVAN, "layout": "grid"})
+    assert not at.exception
+    assert any("grid" in plain(w.value) for w in at.warning)
+    assert has_key(at, "wide-claims-glance") and has_key(at, "narrow-claims-glance")
 
 
 def test_incident_without_propositions_shows_a_notice_and_the_picker(write_data) -> None:

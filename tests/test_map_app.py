@@ -139,3 +139,35 @@ def test_figures_table_is_on_the_page() -> None:
     assert "“the nearly 700-km border with Iran”" in set(figures[0]["Source says"])
     captions = "\n".join(c.value for c in at.caption)
     assert "Natural Earth 1:10m" in captions.replace("\\", "")
+
+
+def keyed(at: AppTest, key: str) -> Block:
+    """A container rendered with `key=` (its proto id ends with the key)."""
+
+    def walk(node: Node) -> list[Block]:
+        if not isinstance(node, Block):
+            return []
+        found = [node] if getattr(node.proto, "id", "").endswith("-" + key) else []
+        return found + [b for child in node.children.values() for b in walk(child)]
+
+    matches = walk(at.main)
+    assert matches, key
+    return matches[0]
+
+
+@pytest.mark.parametrize(
+    ("params", "lines"),
+    [({}, ["Impact, crash, damage or injury — **3**", "Diplomatic action — **1**"]), ({"layers": ""}, [])],
+    ids=["all-layers", "no-layers"],
+)
+def test_legend_for_both_screens_and_the_maps_text_summary(params: dict[str, str], lines: list[str]) -> None:
+    at = open_map(params)
+    if lines:
+        wide, narrow = texts_in(keyed(at, "wide-map-legend")), texts_in(keyed(at, "narrow-map-legend"))
+        for line in lines:
+            assert line in wide  # two columns on a wide screen
+            assert line in narrow  # one column, in an expander, on a phone
+        assert [e.label for e in at.expander if e.label == "Legend"] == ["Legend"]
+    summary = next(m.value for m in at.markdown if m.value.startswith("The map shows"))
+    assert ("event markers" in summary) == bool(lines)
+    assert any("Every record of this view" in link.proto.label for link in at.get("page_link"))

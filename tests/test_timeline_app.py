@@ -20,10 +20,29 @@ def open_timeline(params: dict[str, list[str]] | None = None, data_dir: Path | N
     return at
 
 
+def chart_specs(at: AppTest) -> dict[str, dict]:
+    """The wide chart and its phone twin, by key; the page renders both and the stylesheet shows one."""
+    charts = {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+    assert set(charts) == {"timeline_chart", "timeline_chart_phone"}
+    return charts
+
+
 def chart_spec(at: AppTest) -> dict:
-    charts = at.get("plotly_chart")
-    assert len(charts) == 1
-    return json.loads(charts[0].proto.spec)
+    return chart_specs(at)["timeline_chart"]
+
+
+def test_phone_chart_has_the_same_records_and_a_compact_layout() -> None:
+    at = open_timeline()
+    wide, phone = chart_specs(at)["timeline_chart"], chart_specs(at)["timeline_chart_phone"]
+    assert chart_ids(phone) == chart_ids(wide) and chart_ids(wide)
+    assert phone["layout"]["meta"]["compact"] is True and "compact" not in wide["layout"]["meta"]
+    assert phone["layout"]["yaxis"]["showticklabels"] is False
+    headers = [a["text"] for a in phone["layout"]["annotations"] if a.get("xref") == "paper"]
+    assert headers == [f"<b>{label}</b>" for label in wide["layout"]["meta"]["lane_labels"]]
+    assert phone["layout"]["legend"]["orientation"] == phone["layout"]["legend2"]["orientation"] == "v"
+    # The text alternative beside the chart names the count and the span.
+    records = len(chart_ids(wide))
+    assert f"The timeline chart shows {records} records" in page_text(at)
 
 
 def chart_ids(spec: dict) -> set[str]:
@@ -60,7 +79,9 @@ def test_without_params_every_lane_and_record_shows() -> None:
     assert at.get("download_button")[0].label == "Download this table as CSV"
 
 
-def test_injected_chart_selection_shows_record_cards() -> None:
+# The wide chart and the phone chart (the same traces): a selection in either shows the cards.
+@pytest.mark.parametrize("chart_key", ["timeline_chart", "timeline_chart_phone"])
+def test_injected_chart_selection_shows_record_cards(chart_key: str) -> None:
     selection = {
         "selection": {
             "points": [
@@ -72,7 +93,7 @@ def test_injected_chart_selection_shows_record_cards() -> None:
             "lasso": [],
         }
     }
-    at = open_timeline(state={"timeline_chart": selection})
+    at = open_timeline(state={chart_key: selection})
     text = page_text(at)
     assert "2 record(s) selected in the chart" in text
     assert "Iran's general staff denied launching a drone toward Azerbaijan." in text  # the statement card

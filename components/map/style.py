@@ -40,13 +40,16 @@ CHART_HEIGHT = 560
 # Width assumed for fitting views; the real width depends on the window.
 FIT_WIDTH = 900
 
-# Colours close to Streamlit's named Markdown colours, so the legend's `:red[●]` matches the map.
+# Okabe–Ito's vermillion, orange, blue and bluish green, Tol's wine for violet: every pair of event (and of
+# crossing) colours stays apart under deuteranopia, protanopia and tritanopia (tests/test_colours.py). Each is
+# named by the nearest of Streamlit's Markdown colours, so the legend's `:red[●]` reads as the map's colour
+# (the theme's violetTextColor is this wine).
 RGB: dict[str, tuple[int, int, int]] = {
-    "red": (230, 57, 70),
-    "orange": (245, 140, 30),
-    "blue": (28, 110, 200),
-    "violet": (128, 61, 245),
-    "green": (33, 150, 83),
+    "red": (213, 94, 0),
+    "orange": (230, 159, 0),
+    "blue": (0, 114, 178),
+    "violet": (136, 34, 85),
+    "green": (0, 158, 115),
     "gray": (110, 115, 130),
 }
 

@@ -40,7 +40,7 @@ KIND_NAMES: dict[str, str] = {kind: KIND_LABELS[kind].lower() for kind in KIND_S
 
 # Colour-blind-safe palette (Okabe–Ito, then Tableau); countries take colours in sorted order of their codes.
 PALETTE = ("#0072B2", "#009E73", "#D55E00", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#BCBD22", "#17BECF")
-NO_COUNTRY_COLOUR = "#7F7F7F"
+NO_COUNTRY_COLOUR = "#5A5A5A"  # darker than mid-grey: #7F7F7F sat 7 ΔE from the bluish green for deuteranopes
 NO_COUNTRY = "none"
 UNATTRIBUTED = "unattributed"
 DISCREPANCY_COLOUR = "#B00020"

@@ -111,9 +111,15 @@ def wait_idle(page, timeout: float = 30_000, settle_ms: int = 300) -> None:
     """Wait until the app is connected and no script runs; then a short settle for late renders."""
     # Attached, not visible: on a phone the sidebar (and its page links) starts collapsed.
     page.wait_for_selector('[data-testid="stSidebarNav"]', timeout=timeout, state="attached")
-    page.wait_for_selector(IDLE, timeout=timeout)
+    wait_for_css(page, IDLE, timeout)
     page.wait_for_timeout(settle_ms)
-    page.wait_for_selector(IDLE, timeout=timeout)
+    wait_for_css(page, IDLE, timeout)
+
+
+def wait_for_css(page, selector: str, timeout: float = 30_000) -> None:
+    """Wait until an element matches, polling on a timer: on a busy machine deck.gl's software-GL drawing can
+    starve the animation frames that wait_for_selector polls on, and it times out with the element right there."""
+    page.wait_for_function("s => document.querySelector(s) !== null", arg=selector, polling=200, timeout=timeout)
 
 
 def page_heading(page) -> str:
@@ -137,3 +143,57 @@ def screenshot(page, name: str) -> Path:
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
+
+
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+_AXE_RUN = """async (tags) => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ': ' + (n.failureSummary || '').replace(/\\s+/g, ' '))
+    }));
+}"""
+
+
+def axe_violations(page) -> list[str]:
+    """axe-core's WCAG 2.0/2.1 A and AA violations on the page as it is now, one readable line per rule."""
+    if not AXE_SCRIPT.exists():
+        raise FileNotFoundError(f"{AXE_SCRIPT} is missing: run `npm ci` (make test does)")
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_SCRIPT))
+    found = page.evaluate(_AXE_RUN, AXE_TAGS)
+    return [f"{v['id']} ({v['impact']}): {v['help']} — " + " | ".join(v["nodes"]) for v in found]
+
+
+_OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const main = document.querySelector('[data-testid="stMain"]');
+    // Only elements that are not inside a frame that scrolls on its own (tables, dataframes, code).
+    const scrolls = e => { for (let p = e.parentElement; p && p !== main; p = p.parentElement) {
+        const s = getComputedStyle(p); if (s.overflowX === 'auto' || s.overflowX === 'scroll') return true; }
+        return false; };
+    // Inside an svg (a chart's clipped drawing) does not count; nor does what is hidden (a closed expander).
+    const wide = Array.from(main.querySelectorAll('*'))
+        .filter(e => !e.closest('svg') && e.checkVisibility({visibilityProperty: true}))
+        .filter(e => e.getBoundingClientRect().right > width + 1 && !scrolls(e))
+        .slice(0, 5).map(e => (e.getAttribute('data-testid') || e.tagName.toLowerCase())
+            + (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ').pop() : ''));
+    return {document: document.documentElement.scrollWidth, main: main.scrollWidth, width, wide};
+}"""
+
+
+def sideways_overflow(page) -> dict:
+    """The page's and the main block's scroll widths beside the viewport width, and the first elements cut off past
+    its right edge (outside any frame that scrolls on its own)."""
+    return page.evaluate(_OVERFLOW)
+
+
+def wait_for_stylesheet(page, timeout: float = 30_000) -> None:
+    """Wait for the pages' phone/desktop stylesheet (components/responsive.py): `st.html` loads its code lazily,
+    so on a busy machine it can land after the app reports idle, and both variants show until it does."""
+    page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('style')).some(s => s.textContent.includes('st-key-narrow-'))",
+        polling=200,
+        timeout=timeout,
+    )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.browser.harness import IDLE, screenshot
+from tests.browser.harness import IDLE, screenshot, sideways_overflow, wait_for_css, wait_for_stylesheet
 from tests.conftest import FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -34,15 +34,16 @@ def xss_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def settle(page) -> None:
     """wait_idle without the sidebar check: on a narrow screen the sidebar starts collapsed."""
-    page.wait_for_selector(IDLE, timeout=30_000)
+    wait_for_css(page, IDLE)
     page.wait_for_timeout(300)
-    page.wait_for_selector(IDLE, timeout=30_000)
+    wait_for_css(page, IDLE)
 
 
 def open_claims(page, base_url: str, query: str) -> None:
     page.goto(f"{base_url}/claims?{query}")
     page.wait_for_selector(".st-key-claims-established", timeout=30_000)
     settle(page)
+    wait_for_stylesheet(page)
 
 
 def test_panel_renders_both_parties_columns(page, app_url: str) -> None:
@@ -61,6 +62,7 @@ def test_panel_renders_both_parties_columns(page, app_url: str) -> None:
     assert "false-flag" in iran
     # Each statement links to the timeline and the map with the incident and the record selected.
     link = row.locator('a[href*="timeline"][href*="rec=irn-denial"]')
+    link.first.wait_for(state="attached", timeout=10_000)  # page links can land a moment after the app is idle
     assert link.count() == 1
     assert f"incident={NAKHCHIVAN}" in link.get_attribute("href")
     screenshot(page, "claims")
@@ -86,24 +88,58 @@ def test_html_in_records_is_shown_as_text_and_never_runs(
     assert page.console_errors == []
 
 
-def test_narrow_screen_stacks_parties(page, app_url: str) -> None:
-    page.set_viewport_size({"width": 420, "height": 900})
+def test_phone_shows_one_card_per_proposition_and_every_stance(page, app_url: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
     open_claims(page, app_url, f"incident={NAKHCHIVAN}")
+    # The stylesheet hides the wide table and shows the cards; nothing runs past the screen's edge.
+    assert not page.locator(".st-key-wide-claims-glance").is_visible()
+    cards = page.locator(".st-key-narrow-claims-glance")
+    assert cards.is_visible()
+    first = cards.locator('[data-testid="stVerticalBlock"]').filter(has_text="Iran launched the drones").last
+    text = first.inner_text()
+    assert "contested" in text and "not established" in text
+    parties = [line for line in text.splitlines() if line.startswith(("Azerbaijan", "Iran"))]
+    assert [line.split()[0] for line in parties] == ["Azerbaijan", "Iran"], text  # stacked, in the table's order
+    assert "asserts" in parties[0] and "denies" in parties[1]
+    for party, stance in (("Azerbaijan", first.get_by_text("✔ asserts")), ("Iran", first.get_by_text("✖ denies"))):
+        box = stance.first.bounding_box()
+        assert box and box["x"] + box["width"] <= 390, f"{party}'s stance is off the screen"
+    assert sideways_overflow(page)["wide"] == []
+    # Detailed rows: the columns stack, and each stacked cell still names its party.
     row = page.locator(".st-key-claims-row-iran-launched")
     columns = row.locator('[data-testid="stColumn"]')
     azerbaijan, iran = columns.nth(1).bounding_box(), columns.nth(2).bounding_box()
     assert azerbaijan and iran
     assert iran["y"] >= azerbaijan["y"] + azerbaijan["height"] - 1, "columns stack on a narrow screen"
-    # Stacked cells still name their party.
     assert columns.nth(2).inner_text().startswith("Iran")
-    # The cards layout is one card per proposition, parties stacked, no columns at all.
-    page.locator(".st-key-claims_layout").get_by_text("cards", exact=True).click()
+    screenshot(page, "claims-phone")
+    assert page.console_errors == []
+
+
+def test_wide_screen_shows_the_table_and_a_chosen_layout_wins(page, app_url: str) -> None:
+    open_claims(page, app_url, f"incident={NAKHCHIVAN}")
+    assert page.locator(".st-key-wide-claims-glance table").is_visible()
+    assert not page.locator(".st-key-narrow-claims-glance").is_visible()
+    # Cards chosen in the control: one card per proposition, parties stacked, no columns; the link says so.
+    page.locator(".st-key-layout").get_by_text("cards", exact=True).click()
     page.wait_for_timeout(200)
     settle(page)
+    assert "layout=cards" in page.url
+    assert page.locator(".st-key-claims-glance-cards").is_visible()
+    assert page.locator('[data-testid="stMain"] table').count() == 0
     row = page.locator(".st-key-claims-row-iran-launched")
     assert row.locator('[data-testid="stColumn"]').count() == 0
     lines = row.inner_text().splitlines()
     heads = [i for i, line in enumerate(lines) if line.startswith(("Azerbaijan ✔", "Iran ✖"))]
     assert [lines[i].split()[0] for i in heads] == ["Azerbaijan", "Iran"]  # one card, parties stacked in order
-    screenshot(page, "claims-narrow")
     assert page.console_errors == []
+
+
+def test_a_table_chosen_on_a_phone_scrolls_in_its_own_frame(page, app_url: str) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    open_claims(page, app_url, f"incident={NAKHCHIVAN}&layout=table")
+    frame = page.locator(".st-key-scroll-x-claims-glance")
+    assert frame.locator("table").is_visible()
+    assert frame.evaluate("e => e.scrollWidth > e.clientWidth"), "the table is wider than the phone"
+    overflow = sideways_overflow(page)
+    assert overflow["document"] <= 390 and overflow["main"] <= 390 and overflow["wide"] == [], overflow

@@ -9,14 +9,16 @@ import pytest
 
 from incidents.filtering import FilterValue, apply_filter
 from incidents.loading import load_dataset
-from tests.browser.harness import screenshot, wait_idle
+from tests.browser.harness import screenshot, sideways_overflow, wait_for_stylesheet, wait_idle
 from tests.conftest import DATA
 
 pytestmark = pytest.mark.browser
 
-CHART = '[data-testid="stPlotlyChart"]'
+# The page draws the chart twice, for a wide screen and for a phone (the stylesheet shows one): tests name which.
+CHART = '.st-key-wide-timeline-chart [data-testid="stPlotlyChart"]'
+PHONE_CHART = '.st-key-narrow-timeline-chart [data-testid="stPlotlyChart"]'
 # Record markers are the only traces with customdata; count their drawn SVG points.
-COUNT_POINTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .scatterlayer g.trace')]
+COUNT_POINTS = """() => [...document.querySelectorAll('.st-key-wide-timeline-chart .scatterlayer g.trace')]
   .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.customdata)
   .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
 
@@ -74,12 +76,12 @@ def test_clicking_a_point_sets_the_incident_in_the_url(page, app_url: str) -> No
 
 
 # The y axis's drawn labels, top to bottom (plotly renders escaped text as plain characters).
-TICK_TEXTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .yaxislayer-above .ytick text')]
+TICK_TEXTS = """() => [...document.querySelectorAll('.st-key-wide-timeline-chart .yaxislayer-above .ytick text')]
   .map(t => [t.getBoundingClientRect().top, t.textContent]).sort((a, b) => a[0] - b[0]).map(a => a[1])"""
 # Horizontal centres of the record markers, and the plot area's left and right edges.
 MARKER_SPREAD = """() => {
-  const area = document.querySelector('[data-testid="stPlotlyChart"] .nsewdrag').getBoundingClientRect();
-  const xs = [...document.querySelectorAll('[data-testid="stPlotlyChart"] .scatterlayer g.trace')]
+  const area = document.querySelector('.st-key-wide-timeline-chart .nsewdrag').getBoundingClientRect();
+  const xs = [...document.querySelectorAll('.st-key-wide-timeline-chart .scatterlayer g.trace')]
     .filter(g => g.__data__ && g.__data__[0] && g.__data__[0].trace.customdata)
     .flatMap(g => [...g.querySelectorAll('path.point')])
     .map(p => { const b = p.getBoundingClientRect(); return b.left + b.width / 2; });
@@ -109,3 +111,50 @@ def test_rows_are_named_and_markers_stay_in_the_date_window(page, app_url: str) 
     assert all(spread["left"] < x < spread["right"] for x in spread["xs"]), spread
     screenshot(page, "timeline-dates")
     assert page.console_errors == [], page.console_errors
+
+
+# The phone chart's plot area and its two keys (colour, shape), as drawn.
+PHONE_BOXES = """(chart) => {
+  const root = document.querySelector(chart);
+  const box = e => { const b = e.getBoundingClientRect(); return {left: b.left, right: b.right, top: b.top,
+    bottom: b.bottom}; };
+  return {plot: box(root.querySelector('.nsewdrag')),
+    legends: [...root.querySelectorAll('g.legend, g.legend2')].map(box),
+    ticks: root.querySelectorAll('.yaxislayer-above .ytick text').length};
+}"""
+
+
+def test_phone_chart_keeps_the_width_and_puts_the_keys_below(browser, app_url: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{app_url}/timeline")
+        wait_idle(page)
+        wait_for_stylesheet(page)
+        page.wait_for_selector(f"{PHONE_CHART} .scatterlayer path.point", timeout=20_000)
+        page.wait_for_timeout(500)
+        assert not page.locator(CHART).is_visible()
+        boxes = page.evaluate(PHONE_BOXES, PHONE_CHART)
+        plot, legends = boxes["plot"], boxes["legends"]
+        assert plot["right"] - plot["left"] >= 0.85 * 390, plot  # the time axis has most of the width
+        assert boxes["ticks"] == 0, "no row labels on a phone"
+        assert len(legends) == 2
+        assert all(legend["top"] >= plot["bottom"] for legend in legends), (plot, legends)
+        upper, lower = sorted(legends, key=lambda b: b["top"])
+        assert upper["bottom"] <= lower["top"] + 1, "the two keys overlap"
+        assert sideways_overflow(page)["wide"] == []
+        screenshot(page, "timeline-phone")
+        # Tapping a marker selects its record, as a click does on a desktop.
+        point = page.locator(f"{PHONE_CHART} .scatterlayer path.point").first
+        point.scroll_into_view_if_needed()
+        box = point.bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        # Two taps: the first brings up the marker's hover, the second selects it (one tap alone did not select
+        # in headless chromium); the table's rows are the other route on a phone.
+        page.touchscreen.tap(x, y)
+        page.wait_for_timeout(500)
+        page.touchscreen.tap(x, y)
+        page.wait_for_url(re.compile(r"[?&]rec=[a-z0-9-]+"), timeout=15_000)
+    finally:
+        context.close()

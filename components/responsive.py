@@ -1,0 +1,48 @@
+"""Phone and desktop variants of a view, chosen by the browser's width.
+
+Streamlit renders on the server, which never learns the screen's width (`st.context` has no viewport in 1.67).
+So a page renders both variants in keyed containers, `wide-…` and `narrow-…`, and one static stylesheet shows
+the right one with a CSS media query. The stylesheet is a constant: no record text ever reaches it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+# Streamlit stacks st.columns below 640 px; the phone variants switch at the same width.
+PHONE_MAX_WIDTH = 640
+WIDE_PREFIX = "wide-"
+NARROW_PREFIX = "narrow-"
+
+STYLESHEET = f"""<style>
+@media (max-width: {PHONE_MAX_WIDTH}px) {{
+  [class*="st-key-{WIDE_PREFIX}"] {{ display: none !important; }}
+  /* Pills and segmented controls wrap onto a second line instead of hiding options past the edge. */
+  [data-testid="stMain"] [data-testid="stButtonGroup"] [role="toolbar"] {{ flex-wrap: wrap; }}
+}}
+@media (min-width: {PHONE_MAX_WIDTH + 1}px) {{
+  [class*="st-key-{NARROW_PREFIX}"] {{ display: none !important; }}
+}}
+/* A frame that scrolls on its own, so a wide table never makes the page scroll sideways. */
+[class*="st-key-scroll-x-"] {{ overflow-x: auto; }}
+</style>"""
+
+
+def wide_key(name: str) -> str:
+    """The key of a container shown only on a screen wider than a phone."""
+    return WIDE_PREFIX + name
+
+
+def narrow_key(name: str) -> str:
+    """The key of a container shown only on a phone-sized screen."""
+    return NARROW_PREFIX + name
+
+
+def scroll_key(name: str) -> str:
+    """The key of a container that scrolls sideways inside its own frame when its content is wider."""
+    return "scroll-x-" + name
+
+
+def apply_stylesheet() -> None:
+    """Add the static stylesheet to the page (once per run; it renders nothing visible)."""
+    st.html(STYLESHEET)
