@@ -222,10 +222,10 @@ def glance_cards(comparison: Comparison) -> list[str]:
     for number, row in enumerate(comparison.rows, start=1):
         lines = [
             f"**{number}\\. {md_escape(row.proposition.text)}**",
-            f"{status_chip(row.status)} {standing(comparison, row.proposition.id)}",
+            f"{status_chip(row.status, row.direction)} {standing(comparison, row.proposition.id)}",
         ]
         for cell in row.cells:
-            instead = "".join(f" *(asserts #{numbers[o]} instead)*" for o in cell.competing)
+            instead = "".join(f" *(supports #{numbers[o]} instead)*" for o in cell.competing if o in numbers)
             lines.append(f"- **{md_escape(comparison.party(cell.party).label)}** {cell_chips(cell)}{instead}")
         cards.append("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
     return cards

@@ -193,7 +193,9 @@ def test_the_links_layout_wins_over_the_screen(layout: str, table_key: str | Non
     if cards_key:
         text = "\n".join(texts_in(keyed_block(at, cards_key)))
         assert "**1. Iran launched the drones that struck Nakhchivan.**" in text
-        assert "- **Azerbaijan** :green-badge[✔ asserts]\n- **Iran** :red-badge[✖ denies]" in text
+        # Each party's stance on a line of its own: Azerbaijan asserts (and, in one statement, only implies it).
+        assert "- **Azerbaijan** :green-badge[✔ asserts] :violet-badge[∴ implies (our inference)]\n" in text
+        assert "\n- **Iran** :red-badge[✖ denies]" in text
     assert any("layout=" in code.value for code in at.code) == (layout != "auto")
 
 
