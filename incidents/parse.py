@@ -1,5 +1,9 @@
 """Step 1 of loading: find the record files and parse each with the C loader, keeping every node's position.
 
+Each file is bounded before it is expanded: its size before it is read (`MAX_BYTES`), then, on the composed node
+tree and before any construction, its nesting depth (`MAX_DEPTH`) and its aliases (none allowed). A refused file is
+one located problem, and the other files load as usual.
+
 A parsed file keeps a map from each node's path (`("events", 3, "when", "start")`) to its position, so later steps
 can point a problem at the exact line and column of the field it is about.
 """
