@@ -51,7 +51,9 @@ def app_url(start_app: Callable[[Path | None], str]) -> str:
     return start_app(None)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: a live sync Playwright keeps an event loop in the main thread, and the tests after
+# the browser folder (tests/test_deploy.py's asyncio.run, tests/test_serve.py's own Playwright) need it gone.
+@pytest.fixture(scope="module")
 def browser():
     executable = chromium_path()
     if executable is None:
