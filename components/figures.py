@@ -21,12 +21,12 @@ def figures_frame(tracks: Iterable[FigureTrack]) -> pd.DataFrame:
                     "Quantity": QUANTITY_TEXT.get(track.quantity, track.quantity),
                     "Value": value.label + (" (civilians)" if value.civilians else ""),
                     "Given by": value.by_name,
-                    "As of (UTC)": value.as_of.strftime("%Y-%m-%d %H:%M"),
+                    "As of": value.as_of_text,
                     "Revision": "revises its own earlier figure" if value.revises else "",
                     "Givers disagree": "yes" if track.disputed else "no",
                     "Statement": value.statement,
                 }
             )
     return pd.DataFrame(
-        rows, columns=["Quantity", "Value", "Given by", "As of (UTC)", "Revision", "Givers disagree", "Statement"]
+        rows, columns=["Quantity", "Value", "Given by", "As of", "Revision", "Givers disagree", "Statement"]
     )

@@ -37,7 +37,7 @@ def figure_lines(tracks: Iterable[FigureTrack]) -> list[str]:
         for value in track.values:
             civilians = " civilians" if value.civilians else ""
             revised = " (revises its earlier figure)" if value.revises else ""
-            steps.append(f"{value.label}{civilians} per {value.by_name}, {value.as_of:%d %b %H:%M} UTC{revised}")
+            steps.append(f"{value.label}{civilians} per {value.by_name} ({value.as_of_text}){revised}")
         flag = " — the givers disagree" if track.disputed else ""
         lines.append(f"{QUANTITY_TEXT.get(track.quantity, track.quantity)}: {' → '.join(steps)}{flag}")
     return lines

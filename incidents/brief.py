@@ -50,6 +50,7 @@ def _value(value: FigureValue) -> dict[str, Any]:
         by=value.by,
         by_name=value.by_name,
         as_of=value.as_of.replace(tzinfo=dt.UTC).isoformat(),
+        as_of_text=value.as_of_text,
         statement=value.statement,
         revises=value.revises is not None,
         revises_statement=value.revises,

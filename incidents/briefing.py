@@ -179,7 +179,7 @@ def _figure_lines(comparison: Comparison) -> list[str]:
             civilians = " civilians" if value.civilians else ""
             lines.append(
                 f"  - {value.label}{civilians} per {md_file(value.by_name)}, as of "
-                f"{value.as_of:%Y-%m-%d %H:%M} UTC ({value.statement}){revised}"
+                f"{md_file(value.as_of_text)} ({value.statement}){revised}"
             )
     return lines
 

@@ -80,7 +80,9 @@ def briefing_docs() -> str:
         '                    "reporting": [the same, for the publication\'s own voice]}],\n'
         '  "established": [{"proposition", "tier": "accepted" | "corroborated", "why", "origins"}],\n'
         '  "figures": [{"quantity", "disputed", "values": [{"value"} or {"low", "high"}, "by", "by_name",\n'
-        '               "as_of" (ISO, UTC), "statement", "revises" (true when it changes the same giver\'s earlier'
+        '               "as_of" (ISO, UTC: the earliest moment),\n'
+        '               "as_of_text" (as precisely as known), "statement", "revises" (true when it changes the same'
+        ' giver\'s earlier'
         ' value), "revises_statement", "civilians"?]}]\n'
         "}\n"
         "```\n"

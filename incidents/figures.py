@@ -27,7 +27,9 @@ class FigureValue:
     high: float | None
     by: str  # the party, or the origin of the publication's own reporting
     by_name: str
-    as_of: dt.datetime  # naive UTC
+    as_of: dt.datetime  # naive UTC: the earliest moment, for ordering
+    # When it was given, as precisely as known: the figure's own time, else its statement's time with its precision.
+    as_of_text: str
     statement: str
     civilians: bool | None = None
     note: str | None = None
@@ -77,6 +79,9 @@ def figure_tracks(
         by, name = _giver(statement)
         for figure in statement.figures:
             as_of = as_datetime(figure.as_of) if figure.as_of is not None else statement.when.start_dt
+            as_of_text = (
+                f"{as_of:%Y-%m-%d %H:%M} UTC" if isinstance(figure.as_of, dt.datetime) else str(figure.as_of)
+            ) if figure.as_of is not None else statement.when_label
             values.setdefault(figure.quantity, []).append(
                 FigureValue(
                     quantity=figure.quantity,
@@ -85,8 +90,9 @@ def figure_tracks(
                     low=figure.low,
                     high=figure.high,
                     by=by,
-                    by_name=party_names.get(by, name) if statement.party else name,
+                    by_name=name,
                     as_of=as_of,
+                    as_of_text=as_of_text,
                     statement=statement.id,
                     civilians=figure.civilians,
                     note=figure.note,
