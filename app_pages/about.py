@@ -18,6 +18,7 @@ from incidents.vocabulary import (
     CREDIBILITY_TEXT,
     KIND_LABELS,
     RELIABILITY_TEXT,
+    STANCE_STRENGTH_TEXT,
     admiralty_grade,
 )
 
@@ -62,9 +63,13 @@ metres and an ACLED-style ladder ({", ".join(get_args(GeoPrecision))}); the map 
 
 **Record kinds.** Each record is an event or a statement: a {one_of(STATEMENT_LABELS)}.
 
-**Claims and stances.** Contested questions are *propositions*. Each statement takes a stance on them (asserts,
-denies, or offers an alternative), so the Claims page can set the parties side by side. Second-hand reports keep
-their chain of sources ("Iran's suggestion — via a BBC report — via this article").
+**Claims and stances.** Contested questions are *propositions*. Each statement takes a stance on them, with its
+strength ({", ".join(STANCE_STRENGTH_TEXT)}; only *asserts* is a full assertion), so the Claims page can set the
+parties side by side. A proposition can exclude another (a false flag excludes the attribution) or answer one (an
+assurance answers an accusation). Only what the accused party accepts, or what independent origins report of their
+own, counts as established; a one-sided claim never does. Second-hand reports keep their chain of sources ("Iran's
+suggestion — via a BBC report — via this article"), and a statement's grade as we hold it is its chain's weakest
+link.
 
 **Discrepancies** inside or between sources are records of their own, listed with the incident.
 

@@ -188,7 +188,7 @@ def render_cell(
 
 
 def glance_markdown(comparison: Comparison) -> str:
-    """The whole matrix in one table of chips: each row's status, then who asserts, denies or offers an alternative.
+    """The whole matrix in one table of chips: each row's status, then each party's stance and its strength.
 
     The status sits in the proposition's cell rather than a column of its own, so the table fits a phone."""
     header = "| # | Proposition | " + " | ".join(md_escape(p.label) for p in comparison.parties) + " |"

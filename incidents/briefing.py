@@ -41,7 +41,7 @@ CSV_COLUMNS = (
 
 
 def stances_text(cell: Cell) -> str:
-    """'denies · offers an alternative'; a shift shows as a sequence: 'denies → asserts'."""
+    """'asserts · implies (our inference)'; a shift shows as a sequence: 'denies → asserts'."""
     if not cell.shifted:
         return " · ".join(STANCE_TEXT[s] for s in cell.stances)
     sequence = [p.stance for p in cell.positions]
