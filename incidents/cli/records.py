@@ -1,0 +1,78 @@
+"""Commands over the whole record set: validate, schema, docs, codes, brief."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from incidents import brief, briefing
+from incidents.cli import data_dir
+from incidents.codes import codes_table
+from incidents.comparison import Comparison, compare
+from incidents.docs import data_readme, json_schema
+from incidents.loading import load_dataset
+from incidents.registry import COLLECTIONS, FILE_KINDS
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add validate, schema, docs, codes and brief."""
+    validate = commands.add_parser("validate", help="validate the record files; exit 1 on errors")
+    validate.add_argument("data_dir", nargs="?", default=data_dir(), type=Path)
+    validate.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    validate.set_defaults(run=_validate)
+    schema = commands.add_parser("schema", help="print JSON Schema for the record files")
+    schema.add_argument("file_kind", nargs="?", choices=list(FILE_KINDS), help="one file kind; all kinds when omitted")
+    schema.set_defaults(run=_schema)
+    docs = commands.add_parser("docs", help="print the field documentation (Markdown) generated from the models")
+    docs.set_defaults(run=_docs)
+    codes = commands.add_parser("codes", help="list the problem codes: code, severity, description")
+    codes.set_defaults(run=_codes)
+    brief_parser = commands.add_parser(
+        "brief", help="print an incident's comparison (the claims page) as JSON or Markdown; exit 1 if unknown"
+    )
+    brief_parser.add_argument("incident_id", nargs="?", help="the incident; the most recent one when omitted")
+    brief_parser.add_argument("--format", choices=["json", "md"], default="json")
+    brief_parser.add_argument("--data-dir", type=Path, default=data_dir())
+    brief_parser.add_argument("--url", default="", help="the view's link, written into the Markdown note")
+    brief_parser.set_defaults(run=_brief)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data_dir)
+    for problem in dataset.problems:
+        print(problem)
+    counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
+    summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+    totals = f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s)"
+    print(f"{totals}; valid records: {summary}", file=sys.stderr)
+    failed = bool(dataset.errors) or (args.strict and bool(dataset.warnings))
+    return 1 if failed else 0
+
+
+def _schema(args: argparse.Namespace) -> int:
+    print(json.dumps(json_schema(args.file_kind), indent=2, ensure_ascii=False))
+    return 0
+
+
+def _codes(args: argparse.Namespace) -> int:
+    print(codes_table(), end="")
+    return 0
+
+
+def _docs(args: argparse.Namespace) -> int:
+    print(data_readme(), end="")
+    return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    dataset = load_dataset(args.data_dir)
+    for problem in dataset.errors:
+        print(problem, file=sys.stderr)
+    result = compare(dataset, args.incident_id or brief.latest_incident(dataset))
+    if not isinstance(result, Comparison):
+        print(result.message, file=sys.stderr)
+        return 1
+    print(brief.to_json(result) if args.format == "json" else briefing.to_markdown(result, args.url), end="")
+    return 0
