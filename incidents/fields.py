@@ -7,7 +7,7 @@ derives the table of references from these marks, so the models are the one plac
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlparse
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -73,7 +73,18 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
 
+# Where a record stands in review; only `published` records are shown by the hosted instance.
+ReviewState = Literal["draft", "in-review", "published"]
+REVIEW_STATES: tuple[str, ...] = ("draft", "in-review", "published")
+REVIEW_KEY = "review"  # the field on a record, and the top-level key that sets it for a whole file
+
+
 class Entry(Record):
     """A record of a collection: it has an id, unique across all kinds, by which other records refer to it."""
 
     id: Id
+    review: ReviewState = Field(
+        "published",
+        description="Review state: draft, in-review or published. Hosted instances show only published records; "
+        "a file's top-level `review` sets it for every record in the file that has none.",
+    )

@@ -17,6 +17,7 @@ from incidents import codes
 from incidents.codes import Code
 from incidents.dataset import Problem
 from incidents.evidence import STANCE_VALUES
+from incidents.fields import REVIEW_KEY, REVIEW_STATES
 from incidents.migrate import FORMAT_KEY, migrate
 from incidents.models import Entry
 from incidents.parse import Loc, ParsedFile, at_mark, home, loc_text, locate
@@ -55,7 +56,7 @@ def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
         return False
     allowed = {c.key for c in file_collections(parsed.kind)}
     for key in parsed.data:
-        if key not in allowed and key not in (SCHEMA_KEY, FORMAT_KEY):
+        if key not in allowed and key not in (SCHEMA_KEY, FORMAT_KEY, REVIEW_KEY):
             reason = f"unexpected top-level key {key!r}; expected {keys}"
             if key in BY_KEY:  # records of another file kind: say which file they belong in
                 reason += f"; {key} belong in {home(FILE_KINDS[BY_KEY[key].file_kind], parsed.data_label)}"
@@ -73,13 +74,14 @@ def _file_records(parsed: ParsedFile, problems: list[Problem]) -> Iterator[Locat
     if not _check_top_level(parsed, problems):
         return
     data = parsed.data = migrate(parsed.kind, parsed.data)
+    file_review = _file_review(parsed, problems)
     for collection in file_collections(parsed.kind):
         if not collection.many:
             raw = data.get(collection.key)
             if raw is None:
                 problems.append(parsed.problem(codes.SCHEMA, (), reason=f"missing top-level key {collection.key!r}"))
             elif isinstance(raw, dict):
-                yield from _record(parsed, collection, (collection.key,), raw, problems)
+                yield from _record(parsed, collection, (collection.key,), _reviewed(raw, file_review), problems)
             continue
         items = data.get(collection.key)
         if items is None:
@@ -88,7 +90,24 @@ def _file_records(parsed: ParsedFile, problems: list[Problem]) -> Iterator[Locat
             problems.append(_at_key(parsed, collection.key, f"{collection.key} must be a list"))
             continue
         for index, item in enumerate(items):
-            yield from _record(parsed, collection, (collection.key, index), item, problems)
+            yield from _record(parsed, collection, (collection.key, index), _reviewed(item, file_review), problems)
+
+
+def _file_review(parsed: ParsedFile, problems: list[Problem]) -> str | None:
+    """The file's own review state (its top-level `review`), which its records without one take."""
+    value = parsed.data.get(REVIEW_KEY)
+    if value is None or value in REVIEW_STATES:
+        return value
+    reason = f"{REVIEW_KEY}: must be one of {', '.join(REVIEW_STATES)}, not {value!r}"
+    problems.append(_at_key(parsed, REVIEW_KEY, reason))
+    return "draft"  # a file whose state cannot be read is kept out of hosted views, never published by mistake
+
+
+def _reviewed(item: Any, file_review: str | None) -> Any:
+    """A record's raw mapping with the file's review state where it gives none of its own."""
+    if file_review is None or not isinstance(item, dict) or REVIEW_KEY in item:
+        return item
+    return {**item, REVIEW_KEY: file_review}
 
 
 def _record(
