@@ -119,6 +119,9 @@ class Source(Entry):
         None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy (Berkeley Protocol chain of custody)."
     )
     published: dt.date | None = None
+    published_at: dt.datetime | None = Field(
+        None, description="Publication date and time with its UTC offset, where the page shows a time (e.g. 2026-03-05T12:41:00+04:00)."
+    )
     retrieved: dt.date | None = Field(None, description="When we read it. Empty when known only second-hand.")
     language: str = Field("en", description="BCP 47 language code of the text we read.")
     reliability: Reliability | None = Field(
@@ -137,6 +140,9 @@ class Source(Entry):
         description="Sources this one rewrites, with changes or additions of its own: not independent of them.",
     )
     second_hand: bool = Field(False, description="True when we know this source only because another one cites it.")
+    retrieval_note: str | None = Field(
+        None, description="How we read it: where the stored copy is and how to find it again (e.g. the search query)."
+    )
     note: str | None = None
 
 
@@ -154,6 +160,15 @@ class PlaceNames(Record):
     fa: str | None = None
     hy: str | None = None
     ru: str | None = None
+
+
+class StatusChange(Record):
+    """A crossing's status from a moment on, as its sources give it."""
+
+    status: CrossingStatus
+    when: When = Field(description="From when the status held, as precisely as the sources give it.")
+    sources: list[SourceId] = Field(min_length=1, description="Sources that report the status.")
+    note: str | None = None
 
 
 class Place(Entry):
@@ -179,6 +194,10 @@ class Place(Entry):
         None, description="For crossings: current status from the records, e.g. 'closed to trucks'."
     )
     status_source: list[SourceId] = Field(default_factory=list, description="Sources for the status.")
+    status_changes: list[StatusChange] = Field(
+        default_factory=list,
+        description="For crossings: the status over time, oldest first, each from its sources ('closed to trucks' from 5 March).",
+    )
     location_note: str | None = Field(
         None, description="How the coordinates were found and what is uncertain about them."
     )
