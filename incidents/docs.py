@@ -9,6 +9,8 @@ from pydantic import BaseModel
 
 from incidents.codes import CODES
 from incidents.evidence_docs import briefing_docs, evidence_docs
+from incidents.fields import REVIEW_KEY, REVIEW_STATES
+from incidents.migrate import CURRENT_FORMAT, FORMAT_KEY
 from incidents.registry import FILE_KINDS
 from incidents.vocabulary import ASSESSMENT_TEXT, CREDIBILITY_TEXT, RELIABILITY_TEXT
 
@@ -119,6 +121,12 @@ def json_schema(file_kind: str | None = None) -> dict[str, Any]:
         schema = FILE_KINDS[file_kind].model.model_json_schema()
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["title"] = f"{file_kind} record file"
+        # The keys a file may carry beside its collections (incidents.validate reads them; the models do not).
+        schema["properties"] |= {
+            FORMAT_KEY: {"description": "Record format of the file.", "enum": list(range(1, CURRENT_FORMAT + 1))},
+            REVIEW_KEY: {"description": "The file's records' review state by default.", "enum": list(REVIEW_STATES)},
+            "$schema": {"description": "Editors' schema link.", "type": "string"},
+        }
         return schema
     return {kind: json_schema(kind) for kind in FILE_KINDS}
 

@@ -21,6 +21,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate = commands.add_parser("validate", help="validate the record files; exit 1 on errors")
     validate.add_argument("data_dir", nargs="?", default=data_dir(), type=Path)
     validate.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    validate.add_argument(
+        "--only",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="report (and fail on) only the problems in these files; every file is still read and cross-checked",
+    )
     validate.set_defaults(run=_validate)
     schema = commands.add_parser("schema", help="print JSON Schema for the record files")
     schema.add_argument("file_kind", nargs="?", choices=list(FILE_KINDS), help="one file kind; all kinds when omitted")
@@ -41,13 +48,19 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def _validate(args: argparse.Namespace) -> int:
     dataset = load_dataset(args.data_dir)
-    for problem in dataset.problems:
+    problems = dataset.problems
+    if args.only:
+        wanted = {path.resolve() for path in args.only}
+        problems = [problem for problem in problems if Path(problem.path).resolve() in wanted]
+    for problem in problems:
         print(problem)
+    errors = [problem for problem in problems if problem.severity == "error"]
+    warnings = [problem for problem in problems if problem.severity != "error"]
     counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
-    totals = f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s)"
-    print(f"{totals}; valid records: {summary}", file=sys.stderr)
-    failed = bool(dataset.errors) or (args.strict and bool(dataset.warnings))
+    scope = f" in {len(args.only)} file(s)" if args.only else ""
+    print(f"{len(errors)} error(s), {len(warnings)} warning(s){scope}; valid records: {summary}", file=sys.stderr)
+    failed = bool(errors) or (args.strict and bool(warnings))
     return 1 if failed else 0
 
 
