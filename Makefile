@@ -84,7 +84,7 @@ geodata: $(VENV)/.dev-installed
 	$(BIN)/python scripts/build_geodata.py
 
 docs: $(VENV)/.runtime-installed
-	$(BIN)/python -m incidents docs > data/README.md
+	$(BIN)/python -m incidents docs --write data/README.md
 
 clean:
 	rm -rf $(VENV) node_modules tests/artifacts .pytest_cache .ruff_cache

@@ -222,7 +222,12 @@ def test_c_loader_is_available() -> None:
 FORMER_REFERENCES = {
     "actors": (("parent", "actors"), ("sources", "sources")),
     "sources": (("republishes", "sources"), ("rewrites", "sources")),
-    "places": (("within", "places"), ("sources", "sources"), ("status_source", "sources")),
+    "places": (
+        ("within", "places"),
+        ("sources", "sources"),
+        ("status_source", "sources"),
+        ("status_changes.*.sources", "sources"),
+    ),
     "incident": (
         ("places.*.place", "places"),
         ("sources", "sources"),

@@ -11,7 +11,7 @@ from incidents import brief, briefing
 from incidents.cli import data_dir
 from incidents.codes import codes_table
 from incidents.comparison import Comparison, compare
-from incidents.docs import data_readme, json_schema
+from incidents.docs import data_readme, json_schema, with_generated
 from incidents.loading import load_dataset
 from incidents.registry import COLLECTIONS, FILE_KINDS
 
@@ -33,6 +33,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     schema.add_argument("file_kind", nargs="?", choices=list(FILE_KINDS), help="one file kind; all kinds when omitted")
     schema.set_defaults(run=_schema)
     docs = commands.add_parser("docs", help="print the field documentation (Markdown) generated from the models")
+    docs.add_argument(
+        "--write", type=Path, metavar="README", help="rewrite the generated part of this file (data/README.md) in place"
+    )
     docs.set_defaults(run=_docs)
     codes = commands.add_parser("codes", help="list the problem codes: code, severity, description")
     codes.set_defaults(run=_codes)
@@ -75,7 +78,11 @@ def _codes(args: argparse.Namespace) -> int:
 
 
 def _docs(args: argparse.Namespace) -> int:
-    print(data_readme(), end="")
+    if args.write is None:
+        print(data_readme(), end="")
+        return 0
+    current = args.write.read_text(encoding="utf-8") if args.write.is_file() else ""
+    args.write.write_text(with_generated(current), encoding="utf-8")
     return 0
 
 
