@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
+from collections.abc import Iterable
 
 from incidents.geometry import GeoData, distance_to_border_km
-from incidents.models import Place
+from incidents.models import Event, Place, Statement, StatusChange
+from incidents.timing import time_window
 from incidents.vocabulary import crossing_state
 
 # Where a drone came down: the ends of a claimed-origin arc and the sites of the distance readouts.
@@ -30,9 +33,53 @@ def place_precision_text(place: Place) -> str:
     return place.names.en + precision_suffix(place.geo_precision, place.precision_m)
 
 
-def crossing_status(place: Place) -> str:
-    """'open', 'closed' (fully or to some traffic) or 'unknown', from the crossing's recorded status."""
-    return crossing_state(place.status)
+def crossing_status(place: Place, as_of: dt.datetime | None = None) -> str:
+    """'open', 'closed' (fully or to some traffic) or 'unknown', from the crossing's status at `as_of`."""
+    status, _ = status_at(place, as_of)
+    return crossing_state(status)
+
+
+def change_start(change: StatusChange) -> dt.datetime:
+    """The earliest moment (naive UTC) a status change can have taken effect."""
+    window = time_window(change.when)
+    return window.start if window.start is not None else window.end
+
+
+def status_at(place: Place, as_of: dt.datetime | None = None) -> tuple[str | None, StatusChange | None]:
+    """A crossing's status at `as_of` (naive UTC; the latest recorded when None), with the change that set it.
+
+    Without `status_changes` it is the single recorded `status`. Before its first recorded change a crossing's status
+    is not recorded (None): no source says what it was, so the map does not guess "open".
+    """
+    if not place.status_changes:
+        return place.status, None
+    in_force = [c for c in place.status_changes if as_of is None or change_start(c) <= as_of]
+    if not in_force:
+        return None, None
+    change = max(in_force, key=change_start)
+    return change.status, change
+
+
+def status_history_text(place: Place) -> str:
+    """'closed to trucks from 5 Mar 2026 → restricted from 6 Mar 2026 → open from 9 Mar 2026 10:00 (+04:00)'."""
+    return " → ".join(
+        f"{change.status} from {change.when.as_reported or _when_text(change)}"
+        for change in sorted(place.status_changes, key=change_start)
+    )
+
+
+def _when_text(change: StatusChange) -> str:
+    start = change.when.start
+    if isinstance(start, dt.datetime):
+        offset = start.strftime("%z")
+        return f"{start:%-d %b %Y %H:%M}" + (f" ({offset[:3]}:{offset[3:]})" if offset else "")
+    return f"{start:%-d %b %Y}" if start is not None else "an unknown date"
+
+
+def latest_moment(records: Iterable[Event | Statement]) -> dt.datetime | None:
+    """The last moment (naive UTC) the given records can fall in: what 'now' is for a filtered view."""
+    ends = [time_window(record.when).end for record in records]
+    return max(ends) if ends else None
 
 
 def padded_corners(place: Place) -> list[tuple[float, float]]:

@@ -166,7 +166,7 @@ def _claims(b: _Build) -> list[pdk.Layer]:
 
 
 def _crossings(b: _Build) -> list[pdk.Layer]:
-    return [_layer("IconLayer", "crossings", crossing_rows(b.dataset), **MARKER)]
+    return [_layer("IconLayer", "crossings", crossing_rows(b.dataset, b.view), **MARKER)]
 
 
 # Toggle -> its layers' builder; "events" first, as the others reuse what its read of the view found.

@@ -55,8 +55,8 @@ def _event_entries(dataset: Dataset, view: View, geo: GeoData) -> list[LegendEnt
     return entries
 
 
-def _crossing_entries(dataset: Dataset) -> list[LegendEntry]:
-    rows = crossing_rows(dataset)
+def _crossing_entries(dataset: Dataset, view: View) -> list[LegendEntry]:
+    rows = crossing_rows(dataset, view)
     entries = []
     for status, style in CROSSING_STYLES.items():
         count = sum(1 for r in rows if r["icon"] == ICON_ID[f"crossing-{status}"])
@@ -79,7 +79,7 @@ def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] =
     if "events" in layers:
         entries += _event_entries(dataset, view, geo)
     if "crossings" in layers:
-        entries += _crossing_entries(dataset)
+        entries += _crossing_entries(dataset, view)
     if "claims" in layers:
         count = sum(len(claim.targets) for claim in claims(dataset, view))
         entries.append(LegendEntry("claims", "┅", "red", "Claimed origin → impact site (dashed: a claim)", count))

@@ -12,25 +12,41 @@ from incidents.claim_arcs import claim_origins, speaker_labels
 from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.geometry import GeoData
-from incidents.locations import borders_near, crossing_status, is_located, place_precision_text
+from incidents.locations import (
+    borders_near,
+    crossing_status,
+    is_located,
+    latest_moment,
+    place_precision_text,
+    status_at,
+    status_history_text,
+)
 from incidents.models import Event
 
 
-def crossing_rows(dataset: Dataset) -> list[dict[str, Any]]:
-    """Every border crossing with its recorded status (reference places: shown whatever the filter)."""
+def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, Any]]:
+    """Every border crossing with its status at the end of the view (reference places: shown whatever the filter).
+
+    A crossing with a recorded history shows the status in force at the last moment the view's records reach, so
+    narrowing the dates to 6 March shows the crossings as they were then; its tooltip lists the whole history.
+    """
+    as_of = latest_moment([*view.events, *view.statements]) if view is not None else None
     rows = []
     for place in dataset.places.values():
         if place.kind != "border-crossing" or not is_located(place):
             continue
-        per = "; ".join(dataset.sources[s].title for s in place.status_source if s in dataset.sources)
+        status, change = status_at(place, as_of)
+        cited = change.sources if change is not None else place.status_source
+        per = "; ".join(dataset.sources[s].title for s in cited if s in dataset.sources)
+        history = status_history_text(place)
         rows.append(
             {
                 "pos": [round_half_up(place.lon, POINT_DECIMALS), round_half_up(place.lat, POINT_DECIMALS)],
-                "icon": ICON_ID[f"crossing-{crossing_status(place)}"],
+                "icon": ICON_ID[f"crossing-{crossing_status(place, as_of)}"],
                 "off": [0, 0],
                 "place_id": place.id,
                 "title": place.names.en,
-                "l2": f"Status: {place.status or 'not recorded'}",
+                "l2": f"Status: {status or 'not recorded'}" + (f" (history: {history})" if history else ""),
                 "l3": f"Where: {place.geo_precision}, within {place.precision_m:,} m",
                 "l4": f"Status per: {per}" if per else "",
             }
