@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
@@ -62,23 +61,22 @@ def test_history_text_is_in_time_order_with_offsets() -> None:
     )
 
 
-def test_map_markers_follow_the_view(tmp_path: Path) -> None:
-    data = tmp_path / "data"
-    shutil.copytree(ROOT / "data", data)
-    places = data / "places.yaml"
-    history = (
-        "    status_changes:\n"
-        "      - status: closed to trucks\n        when: {start: 2026-03-05, precision: day}\n"
-        "        sources: [article-2026-03-06]\n"
-        "      - status: open\n        when: {start: 2026-03-09, precision: day}\n"
-        "        sources: [article-2026-03-06]\n"
-    )
-    anchor = "  - id: julfa-crossing\n"
-    places.write_text(places.read_text(encoding="utf-8").replace(anchor, anchor + history, 1), "utf-8")
-    dataset = load_dataset(data)
-    assert not dataset.errors, dataset.errors
-    early = {r["place_id"]: r for r in crossing_rows(dataset, apply_filter(dataset, FilterValue()))}["julfa-crossing"]
-    assert early["icon"] == ICON_ID["crossing-closed"]  # the shipped records end by 6 March
-    assert "history: closed to trucks from 5 Mar 2026 → open from 9 Mar 2026" in early["l2"]
-    latest = {r["place_id"]: r for r in crossing_rows(dataset)}["julfa-crossing"]
-    assert latest["icon"] == ICON_ID["crossing-open"] and latest["l2"].startswith("Status: open")
+def test_map_markers_follow_the_view() -> None:
+    dataset = load_dataset(ROOT / "tests/fixtures/map")
+    crossing = next(p for p in dataset.places.values() if p.kind == "border-crossing")
+    source = crossing.sources[0]
+    history = [{**change, "sources": [source]} for change in HISTORY]
+    dataset.places[crossing.id] = crossing.model_copy(update={"status_changes": Place.model_validate(
+        {**BASE, "status_changes": history}).status_changes})
+
+    def marker(value: FilterValue | None) -> dict[str, object]:
+        view = apply_filter(dataset, value) if value is not None else None
+        return {r["place_id"]: r for r in crossing_rows(dataset, view)}[crossing.id]
+
+    # The fixture's records run 5-7 March: the unfiltered view ends before the 9 March reopening.
+    assert marker(FilterValue(date_to=dt.date(2026, 3, 5)))["l2"].startswith("Status: closed to trucks (history: ")
+    assert str(marker(FilterValue())["l2"]).startswith("Status: restricted")
+    assert marker(FilterValue())["icon"] == ICON_ID["crossing-closed"]
+    latest = marker(None)
+    assert latest["icon"] == ICON_ID["crossing-open"] and str(latest["l2"]).startswith("Status: open")
+    assert "history: closed to trucks from 5 Mar 2026 → restricted from 6 Mar 2026" in str(latest["l2"])
