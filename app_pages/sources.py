@@ -5,7 +5,7 @@ import streamlit as st
 from components import responsive
 from components.context import get_context
 from components.safe import isolate, md_escape, safe_url
-from components.sources import citations, source_table
+from components.sources import citations, source_table, syndication_table
 from incidents.records import speaker_name
 from incidents.vocabulary import RELIABILITY_TEXT, reliability_grade
 
@@ -18,6 +18,28 @@ st.caption(
     "sources runs from the one nearest the speaker to the document we read."
 )
 cited = citations(dataset)
+st.subheader("Who carries whom")
+syndicated = syndication_table(dataset)
+if syndicated.empty:
+    st.caption("No source carries or rewrites another, so every source is its own origin.")
+else:
+    carried_pages = syndicated["Pages"].sum()
+    st.caption(
+        f"{len(syndicated)} origin(s) carried by {carried_pages} page(s) in all. A page that carries an agency's story "
+        "as is, or rewrites it, is not an independent report: the claims page counts origins, not pages."
+    )
+    st.dataframe(
+        syndicated,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Pages": st.column_config.ProgressColumn(
+                "Pages", format="%d", min_value=0, max_value=int(syndicated["Pages"].max())
+            ),
+            "Carried as is by": st.column_config.TextColumn(width="large"),
+        },
+    )
+st.subheader("Every source")
 ordered = sorted(dataset.sources.values(), key=lambda s: (s.second_hand, s.kind, s.id))
 st.dataframe(
     source_table(ordered, cited),

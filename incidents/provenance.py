@@ -7,6 +7,7 @@ outlets printing one ministry statement are one origin. Corroboration counts ori
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from incidents.dataset import Dataset
 
@@ -42,3 +43,32 @@ def weakest_grade(grades: Sequence[str | None]) -> str | None:
     if not grades or any(grade is None for grade in grades):
         return None
     return max((grade for grade in grades if grade is not None), key=GRADE_ORDER.index)
+
+
+@dataclass(frozen=True)
+class OriginGroup:
+    """One origin and the sources that carry it: as is (`republishes`) or with changes of their own (`rewrites`)."""
+
+    origin: str
+    carriers: tuple[str, ...]
+    rewriters: tuple[str, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.carriers) + len(self.rewriters)
+
+
+def syndication(dataset: Dataset) -> list[OriginGroup]:
+    """Every origin that other sources carry, with its carriers; the most carried first.
+
+    A source is grouped under each origin its chains end at (a page citing two agencies appears under both), and it
+    is a rewriter when it rewrites anything itself, a carrier otherwise. Sources nobody carries are not groups.
+    """
+    carried: dict[str, tuple[list[str], list[str]]] = {}
+    for source in dataset.sources.values():
+        roots = origins(dataset, source.id) - {source.id}
+        for root in sorted(roots):
+            carriers, rewriters = carried.setdefault(root, ([], []))
+            (rewriters if source.rewrites else carriers).append(source.id)
+    groups = [OriginGroup(root, tuple(sorted(c)), tuple(sorted(r))) for root, (c, r) in carried.items()]
+    return sorted(groups, key=lambda g: (-g.size, g.origin))
