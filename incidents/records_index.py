@@ -57,6 +57,10 @@ class RecordIndex:
             found.setdefault(record.id, record)
         return found
 
+    def of_kind(self, collection_key: str) -> list[RawRecord]:
+        """Every record of one collection, in file order."""
+        return [r for r in self.records if r.collection.key == collection_key]
+
     def of(self, collection_key: str) -> dict[str, RawRecord]:
         """The first record of each id in one collection ('incident', 'sources')."""
         return {r.id: r for r in reversed(self.records) if r.collection.key == collection_key and r.id}
