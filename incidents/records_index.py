@@ -13,7 +13,7 @@ from typing import Any
 from incidents.dataset import Problem
 from incidents.migrate import migrate
 from incidents.parse import Loc, ParsedFile, data_files, display_path, locate, parse_file, read_bounded
-from incidents.registry import BY_KEY, Collection, file_collections
+from incidents.registry import Collection, file_collections
 
 
 @dataclass(frozen=True)
@@ -97,5 +97,3 @@ def index_records(data_dir: Path) -> RecordIndex:
         index.records += _file_records(parsed, path)
     return index
 
-
-__all__ = ["BY_KEY", "RawRecord", "RecordIndex", "index_records"]
