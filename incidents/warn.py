@@ -12,7 +12,7 @@ import yaml
 
 from incidents import codes
 from incidents.dataset import Dataset, Problem
-from incidents.fields import PLACEHOLDER_PATTERN
+from incidents.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
 from incidents.parse import (
     YAML_SUFFIXES,
     all_files,
@@ -76,7 +76,7 @@ def placeholders(dataset: Dataset, records: dict[str, Located]) -> list[Problem]
     for record_id in records.keys() & _kept(dataset):
         located = records[record_id]
         for path, text in strings(located.raw()):
-            if PLACEHOLDER_PATTERN.search(text):
+            if PLACEHOLDER in text and PLACEHOLDER_PATTERN.search(text):
                 value = text if len(text) <= 80 else text[:79] + "…"
                 field = loc_text((*located.loc, *path))
                 problems.append(located.problem(codes.PLACEHOLDER, *path, field=field, value=value))

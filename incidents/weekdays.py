@@ -59,8 +59,15 @@ class WeekdayDate:
     year: int | None
 
 
+# A cheap first look (a weekday's first letters, and a digit) spares the full patterns most texts.
+_MAYBE = re.compile(r"(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)")
+_DIGIT = re.compile(r"\d")
+
+
 def weekday_dates(text: str) -> Iterator[WeekdayDate]:
     """Every weekday-beside-a-date in a text, in order."""
+    if not (_DIGIT.search(text) and _MAYBE.search(text)):
+        return
     found = [m for pattern in (WEEKDAY_FIRST, WEEKDAY_AFTER) for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start()):
         groups = match.groupdict()
