@@ -36,7 +36,9 @@ def _id(index: RecordIndex, opts: Options, base: str, suffix: str = "") -> str:
     if opts.get("id"):
         check_id(index, opts["id"])
         return str(opts["id"])
-    return fresh_id(base, {r.id for r in index.records}, suffix)
+    # An incident's id names its file too, so a file of that name (even one that does not parse) takes the id.
+    files = {path.stem for path in (index.data_dir / "incidents").glob("*.y*ml")}
+    return fresh_id(base, {r.id for r in index.records} | files, suffix)
 
 
 def incident(index: RecordIndex, opts: Options, today: dt.date) -> tuple[Target, dict[str, Any]]:

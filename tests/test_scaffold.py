@@ -143,6 +143,14 @@ def test_derived_ids_are_unique(capsys: pytest.CaptureFixture[str], data_dir: Pa
     assert ids == ["nakhchivan-airport-2", "nakhchivan-airport-3", "nakhchivan-airport-4"]  # the shipped one is taken
 
 
+def test_a_new_incident_never_takes_an_existing_file_name(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    (data_dir / "incidents" / "strike-2026-03-10.yaml").write_text("not: [parseable\n", encoding="utf-8")
+    argv = ["new", "incident", "--title", "Strike", "--date", "2026-03-10", "--source", SOURCE]
+    status, out, err = run(capsys, *argv, "--data-dir", str(data_dir))
+    assert status == 0, err
+    assert created(out)[1] == "strike-2026-03-10-2"
+
+
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
