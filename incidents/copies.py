@@ -53,15 +53,13 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_copy(path: Path) -> str:
-    """A stored copy's text (UTF-8, undecodable bytes replaced); `CopyTooLarge` or `OSError` as `sha256_of`."""
-    if path.stat().st_size > MAX_COPY_BYTES:
-        raise CopyTooLarge(f"{path} is larger than {MAX_COPY_BYTES // 2**20} MB")
+def read_copy(path: Path, limit: int = MAX_COPY_BYTES) -> str:
+    """A stored copy's UTF-8 text; `CopyTooLarge` past `limit` bytes, `OSError` or `UnicodeDecodeError` otherwise."""
     with path.open("rb") as handle:
-        raw = handle.read(MAX_COPY_BYTES + 1)
-    if len(raw) > MAX_COPY_BYTES:
-        raise CopyTooLarge(f"{path} is larger than {MAX_COPY_BYTES // 2**20} MB")
-    return raw.decode("utf-8", errors="replace")
+        raw = handle.read(limit + 1)
+    if len(raw) > limit:
+        raise CopyTooLarge(f"larger than {limit // 2**20} MB")
+    return raw.decode("utf-8")
 
 
 def stored_copy_problems(dataset: Dataset, records: dict[str, Located], data_dir: Path) -> list[Problem]:

@@ -13,10 +13,9 @@ import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
-from pathlib import Path
 
 from incidents import codes
-from incidents.copies import copy_path
+from incidents.copies import copy_path, read_copy
 from incidents.dataset import Problem
 from incidents.parse import MAX_BYTES, loc_text
 from incidents.records_index import RawRecord, RecordIndex
@@ -102,14 +101,6 @@ def quotes_with_copies(index: RecordIndex) -> list[CheckedQuote]:
     return found
 
 
-def _read(path: Path) -> str:
-    with path.open("rb") as handle:
-        raw = handle.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        raise OSError(f"larger than {MAX_BYTES // 2**20} MB")
-    return raw.decode("utf-8")
-
-
 def check_quotes(index: RecordIndex) -> tuple[list[Problem], int]:
     """A problem for every quote not in its stored copy (or whose copy cannot be read); and how many were checked."""
     texts: dict[str, str | OSError | UnicodeDecodeError] = {}
@@ -118,7 +109,7 @@ def check_quotes(index: RecordIndex) -> tuple[list[Problem], int]:
     for quote in checked:
         if quote.local_copy not in texts:
             try:
-                texts[quote.local_copy] = normalise(_read(copy_path(index.data_dir, quote.local_copy)))
+                texts[quote.local_copy] = normalise(read_copy(copy_path(index.data_dir, quote.local_copy), MAX_BYTES))
             except (OSError, UnicodeDecodeError) as exc:
                 texts[quote.local_copy] = exc
         copy = texts[quote.local_copy]

@@ -136,7 +136,7 @@ def when_for(date: dt.date | None, incident: RawRecord | None) -> dict[str, Any]
 
 def write_record(index: RecordIndex, target: Target, record: dict[str, Any]) -> Created:
     """Insert the record into its file (or write a new incident file) and return where it starts."""
-    display = target.path.as_posix()
+    display = display_path(target.path)
     if target.new_file:
         if target.path.exists():
             raise ScaffoldError(f"{display}:1:1", "the file already exists")

@@ -183,3 +183,14 @@ def test_check_quotes_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["check-quotes", "--help"])
     assert exit_info.value.code == 0 and capsys.readouterr().out.startswith("usage: python -m incidents check-quotes")
+
+
+def test_check_quotes_does_not_read_a_copy_over_the_cap(
+    capsys: pytest.CaptureFixture[str], repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import incidents.quotecheck
+
+    monkeypatch.setattr(incidents.quotecheck, "MAX_BYTES", 100)
+    status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
+    lines = out.splitlines()
+    assert status == 1 and lines and all(" QUOTE_COPY_UNREADABLE " in x and "larger than" in x for x in lines)
