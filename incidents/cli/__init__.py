@@ -15,6 +15,9 @@ from pathlib import Path
 COMMAND_MODULES = (
     "incidents.cli.records",
     "incidents.cli.edit",
+    "incidents.cli.scaffold",
+    "incidents.cli.find",
+    "incidents.cli.quotes",
 )
 
 
