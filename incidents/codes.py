@@ -125,6 +125,11 @@ ORPHAN_PROPOSITION = _warning(
     "no statement takes a stance on proposition {id!r}",
     "No statement takes a stance on a proposition.",
 )
+PLACEHOLDER = _warning(
+    "PLACEHOLDER",
+    "{field}: placeholder {value!r} still to be written",
+    "A value still holds the placeholder marker `TODO` that `python -m incidents new` writes into skeletons.",
+)
 
 CODES: dict[str, Code] = {
     code.name: code
@@ -151,6 +156,7 @@ CODES: dict[str, Code] = {
         ORPHAN_PROPOSITION,
         UNREAD_FILE,
         MISPLACED_RECORDS,
+        PLACEHOLDER,
     )
 }
 # Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.

@@ -6,6 +6,7 @@ derives the table of references from these marks, so the models are the one plac
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Annotated, Literal
 from urllib.parse import urlparse
@@ -13,10 +14,11 @@ from urllib.parse import urlparse
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
+ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
 Id = Annotated[
     str,
     Field(
-        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        pattern=ID_PATTERN,
         description="Stable id: lower-case letters, digits and hyphens. Used in links, so keep it short.",
     ),
 ]
@@ -71,6 +73,16 @@ class Record(BaseModel):
     """Base for every record: unknown fields are errors, so typos surface."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+# The one marker of a value still to be written (`new` fills skeletons with it; the validator warns where it is left).
+PLACEHOLDER = "TODO"
+PLACEHOLDER_PATTERN = re.compile(rf"\b{PLACEHOLDER}\b")
+
+
+def placeholder(what: str) -> str:
+    """A placeholder value that says what belongs there: 'TODO: what was said, in our words'."""
+    return f"{PLACEHOLDER}: {what}"
 
 
 # Where a record stands in review; only `published` records are shown by the hosted instance.

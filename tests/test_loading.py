@@ -316,6 +316,8 @@ ISSUE_CODES = {
     "SINGLE_SOURCE": "warning",
     "UNGRADED_SOURCE": "warning",
     "ORPHAN_PROPOSITION": "warning",
+    # issue 11: curator tools
+    "PLACEHOLDER": "warning",
 }
 
 

@@ -1,0 +1,110 @@
+"""`new`: write a record skeleton (required fields, a fresh id, placeholders, `review: draft`) into its file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+from typing import Any, TypeAlias, get_args
+
+from incidents import models
+from incidents.cli import data_dir
+from incidents.fields import PLACEHOLDER
+from incidents.parse import display_path
+from incidents.records_index import index_records
+from incidents.scaffold import ScaffoldError, write_record
+from incidents.skeletons import BUILDERS
+
+SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _choices(literal: Any) -> list[str]:
+    return list(get_args(literal))
+
+
+def _common(kinds: SubParsers, name: str, help_text: str) -> argparse.ArgumentParser:
+    sub = kinds.add_parser(name, help=help_text, description=f"{help_text}. Placeholders are marked {PLACEHOLDER}.")
+    sub.add_argument("--id", help="the id to give it; derived from its title, name or URL and a date when omitted")
+    sub.add_argument("--data-dir", type=Path, default=data_dir(), help="the data directory (default: data)")
+    sub.set_defaults(run=_new, kind_name=name)
+    return sub
+
+
+def _in_incident(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--incident", required=True, help="the incident it belongs to; added to that incident's file")
+    sub.add_argument(
+        "--source", action="append", required=True, help="a source id (repeatable: the chain, nearest first)"
+    )
+    sub.add_argument("--date", type=_date, help="when, YYYY-MM-DD; the incident's start when omitted")
+
+
+def register(commands: SubParsers) -> None:
+    """Add `new incident|event|statement|source|place|actor`."""
+    new = commands.add_parser(
+        "new", help="write a record skeleton into its file; prints its id and path:line",
+        description="Write a record skeleton (review: draft) into the file it belongs in, leaving the rest as is.",
+    )
+    kinds = new.add_subparsers(dest="kind_name", required=True)
+    inc = _common(kinds, "incident", "a new incident file, data/incidents/<id>.yaml")
+    inc.add_argument("--title")
+    inc.add_argument("--date", type=_date, help="when it happened, YYYY-MM-DD (default today)")
+    inc.add_argument("--source", action="append", required=True, help="a source id (repeatable)")
+    ev = _common(kinds, "event", "an event, appended to its incident's events")
+    _in_incident(ev)
+    ev.add_argument("--title")
+    ev.add_argument("--type", choices=_choices(models.EventType), default="other")
+    ev.add_argument("--status", choices=_choices(models.EventStatus), default="reported")
+    st = _common(kinds, "statement", "a statement, appended to its incident's statements")
+    _in_incident(st)
+    st.add_argument("--speaker", help="the actor who said it; unnamed speakers when omitted")
+    st.add_argument("--kind", required=True, choices=list(models.STATEMENT_KINDS))
+    src = _common(kinds, "source", "a source, appended to data/sources.yaml")
+    src.add_argument("url", nargs="?", help="its http(s) address")
+    src.add_argument("--outlet", help="the publisher")
+    src.add_argument("--title")
+    src.add_argument("--kind", choices=_choices(models.SourceKind), default="article")
+    src.add_argument("--published", help="YYYY-MM-DD, or an ISO datetime with its offset (sets published_at too)")
+    src.add_argument("--language", default="en", help="BCP 47 code of the text we read (default en)")
+    src.add_argument("--republishes", action="append", help="a source it carries as is (repeatable)")
+    src.add_argument("--rewrites", action="append", help="a source it rewrites (repeatable)")
+    src.add_argument("--retrieval-note", help="how we read it, and how to find it again")
+    src.add_argument("--second-hand", action="store_true", help="known only because another source cites it")
+    src.add_argument("--stored-copy", help="the copy we hold: records local_copy, its sha256 and retrieved=today")
+    pl = _common(kinds, "place", "a place, appended to data/places.yaml")
+    pl.add_argument("--name", required=True, help="its name in English")
+    pl.add_argument("--lat", type=float, required=True)
+    pl.add_argument("--lon", type=float, required=True)
+    pl.add_argument("--precision-m", type=int, required=True, help="radius in metres within which it lies")
+    pl.add_argument("--kind", required=True, choices=_choices(models.PlaceKind))
+    pl.add_argument("--geo-precision", choices=_choices(models.GeoPrecision), help="default: from the radius")
+    pl.add_argument("--country", required=True, help="ISO alpha-3 code, e.g. AZE")
+    pl.add_argument("--source", action="append", required=True, help="a source id (repeatable)")
+    ac = _common(kinds, "actor", "an actor, appended to data/actors.yaml")
+    ac.add_argument("--name", required=True, help="its name in English")
+    ac.add_argument("--kind", required=True, choices=_choices(models.ActorKind))
+    ac.add_argument("--parent", help="the actor it belongs to")
+    ac.add_argument("--country", help="ISO alpha-3 code, e.g. AZE")
+    ac.add_argument("--source", action="append", help="a source that names it (repeatable)")
+
+
+def _new(args: argparse.Namespace) -> int:
+    index = index_records(args.data_dir)
+    if not args.data_dir.is_dir():
+        print(f"{display_path(args.data_dir)}:1:1: the data directory does not exist", file=sys.stderr)
+        return 1
+    try:
+        target, record = BUILDERS[args.kind_name](index, vars(args), dt.date.today())
+        created = write_record(index, target, record)
+    except ScaffoldError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{args.kind_name}  {created.id}  {display_path(created.path)}:{created.line}")
+    return 0
