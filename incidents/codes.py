@@ -130,6 +130,46 @@ PLACEHOLDER = _warning(
     "{field}: placeholder {value!r} still to be written",
     "A value still holds the placeholder marker `TODO` that `python -m incidents new` writes into skeletons.",
 )
+# Stored copies (`local_copy`, relative to the repository root); the size cap is `incidents.copies.MAX_COPY_BYTES`.
+STORED_COPY_MISSING = _warning(
+    "STORED_COPY_MISSING",
+    "local_copy: {copy} does not exist; a clean clone may not hold copies kept outside the repository",
+    "A source's stored copy (`local_copy`) is not there; copies kept outside the repository are missing from a "
+    "clean clone, so this is a warning.",
+)
+STORED_COPY_HASH = _error(
+    "STORED_COPY_HASH",
+    "sha256: the stored copy {copy} has SHA-256 {actual}, not the recorded {recorded}",
+    "A source's stored copy exists but its SHA-256 differs from the recorded `sha256`: the copy changed.",
+)
+STORED_COPY_UNHASHED = _warning(
+    "STORED_COPY_UNHASHED",
+    "local_copy: {copy} has no sha256; record it ({actual})",
+    "A source has a stored copy but no `sha256`, so a changed copy would go unnoticed.",
+)
+STORED_COPY_UNREADABLE = _warning(
+    "STORED_COPY_UNREADABLE",
+    "local_copy: {copy} cannot be checked: {reason}",
+    "A source's stored copy cannot be read, or is larger than the size cap, so its hash is not checked.",
+)
+WEEKDAY_MISMATCH = _warning(
+    "WEEKDAY_MISMATCH",
+    "{field}: {text!r} says {said}, but {date} was a {actual}",
+    "A text gives a weekday beside a date ('Wednesday (March 5)') that the calendar contradicts; the year is the "
+    "record's own (its time, its publication date, or its incident's). English names only.",
+)
+# Reported by `python -m incidents check-quotes`, not by the validator.
+QUOTE_MISMATCH = _error(
+    "QUOTE_MISMATCH",
+    "{field}: not in the stored copy {copy} of {source!r}; nearest passage: {nearest!r}",
+    "check-quotes: a quote is not found in the stored copy of its source (whitespace, typographic quotes and "
+    "dashes and Unicode forms aside).",
+)
+QUOTE_COPY_UNREADABLE = _error(
+    "QUOTE_COPY_UNREADABLE",
+    "{field}: the stored copy {copy} of {source!r} cannot be read: {reason}",
+    "check-quotes: the stored copy a quote is checked against is missing, unreadable or too large.",
+)
 
 CODES: dict[str, Code] = {
     code.name: code
@@ -157,6 +197,13 @@ CODES: dict[str, Code] = {
         UNREAD_FILE,
         MISPLACED_RECORDS,
         PLACEHOLDER,
+        STORED_COPY_MISSING,
+        STORED_COPY_HASH,
+        STORED_COPY_UNHASHED,
+        STORED_COPY_UNREADABLE,
+        WEEKDAY_MISMATCH,
+        QUOTE_MISMATCH,
+        QUOTE_COPY_UNREADABLE,
     )
 }
 # Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.

@@ -10,6 +10,10 @@ import hashlib
 import os
 from pathlib import Path
 
+from incidents import codes
+from incidents.dataset import Dataset, Problem
+from incidents.validate import Located
+
 # A stored copy is a web page's text or a PDF; anything larger is not hashed (nor read) at all.
 MAX_COPY_BYTES = 100 * 2**20
 _CHUNK = 2**20
@@ -58,3 +62,29 @@ def read_copy(path: Path) -> str:
     if len(raw) > MAX_COPY_BYTES:
         raise CopyTooLarge(f"{path} is larger than {MAX_COPY_BYTES // 2**20} MB")
     return raw.decode("utf-8", errors="replace")
+
+
+def stored_copy_problems(dataset: Dataset, records: dict[str, Located], data_dir: Path) -> list[Problem]:
+    """Every source's stored copy checked: missing (warning), hash differs (error), no hash or unreadable (warning)."""
+    problems = []
+    for source in dataset.sources.values():
+        if not source.local_copy:
+            continue
+        located = records[source.id]
+        path = copy_path(data_dir, source.local_copy)
+        shown = source.local_copy
+        if not path.is_file():
+            problems.append(located.problem(codes.STORED_COPY_MISSING, "local_copy", copy=shown))
+            continue
+        try:
+            actual = sha256_of(path)
+        except OSError as exc:  # CopyTooLarge is an OSError too
+            problems.append(located.problem(codes.STORED_COPY_UNREADABLE, "local_copy", copy=shown, reason=exc))
+            continue
+        if source.sha256 is None:
+            problems.append(located.problem(codes.STORED_COPY_UNHASHED, "local_copy", copy=shown, actual=actual))
+        elif source.sha256 != actual:
+            problems.append(
+                located.problem(codes.STORED_COPY_HASH, "sha256", copy=shown, actual=actual, recorded=source.sha256)
+            )
+    return problems

@@ -4,8 +4,9 @@
 2. validate each record against its model, one id each (`incidents.validate`);
 3. check references, dates and `parent` cycles, then drop the records that depend on a bad one
    (`incidents.references`);
-4. warn about the kept records and about the files under the data directory the loader does not read
-   (`incidents.warn`).
+4. warn about the kept records (`incidents.warn`; weekdays that contradict their dates, `incidents.weekdays`),
+   check the sources' stored copies (`incidents.copies`), and warn about the files under the data directory the
+   loader does not read (`incidents.warn`).
 
 Errors are data (frictionless-style): every problem becomes a located `Problem` made through `incidents.codes`,
 collected into the dataset's report. Loading never raises on bad input, so the app can show every valid record
@@ -19,11 +20,13 @@ import hashlib
 from pathlib import Path
 
 from incidents import codes
+from incidents.copies import stored_copy_problems
 from incidents.dataset import Dataset
 from incidents.parse import ParsedFile, data_files, display_path, fingerprint, parse_file, read_bounded
 from incidents.references import check_cycles, check_dates, check_references, drop_dependents
 from incidents.validate import Located, validate_records
 from incidents.warn import unread_files, warnings
+from incidents.weekdays import weekday_mismatches
 
 __all__ = ["data_files", "fingerprint", "load_dataset"]
 
@@ -72,6 +75,8 @@ def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:
     drop_dependents(records, bad, problems)
     keep(dataset, records, bad)
     problems += warnings(dataset, records)
+    problems += weekday_mismatches(dataset, records)
+    problems += stored_copy_problems(dataset, records, data_dir)
     problems += unread_files(data_dir)
     problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
     return dataset

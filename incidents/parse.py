@@ -11,7 +11,7 @@ can point a problem at the exact line and column of the field it is about.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
@@ -132,6 +132,18 @@ def locate(marks: dict[Loc, yaml.Mark], loc: Loc) -> yaml.Mark | None:
         if mark is not None:
             return mark
     return None
+
+
+def strings(value: Any, path: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every string inside parsed YAML data, with its node path below `value`."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, (*path, index))
 
 
 def loc_text(loc: Iterable[str | int]) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 from incidents.dataset import Problem
 from incidents.migrate import migrate
 from incidents.parse import Loc, ParsedFile, data_files, display_path, locate, parse_file, read_bounded
-from incidents.registry import BY_KEY, Collection, file_collections
+from incidents.registry import Collection, file_collections
 
 
 @dataclass(frozen=True)
@@ -57,6 +57,10 @@ class RecordIndex:
             found.setdefault(record.id, record)
         return found
 
+    def of_kind(self, collection_key: str) -> list[RawRecord]:
+        """Every record of one collection, in file order."""
+        return [r for r in self.records if r.collection.key == collection_key]
+
     def of(self, collection_key: str) -> dict[str, RawRecord]:
         """The first record of each id in one collection ('incident', 'sources')."""
         return {r.id: r for r in reversed(self.records) if r.collection.key == collection_key and r.id}
@@ -93,5 +97,3 @@ def index_records(data_dir: Path) -> RecordIndex:
         index.records += _file_records(parsed, path)
     return index
 
-
-__all__ = ["BY_KEY", "RawRecord", "RecordIndex", "index_records"]

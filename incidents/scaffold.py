@@ -113,6 +113,10 @@ def require(index: RecordIndex, collection_key: str, ids: list[str], flag: str) 
 
 def incident_record(index: RecordIndex, incident_id: str) -> RawRecord:
     """The incident record an event or statement goes with (its file is where they are added)."""
+    if incident_id not in index.of("incident") and index.problems:
+        unparsed = ", ".join(display_path(path) for path in index.problems)
+        reason = f"--incident: unknown incident {incident_id!r} (these files cannot be parsed: {unparsed})"
+        raise ScaffoldError(data_location(index), reason)
     require(index, "incident", [incident_id], "--incident")
     return index.of("incident")[incident_id]
 
@@ -136,12 +140,13 @@ def write_record(index: RecordIndex, target: Target, record: dict[str, Any]) -> 
     if target.new_file:
         if target.path.exists():
             raise ScaffoldError(f"{display}:1:1", "the file already exists")
-        text = f"{FORMAT_KEY}: {CURRENT_FORMAT}\n\n{target.key}:\n" + dump_block(record, 2)
-        _write(target.path, text)
-        return Created(record["id"], target.path, 4)
+        head = f"{FORMAT_KEY}: {CURRENT_FORMAT}\n\n{target.key}:\n"
+        _write(target.path, head + dump_block(record, 2))
+        return Created(record["id"], target.path, head.count("\n") + 1)
     problems = index.problems.get(target.path)
     if problems:
-        raise ScaffoldError(str(problems[0]).split(": ", 1)[0], f"the file cannot be parsed: {problems[0].message}")
+        first = problems[0]
+        raise ScaffoldError(f"{first.path}:{first.line}:{first.col}", f"the file cannot be parsed: {first.message}")
     old = target.path.read_text(encoding="utf-8") if target.path.exists() else ""
     try:
         inserted = append_to_list(old, target.key, record)

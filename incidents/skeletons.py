@@ -118,6 +118,11 @@ def _published(value: str | None, where: str) -> tuple[dt.date | None, dt.dateti
     return moment.date(), moment
 
 
+def _not_future(date: dt.date | None, today: dt.date, where: str) -> None:
+    if date is not None and date > today:
+        raise ScaffoldError(where, f"--published: {date} is after today ({today})")
+
+
 def _stored_copy(index: RecordIndex, copy: str | None, today: dt.date, where: str) -> dict[str, Any]:
     if not copy:
         return {}
@@ -140,6 +145,7 @@ def source(index: RecordIndex, opts: Options, today: dt.date) -> tuple[Target, d
     require(index, "sources", opts.get("republishes") or [], "--republishes")
     require(index, "sources", opts.get("rewrites") or [], "--rewrites")
     published, published_at = _published(opts.get("published"), where)
+    _not_future(published, today, where)
     base = host_of(url) if url else opts.get("outlet") or opts.get("title") or "source"
     record = {
         "id": _id(index, opts, base, published.isoformat() if published else ""),

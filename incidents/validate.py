@@ -46,6 +46,13 @@ class Located:
         """A problem at one of this record's fields (`path` below the record), or at the record itself."""
         return self.file.problem(code, (*self.loc, *path), **fields)
 
+    def raw(self) -> Any:
+        """The record's mapping as parsed (after migration), before validation."""
+        value: Any = self.file.data
+        for part in self.loc:
+            value = value[part]
+        return value
+
 
 def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
     """A file is a mapping of its collections; report what else it holds. False when it is no mapping."""

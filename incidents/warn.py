@@ -6,9 +6,7 @@ word, so each is named with where its records belong (and the app shows these be
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import yaml
 
@@ -17,7 +15,6 @@ from incidents.dataset import Dataset, Problem
 from incidents.fields import PLACEHOLDER_PATTERN
 from incidents.parse import (
     YAML_SUFFIXES,
-    Loc,
     all_files,
     at_mark,
     data_files,
@@ -25,6 +22,7 @@ from incidents.parse import (
     home,
     loc_text,
     read_bounded,
+    strings,
 )
 from incidents.provenance import origins
 from incidents.registry import BY_KEY, COLLECTIONS, FILE_KINDS
@@ -72,32 +70,12 @@ def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[P
     ]
 
 
-def _strings(value: Any, path: Loc) -> Iterator[tuple[Loc, str]]:
-    """Every string inside a raw record, with its path below the record."""
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            yield from _strings(item, (*path, key))
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _strings(item, (*path, index))
-
-
-def _raw(located: Located) -> Any:
-    """The record's mapping as parsed (after migration), found by its node path."""
-    value: Any = located.file.data
-    for part in located.loc:
-        value = value[part]
-    return value
-
-
 def placeholders(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Every value of a kept record that still holds the placeholder marker, at that value."""
     problems = []
     for record_id in records.keys() & _kept(dataset):
         located = records[record_id]
-        for path, text in _strings(_raw(located), ()):
+        for path, text in strings(located.raw()):
             if PLACEHOLDER_PATTERN.search(text):
                 value = text if len(text) <= 80 else text[:79] + "…"
                 field = loc_text((*located.loc, *path))

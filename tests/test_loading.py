@@ -318,6 +318,13 @@ ISSUE_CODES = {
     "ORPHAN_PROPOSITION": "warning",
     # issue 11: curator tools
     "PLACEHOLDER": "warning",
+    "STORED_COPY_MISSING": "warning",
+    "STORED_COPY_HASH": "error",
+    "STORED_COPY_UNHASHED": "warning",
+    "STORED_COPY_UNREADABLE": "warning",
+    "WEEKDAY_MISMATCH": "warning",
+    "QUOTE_MISMATCH": "error",
+    "QUOTE_COPY_UNREADABLE": "error",
 }
 
 

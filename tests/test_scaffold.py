@@ -156,6 +156,7 @@ def test_derived_ids_are_unique(capsys: pytest.CaptureFixture[str], data_dir: Pa
         (["source", "--outlet", "X"], "give the URL"),
         (["source", "https://a.example", "--published", "2026-03-05T10:00"], "needs its UTC offset"),
         (["source", "https://a.example", "--stored-copy", "/no/such/file"], "cannot read"),
+        (["source", "https://a.example", "--published", "2999-01-01"], "after today"),
     ],
 )
 def test_new_refuses_bad_input_with_a_located_message(
@@ -170,9 +171,16 @@ def test_new_refuses_bad_input_with_a_located_message(
 
 def test_new_refuses_an_unparseable_file(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     actors = data_dir / "actors.yaml"
-    actors.write_text(actors.read_text(encoding="utf-8") + "  - id: [broken\n", encoding="utf-8")
+    broken = actors.read_text(encoding="utf-8") + "  - id: [broken\n"
+    actors.write_text(broken, encoding="utf-8")
     status, _out, err = run(capsys, "new", "actor", "--name", "X", "--kind", "person", "--data-dir", str(data_dir))
-    assert status == 1 and re.match(r"^\S*actors\.yaml:\d+:\d+: ", err), err
+    assert status == 1 and re.match(r"^\S*actors\.yaml:\d+:\d+: the file cannot be parsed", err), err
+    assert actors.read_text(encoding="utf-8") == broken
+    incident = data_dir / "incidents" / f"{INCIDENT}.yaml"
+    incident.write_text(incident.read_text(encoding="utf-8") + "\n: [\n", encoding="utf-8")
+    argv = ["new", "event", "--incident", INCIDENT, "--source", SOURCE, "--data-dir", str(data_dir)]
+    status, _out, err = run(capsys, *argv)
+    assert status == 1 and "cannot be parsed" in err and f"{INCIDENT}.yaml" in err, err
 
 
 @pytest.mark.parametrize(
@@ -225,7 +233,10 @@ def test_find_forgives_accents_and_near_spellings(
     first = out.splitlines()[0].split("  ")
     assert first[:2] == ["actor", "irn-ambassador"]
     path, line = first[-1].rsplit(":", 1)
-    assert Path(path).name == "actors.yaml" and actors.read_text(encoding="utf-8").splitlines()[int(line) - 1]
+    lines = actors.read_text(encoding="utf-8").splitlines()
+    start = lines.index("  - id: irn-ambassador") + 1
+    assert Path(path).name == "actors.yaml" and start <= int(line) < start + 10  # the field that matched
+    assert lines[int(line) - 1].split(":")[0].strip(" -") in ("name", "Abbas Dəmirçilu", "Demirchilu")
 
 
 @pytest.mark.parametrize(

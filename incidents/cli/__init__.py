@@ -16,6 +16,7 @@ COMMAND_MODULES = (
     "incidents.cli.records",
     "incidents.cli.scaffold",
     "incidents.cli.find",
+    "incidents.cli.quotes",
 )
 
 

@@ -21,9 +21,12 @@ SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
 def _date(value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date (YYYY-MM-DD)") from exc
+    if date > dt.date.today():
+        raise argparse.ArgumentTypeError(f"{value} is after today")  # the validator's FUTURE_DATE
+    return date
 
 
 def _choices(literal: Any) -> list[str]:
@@ -96,10 +99,10 @@ def register(commands: SubParsers) -> None:
 
 
 def _new(args: argparse.Namespace) -> int:
-    index = index_records(args.data_dir)
     if not args.data_dir.is_dir():
         print(f"{display_path(args.data_dir)}:1:1: the data directory does not exist", file=sys.stderr)
         return 1
+    index = index_records(args.data_dir)
     try:
         target, record = BUILDERS[args.kind_name](index, vars(args), dt.date.today())
         created = write_record(index, target, record)

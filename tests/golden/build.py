@@ -56,7 +56,9 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
         view = apply_filter(dataset, every)
 
         def report(dataset=dataset) -> str:
-            return "".join(f"{problem}\n" for problem in dataset.problems) + f"version {dataset.version}\n"
+            # Whether a stored copy kept outside the repository is there depends on the machine, not the code.
+            problems = [p for p in dataset.problems if p.code != "STORED_COPY_MISSING"]
+            return "".join(f"{problem}\n" for problem in problems) + f"version {dataset.version}\n"
 
         yield f"{name}.report.txt", report
         if name in ("shipped", "map"):

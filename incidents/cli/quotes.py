@@ -1,0 +1,39 @@
+"""`check-quotes`: every quote compared with the stored copy of the document that prints it."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from incidents.cli import data_dir
+from incidents.quotecheck import check_quotes
+from incidents.records_index import index_records
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Add `check-quotes`."""
+    sub = commands.add_parser(
+        "check-quotes",
+        help="compare every quote with its source's stored copy; exit 1 on a mismatch or an unreadable copy",
+        description=(
+            "For every quote whose source (the quote's own `source`, else the statement's last `via`) has a "
+            "local_copy, look the quote up in that copy, normalising whitespace, typographic quotes, apostrophes "
+            "and dashes, and Unicode (NFC); an ellipsis stands for words left out. Prints path:line:col of each "
+            "quote not found, with the copy's nearest passage."
+        ),
+    )
+    sub.add_argument("--data-dir", type=Path, default=data_dir(), help="the data directory (default: data)")
+    sub.set_defaults(run=_check_quotes)
+
+
+def _check_quotes(args: argparse.Namespace) -> int:
+    index = index_records(args.data_dir)
+    for problems in index.problems.values():
+        for problem in problems:
+            print(problem, file=sys.stderr)
+    problems, checked = check_quotes(index)
+    for problem in problems:
+        print(problem)
+    print(f"{checked} quote(s) checked against stored copies, {len(problems)} problem(s)", file=sys.stderr)
+    return 1 if problems else 0

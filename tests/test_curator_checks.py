@@ -1,0 +1,185 @@
+"""check-quotes, the stored-copy checks and the weekday check, on temporary copies of the shipped data."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from incidents.cli import main
+from incidents.loading import load_dataset
+from incidents.quotecheck import contains, normalise
+from incidents.weekdays import mismatch, weekday_dates
+from tests.conftest import DATA
+
+ARTICLE = "article-2026-03-06"
+SHIPPED_COPY = "../shared/sources/000_5091188b6beeb7ae.txt"
+INCIDENT_FILE = "incidents/nakhchivan-2026-03-05.yaml"
+
+
+def _copy_text() -> str:
+    """A stand-in for the article's copy: every shipped quote of the article, printed with typographic marks."""
+    dataset = load_dataset(DATA)
+    quotes = [q.text for s in dataset.statements.values() if s.via[-1] == ARTICLE for q in s.quotes]
+    assert quotes
+    curly = [q.replace("'", "’").replace(" - ", " – ") for q in quotes]
+    return "date 2026-03-06\n" + "\n".join(f"The ministry said “{q}”,\n  according to reports." for q in curly)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """`<tmp>/repo/data`, a copy of the shipped data whose article has a stored copy inside the repository."""
+    data = tmp_path / "repo" / "data"
+    shutil.copytree(DATA, data)
+    copy = tmp_path / "repo" / "copies" / "article.txt"
+    copy.parent.mkdir()
+    copy.write_text(_copy_text(), encoding="utf-8")
+    sources = data / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    old_hash = re.search(r"sha256: ([0-9a-f]{64})", text)
+    assert SHIPPED_COPY in text and old_hash
+    text = text.replace(SHIPPED_COPY, "copies/article.txt").replace(old_hash.group(1), _sha(copy))
+    sources.write_text(text, encoding="utf-8")
+    return data
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_check_quotes_passes_on_typographic_variants(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    status, out, err = run(capsys, "check-quotes", "--data-dir", str(repo))
+    assert (status, out) == (0, ""), out
+    assert re.search(r"^([1-9]\d*) quote\(s\) checked", err, re.MULTILINE)
+
+
+def test_check_quotes_catches_a_changed_word(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    incident = repo / INCIDENT_FILE
+    text = incident.read_text(encoding="utf-8")
+    quote = "We will not tolerate this groundless act of terror"
+    assert quote in text
+    incident.write_text(text.replace(quote, quote.replace("groundless", "baseless")), encoding="utf-8")
+    line = next(n for n, x in enumerate(incident.read_text(encoding="utf-8").splitlines(), 1) if "baseless" in x)
+    status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
+    assert status == 1
+    (problem,) = out.splitlines()
+    assert re.match(rf"^\S+nakhchivan-2026-03-05\.yaml:{line}:\d+: QUOTE_MISMATCH ", problem), problem
+    assert re.search(r"nearest passage: '[^']*We will not tolerate this groundless act of terror", problem), problem
+
+
+def test_check_quotes_fails_on_a_missing_copy(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    (repo.parent / "copies" / "article.txt").unlink()
+    status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
+    assert status == 1 and out and all(" QUOTE_COPY_UNREADABLE " in line for line in out.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("copy", "quote", "found"),
+    [
+        ("it’s “fine” — he said", "it's \"fine\" - he said", True),
+        ("it's \"fine\" - he said", "it’s “fine” — he said", True),
+        ("Naxçıvan", "Naxc\u0327\u0131van", True),  # NFC against NFD
+        ("a groundless\n   act   of terror", "a groundless act of terror", True),
+        ("the army was told to prepare retaliatory measures", "the army … retaliatory measures", True),
+        ("the army was told to prepare retaliatory measures", "retaliatory measures ... the army", False),
+        ("a groundless act of terror", "a baseless act of terror", False),
+        ("a groundless act of terror", "A groundless act of terror", False),
+    ],
+)
+def test_quote_comparison(copy: str, quote: str, found: bool) -> None:
+    assert contains(normalise(copy), normalise(quote)) is found
+
+
+def test_stored_copy_hash_mismatch_is_an_error(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    copy = repo.parent / "copies" / "article.txt"
+    recorded = _sha(copy)
+    assert load_dataset(repo).errors == []
+    copy.write_text(copy.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    (problem,) = [p for p in load_dataset(repo).errors]
+    assert problem.code == "STORED_COPY_HASH" and Path(problem.path).name == "sources.yaml"
+    assert recorded in problem.message and _sha(copy) in problem.message
+    line = (repo / "sources.yaml").read_text(encoding="utf-8").splitlines()[problem.line - 1]
+    assert line.strip() == f"sha256: {recorded}"
+    assert run(capsys, "validate", str(repo))[0] == 1
+
+
+def test_missing_and_unhashed_copies_are_warnings(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    sources = repo / "sources.yaml"
+    text = sources.read_text(encoding="utf-8")
+    sources.write_text(re.sub(r"\n    sha256: [0-9a-f]{64}", "", text, count=1), encoding="utf-8")
+    (unhashed,) = [p for p in load_dataset(repo).problems if p.code.startswith("STORED_COPY")]
+    assert unhashed.code == "STORED_COPY_UNHASHED" and unhashed.severity == "warning"
+    (repo.parent / "copies" / "article.txt").unlink()
+    (missing,) = [p for p in load_dataset(repo).problems if p.code.startswith("STORED_COPY")]
+    assert missing.code == "STORED_COPY_MISSING" and missing.severity == "warning"
+    assert "copies/article.txt" in missing.message and "clean clone" in missing.message
+    assert run(capsys, "validate", str(repo))[0] == 0
+
+
+@pytest.mark.parametrize(
+    ("as_reported", "warning"),
+    [
+        ("Wednesday (March 5)", "says Wednesday, but 5 March 2026 was a Thursday"),
+        ("Thursday (March 5)", None),
+        ("Thursday, 5 March", None),
+        ("Wed 5 Mar 2026", "says Wednesday, but 5 March 2026 was a Thursday"),
+        ("5 March (Thursday)", None),
+        ("5 March (Friday)", "says Friday, but 5 March 2026 was a Thursday"),
+        ("Wednesday, 5 March 2025", None),  # the text's own year wins: 5 March 2025 was a Wednesday
+        ("on Wednesday, as reported", None),
+    ],
+)
+def test_weekday_beside_a_date_is_checked(repo: Path, as_reported: str, warning: str | None) -> None:
+    incident = repo / INCIDENT_FILE
+    lines = incident.read_text(encoding="utf-8").splitlines(keepends=True)
+    index = next(i for i, x in enumerate(lines) if x.strip() == "as_reported: Wednesday (March 5)")
+    lines[index] = lines[index].replace("Wednesday (March 5)", as_reported)
+    incident.write_text("".join(lines), encoding="utf-8")
+    found = [p for p in load_dataset(repo).warnings if p.code == "WEEKDAY_MISMATCH" and p.line == index + 1]
+    assert [p.message.split(": ", 1)[1].split("' ", 1)[1] for p in found] == ([warning] if warning else [])
+    if found:
+        assert found[0].message.startswith("incident.when.as_reported: ")
+
+
+def test_shipped_data_says_wednesday_for_a_thursday() -> None:
+    found = [p for p in load_dataset(DATA).warnings if p.code == "WEEKDAY_MISMATCH"]
+    assert any("incident.when.as_reported" in p.message and "5 March 2026 was a Thursday" in p.message for p in found)
+
+
+def test_weekday_year_comes_from_a_source_publication(write_data) -> None:
+    root = write_data(
+        sources="""\
+        sources:
+          - id: s1
+            title: A report
+            published: 2026-03-06
+            reliability: B
+            note: It dates the attack Wednesday (March 5).
+        """
+    )
+    (problem,) = load_dataset(root).warnings
+    assert problem.code == "WEEKDAY_MISMATCH" and (problem.line, problem.col) == (6, 11)
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("Wednesday " + ", " * 20_000 + "5 March", 0), ("5 March " * 5_000 + "(", 0), ("Monday\n  March 9", 1)],
+)
+def test_weekday_patterns_are_bounded(text: str, count: int) -> None:
+    assert len(list(weekday_dates(text))) == count
+    assert all(mismatch(found, 2026) is None for found in weekday_dates(text))  # 9 March 2026 was a Monday
+
+
+def test_check_quotes_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check-quotes", "--help"])
+    assert exit_info.value.code == 0 and capsys.readouterr().out.startswith("usage: python -m incidents check-quotes")
