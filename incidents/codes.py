@@ -168,7 +168,13 @@ QUOTE_MISMATCH = _error(
 QUOTE_COPY_UNREADABLE = _error(
     "QUOTE_COPY_UNREADABLE",
     "{field}: the stored copy {copy} of {source!r} cannot be read: {reason}",
-    "check-quotes: the stored copy a quote is checked against is missing, unreadable or too large.",
+    "check-quotes: the stored copy a quote is checked against is unreadable or too large.",
+)
+QUOTE_NOT_CHECKED = _warning(
+    "QUOTE_NOT_CHECKED",
+    "{field}: not checked: the stored copy {copy} of {source!r} is not on this machine",
+    "check-quotes: the stored copy is kept outside the repository and is absent here (a fresh clone, say); the "
+    "quote could not be checked. `--strict` makes this fail.",
 )
 
 CODES: dict[str, Code] = {
@@ -204,6 +210,7 @@ CODES: dict[str, Code] = {
         WEEKDAY_MISMATCH,
         QUOTE_MISMATCH,
         QUOTE_COPY_UNREADABLE,
+        QUOTE_NOT_CHECKED,
     )
 }
 # Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.

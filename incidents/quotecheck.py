@@ -113,9 +113,11 @@ def check_quotes(index: RecordIndex) -> tuple[list[Problem], int]:
             except (OSError, UnicodeDecodeError) as exc:
                 texts[quote.local_copy] = exc
         copy = texts[quote.local_copy]
+        if isinstance(copy, FileNotFoundError):
+            problems.append(quote.problem(codes.QUOTE_NOT_CHECKED))
+            continue
         if not isinstance(copy, str):
-            reason = exc_text(copy)
-            problems.append(quote.problem(codes.QUOTE_COPY_UNREADABLE, reason=reason))
+            problems.append(quote.problem(codes.QUOTE_COPY_UNREADABLE, reason=exc_text(copy)))
             continue
         wanted = normalise(quote.text)
         if not contains(copy, wanted):

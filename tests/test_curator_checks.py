@@ -76,8 +76,18 @@ def test_check_quotes_catches_a_changed_word(capsys: pytest.CaptureFixture[str],
     assert re.search(r"nearest passage: '[^']*We will not tolerate this groundless act of terror", problem), problem
 
 
-def test_check_quotes_fails_on_a_missing_copy(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+def test_check_quotes_warns_on_an_absent_copy_and_strict_fails(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
     (repo.parent / "copies" / "article.txt").unlink()
+    status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
+    assert status == 0 and out and all(" QUOTE_NOT_CHECKED (warning) " in line for line in out.splitlines())
+    strict, _, _ = run(capsys, "check-quotes", "--data-dir", str(repo), "--strict")
+    assert strict == 1
+
+
+def test_check_quotes_fails_on_an_unreadable_copy(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
+    copy = repo.parent / "copies" / "article.txt"
+    copy.unlink()
+    copy.mkdir()  # there, but not a file it can read
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
     assert status == 1 and out and all(" QUOTE_COPY_UNREADABLE " in line for line in out.splitlines())
 

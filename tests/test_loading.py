@@ -330,6 +330,7 @@ ISSUE_CODES = {
     "WEEKDAY_MISMATCH": "warning",
     "QUOTE_MISMATCH": "error",
     "QUOTE_COPY_UNREADABLE": "error",
+    "QUOTE_NOT_CHECKED": "warning",
 }
 
 

@@ -15,7 +15,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add `check-quotes`."""
     sub = commands.add_parser(
         "check-quotes",
-        help="compare every quote with its source's stored copy; exit 1 on a mismatch or an unreadable copy",
+        help="compare every quote with its source's stored copy; exit 1 on a mismatch or an unreadable copy "
+        "(a copy absent from this machine is a warning; --strict fails on it)",
         description=(
             "For every quote whose source (the quote's own `source`, else the statement's last `via`) has a "
             "local_copy, look the quote up in that copy, normalising whitespace, typographic quotes, apostrophes "
@@ -24,6 +25,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     sub.add_argument("--data-dir", type=Path, default=data_dir(), help="the data directory (default: data)")
+    sub.add_argument("--strict", action="store_true", help="quotes whose copy is absent here fail the run too")
     sub.set_defaults(run=_check_quotes)
 
 
@@ -35,5 +37,11 @@ def _check_quotes(args: argparse.Namespace) -> int:
     problems, checked = check_quotes(index)
     for problem in problems:
         print(problem)
-    print(f"{checked} quote(s) checked against stored copies, {len(problems)} problem(s)", file=sys.stderr)
-    return 1 if problems else 0
+    errors = [problem for problem in problems if problem.severity == "error"]
+    unchecked = len(problems) - len(errors)
+    print(
+        f"{checked} quote(s) checked against stored copies, {len(errors)} problem(s), {unchecked} not checked "
+        "(copy absent here)",
+        file=sys.stderr,
+    )
+    return 1 if errors or (args.strict and unchecked) else 0
