@@ -105,8 +105,24 @@ def record_year(record: Entry, dataset: Dataset) -> int | None:
     return incident.when.start_dt.year if incident is not None else None
 
 
+# A quotation inside our own prose: double quotes, curly or straight, or guillemets, on one line.
+_QUOTED = re.compile(r'"[^"\n]{1,400}"|“[^”\n]{1,400}”|«[^»\n]{1,400}»')
+# Fields that hold the source's own words: checked even where they use quotation marks.
+_SOURCE_WORDS = ("as_reported", "quotes")
+
+
+def _in_quotation(text: str, found: WeekdayDate) -> bool:
+    """True when the weekday and date sit inside a quotation in the text: our prose citing a source's wording."""
+    return any(found.text in " ".join(match.group(0).split()) for match in _QUOTED.finditer(text))
+
+
 def weekday_mismatches(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
-    """A warning at every text of a kept record whose weekday and date disagree in the record's year."""
+    """A warning at every text of a kept record whose weekday and date disagree in the record's year.
+
+    Where our own prose (a note, a title, a description) quotes a source's wrong weekday in quotation marks, it is
+    discussing the error, not making it, and is not flagged; `as_reported` and quotes are the source's own words and
+    are always checked.
+    """
     problems = []
     for record_id, located in records.items():
         record = dataset.record(record_id)
@@ -114,7 +130,10 @@ def weekday_mismatches(dataset: Dataset, records: dict[str, Located]) -> list[Pr
         if year is None:
             continue
         for path, text in strings(located.raw()):
+            own_words = not any(part in _SOURCE_WORDS for part in path)
             for found in weekday_dates(text):
+                if own_words and _in_quotation(text, found):
+                    continue
                 wrong = mismatch(found, year)
                 if wrong is not None:
                     said, date, actual = wrong

@@ -214,7 +214,7 @@ def test_append_to_list_inserts_text_only(text: str, key: str, expected: str) ->
 ALIASES = textwrap.indent(
     textwrap.dedent(
         """\
-        - id: irn-ambassador
+        - id: irn-ambassador-invented
           name: Abbas Demirchilu, Iran's ambassador to Azerbaijan
           kind: person
           country: IRN
@@ -238,11 +238,14 @@ def test_find_forgives_accents_and_near_spellings(
     actors.write_text(actors.read_text(encoding="utf-8") + ALIASES, encoding="utf-8")
     status, out, _err = run(capsys, "find", query, "--data-dir", str(data_dir))
     assert status == 0
-    first = out.splitlines()[0].split("  ")
-    assert first[:2] == ["actor", "irn-ambassador"]
+    # The shipped data has the real ambassador (spelled alike) too: both must lead, the invented one among them.
+    hits = [row.split("  ") for row in out.splitlines()]
+    leaders = [hit for hit in hits[:2] if hit[1].startswith("irn-ambassador")]
+    assert [hit[0] for hit in hits[:2]] == ["actor", "actor"] and len(leaders) == 2, hits[:3]
+    first = next(hit for hit in leaders if hit[1] == "irn-ambassador-invented")
     path, line = first[-1].rsplit(":", 1)
     lines = actors.read_text(encoding="utf-8").splitlines()
-    start = lines.index("  - id: irn-ambassador") + 1
+    start = lines.index("  - id: irn-ambassador-invented") + 1
     assert Path(path).name == "actors.yaml" and start <= int(line) < start + 10  # the field that matched
     assert lines[int(line) - 1].split(":")[0].strip(" -") in ("name", "Abbas Dəmirçilu", "Demirchilu")
 
