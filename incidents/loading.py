@@ -22,7 +22,7 @@ from incidents import codes
 from incidents.dataset import Dataset
 from incidents.parse import ParsedFile, data_files, display_path, fingerprint, parse_file, read_bounded
 from incidents.references import check_cycles, check_dates, check_references, drop_dependents
-from incidents.validate import Located, validate_records
+from incidents.validate import Located, origin, validate_records
 from incidents.warn import unread_files, warnings
 
 __all__ = ["data_files", "fingerprint", "load_dataset"]
@@ -52,6 +52,7 @@ def keep(dataset: Dataset, records: dict[str, Located], bad: set[str]) -> None:
     for record_id, located in records.items():
         if record_id not in bad:
             dataset.collection(located.collection.key)[record_id] = located.record
+            dataset.origins[record_id] = origin(located)
 
 
 def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:

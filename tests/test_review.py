@@ -1,0 +1,172 @@
+"""Review before publishing: what hosted mode leaves out and cuts, the switch, and the validator's review list."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from incidents.cli import main
+from incidents.dataset import Dataset, Problem
+from incidents.loading import load_dataset
+from incidents.registry import COLLECTIONS, REFERENCES
+from incidents.review import (
+    POLICIES,
+    PUBLISHED_ONLY_ENV,
+    hidden_ids,
+    marked,
+    published_only,
+    published_only_from,
+    review_notice,
+    review_queue,
+)
+from tests.conftest import FIXTURES, ROOT
+
+REVIEW = FIXTURES / "review"
+# The records of tests/fixtures/review that are not published, and the published ones that depend on them.
+UNPUBLISHED = {
+    "zembla-envoy", "rv-leak", "rv-radio", "rv-depot", "rv-depot-fire", "rv-draft-claim", "rv-review-statement",
+    "rv-prop-secret", "rv-zembla-raid-2024", "rv-raid", "rv-raid-claim",
+}  # fmt: skip
+DEPENDENTS = {
+    "rv-leak-claim": "its source chain (via) is a draft source",
+    "rv-envoy-remark": "its speaker is a draft actor",
+    "rv-disc-depot": "it concerns a draft event",
+}
+
+
+@pytest.fixture(scope="module")
+def dataset() -> Dataset:
+    return load_dataset(REVIEW)
+
+
+@pytest.fixture(scope="module")
+def hosted(dataset: Dataset) -> Dataset:
+    return published_only(dataset)
+
+
+def test_every_reference_has_a_policy() -> None:
+    declared = {(key, path) for key, refs in REFERENCES.items() for path, _target in refs}
+    assert declared == set(POLICIES)
+
+
+def test_the_fixture_loads_every_record(dataset: Dataset) -> None:
+    assert not dataset.errors
+    assert UNPUBLISHED | set(DEPENDENTS) <= {r for c in COLLECTIONS for r in dataset.collection(c.key)}
+
+
+def test_hidden_records_are_the_unpublished_and_their_dependents(dataset: Dataset, hosted: Dataset) -> None:
+    assert hidden_ids(dataset) == UNPUBLISHED | set(DEPENDENTS)
+    shown = {r for c in COLLECTIONS for r in hosted.collection(c.key)}
+    assert not shown & (UNPUBLISHED | set(DEPENDENTS))
+    assert {"rv-osterlich-2024", "rv-accusation", "rv-denial", "rv-closure", "rv-disc-time"} <= shown
+
+
+@pytest.mark.parametrize(
+    ("collection", "record_id", "field", "expected"),
+    [
+        ("events", "rv-closure", "sources", ["rv-gazette"]),  # the draft source is cut, the event stays
+        ("events", "rv-shelling", "reported_in", ["rv-accusation"]),  # the draft claim is cut
+        ("statements", "rv-accusation", "carried_by", []),
+        ("statements", "rv-accusation", "responds_to", []),
+        ("statements", "rv-denial", "responds_to", ["rv-accusation"]),  # a published answer stays
+        ("propositions", "rv-prop-accident", "excludes", ["rv-prop-shelled"]),
+        ("places", "rv-pass", "status_source", ["rv-gazette"]),
+    ],
+)
+def test_references_to_hidden_records_are_cut(
+    hosted: Dataset, collection: str, record_id: str, field: str, expected: list[str]
+) -> None:
+    assert getattr(hosted.collection(collection)[record_id], field) == expected
+
+
+def test_nested_items_about_hidden_records_are_dropped(dataset: Dataset, hosted: Dataset) -> None:
+    assert [s.proposition for s in dataset.statements["rv-accusation"].stances] == ["rv-prop-shelled", "rv-prop-secret"]
+    assert [s.proposition for s in hosted.statements["rv-accusation"].stances] == ["rv-prop-shelled"]
+    assert [p.place for p in hosted.incidents["rv-osterlich-2024"].places] == ["rv-village", "rv-pass"]
+
+
+def test_no_hidden_id_or_text_is_left_anywhere(dataset: Dataset, hosted: Dataset) -> None:
+    dumped = json.dumps(
+        {c.key: {i: r.model_dump(mode="json") for i, r in hosted.collection(c.key).items()} for c in COLLECTIONS}
+    )
+    report = "\n".join(str(p) for p in hosted.problems) + "\n".join(hosted.files)
+    for record_id in hidden_ids(dataset):
+        assert re.search(rf"(?<![a-z0-9-]){record_id}(?![a-z0-9-])", dumped + report) is None, record_id
+    assert "Zembla" not in dumped + report
+    assert "Zembla" in json.dumps({i: r.model_dump(mode="json") for i, r in dataset.statements.items()})
+
+
+def test_problems_naming_hidden_records_or_in_their_files_are_left_out(dataset: Dataset, hosted: Dataset) -> None:
+    raid_file = "tests/fixtures/review/incidents/fictional-zembla-raid-2024.yaml"
+    assert any("rv-leak-claim" in str(p) for p in dataset.problems)
+    assert any(p.path == raid_file for p in dataset.problems)
+    assert not any(p.path == raid_file or "rv-leak-claim" in str(p) for p in hosted.problems)
+    assert raid_file in dataset.files and raid_file not in hosted.files
+
+
+def test_a_word_inside_a_longer_id_is_not_a_mention() -> None:
+    data = Dataset(problems=[Problem("a.yaml", 1, 1, "X", "about 'rv-leak-claimed'")])
+    data.statements = load_dataset(REVIEW).statements
+    assert published_only(data).problems == data.problems
+
+
+def test_all_published_is_the_dataset_itself() -> None:
+    shipped = load_dataset(ROOT / "data")
+    assert published_only(shipped) is shipped
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [("1", True), ("true", True), ("YES", True), ("", False), ("0", False), ("no", False)]
+)
+def test_the_switch(value: str, expected: bool) -> None:
+    assert published_only_from({PUBLISHED_ONLY_ENV: value}) is expected
+    assert published_only_from({}) is False
+
+
+def test_review_notice_and_marks(dataset: Dataset, hosted: Dataset) -> None:
+    assert review_notice(dataset) == "9 records are drafts and 2 are in review; the hosted instance does not show them."
+    assert review_notice(hosted) is None
+    assert marked(dataset.statements["rv-draft-claim"], "x") == "[Draft] x"
+    assert marked(dataset.statements["rv-review-statement"], "x") == "[In review] x"
+    assert marked(dataset.statements["rv-denial"], "x") == "x"
+
+
+def test_review_queue_points_at_each_record(dataset: Dataset) -> None:
+    queue = review_queue(dataset)
+    assert len(queue) == len(UNPUBLISHED)
+    assert "tests/fixtures/review/sources.yaml:24  source rv-radio  in-review" in queue
+    raid = "tests/fixtures/review/incidents/fictional-zembla-raid-2024.yaml"
+    assert f"{raid}:5  incident rv-zembla-raid-2024  draft" in queue
+    for line in queue:
+        location, kind_id, state = line.split("  ")
+        path, number = location.rsplit(":", 1)
+        source = (ROOT / path).read_text(encoding="utf-8").splitlines()
+        assert f"id: {kind_id.split(' ')[1]}" in source[int(number) - 1], line
+        assert state in ("draft", "in-review")
+
+
+def test_validate_lists_what_waits_for_review_not_as_warnings(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(REVIEW)]) == 0
+    out, err = capsys.readouterr()
+    problems, waiting = out.split("Waiting for review:\n")
+    assert waiting.splitlines() == review_queue(load_dataset(REVIEW))
+    assert "rv-raid " not in problems
+    assert "4 warning(s)" in err
+
+
+@pytest.mark.parametrize(("args", "env", "shows_drafts"), [
+    ([], {}, True),
+    (["--published-only"], {}, False),
+    ([], {PUBLISHED_ONLY_ENV: "1"}, False),
+])  # fmt: skip
+def test_brief_in_each_mode(args: list[str], env: dict[str, str], shows_drafts: bool) -> None:
+    command = [sys.executable, "-m", "incidents", "brief", "rv-osterlich-2024", "--data-dir", str(REVIEW), *args]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env={"PATH": "", **env}, check=True)
+    brief = json.loads(result.stdout)
+    propositions = {p["id"] for p in brief["propositions"]}
+    assert ("rv-prop-secret" in propositions) is shows_drafts
+    assert ("Zembla" in result.stdout) is shows_drafts
