@@ -6,9 +6,12 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
+import yaml
 
+from deploy import serve  # make serve, and the container's replica mode
 from incidents.cli import main
 from incidents.dataset import Dataset, Problem
 from incidents.loading import load_dataset
@@ -170,3 +173,19 @@ def test_brief_in_each_mode(args: list[str], env: dict[str, str], shows_drafts: 
     propositions = {p["id"] for p in brief["propositions"]}
     assert ("rv-prop-secret" in propositions) is shows_drafts
     assert ("Zembla" in result.stdout) is shows_drafts
+
+
+def _yaml(path: Path) -> object:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_every_hosted_configuration_sets_the_switch() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert re.search(rf"^\s*{PUBLISHED_ONLY_ENV}=1\b", dockerfile, re.MULTILINE)
+    deployment = _yaml(ROOT / "deploy" / "k8s" / "deployment.yaml")
+    assert isinstance(deployment, dict)
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert {"name": PUBLISHED_ONLY_ENV, "value": "1"} in container["env"]
+    assert serve.PUBLISHED_ONLY_ENV == PUBLISHED_ONLY_ENV
+    assert serve.replica_env()[PUBLISHED_ONLY_ENV] == "1"
+    assert "deploy/serve.py" in (ROOT / "Makefile").read_text(encoding="utf-8").split("\nserve:")[1].split("\n\n")[0]
