@@ -17,6 +17,7 @@ from components.safe import md_escape
 from incidents.comparison import Cell, Comparison, PartyOrder, Position, Row, StatementRef, party_order
 from incidents.dataset import Dataset
 from incidents.params import CLAIM_LAYOUTS, PARTY_ORDERS
+from incidents.review import review_mark
 from incidents.vocabulary import KIND_LABELS
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
@@ -129,6 +130,8 @@ def statement_lines(dataset: Dataset, position: Position, selected: str | None, 
         head.append(chip("blue", "● selected record"))
     blocks = [" ".join(head)] if head else []
     statement = dataset.statements.get(ref.id)
+    if statement is not None and review_mark(statement):
+        blocks.insert(0, chip("orange", review_mark(statement)))
     if statement is not None and statement.quote:
         blocks.append(quote_markdown(statement))
     blocks.append(md_escape(ref.paraphrase))
@@ -251,7 +254,8 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
     if row.proposition.question:
         st.caption(md_escape(row.proposition.question))
-    st.markdown(status_chip(row.status, row.direction))
+    mark = review_mark(row.proposition)
+    st.markdown(status_chip(row.status, row.direction) + (" " + chip("orange", mark) if mark else ""))
 
 
 def render_table(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:

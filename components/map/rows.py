@@ -14,6 +14,7 @@ from incidents.filtering import View
 from incidents.geometry import GeoData
 from incidents.locations import borders_near, crossing_status, is_located, place_precision_text
 from incidents.models import Event
+from incidents.review import marked
 
 
 def crossing_rows(dataset: Dataset) -> list[dict[str, Any]]:
@@ -77,7 +78,7 @@ def closure_rows(
                     {
                         "path": path,
                         "rec": event.id,
-                        "title": event.title,
+                        "title": marked(event, event.title),
                         "l2": f"When: {event.when.label()}",
                         "l3": where,
                         "l4": f"{who} ({event.status})",
@@ -102,7 +103,7 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
         disputed = f" · disputed by: {', '.join(disputants)}" if disputants else ""
         props = {
             "rec": launch.id,
-            "title": f"CLAIM, not fact: {launch.title}",
+            "title": marked(launch, f"CLAIM, not fact: {launch.title}"),
             "l2": f"When (claimed): {launch.when.label()}",
             "l3": f"From: {found.origin_text}. To: {shown}",
             "l4": f"Claimed by: {', '.join(speaker_labels(dataset, [s.id for s in claim.claiming]))}{disputed}",
