@@ -189,3 +189,64 @@ def test_every_hosted_configuration_sets_the_switch() -> None:
     assert serve.PUBLISHED_ONLY_ENV == PUBLISHED_ONLY_ENV
     assert serve.replica_env()[PUBLISHED_ONLY_ENV] == "1"
     assert "deploy/serve.py" in (ROOT / "Makefile").read_text(encoding="utf-8").split("\nserve:")[1].split("\n\n")[0]
+
+
+def _actors(*states: str) -> Dataset:
+    from incidents.models import Actor
+
+    actors = {f"a{i}": Actor(id=f"a{i}", name="A", kind="state", review=s) for i, s in enumerate(states)}
+    return Dataset(actors=actors)
+
+
+@pytest.mark.parametrize(
+    ("states", "expected"),
+    [
+        (("published",), None),
+        (("draft",), "1 record is a draft; the hosted instance does not show it."),
+        (("in-review", "in-review"), "2 records are in review; the hosted instance does not show them."),
+        (
+            ("draft", "in-review", "published"),
+            "1 record is a draft and 1 is in review; the hosted instance does not show them.",
+        ),
+    ],
+)
+def test_review_notice_counts(states: tuple[str, ...], expected: str | None) -> None:
+    assert review_notice(_actors(*states)) == expected
+
+
+def test_dependents_of_dependents_are_hidden_too(write_data) -> None:
+    root = write_data(
+        actors="actors: [{id: ruritania, name: Ruritania (fictional), kind: state}]\n",
+        sources="""\
+        sources:
+          - {id: s-ok, title: Published source (fictional)}
+          - {id: s-draft, title: Draft source (fictional), review: draft}
+        """,
+        incidents={
+            "x.yaml": """\
+            format: 2
+            incident:
+              id: x-2024
+              title: Fictional incident
+              summary: Fictional.
+              when: {start: 2024-01-01, precision: day}
+              event_type: Battles
+              sub_event_type: Armed clash
+              assessment: {grade: weak, rationale: Fixture., assessed_on: 2024-01-02}
+              sources: [s-ok]
+              first_published: 2024-01-02
+              last_updated: 2024-01-02
+            statements:
+              - {id: st-a, speaker: ruritania, kind: claim, when: {start: 2024-01-01, precision: day},
+                 paraphrase: Via a draft., via: [s-draft], incidents: [x-2024]}
+            discrepancies:
+              - {id: d-a, title: About st-a, kind: gap, description: Fictional., concerns: [st-a], sources: [s-ok]}
+              - {id: d-b, title: Replaced by d-a, kind: gap, description: Fictional., concerns: [x-2024],
+                 sources: [s-ok], status: superseded, superseded_by: d-a}
+            """
+        },
+    )
+    dataset = load_dataset(root)
+    assert not dataset.errors
+    assert hidden_ids(dataset) == {"s-draft", "st-a", "d-a", "d-b"}
+    assert set(published_only(dataset).discrepancies) == set()
