@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -250,3 +251,18 @@ def test_dependents_of_dependents_are_hidden_too(write_data) -> None:
     assert not dataset.errors
     assert hidden_ids(dataset) == {"s-draft", "st-a", "d-a", "d-b"}
     assert set(published_only(dataset).discrepancies) == set()
+
+
+def test_the_container_replica_runs_in_hosted_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`deploy/serve.py replica` (the image's CMD) replaces itself with Streamlit, in hosted mode."""
+    monkeypatch.delenv(PUBLISHED_ONLY_ENV, raising=False)
+    seen: dict[str, str | None] = {}
+
+    def execv(path: str, argv: list[str]) -> None:
+        seen["env"] = os.environ.get(PUBLISHED_ONLY_ENV)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(os, "execv", execv)
+    with pytest.raises(SystemExit):
+        serve.main(["replica", "--port", "8599"])
+    assert seen == {"env": "1"}
