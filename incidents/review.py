@@ -104,7 +104,7 @@ def prune_record(record: Entry, collection_key: str, hidden: set[str]) -> Entry 
 def hidden_ids(dataset: Dataset) -> set[str]:
     """Every record a hosted instance leaves out: the unpublished ones and, until none is left, their dependents."""
     hidden = {r.id for c in COLLECTIONS for r in dataset.collection(c.key).values() if r.review != PUBLISHED}
-    changed = True
+    changed = bool(hidden)  # all published (the usual hosted case): nothing can depend on a hidden record
     while changed:
         changed = False
         for collection in COLLECTIONS:
