@@ -4,10 +4,12 @@
 #   docker run --rm -p 8501:8501 -e STREAMLIT_SERVER_COOKIE_SECRET="$(openssl rand -hex 32)" incident-monitor
 FROM python:3.11-slim-bookworm
 
+# INCIDENTS_PUBLISHED_ONLY=1: hosted mode, only published records are shown (drafts stay with the curators).
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
-    PIP_DISABLE_PIP_VERSION_CHECK=1
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    INCIDENTS_PUBLISHED_ONLY=1
 
 # A fixed numeric id, so Kubernetes' runAsNonRoot can check it.
 RUN useradd --create-home --uid 10001 --user-group monitor

@@ -10,15 +10,18 @@ import streamlit as st
 from components.context import CONTEXT_KEY, AppContext
 from components.exports import render_exports
 from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
-from components.report import render_data_problems, render_notices, render_version_notice
+from components.report import render_data_problems, render_notices, render_review_notice, render_version_notice
 from incidents.dataset import Dataset
 from incidents.filtering import apply_filter
 from incidents.loading import fingerprint, load_dataset
 from incidents.params import page_options
+from incidents.review import for_mode, published_only_from
 from incidents.urlstate import link_version
 
 ROOT = Path(__file__).parent
 DATA_DIR = Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
+# Hosted instances set INCIDENTS_PUBLISHED_ONLY=1 and show published records only; `make run` shows every record.
+PUBLISHED_ONLY = published_only_from(os.environ)
 
 st.set_page_config(
     page_title="Azerbaijan–Iran Incident Monitor",
@@ -32,12 +35,13 @@ st.set_page_config(
 # cache_resource, not cache_data: the records are frozen and never mutated, and cache_data would unpickle a fresh
 # copy on every rerun (about 0.5 s at 10,000 records). Old versions are dropped as curators edit.
 @st.cache_resource(show_spinner="Loading records…", max_entries=2)
-def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...]) -> Dataset:
-    """Parsed and validated records; `file_key` (names, sizes, mtimes) makes a curator's edit show on rerun."""
-    return load_dataset(data_dir)
+def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...], published: bool) -> Dataset:
+    """Parsed and validated records; `file_key` (names, sizes, mtimes) makes a curator's edit show on rerun.
+    With `published`, only what the hosted instance shows: every page, export and link is built from it."""
+    return for_mode(load_dataset(data_dir), published)
 
 
-dataset = load(str(DATA_DIR), fingerprint(DATA_DIR))
+dataset = load(str(DATA_DIR), fingerprint(DATA_DIR), PUBLISHED_ONLY)
 # The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
 notices = url_notices(dataset, page_options())
 value, filter_notices = shared_filters(dataset)
@@ -58,6 +62,7 @@ navigation = st.navigation(pages)
 render_notices(context.notices)
 render_version_notice(link_version(raw_query_params()), dataset.version)
 render_data_problems(dataset)
+render_review_notice(dataset)
 base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
 # Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.
 link_slot = st.sidebar.empty()

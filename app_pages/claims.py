@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import claims as ui
 from components import responsive
+from components.cards import mark_prefix
 from components.context import get_context
 from components.figures import figures_frame
 from components.filters import NOTICES_KEY, share_link
@@ -16,6 +17,7 @@ from components.safe import md_escape
 from incidents.briefing import to_csv, to_markdown
 from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
 from incidents.records import chronological
+from incidents.review import marked
 from incidents.urlstate import to_params
 
 PICK_KEY = "claims_incident_pick"
@@ -31,6 +33,11 @@ def _pick() -> None:
     st.session_state.pop(NOTICES_KEY, None)
 
 
+def _incident_label(incident_id: str) -> str:
+    incident = dataset.incidents[incident_id]
+    return marked(incident, f"{incident.when.first_day} · {incident.title}")
+
+
 def incident_picker(current: str | None) -> None:
     if st.session_state.get(PICK_KEY) != current:
         st.session_state[PICK_KEY] = current
@@ -39,7 +46,7 @@ def incident_picker(current: str | None) -> None:
         [i.id for i in by_date],
         index=None,  # the value comes from session state, set just above
         key=PICK_KEY,
-        format_func=lambda i: f"{dataset.incidents[i].when.first_day} · {dataset.incidents[i].title}",
+        format_func=_incident_label,
         placeholder="Choose an incident",
         on_change=_pick,
     )
@@ -69,7 +76,7 @@ if isinstance(result, ComparisonError):  # only if the data changed under us
     st.stop()
 comparison = result
 
-st.subheader(md_escape(incident.title))
+st.subheader(mark_prefix(incident) + md_escape(incident.title))
 st.caption(
     f"`{incident.id}` · {md_escape(incident.when.label())} · record last updated "
     f"{incident.last_updated} · data last updated {dataset.last_updated} (version {dataset.version})"

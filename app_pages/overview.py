@@ -3,6 +3,7 @@
 import streamlit as st
 
 from components import responsive
+from components.cards import mark_prefix
 from components.context import get_context
 from components.overview import (
     current_incident,
@@ -32,7 +33,7 @@ if incident is None:
     st.info("No incident records are loaded. Check the data panel above for errors.")
     st.stop()
 
-st.header(md_escape(incident.title))
+st.header(mark_prefix(incident) + md_escape(incident.title))
 st.markdown(md_escape(incident.summary))
 
 places = [
@@ -55,7 +56,8 @@ grade_column.caption(md_escape(incident.assessment.rationale))
 st.subheader("Who claims what")
 for statement in headline_statements(dataset, incident.id):
     st.markdown(
-        f"- **{md_escape(speaker_name(dataset, statement))}** ({KIND_LABELS[statement.kind].lower()}, "
+        f"- {mark_prefix(statement)}**{md_escape(speaker_name(dataset, statement))}** "
+        f"({KIND_LABELS[statement.kind].lower()}, "
         f"{md_escape(statement.when.label())}): {md_escape(statement.paraphrase)}"
     )
 
@@ -63,7 +65,9 @@ discrepancies = [d for d in dataset.discrepancies.values() if d.incident == inci
 if discrepancies:
     st.subheader(f"Open questions and discrepancies ({len(discrepancies)})")
     for discrepancy in discrepancies:
-        st.markdown(f"- **{md_escape(discrepancy.title)}** — {md_escape(discrepancy.description)}")
+        st.markdown(
+            f"- {mark_prefix(discrepancy)}**{md_escape(discrepancy.title)}** — {md_escape(discrepancy.description)}"
+        )
 
 st.divider()
 st.caption(

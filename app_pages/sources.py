@@ -7,6 +7,7 @@ from components.context import get_context
 from components.safe import isolate, md_escape, safe_url
 from components.sources import citations, source_table, syndication_table
 from incidents.records import speaker_name
+from incidents.review import marked
 from incidents.vocabulary import RELIABILITY_TEXT, reliability_grade
 
 context = get_context()
@@ -51,7 +52,8 @@ st.subheader("Each source")
 for source in ordered:
     grade = reliability_grade(source.reliability)
     statements, _ = cited.get(source.id, ([], []))
-    with st.expander(f"{grade} · {md_escape(isolate(source.title[:110]))} — {len(statements)} statement(s)"):
+    title = md_escape(isolate(marked(source, source.title[:110])))
+    with st.expander(f"{grade} · {title} — {len(statements)} statement(s)"):
         st.markdown(
             f"**{md_escape(source.title)}** · reliability **{grade}** ({RELIABILITY_TEXT.get(grade, 'not graded')})"
         )

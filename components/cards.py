@@ -11,10 +11,17 @@ from streamlit.delta_generator import DeltaGenerator
 from components.safe import md_escape, rtl, safe_url
 from incidents import vocabulary
 from incidents.dataset import Dataset
-from incidents.models import Event, Source, Statement
+from incidents.models import Entry, Event, Source, Statement
 from incidents.provenance import weakest_grade
 from incidents.records import speaker_name
+from incidents.review import review_mark
 from incidents.vocabulary import KIND_LABELS, admiralty_grade, credibility_text, reliability_grade
+
+
+def mark_prefix(record: Entry) -> str:
+    """A badge 'Draft' or 'In review' and a space before an unpublished record's heading; '' when published."""
+    mark = review_mark(record)
+    return f":orange-badge[{mark}] " if mark else ""
 
 
 def actor_name(dataset: Dataset, actor_id: str | None) -> str:
@@ -67,7 +74,7 @@ def render_statement_card(dataset: Dataset, statement: Statement, container: Del
     target = container or st
     box = target.container(border=True)
     box.markdown(
-        f"**{md_escape(speaker_name(dataset, statement))}** · {KIND_LABELS[statement.kind]} · "
+        mark_prefix(statement) + f"**{md_escape(speaker_name(dataset, statement))}** · {KIND_LABELS[statement.kind]} · "
         f"{md_escape(statement.when.label())}"
     )
     if statement.quote:
@@ -90,7 +97,9 @@ def render_event_card(dataset: Dataset, event: Event, container: DeltaGenerator 
     """A bordered card for one event: when, where (with precision), who reported it, and its sources."""
     target = container or st
     box = target.container(border=True)
-    box.markdown(f"**{md_escape(event.title)}** · {md_escape(event.type)} · {md_escape(event.status)}")
+    box.markdown(
+        mark_prefix(event) + f"**{md_escape(event.title)}** · {md_escape(event.type)} · {md_escape(event.status)}"
+    )
     box.caption("When: " + md_escape(event.when.label()))
     if event.when.note:
         box.caption("Time note: " + md_escape(event.when.note))

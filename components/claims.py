@@ -16,7 +16,9 @@ from components.cards import quote_markdown
 from components.safe import md_escape
 from incidents.comparison import Cell, Comparison, PartyOrder, Position, Row, StatementRef, party_order
 from incidents.dataset import Dataset
+from incidents.fields import Entry
 from incidents.params import CLAIM_LAYOUTS, PARTY_ORDERS
+from incidents.review import review_mark
 from incidents.vocabulary import KIND_LABELS
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
@@ -59,6 +61,12 @@ LinkRenderer = Callable[[StatementRef], None]
 def chip(color: str, text: str) -> str:
     """A Markdown badge. `text` must be one of our fixed labels, never record text."""
     return f":{color}-badge[{text}]"
+
+
+def review_chip(record: Entry) -> str:
+    """' Draft' or ' In review' as an orange badge after an unpublished record's text; '' when it is published."""
+    mark = review_mark(record)
+    return " " + chip("orange", mark) if mark else ""
 
 
 def stance_chip(stance: str) -> str:
@@ -129,6 +137,8 @@ def statement_lines(dataset: Dataset, position: Position, selected: str | None, 
         head.append(chip("blue", "● selected record"))
     blocks = [" ".join(head)] if head else []
     statement = dataset.statements.get(ref.id)
+    if statement is not None and review_mark(statement):
+        blocks.insert(0, review_chip(statement).strip())
     if statement is not None and statement.quote:
         blocks.append(quote_markdown(statement))
     blocks.append(md_escape(ref.paraphrase))
@@ -201,7 +211,8 @@ def glance_markdown(comparison: Comparison) -> str:
             for c in row.cells
         )
         status = status_chip(row.status, row.direction)
-        lines.append(f"| {number} | {status} {md_escape(row.proposition.text)} | {cells} |")
+        text = md_escape(row.proposition.text) + review_chip(row.proposition)
+        lines.append(f"| {number} | {status} {text} | {cells} |")
     return "\n".join(lines)
 
 
@@ -221,7 +232,7 @@ def glance_cards(comparison: Comparison) -> list[str]:
     cards = []
     for number, row in enumerate(comparison.rows, start=1):
         lines = [
-            f"**{number}\\. {md_escape(row.proposition.text)}**",
+            f"**{number}\\. {md_escape(row.proposition.text)}**{review_chip(row.proposition)}",
             f"{status_chip(row.status, row.direction)} {standing(comparison, row.proposition.id)}",
         ]
         for cell in row.cells:
@@ -251,7 +262,7 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
     if row.proposition.question:
         st.caption(md_escape(row.proposition.question))
-    st.markdown(status_chip(row.status, row.direction))
+    st.markdown(status_chip(row.status, row.direction) + review_chip(row.proposition))
 
 
 def render_table(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:

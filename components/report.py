@@ -6,6 +6,7 @@ import streamlit as st
 
 from incidents.codes import UNREAD_CODES
 from incidents.dataset import Dataset
+from incidents.review import review_notice
 from incidents.text import md_screen
 from incidents.urlstate import Notice
 
@@ -29,6 +30,13 @@ def render_version_notice(link_version: str | None, data_version: str) -> None:
             f"now: {md_screen(data_version)}). You are seeing the current data.",
             icon=":material/update:",
         )
+
+
+def render_review_notice(dataset: Dataset) -> None:
+    """In local mode, how many records are not yet published (hosted mode has none left to count)."""
+    notice = review_notice(dataset)
+    if notice:
+        st.info(notice + " They are marked Draft or In review where they appear.", icon=":material/rate_review:")
 
 
 def render_data_problems(dataset: Dataset, expanded: bool = True) -> None:

@@ -8,6 +8,7 @@ from incidents.dataset import Dataset
 from incidents.models import Source, Statement
 from incidents.provenance import syndication
 from incidents.records import chronological
+from incidents.review import marked
 from incidents.vocabulary import reliability_grade
 
 
@@ -35,7 +36,7 @@ def source_table(sources: list[Source], cited: dict[str, tuple[list[Statement], 
         rows.append(
             {
                 "Grade": reliability_grade(source.reliability),
-                "Title": source.title,
+                "Title": marked(source, source.title),
                 "Publisher": source.publisher or "not named",
                 "Kind": source.kind + (" (second-hand)" if source.second_hand else ""),
                 "Published": source.published.isoformat() if source.published else "",

@@ -37,6 +37,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_CONFIG = ROOT / "deploy" / "streamlit-production.toml"
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 HEALTH = "/_stcore/health"
+# Hosted mode: replicas show published records only (the switch is defined in incidents/review.py; serve.py stays
+# standard-library only, and tests/test_review.py checks the two names agree).
+PUBLISHED_ONLY_ENV = "INCIDENTS_PUBLISHED_ONLY"
 HEALTH_EVERY = 5.0  # seconds between health checks of a running replica
 HEALTH_FAILURES = 3  # consecutive failed checks before a hung replica is killed and restarted
 # The policy Streamlit 1.67 works under, checked in chromium on every page by tests/test_serve.py (a violation
@@ -211,8 +214,9 @@ class Replica:
 
 
 def replica_env() -> dict[str, str]:
-    """The replicas' environment: one cookie secret shared by all (Streamlit signs its cookies with it)."""
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    """The replicas' environment: one cookie secret shared by all (Streamlit signs its cookies with it), and hosted
+    mode, always: a served instance never shows drafts."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", PUBLISHED_ONLY_ENV: "1"}
     env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))
     return env
 
@@ -341,6 +345,7 @@ def main(argv: list[str] | None = None) -> int:
     options = parse_args(argv)
     if options.mode == "replica":
         command = replica_command(options.port, options.address)
+        os.environ[PUBLISHED_ONLY_ENV] = "1"
         os.execv(command[0], command)  # noqa: S606 (replaces this process: the container's PID 1 is Streamlit)
     if options.mode == "config":
         prefix = Path(tempfile.gettempdir()) / "incident-monitor-nginx"

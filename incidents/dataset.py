@@ -54,6 +54,8 @@ class Dataset:
     problems: list[Problem] = field(default_factory=list)
     version: str = ""
     files: list[str] = field(default_factory=list)
+    # Where each kept record's id is written, (path, line): the validator's review list points curators there.
+    origins: dict[str, tuple[str, int]] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:

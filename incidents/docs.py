@@ -12,6 +12,7 @@ from incidents.evidence_docs import briefing_docs, evidence_docs
 from incidents.fields import REVIEW_KEY, REVIEW_STATES
 from incidents.migrate import CURRENT_FORMAT, FORMAT_KEY
 from incidents.registry import FILE_KINDS
+from incidents.review import POLICIES, PUBLISHED_ONLY_ENV
 from incidents.vocabulary import ASSESSMENT_TEXT, CREDIBILITY_TEXT, RELIABILITY_TEXT
 
 # data/README.md is the curators' guide, written by hand, with this generated reference between two markers.
@@ -148,9 +149,56 @@ def codes_docs() -> str:
     return "".join(parts)
 
 
+REVIEW_DOCS = f"""
+## Review before publishing
+
+Every record has a `review` state: `draft`, `in-review` or `published` (the default). A file's top-level
+`review:` sets it for each of the file's records that gives none of its own, so a new incident can be written as
+a draft in one line:
+
+```yaml
+format: 2
+review: draft        # every record in this file, until a record says otherwise
+incident:
+  id: …
+```
+
+- **`make run`** (curators, on their own machine) shows every record. A notice at the top of every page says how
+  many records are drafts or in review, and each is marked **Draft** or **In review** wherever it is shown.
+- **Hosted instances** (`make serve`, the container, the cluster) set `{PUBLISHED_ONLY_ENV}=1` and show only
+  published records, in every page, export, share link and briefing. A published record that depends on a
+  hidden one is hidden too, and references to hidden records are cut, so no draft's id, title or text is shown
+  (table below). A link naming a hidden id reads as a link naming an unknown id, and problems that name hidden
+  records are left out of the hosted validation report.
+- **`python -m incidents validate`** prints, after the problems, `Waiting for review:` and one line per draft or
+  in-review record, `path:line  kind id  state`. Drafts are normal work, not problems: they are not warnings and
+  never fail `--strict`.
+- **`python -m incidents brief --published-only`** (the default when `{PUBLISHED_ONLY_ENV}=1`) prints the
+  briefing as a hosted instance gives it.
+
+What a reference to a hidden record does in hosted mode (**drop**: the record, or the nested item such as a
+stance, is hidden too; **cut**: only the reference goes; **cut, keep one**: the reference goes, and the record
+too when none of that field's ids is left):
+
+| record | field | when it names a hidden record |
+|---|---|---|
+"""
+
+_POLICY_WORDS = {"drop": "drop", "cut": "cut", "cut-keep-one": "cut, keep one"}
+
+
+def review_docs() -> str:
+    """The review states, hosted and local mode, and the table of `incidents.review.POLICIES`."""
+    rows = [
+        f"| `{key}` | `{path.replace('.*.', '[].')}` | {_POLICY_WORDS[policy]} |\n"
+        for (key, path), policy in POLICIES.items()
+    ]
+    return REVIEW_DOCS + "".join(rows)
+
+
 def data_readme() -> str:
-    """The generated part of `data/README.md`: fields, the evidence model, the briefing's JSON, the problem codes."""
-    return field_docs() + evidence_docs() + briefing_docs() + codes_docs()
+    """The generated part of `data/README.md`: fields, the evidence model, the briefing's JSON, review, the codes."""
+    return field_docs() + evidence_docs() + briefing_docs() + review_docs() + codes_docs()
 
 
 def generated_part(readme: str) -> str:

@@ -24,7 +24,7 @@ from incidents.copies import stored_copy_problems
 from incidents.dataset import Dataset
 from incidents.parse import ParsedFile, data_files, display_path, fingerprint, parse_file, read_bounded
 from incidents.references import check_cycles, check_dates, check_references, drop_dependents
-from incidents.validate import Located, validate_records
+from incidents.validate import Located, origin, validate_records
 from incidents.warn import unread_files, warnings
 from incidents.weekdays import weekday_mismatches
 
@@ -55,6 +55,7 @@ def keep(dataset: Dataset, records: dict[str, Located], bad: set[str]) -> None:
     for record_id, located in records.items():
         if record_id not in bad:
             dataset.collection(located.collection.key)[record_id] = located.record
+            dataset.origins[record_id] = origin(located)
 
 
 def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:

@@ -140,9 +140,15 @@ def _record(
     yield Located(record, collection, parsed, loc)
 
 
-def _where(located: Located) -> str:
+def origin(located: Located) -> tuple[str, int]:
+    """(path, line) of the record's id in its file."""
     mark = locate(located.file.marks, (*located.loc, "id"))
-    return f"{located.file.path}:{mark.line + 1 if mark else 1}"
+    return located.file.path, mark.line + 1 if mark else 1
+
+
+def _where(located: Located) -> str:
+    path, line = origin(located)
+    return f"{path}:{line}"
 
 
 def _collision(first: Located, second: Located) -> list[Problem]:

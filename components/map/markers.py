@@ -28,6 +28,7 @@ from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.locations import is_located, precision_suffix
 from incidents.models import Event, Place
+from incidents.review import marked
 
 
 @dataclass
@@ -133,7 +134,8 @@ def event_layers(
             unlocated.append(event)
             continue
         tail = marker_tail(
-            event.id, event.title, when_json(event.when, when_cache), spot[1], _reported_by(dataset, event, who_cache)
+            event.id, marked(event, event.title), when_json(event.when, when_cache), spot[1],
+            _reported_by(dataset, event, who_cache),
         )
         group = by_point.get(spot[0])
         if group is None:

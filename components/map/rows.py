@@ -22,6 +22,7 @@ from incidents.locations import (
     status_history_text,
 )
 from incidents.models import Event
+from incidents.review import marked
 
 
 def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, Any]]:
@@ -93,7 +94,7 @@ def closure_rows(
                     {
                         "path": path,
                         "rec": event.id,
-                        "title": event.title,
+                        "title": marked(event, event.title),
                         "l2": f"When: {event.when.label()}",
                         "l3": where,
                         "l4": f"{who} ({event.status})",
@@ -118,7 +119,7 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
         disputed = f" · disputed by: {', '.join(disputants)}" if disputants else ""
         props = {
             "rec": launch.id,
-            "title": f"CLAIM, not fact: {launch.title}",
+            "title": marked(launch, f"CLAIM, not fact: {launch.title}"),
             "l2": f"When (claimed): {launch.when.label()}",
             "l3": f"From: {found.origin_text}. To: {shown}",
             "l4": f"Claimed by: {', '.join(speaker_labels(dataset, [s.id for s in claim.claiming]))}{disputed}",

@@ -11,6 +11,7 @@ from components.timeline.lanes import LaneIndex, Placed
 from components.timeline.style import FLAG_DISCREPANCY, KIND_NAMES
 from incidents.dataset import Dataset
 from incidents.models import Statement
+from incidents.review import marked
 
 
 class HoverText:
@@ -32,7 +33,7 @@ class HoverText:
         else:
             kind, title, source_ids = f"event · {record.type} · {record.status}", record.title, record.sources
         # Titles and times are inlined rather than passed through plot_text: this runs 10k times.
-        title = " ".join(title.split())
+        title = marked(record, " ".join(title.split()))
         if len(title) > 120:
             title = title[:119] + "…"
         when = record.when.label()

@@ -11,6 +11,7 @@ from components.timeline.lanes import Record
 from components.timeline.style import HOVER_TEXT_MAX, KIND_NAMES, ROW_LABEL_CHARS
 from incidents.dataset import Dataset
 from incidents.models import Statement
+from incidents.review import marked
 from incidents.timing import TimeWindow
 from incidents.vocabulary import PRECISION_WORDS, source_label
 
@@ -55,7 +56,7 @@ def row_label(record: Record, speaker: str, limit: int = ROW_LABEL_CHARS) -> str
     """A row's y-axis label: "speaker · kind" for a statement, the shortened title for an event; escaped, since
     plotly renders its HTML subset in tick text. `speaker` is the plain (unescaped) name of the speaker."""
     text = f"{speaker} · {KIND_NAMES[record.kind]}" if isinstance(record, Statement) else record.title
-    text = " ".join(text.split())
+    text = marked(record, " ".join(text.split()))
     if len(text) > limit:
         # Cut at a word boundary when one is near, so a label never ends mid-word.
         cut = text[: limit - 1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from incidents.comparison import Comparison, compare
 from incidents.docs import data_readme, json_schema, with_generated
 from incidents.loading import load_dataset
 from incidents.registry import COLLECTIONS, FILE_KINDS
+from incidents.review import PUBLISHED_ONLY_ENV, for_mode, published_only_from, review_queue
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -46,6 +48,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     brief_parser.add_argument("--format", choices=["json", "md"], default="json")
     brief_parser.add_argument("--data-dir", type=Path, default=data_dir())
     brief_parser.add_argument("--url", default="", help="the view's link, written into the Markdown note")
+    brief_parser.add_argument(
+        "--published-only",
+        action="store_true",
+        default=published_only_from(os.environ),
+        help=f"only published records, as a hosted instance shows them (the default when {PUBLISHED_ONLY_ENV}=1)",
+    )
     brief_parser.set_defaults(run=_brief)
 
 
@@ -59,6 +67,11 @@ def _validate(args: argparse.Namespace) -> int:
         print(problem)
     errors = [problem for problem in problems if problem.severity == "error"]
     warnings = [problem for problem in problems if problem.severity != "error"]
+    # Drafts are normal work, not problems: listed after them, never counted as warnings.
+    waiting = review_queue(dataset)
+    if waiting:
+        print("Waiting for review:")
+        print("\n".join(waiting))
     counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     scope = f" in {len(args.only)} file(s)" if args.only else ""
@@ -87,7 +100,7 @@ def _docs(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.data_dir)
+    dataset = for_mode(load_dataset(args.data_dir), args.published_only)
     for problem in dataset.errors:
         print(problem, file=sys.stderr)
     result = compare(dataset, args.incident_id or brief.latest_incident(dataset))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -33,13 +33,14 @@ def _servers() -> Iterator[dict[str, StreamlitServer]]:
 
 
 @pytest.fixture(scope="session")
-def start_app(_servers: dict[str, StreamlitServer]) -> Callable[[Path | None], str]:
-    """Start (once per data directory) a streamlit server and return its base URL."""
+def start_app(_servers: dict[str, StreamlitServer]) -> Callable[..., str]:
+    """Start (once per data directory and environment) a streamlit server and return its base URL;
+    `env` adds environment variables, e.g. {"INCIDENTS_PUBLISHED_ONLY": "1"} for hosted mode."""
 
-    def start(data_dir: Path | None = None) -> str:
-        key = str(data_dir) if data_dir else ""
+    def start(data_dir: Path | None = None, env: Mapping[str, str] | None = None) -> str:
+        key = (str(data_dir) if data_dir else "") + "".join(f"|{k}={v}" for k, v in sorted((env or {}).items()))
         if key not in _servers:
-            _servers[key] = StreamlitServer(data_dir)
+            _servers[key] = StreamlitServer(data_dir, env)
         return _servers[key].url
 
     return start

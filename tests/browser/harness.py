@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -36,12 +37,13 @@ def free_port() -> int:
 
 
 class StreamlitServer:
-    """`streamlit run app.py` on a free loopback port, optionally on another data directory."""
+    """`streamlit run app.py` on a free loopback port, optionally on another data directory and with more
+    environment variables (`extra_env`, e.g. hosted mode's INCIDENTS_PUBLISHED_ONLY=1)."""
 
-    def __init__(self, data_dir: Path | None = None) -> None:
+    def __init__(self, data_dir: Path | None = None, extra_env: Mapping[str, str] | None = None) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
         if data_dir is not None:
             env["INCIDENTS_DATA_DIR"] = str(data_dir)
         self.log_path = ARTIFACTS / f"streamlit-{self.port}.log"
