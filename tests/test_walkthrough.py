@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
+from incidents.review import PUBLISHED_ONLY_ENV
 from tests.conftest import open_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -135,9 +137,20 @@ def test_a_changed_quote_is_caught(walked: tuple[Path, dict[str, subprocess.Comp
         copy.write_text(original, encoding="utf-8")
 
 
-def test_make_run_shows_the_draft(walked: tuple[Path, dict[str, subprocess.CompletedProcess[str]]]) -> None:
+def _page_text(at: AppTest) -> str:
+    return " ".join(str(getattr(element, "value", "")) for element in at.main)
+
+
+def test_make_run_shows_the_draft_marked_and_hosting_does_not(
+    walked: Walked, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root, _ = walked
-    at = open_app("claims", data_dir=root / "data")
-    assert not at.exception
-    texts = " ".join(str(getattr(element, "value", "")) for element in at.main)
-    assert "two drones crossed from Iran" in texts
+    monkeypatch.delenv(PUBLISHED_ONLY_ENV, raising=False)
+    local = open_app("claims", data_dir=root / "data")
+    assert not local.exception
+    assert "crossed from Iran at dawn, and blames Iran" in _page_text(local)
+    assert "[Draft]" in _page_text(local) or any("Draft" in str(chip) for chip in local.get("markdown"))
+    monkeypatch.setenv(PUBLISHED_ONLY_ENV, "1")
+    hosted = open_app("claims", data_dir=root / "data")
+    assert not hosted.exception
+    assert "crossed from Iran at dawn, and blames Iran" not in _page_text(hosted)
