@@ -125,6 +125,16 @@ ORPHAN_PROPOSITION = _warning(
     "no statement takes a stance on proposition {id!r}",
     "No statement takes a stance on a proposition.",
 )
+NO_HISTORY = _error(
+    "NO_HISTORY",
+    "no git history of the data here ({reason}), so its versions cannot be read",
+    "The data directory is not in a git repository (or git is missing): versions, diff and time travel need it.",
+)
+UNKNOWN_VERSION = _error(
+    "UNKNOWN_VERSION",
+    "no data version {version!r} in the history; `python -m incidents versions` lists them",
+    "A data version asked for (a `diff` argument) is not one of the versions in the git history.",
+)
 
 CODES: dict[str, Code] = {
     code.name: code
@@ -151,6 +161,8 @@ CODES: dict[str, Code] = {
         ORPHAN_PROPOSITION,
         UNREAD_FILE,
         MISPLACED_RECORDS,
+        NO_HISTORY,
+        UNKNOWN_VERSION,
     )
 }
 # Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.

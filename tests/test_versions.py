@@ -1,0 +1,148 @@
+"""Data versions from git, and the semantic diff: on a temporary repository with known changes, and on this
+repository's own oldest data version (read through the format migration)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from incidents.changes import diff, to_markdown
+from incidents.cli import main
+from incidents.dataset import Dataset
+from incidents.loading import load_dataset
+from incidents.migrate import file_format
+from incidents.versions import find_repo, history, load_version
+from tests.versions_repo import DROPPED_STATEMENT, ROOT, build
+
+
+@pytest.fixture(scope="module")
+def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("repo"))
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_versions_json_lists_the_history_newest_first(repo_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "versions", "--format", "json", "--data-dir", str(repo_data))
+    assert status == 0
+    versions = json.loads(out)["versions"]
+    # The README-only commit is not a version: two versions, the revision first.
+    assert [v["message"] for v in versions] == [
+        "Injured revised to 6; fourth drone resolved; accusation dropped", "First version: the shipped data",
+    ]
+    assert versions[1]["version"] == load_dataset(ROOT / "data").version  # the same hash as the loader's
+    assert versions[0]["version"] == load_dataset(repo_data).version
+    assert versions[0]["counts"]["statements"] == versions[1]["counts"]["statements"] - 1
+    assert set(versions[0]) == {"version", "commit", "date", "message", "counts"}
+    assert {"incidents", "events", "statements", "sources"} <= set(versions[0]["counts"])
+
+
+def test_diff_json_names_the_known_changes(repo_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new, old = [v.version for v in history(find_repo(repo_data))]
+    status, out, _ = run(capsys, "diff", old, new, "--format", "json", "--data-dir", str(repo_data))
+    assert status == 0
+    found = json.loads(out)
+    assert (found["old"], found["new"]) == (old, new)
+    (figure,) = found["figures"]
+    assert (figure["quantity"], figure["old"], figure["new"], figure["statement"]) == (
+        "injured", "4", "6", "prosecutor-injured",
+    )
+    assert figure["sources"] == ["article-2026-03-06"]
+    (discrepancy,) = found["discrepancies"]
+    assert (discrepancy["id"], discrepancy["old"], discrepancy["new"], discrepancy["event"]) == (
+        "fourth-drone", "open", "resolved", "resolved",
+    )
+    (proposition,) = found["propositions"]
+    assert (proposition["id"], proposition["old_status"], proposition["new_status"]) == (
+        "israeli-intel", "contested", "one-sided",
+    )
+    changes = {(r["collection"], r["id"]): r for r in found["records"]}
+    assert changes[("statements", DROPPED_STATEMENT)]["change"] == "removed"
+    assert changes[("statements", "prosecutor-injured")]["fields"] == [
+        {"field": "figures[0].value", "old": 4.0, "new": 6.0}
+    ]
+    assert {f["field"] for f in changes[("discrepancies", "fourth-drone")]["fields"]} == {
+        "status", "resolved_by", "resolved_on",
+    }
+
+
+def test_diff_markdown_and_the_same_version(repo_data: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new, old = [v.version for v in history(find_repo(repo_data))]
+    status, out, _ = run(capsys, "diff", old, new, "--data-dir", str(repo_data))
+    assert status == 0 and "4 → 6" in out and "Discrepancy resolved: `fourth-drone`" in out
+    status, out, _ = run(capsys, "diff", new, new, "--data-dir", str(repo_data))
+    assert status == 0 and "No change to the records." in out
+
+
+def test_unknown_version_and_no_history(repo_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status, _, err = run(capsys, "diff", "deadbeef", "0badf00d", "--data-dir", str(repo_data))
+    assert status == 1 and "UNKNOWN_VERSION" in err and "'deadbeef'" in err
+    bare = tmp_path / "data"
+    shutil.copytree(repo_data, bare)  # no .git above it
+    status, _, err = run(capsys, "versions", "--data-dir", str(bare))
+    assert status == 1 and f"{bare}:1:1: NO_HISTORY" in err
+
+
+def test_oldest_version_of_this_repository_loads_through_the_migration() -> None:
+    repo = find_repo(ROOT / "data")
+    oldest = history(repo)[-1]
+    dataset = load_version(repo, oldest)
+    assert dataset.version == oldest.version
+    assert dataset.errors == []
+    assert dataset.incidents and dataset.statements
+    files = sorted((repo.top / ".cache" / "versions" / oldest.version / "data" / "incidents").glob("*.yaml"))
+    assert files and file_format(yaml.safe_load(files[0].read_text(encoding="utf-8"))) == 1
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load_dataset(ROOT / "data")
+
+
+def _edited(dataset: Dataset, collection: str, record_id: str, **update: object) -> Dataset:
+    edited = copy.copy(dataset)
+    records = dict(dataset.collection(collection))
+    if update.get("remove"):
+        del records[record_id]
+    else:
+        records[record_id] = records[record_id].model_copy(update=update)
+    setattr(edited, collection, records)
+    edited.version = "00000001"
+    return edited
+
+
+@pytest.mark.parametrize(
+    ("collection", "record_id", "update", "expected"),
+    [
+        ("events", "security-council", {"title": "Renamed"}, ("changed", "title")),
+        ("sources", "article-2026-03-06", {"remove": True}, ("removed", None)),
+        ("places", next(iter(load_dataset(ROOT / "data").places)), {"remove": True}, ("removed", None)),
+        ("propositions", "israeli-intel", {"text": "Changed."}, ("changed", "text")),
+    ],
+)
+def test_record_changes(shipped: Dataset, collection: str, record_id: str, update: dict[str, object],
+                        expected: tuple[str, str | None]) -> None:
+    change = diff(shipped, _edited(shipped, collection, record_id, **update))
+    (record,) = [r for r in change.records if r.id == record_id]
+    assert (record.collection, record.change) == (collection, expected[0])
+    assert [f.field for f in record.fields] == ([expected[1]] if expected[1] else [])
+    assert f"`{record_id}`" in to_markdown(change)
+    assert diff(shipped, shipped).empty
+
+
+def test_touching_keeps_only_that_incident(repo_data: Path) -> None:
+    repo = find_repo(repo_data)
+    new, old = history(repo)
+    change = diff(load_version(repo, old), load_version(repo, new))
+    incident = next(iter(load_version(repo, new).incidents))
+    assert change.touching(incident).figures == change.figures
+    assert change.touching("no-such-incident").empty
