@@ -146,3 +146,25 @@ def test_touching_keeps_only_that_incident(repo_data: Path) -> None:
     incident = next(iter(load_version(repo, new).incidents))
     assert change.touching(incident).figures == change.figures
     assert change.touching("no-such-incident").empty
+
+
+def test_feed_is_atom_with_one_entry_per_version(repo_data: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from incidents.feed import ATOM, atom
+
+    repo = find_repo(repo_data)
+    versions = history(repo)
+    diffs = [diff(load_version(repo, versions[1]), load_version(repo, versions[0])), None]
+    feed = ET.fromstring(atom(versions, diffs, "https://monitor.example.org"))
+    ns = {"a": ATOM}
+    assert feed.tag == f"{{{ATOM}}}feed"
+    for tag in ("id", "title", "updated"):
+        assert (feed.findtext(f"a:{tag}", namespaces=ns) or "").strip()
+    entries = feed.findall("a:entry", ns)
+    assert len(entries) == len(versions)
+    for entry, item in zip(entries, versions, strict=True):
+        assert all((entry.findtext(f"a:{tag}", namespaces=ns) or "").strip() for tag in ("id", "title", "updated"))
+        (link,) = entry.findall("a:link", ns)
+        assert link.get("href") == f"https://monitor.example.org/?v={item.version}"
+    assert "4 → 6" in (entries[0].findtext("a:summary", namespaces=ns) or "")

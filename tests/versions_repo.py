@@ -1,8 +1,8 @@
 """A temporary git repository with known data versions, built by the tests (never this repository's history).
 
 Version 1 is a copy of the shipped data. Version 2 revises the prosecutor's injured figure (4 → 6), resolves the
-`fourth-drone` discrepancy and drops Tehran's accusation of Israeli intelligence (so `israeli-intel` loses its
-only assertion). A last commit edits only the data README, which is not a new version.
+`fourth-drone` discrepancy, renames `aze` and drops Tehran's accusation of Israeli intelligence (so
+`israeli-intel` loses its only assertion). A last commit edits only the data README, which is not a new version.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 INCIDENT_FILE = "incidents/nakhchivan-2026-03-05.yaml"
+RENAMED = "Azerbaijan (renamed)"  # the short name of `aze` at version 2: a change that names no incident
 DROPPED_STATEMENT = "irn-accuses-baku"  # Tehran's accusation of Israeli intelligence, kept as context
 
 
@@ -51,6 +52,9 @@ def build(repo: Path) -> Path:
     loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
     _revise(loaded)
     path.write_text(yaml.safe_dump(loaded, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    actors = data / "actors.yaml"
+    actors.write_text(actors.read_text(encoding="utf-8").replace(
+        "    short_name: Azerbaijan\n", f"    short_name: {RENAMED}\n", 1), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "Injured revised to 6; fourth drone resolved; accusation dropped")
     (data / "README.md").write_text("Edited.\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "README only")

@@ -1,0 +1,100 @@
+"""Time travel in the app: the cached history, an older version's records, the banner, the diffs and the feed.
+
+The git work and the diff are in `incidents/` (`versions`, `timetravel`, `changes`, `feed`); this module only
+caches them for Streamlit and draws the banner.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.report import render_version_notice
+from incidents.changes import DataDiff, diff
+from incidents.dataset import Dataset
+from incidents.feed import atom, public_url
+from incidents.text import md_screen
+from incidents.timetravel import Travel, resolve
+from incidents.versions import NoHistory, Version, find_repo, history, load_version
+
+FEED_ENTRIES = 50  # the newest versions in the feed
+
+
+# A minute: a new commit shows up in the history without a restart; a reader's reruns do not run git each time.
+@st.cache_data(ttl=60, show_spinner=False, max_entries=4)
+def cached_history(data_dir: str) -> list[Version] | None:
+    """The data versions, newest first; None when the data has no git history here (time travel unavailable)."""
+    try:
+        return history(find_repo(data_dir))
+    except NoHistory:
+        return None
+
+
+@st.cache_resource(show_spinner="Loading that version of the records…", max_entries=6)
+def load_at(data_dir: str, version: Version) -> Dataset:
+    """An older version's records, read from git through the loader (the same validation and migration)."""
+    return load_version(find_repo(data_dir), version)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_diff(data_dir: str, old: Version, new: Version) -> DataDiff:
+    return diff(load_at(data_dir, old), load_at(data_dir, new))
+
+
+def version_diffs(data_dir: str, versions: list[Version]) -> list[DataDiff | None]:
+    """What each version changed from the one before it (None for the first)."""
+    return [
+        cached_diff(data_dir, versions[index + 1], item) if index + 1 < len(versions) else None
+        for index, item in enumerate(versions)
+    ]
+
+
+def travel(data_dir: str, requested: str | None, current: str) -> Travel:
+    """What a link's `v` resolves to; the history is only read when `v` names another version."""
+    if requested is None or requested == current:
+        return resolve(requested, current, [])
+    return resolve(requested, current, cached_history(data_dir))
+
+
+def render_travel(state: Travel, current_link: str, changes_link: str) -> None:
+    """The banner of a pinned view: which version, when, how many since, and links to now and to the changes."""
+    if state.state == "old" and state.version is not None:
+        since = "the latest version" if state.newer == 0 else (
+            f"{state.newer} newer version{'s' if state.newer != 1 else ''} since"
+        )
+        st.warning(
+            f"**You are seeing the data as it was at version {md_screen(state.version.version)}** "
+            f"({md_screen(state.version.date[:10])}: {md_screen(state.version.message[:120])}); {since}. "
+            f"[See this view on the current data]({current_link}) · [What changed since]({changes_link})",
+            icon=":material/history:",
+        )
+    elif state.state == "unavailable":
+        st.warning(
+            f"**Time travel is unavailable here**: this deployment has no history of the data, so version "
+            f"{md_screen(state.requested)} cannot be shown. You are seeing the current data, version "
+            f"{md_screen(state.current)}.",
+            icon=":material/history_toggle_off:",
+        )
+    elif state.state == "unknown":
+        render_version_notice(state.requested, state.current)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _written_feed(data_dir: str, static_dir: str, newest_commit: str, base: str) -> Path:
+    versions = (cached_history(data_dir) or [])[:FEED_ENTRIES + 1]
+    diffs = version_diffs(data_dir, versions)
+    shown = versions[:FEED_ENTRIES]
+    path = Path(static_dir) / "changes.atom"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_suffix(".atom.tmp")
+    staging.write_bytes(atom(shown, diffs[:len(shown)], base))
+    staging.replace(path)  # atomic: the static server never serves half a feed
+    return path
+
+
+def publish_feed(data_dir: str, static_dir: Path) -> None:
+    """Write `static/changes.atom` once per newest version (at start-up, and again after a new commit)."""
+    versions = cached_history(data_dir)
+    if versions:
+        _written_feed(data_dir, str(static_dir), versions[0].commit, public_url())

@@ -1,0 +1,85 @@
+"""AppTest of time travel and the changes page on a temporary git repository with two known versions."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from components.context import CONTEXT_KEY
+from incidents.versions import find_repo, history
+from tests.conftest import open_app
+from tests.versions_repo import DROPPED_STATEMENT, RENAMED, build
+
+PAGES = ("overview", "timeline", "map", "claims", "sources", "about", "changes")
+INCIDENT = "nakhchivan-2026-03-05"
+
+
+@pytest.fixture(scope="module")
+def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build(tmp_path_factory.mktemp("repo"))
+
+
+@pytest.fixture(scope="module")
+def versions(repo_data: Path) -> tuple[str, str]:
+    new, old = history(find_repo(repo_data))
+    return old.version, new.version
+
+
+def banner(at) -> str:
+    return "\n".join(str(w.value) for w in at.get("warning"))
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_renders_an_older_version(repo_data: Path, versions: tuple[str, str], page: str) -> None:
+    old, new = versions
+    at = open_app(page, {"v": old}, repo_data)
+    assert not at.exception
+    context = at.session_state[CONTEXT_KEY]
+    assert context.dataset.version == old
+    assert DROPPED_STATEMENT in context.dataset.statements  # the old records, not today's
+    text = banner(at)
+    assert f"version {old}" in text and "1 newer version since" in text
+    assert f"v={new}" in text and "/changes?" in text  # links to the current view and to the changes
+
+
+def test_current_version_has_no_banner(repo_data: Path, versions: tuple[str, str]) -> None:
+    at = open_app("overview", {"v": versions[1]}, repo_data)
+    assert not at.exception and "You are seeing the data as it was" not in banner(at)
+    assert DROPPED_STATEMENT not in at.session_state[CONTEXT_KEY].dataset.statements
+
+
+def test_unknown_version_gets_todays_notice(repo_data: Path) -> None:
+    at = open_app("overview", {"v": "0badf00d"}, repo_data)
+    assert any("The data has been updated since this link was made" in str(i.value) for i in at.get("info"))
+
+
+def test_without_history_time_travel_is_unavailable(repo_data: Path, versions: tuple[str, str],
+                                                    tmp_path: Path) -> None:
+    bare = tmp_path / "data"
+    shutil.copytree(repo_data, bare)
+    at = open_app("overview", {"v": versions[0]}, bare)
+    assert not at.exception
+    assert "Time travel is unavailable here" in banner(at)
+    context = at.session_state[CONTEXT_KEY]
+    # The current data under its own version, never under the old one's name.
+    assert context.dataset.version == versions[1] and DROPPED_STATEMENT not in context.dataset.statements
+
+
+def test_changes_page_lists_versions_and_their_diffs(repo_data: Path, versions: tuple[str, str]) -> None:
+    old, new = versions
+    at = open_app("changes", None, repo_data)
+    assert not at.exception
+    text = "\n".join(str(m.value) for m in at.get("markdown")).replace("\\", "")
+    assert text.index(f"Version {new}") < text.index(f"Version {old}")
+    assert "4 → 6" in text and "Discrepancy resolved: `fourth-drone`" in text
+    assert f"v={old}" in text and f"v={new}" in text
+    assert "actors `aze`" in text
+
+
+def test_changes_page_with_an_incident_lists_only_what_touched_it(repo_data: Path) -> None:
+    at = open_app("changes", {"incident": INCIDENT}, repo_data)
+    text = "\n".join(str(m.value) for m in at.get("markdown")).replace("\\", "")
+    assert "4 → 6" in text
+    assert "actors `aze`" not in text and RENAMED not in text
