@@ -8,6 +8,7 @@ discrepancies on what the comparison engine computes from each version: each giv
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -254,34 +255,36 @@ def diff(old: Dataset, new: Dataset) -> DataDiff:
     )
 
 
-def _value(item: Any) -> str:
+def _value(item: Any, escape: Callable[[str], str]) -> str:
     text = json.dumps(item, ensure_ascii=False) if not isinstance(item, str) else item
+    text = " ".join(text.split())  # one line: a blank line would end the code span and let the rest render
     text = text if len(text) <= 120 else text[:119] + "…"
-    return f"`{text}`" if "`" not in text else md_screen(text)
+    return f"`{text}`" if "`" not in text else escape(text)
 
 
-def markdown_lines(change: DataDiff) -> list[str]:
-    """The diff as Markdown bullet lines (record text escaped), for the CLI, the changes page and the feed."""
+def markdown_lines(change: DataDiff, escape: Callable[[str], str] = md_screen) -> list[str]:
+    """The diff as Markdown bullet lines, record text passed through `escape` (the feed's plain text: none, since
+    its XML writer escapes), for the CLI, the changes page and the feed."""
     if change.empty:
         return ["- No change to the records."]
     lines = []
     for figure in change.figures:
         old, new = figure.old or "none", figure.new or "none"
         source = f" (statement `{figure.statement}`)" if figure.statement else ""
-        lines.append(f"- Figure revised: {md_screen(figure.quantity)} by {md_screen(figure.by_name)}: "
-                     f"{md_screen(old)} → {md_screen(new)}{source}")
+        lines.append(f"- Figure revised: {escape(figure.quantity)} by {escape(figure.by_name)}: "
+                     f"{escape(old)} → {escape(new)}{source}")
     for item in change.discrepancies:
-        lines.append(f"- Discrepancy {item.event}: `{item.id}` ({md_screen(item.title)})")
+        lines.append(f"- Discrepancy {item.event}: `{item.id}` ({escape(item.title)})")
     for prop in change.propositions:
         parts = []
         if prop.old_status != prop.new_status:
             parts.append(f"status {prop.old_status or 'absent'} → {prop.new_status or 'absent'}")
         if prop.old_established != prop.new_established:
             parts.append(f"established {prop.old_established or 'no'} → {prop.new_established or 'no'}")
-        lines.append(f"- Proposition `{prop.id}` ({md_screen(prop.text)}): {'; '.join(parts)}")
+        lines.append(f"- Proposition `{prop.id}` ({escape(prop.text)}): {'; '.join(parts)}")
     for record in change.records:
         lines.append(f"- {record.change.capitalize()}: {record.collection} `{record.id}`")
-        lines += [f"  - {item.field}: {_value(item.old)} → {_value(item.new)}" for item in record.fields]
+        lines += [f"  - {f.field}: {_value(f.old, escape)} → {_value(f.new, escape)}" for f in record.fields]
     return lines
 
 

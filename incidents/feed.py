@@ -55,6 +55,6 @@ def atom(versions: Sequence[Version], diffs: Sequence[DataDiff | None], base: st
         _text(entry, "title", f"Data version {item.version}: {item.message}")
         _text(entry, "updated", item.date)
         ET.SubElement(entry, f"{{{ATOM}}}link", {"rel": "alternate", "href": link})
-        lines = markdown_lines(change) if change is not None else ["- The first version of the data."]
+        lines = markdown_lines(change, str) if change is not None else ["- The first version of the data."]
         _text(entry, "summary", "\n".join([item.message, "", *lines]))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

@@ -183,15 +183,21 @@ def _counts_cached(repo: Repo, commit: str, version: str) -> dict[str, int]:
         return found
 
 
+@lru_cache(maxsize=100_000)
+def _commit_version(repo: Repo, commit: str) -> str | None:
+    """A commit's data version (None without record files); a commit never changes, so it is computed once."""
+    files = _files(repo, commit)
+    return data_version(files) if files else None
+
+
 def history(repo: Repo) -> list[Version]:
     """Every data version, newest first. A version is a commit whose record files differ from the commit before it
     in the log: consecutive commits with the same files (a README edit, say) are one version, its oldest commit."""
     runs: list[tuple[str, str, str, str]] = []
     for commit, date, message in reversed(_commits(repo)):
-        files = _files(repo, commit)
-        if not files:  # the data directory held no record files yet (the geodata came first)
+        version = _commit_version(repo, commit)
+        if version is None:  # the data directory held no record files yet (the geodata came first)
             continue
-        version = data_version(files)
         if not runs or runs[-1][0] != version:
             runs.append((version, commit, date, message))
     return [

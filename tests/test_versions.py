@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -167,4 +168,20 @@ def test_feed_is_atom_with_one_entry_per_version(repo_data: Path) -> None:
         assert all((entry.findtext(f"a:{tag}", namespaces=ns) or "").strip() for tag in ("id", "title", "updated"))
         (link,) = entry.findall("a:link", ns)
         assert link.get("href") == f"https://monitor.example.org/?v={item.version}"
-    assert "4 → 6" in (entries[0].findtext("a:summary", namespaces=ns) or "")
+    summary = entries[0].findtext("a:summary", namespaces=ns) or ""
+    assert "4 → 6" in summary and "\\" not in summary  # plain text: no Markdown escapes in a feed reader
+
+
+@pytest.mark.parametrize(
+    "hostile", ["a\n\n[link](https://evil.example)", "x`y <script>alert(1)</script>", "**bold**\n\n# heading"]
+)
+def test_markdown_keeps_record_text_inert(hostile: str) -> None:
+    from incidents.changes import DataDiff, DiscrepancyChange, FieldChange, RecordChange, markdown_lines
+
+    change = DataDiff("00000001", "00000002", records=(
+        RecordChange("events", "e1", "changed", ("i",), (FieldChange("title", hostile, "ok"),)),
+    ), discrepancies=(DiscrepancyChange("d1", "i", hostile, "open", "resolved"),))
+    text = "\n".join(markdown_lines(change))
+    assert "\n\n" not in text  # a blank line would end a list item and its code span
+    outside_code = re.sub(r"(?<!\\)`[^`\n]*`", "", text)  # code spans show their text literally
+    assert not re.search(r"(?<!\\)(\]\(|<|\*\*)", outside_code)  # links, tags and bold only escaped
