@@ -11,7 +11,6 @@ from components.context import get_context
 from components.filters import share_link
 from components.timetravel import cached_diff, cached_history, version_diffs
 from incidents.changes import DataDiff, markdown_lines
-from incidents.feed import public_url
 from incidents.text import md_screen
 
 MAX_SHOWN = 30  # versions listed on the page; the rest are in `python -m incidents versions`
@@ -39,8 +38,9 @@ if versions is None:
 st.caption(
     f"{len(versions)} data versions in the history, newest first."
     + (f" Only what touched the incident {md_screen(incident)} is listed." if incident else "")
-    + f" Subscribe to the feed: {public_url()}/app/static/changes.atom"
 )
+# Not in the caption: a caption's faded link colour fails WCAG AA contrast.
+st.markdown(f"Subscribe to these changes in a feed reader: [changes.atom]({base}app/static/changes.atom)")
 travel = context.travel
 if travel is not None and travel.state == "old" and travel.version is not None and travel.latest is not None:
     st.subheader(f"Since version {travel.version.version}")
