@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.report import render_version_notice
-from incidents.changes import DataDiff, diff
+from incidents.changes import DataDiff, diff, history_steps
 from incidents.dataset import Dataset
 from incidents.feed import atom, public_url
 from incidents.text import md_screen
@@ -98,3 +98,32 @@ def publish_feed(data_dir: str, static_dir: Path) -> None:
     versions = cached_history(data_dir)
     if versions:
         _written_feed(data_dir, str(static_dir), versions[0].commit, public_url())
+
+
+def render_proposition_history(data_dir: str, state: Travel | None, dataset: Dataset, incident_id: str) -> None:
+    """Each proposition's status over the versions up to the one shown: when it became contested or established,
+    when a figure was revised, and by which statements and sources."""
+    versions = cached_history(data_dir)
+    if not versions:
+        st.caption("The history of each proposition needs the git history of the data, which this deployment lacks.")
+        return
+    if state is not None and state.version is not None:
+        versions = versions[versions.index(state.version):]  # nothing after the version shown
+    diffs = version_diffs(data_dir, versions)
+    changes = [(v.version, v.date[:10], d) for v, d in zip(versions, diffs, strict=True) if d is not None]
+    steps = history_steps(reversed(changes), incident_id)
+    if not steps:
+        st.caption(f"No proposition or figure of this incident changed over {len(versions)} data version(s).")
+        return
+    texts = {p.id: p.text for p in dataset.propositions.values()}
+    st.dataframe(
+        [
+            {
+                "Version": step.version, "Date": step.date,
+                "Proposition or figure": texts.get(step.subject, step.subject), "Change": step.change,
+                "Statements": ", ".join(step.statements), "Sources": ", ".join(step.sources),
+            }
+            for step in steps
+        ],
+        hide_index=True,
+    )

@@ -8,7 +8,7 @@ discrepancies on what the comparison engine computes from each version: each giv
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
 
@@ -83,6 +83,9 @@ class PropositionChange:
     new_status: str | None
     old_established: str | None
     new_established: str | None
+    # The statements added or changed in this version that take a stance on it, and the sources they cite.
+    statements: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -240,19 +243,65 @@ def _propositions(before: dict[str, Comparison], after: dict[str, Comparison]) -
     return found
 
 
+def _with_statements(
+    old: Dataset, new: Dataset, records: list[RecordChange], change: PropositionChange
+) -> PropositionChange:
+    """Name the statements added, changed or removed here that take a stance on the proposition, and their sources."""
+    touched = [
+        (new if r.change != "removed" else old).statements[r.id] for r in records
+        if r.collection == "statements" and r.id in (new if r.change != "removed" else old).statements
+    ]
+    taking = [s for s in touched if any(stance.proposition == change.id for stance in s.stances)]
+    sources = dict.fromkeys(source for statement in taking for source in statement.via)
+    return replace(change, statements=tuple(s.id for s in taking), sources=tuple(sources))
+
+
 def diff(old: Dataset, new: Dataset) -> DataDiff:
     """Records added, removed and changed; figures revised; discrepancies opened and resolved; propositions whose
     status or established standing changed, from `old` to `new`."""
     before, after = _comparisons(old), _comparisons(new)
+    records = _records(old, new)
     return DataDiff(
         old=old.version,
         new=new.version,
-        records=tuple(_records(old, new)),
+        records=tuple(records),
         figures=tuple(_figures(new, before, after)),
         discrepancies=tuple(_discrepancies(old, new)),
-        propositions=tuple(_propositions(before, after)),
+        propositions=tuple(_with_statements(old, new, records, p) for p in _propositions(before, after)),
         incidents=tuple(dict.fromkeys([*new.incidents, *old.incidents])),
     )
+
+
+@dataclass(frozen=True)
+class HistoryStep:
+    """One change to a proposition (or a figure) in one version, for the claims page's history."""
+
+    version: str
+    date: str
+    subject: str  # the proposition id, or the figure's quantity
+    change: str
+    statements: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+def history_steps(changes: Iterable[tuple[str, str, DataDiff]], incident_id: str) -> list[HistoryStep]:
+    """Each proposition's status and standing, and each figure, over the versions: `changes` are (version, date,
+    its diff from the version before), oldest first; only what concerns `incident_id`."""
+    steps = []
+    for version, date, change in changes:
+        shown = change.touching(incident_id)
+        for prop in shown.propositions:
+            parts = []
+            if prop.old_status != prop.new_status:
+                parts.append(f"became {prop.new_status or 'absent'} (was {prop.old_status or 'absent'})")
+            if prop.old_established != prop.new_established:
+                parts.append(f"established: {prop.new_established or 'no'} (was {prop.old_established or 'no'})")
+            steps.append(HistoryStep(version, date, prop.id, "; ".join(parts), prop.statements, prop.sources))
+        for figure in shown.figures:
+            text = f"{figure.by_name}: {figure.old or 'none'} → {figure.new or 'none'}"
+            steps.append(HistoryStep(version, date, figure.quantity, text, (figure.statement,) if figure.statement
+                                     else (), figure.sources))
+    return steps
 
 
 def _value(item: Any, escape: Callable[[str], str]) -> str:

@@ -83,3 +83,29 @@ def test_changes_page_with_an_incident_lists_only_what_touched_it(repo_data: Pat
     text = "\n".join(str(m.value) for m in at.get("markdown")).replace("\\", "")
     assert "4 → 6" in text
     assert "actors `aze`" not in text and RENAMED not in text
+
+
+def _history_frame(at):
+    frames = [f.value for f in at.dataframe if "Change" in f.value.columns]
+    return frames[0] if frames else None
+
+
+def test_claims_page_shows_each_propositions_history(repo_data: Path, versions: tuple[str, str]) -> None:
+    at = open_app("claims", None, repo_data)
+    assert not at.exception
+    frame = _history_frame(at)
+    assert frame is not None
+    rows = {row["Change"]: row for row in frame.to_dict("records")}
+    became = rows["became one-sided (was contested)"]
+    assert became["Version"] == versions[1] and became["Statements"] == DROPPED_STATEMENT
+    assert "Israeli intelligence" in became["Proposition or figure"]
+    revised = next(row for change, row in rows.items() if change.endswith(": 4 → 6"))
+    assert (revised["Proposition or figure"], revised["Statements"], revised["Sources"]) == (
+        "injured", "prosecutor-injured", "article-2026-03-06",
+    )
+
+
+def test_claims_history_stops_at_the_version_shown(repo_data: Path, versions: tuple[str, str]) -> None:
+    at = open_app("claims", {"v": versions[0]}, repo_data)
+    assert not at.exception and _history_frame(at) is None
+    assert any("changed over 1 data version(s)" in str(c.value) for c in at.caption)
