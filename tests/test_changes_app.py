@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from components.context import CONTEXT_KEY
+from components.exports import export_buttons
 from incidents.versions import find_repo, history
 from tests.conftest import open_app
 from tests.versions_repo import DROPPED_STATEMENT, RENAMED, build
@@ -42,6 +43,11 @@ def test_every_page_renders_an_older_version(repo_data: Path, versions: tuple[st
     text = banner(at)
     assert f"version {old}" in text and "1 newer version since" in text
     assert f"v={new}" in text and "/changes?" in text  # links to the current view and to the changes
+    # The share link and the exports carry the old version's id.
+    assert any(f"v={old}" in str(code.value) for code in at.sidebar.code)
+    assert any(f"data {old}" in str(caption.value) for caption in at.sidebar.caption)
+    names = [button.file_name for button in export_buttons(context, None)]
+    assert names and all(f"_{old}_" in name for name in names)
 
 
 def test_current_version_has_no_banner(repo_data: Path, versions: tuple[str, str]) -> None:
