@@ -33,7 +33,10 @@ def cached_history(data_dir: str) -> list[Version] | None:
 
 @st.cache_resource(show_spinner="Loading that version of the records…", max_entries=6)
 def load_at(data_dir: str, version: Version) -> Dataset:
-    """An older version's records, read from git through the loader (the same validation and migration)."""
+    """An older version's records, read from git through the loader (the same validation and migration).
+
+    Everything that reads an older version (the pages, the diffs, the feed) goes through here: a filter on the
+    loaded records (the review state, say) belongs here as well as in app.py's `load`."""
     return load_version(find_repo(data_dir), version)
 
 

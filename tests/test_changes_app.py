@@ -84,6 +84,16 @@ def test_changes_page_lists_versions_and_their_diffs(repo_data: Path, versions: 
     assert "actors `aze`" in text
 
 
+def test_changes_page_on_an_older_version_starts_with_what_changed_since(
+    repo_data: Path, versions: tuple[str, str]
+) -> None:
+    at = open_app("changes", {"v": versions[0]}, repo_data)
+    assert [s.value for s in at.main.subheader] == [f"Since version {versions[0]}"]
+    texts = [str(m.value) for m in at.main.markdown]
+    # The cumulative diff comes right after its heading, before the versions' own entries.
+    assert "4 → 6" in texts[1] and texts[2].startswith(f"**Version {versions[1]}**")
+
+
 def test_changes_page_with_an_incident_lists_only_what_touched_it(repo_data: Path) -> None:
     at = open_app("changes", {"incident": INCIDENT}, repo_data)
     text = "\n".join(str(m.value) for m in at.get("markdown")).replace("\\", "")
