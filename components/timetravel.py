@@ -13,12 +13,10 @@ import streamlit as st
 from components.report import render_version_notice
 from incidents.changes import DataDiff, diff, history_steps
 from incidents.dataset import Dataset
-from incidents.feed import atom, public_url
+from incidents.feed import FEED_ENTRIES, atom, public_url, write_atomic
 from incidents.text import md_screen
 from incidents.timetravel import Travel, resolve
 from incidents.versions import NoHistory, Version, find_repo, history, load_version
-
-FEED_ENTRIES = 50  # the newest versions in the feed
 
 
 # A minute: a new commit shows up in the history without a restart; a reader's reruns do not run git each time.
@@ -89,10 +87,7 @@ def _written_feed(data_dir: str, static_dir: str, newest_commit: str, base: str)
     diffs = version_diffs(data_dir, versions)
     shown = versions[:FEED_ENTRIES]
     path = Path(static_dir) / "changes.atom"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = path.with_suffix(".atom.tmp")
-    staging.write_bytes(atom(shown, diffs[:len(shown)], base))
-    staging.replace(path)  # atomic: the static server never serves half a feed
+    write_atomic(path, atom(shown, diffs[:len(shown)], base))
     return path
 
 

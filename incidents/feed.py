@@ -10,15 +10,17 @@ from __future__ import annotations
 import os
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from pathlib import Path
 from urllib.parse import urlencode
 
-from incidents.changes import DataDiff, markdown_lines
-from incidents.versions import Version
+from incidents.changes import DataDiff, diff, markdown_lines
+from incidents.versions import Repo, Version, history, load_version
 
 ATOM = "http://www.w3.org/2005/Atom"
 PUBLIC_URL_ENV = "INCIDENTS_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 TITLE = "Azerbaijan–Iran Incident Monitor: changes to the data"
+FEED_ENTRIES = 50  # the newest versions in the feed
 
 
 def public_url() -> str:
@@ -58,3 +60,21 @@ def atom(versions: Sequence[Version], diffs: Sequence[DataDiff | None], base: st
         lines = markdown_lines(change, str) if change is not None else ["- The first version of the data."]
         _text(entry, "summary", "\n".join([item.message, "", *lines]))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+
+
+def write_atomic(path: Path, content: bytes) -> None:
+    """Write a file whole or not at all: the static server never serves half a feed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    staging.write_bytes(content)
+    staging.replace(path)
+
+
+def feed_of(repo: Repo, base: str) -> bytes:
+    """The feed of a repository's data history: its newest `FEED_ENTRIES` versions, each with its diff."""
+    versions = history(repo)[:FEED_ENTRIES + 1]
+    diffs = [
+        diff(load_version(repo, versions[index + 1]), load_version(repo, item)) if index + 1 < len(versions) else None
+        for index, item in enumerate(versions)
+    ]
+    return atom(versions[:FEED_ENTRIES], diffs[:FEED_ENTRIES], base)

@@ -185,3 +185,16 @@ def test_markdown_keeps_record_text_inert(hostile: str) -> None:
     assert "\n\n" not in text  # a blank line would end a list item and its code span
     outside_code = re.sub(r"(?<!\\)`[^`\n]*`", "", text)  # code spans show their text literally
     assert not re.search(r"(?<!\\)(\]\(|<|\*\*)", outside_code)  # links, tags and bold only escaped
+
+
+def test_feed_command_writes_the_feed(repo_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import xml.etree.ElementTree as ET
+
+    from incidents.feed import ATOM
+
+    out = tmp_path / "static" / "changes.atom"
+    status, _, err = run(capsys, "feed", "--out", str(out), "--url", "https://m.example.org/", "--data-dir",
+                         str(repo_data))
+    assert status == 0 and f"{out}: 2 entries" in err
+    links = [e.get("href") for e in ET.parse(out).getroot().iterfind(f"{{{ATOM}}}entry/{{{ATOM}}}link")]
+    assert links == [f"https://m.example.org/?v={v.version}" for v in history(find_repo(repo_data))]

@@ -10,6 +10,7 @@ from pathlib import Path
 from incidents import codes
 from incidents.changes import diff, to_markdown
 from incidents.cli import data_dir
+from incidents.feed import PUBLIC_URL_ENV, feed_of, public_url, write_atomic
 from incidents.versions import NoHistory, find_repo, history, load_version
 
 
@@ -29,6 +30,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     changes.add_argument("--format", choices=["json", "md"], default="md")
     changes.add_argument("--data-dir", type=Path, default=data_dir())
     changes.set_defaults(run=_diff)
+    feed = commands.add_parser("feed", help="write the Atom feed of the data's changes (the app also writes it)")
+    feed.add_argument("--out", type=Path, default=Path("static") / "changes.atom", help="default: static/changes.atom")
+    feed.add_argument("--url", default=public_url(), help=f"the public address (default: ${PUBLIC_URL_ENV})")
+    feed.add_argument("--data-dir", type=Path, default=data_dir())
+    feed.set_defaults(run=_feed)
 
 
 def _no_history(args: argparse.Namespace, error: NoHistory) -> int:
@@ -64,4 +70,14 @@ def _diff(args: argparse.Namespace) -> int:
     change = diff(load_version(repo, found[args.old]), load_version(repo, found[args.new]))
     print(json.dumps(change.to_json(), indent=2, ensure_ascii=False) if args.format == "json" else to_markdown(change),
           end="\n" if args.format == "json" else "")
+    return 0
+
+
+def _feed(args: argparse.Namespace) -> int:
+    try:
+        content = feed_of(find_repo(args.data_dir), args.url.rstrip("/"))
+    except NoHistory as error:
+        return _no_history(args, error)
+    write_atomic(args.out, content)
+    print(f"{args.out}: {content.count(b'<entry>')} entries", file=sys.stderr)
     return 0
