@@ -11,7 +11,7 @@ from components.context import CONTEXT_KEY, AppContext
 from components.exports import render_exports
 from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
 from components.report import render_data_problems, render_notices
-from components.timetravel import load_at, publish_feed, render_travel, travel
+from components.timetravel import publish_feed, render_travel, shown_dataset, travel
 from incidents.dataset import Dataset
 from incidents.filtering import apply_filter
 from incidents.loading import fingerprint, load_dataset
@@ -41,7 +41,7 @@ def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...]) -> Dataset:
 current = load(str(DATA_DIR), fingerprint(DATA_DIR))
 # `v=<an older version>` shows that version's records, read from git; without the history, the current data.
 time_travel = travel(str(DATA_DIR), link_version(raw_query_params()), current.version)
-dataset = load_at(str(DATA_DIR), time_travel.version) if time_travel.version is not None else current
+dataset, time_travel = shown_dataset(str(DATA_DIR), time_travel, current)
 publish_feed(str(DATA_DIR), ROOT / "static")
 # The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
 notices = url_notices(dataset, page_options())

@@ -38,6 +38,17 @@ def load_at(data_dir: str, version: Version) -> Dataset:
     return load_version(find_repo(data_dir), version)
 
 
+def shown_dataset(data_dir: str, state: Travel, current: Dataset) -> tuple[Dataset, Travel]:
+    """The records a view shows: the older version's, or the current ones (then time travel is unavailable if the
+    older version cannot be read after all)."""
+    if state.version is None:
+        return current, state
+    try:
+        return load_at(data_dir, state.version), state
+    except NoHistory:
+        return current, Travel("unavailable", state.requested, state.current)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def cached_diff(data_dir: str, old: Version, new: Version) -> DataDiff:
     return diff(load_at(data_dir, old), load_at(data_dir, new))
@@ -95,7 +106,10 @@ def publish_feed(data_dir: str, static_dir: Path) -> None:
     """Write `static/changes.atom` once per newest version (at start-up, and again after a new commit)."""
     versions = cached_history(data_dir)
     if versions:
-        _written_feed(data_dir, str(static_dir), versions[0].commit, public_url())
+        try:
+            _written_feed(data_dir, str(static_dir), versions[0].commit, public_url())
+        except (NoHistory, OSError):  # a read-only folder, or a version that cannot be read: no feed, the app runs
+            pass
 
 
 def render_proposition_history(data_dir: str, state: Travel | None, dataset: Dataset, incident_id: str) -> None:

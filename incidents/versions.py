@@ -148,7 +148,10 @@ def extract(repo: Repo, commit: str, version: str) -> Path:
         path.write_bytes(raw) if raw is not None else _sparse(path, MAX_BYTES + 1)
     try:
         staging.rename(target.parent)
-    except OSError:  # another process wrote it first
+    except OSError:  # another process wrote it first, or a half-written folder is in the way
+        if not target.is_dir():
+            shutil.rmtree(target.parent, ignore_errors=True)
+            staging.rename(target.parent)
         shutil.rmtree(staging, ignore_errors=True)
     return target
 
@@ -169,8 +172,12 @@ def _load(data_dir: str) -> Dataset:
 
 
 def load_version(repo: Repo, version: Version) -> Dataset:
-    """The records of a version, read from git through the loader (cached per version)."""
-    return _load(str(extract(repo, version.commit, version.version)))
+    """The records of a version, read from git through the loader (cached per version). Never another version's
+    records under its name: a cache that does not hash to the version raises."""
+    dataset = _load(str(extract(repo, version.commit, version.version)))
+    if dataset.version != version.version:
+        raise NoHistory(f"the cached files of version {version.version} hash to {dataset.version}")
+    return dataset
 
 
 def _counts_cached(repo: Repo, commit: str, version: str) -> dict[str, int]:

@@ -125,3 +125,17 @@ def test_claims_history_stops_at_the_version_shown(repo_data: Path, versions: tu
     at = open_app("claims", {"v": versions[0]}, repo_data)
     assert not at.exception and _history_frame(at) is None
     assert any("changed over 1 data version(s)" in str(c.value) for c in at.caption)
+
+
+@pytest.mark.parametrize("page", ["overview", "claims", "timeline"])
+def test_this_repositorys_oldest_version_renders_through_the_migration(page: str) -> None:
+    """Old links keep working: the oldest data version in this repository's history (format 1, before the
+    evidence model), whatever it is, renders through the same migration as the shipped data."""
+    from tests.versions_repo import ROOT
+
+    oldest = history(find_repo(ROOT / "data"))[-1]
+    at = open_app(page, {"v": oldest.version})
+    assert not at.exception
+    context = at.session_state[CONTEXT_KEY]
+    assert context.dataset.version == oldest.version and context.dataset.errors == []
+    assert f"version {oldest.version}" in banner(at)

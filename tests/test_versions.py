@@ -198,3 +198,20 @@ def test_feed_command_writes_the_feed(repo_data: Path, tmp_path: Path, capsys: p
     assert status == 0 and f"{out}: 2 entries" in err
     links = [e.get("href") for e in ET.parse(out).getroot().iterfind(f"{{{ATOM}}}entry/{{{ATOM}}}link")]
     assert links == [f"https://m.example.org/?v={v.version}" for v in history(find_repo(repo_data))]
+
+
+def test_a_broken_cache_is_rewritten_not_shown_under_the_versions_name(repo_data: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INCIDENTS_CACHE_DIR", str(tmp_path / "cache"))
+    repo = find_repo(repo_data)
+    old = history(repo)[-1]
+    shutil.rmtree(tmp_path / "cache" / old.version / "data")  # a half-written folder: counts, no data/
+    from incidents.versions import NoHistory, _load
+
+    _load.cache_clear()
+    assert load_version(repo, old).version == old.version
+    edited = tmp_path / "cache" / old.version / "data" / "actors.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    _load.cache_clear()
+    with pytest.raises(NoHistory, match="hash to"):
+        load_version(repo, old)
