@@ -8,6 +8,7 @@ discrepancies on what the comparison engine computes from each version: each giv
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any, Literal
@@ -304,11 +305,23 @@ def history_steps(changes: Iterable[tuple[str, str, DataDiff]], incident_id: str
     return steps
 
 
-def _value(item: Any, escape: Callable[[str], str]) -> str:
+def _one_line(item: Any) -> str:
     text = json.dumps(item, ensure_ascii=False) if not isinstance(item, str) else item
-    text = " ".join(text.split())  # one line: a blank line would end the code span and let the rest render
-    text = text if len(text) <= 120 else text[:119] + "…"
-    return f"`{text}`" if "`" not in text else escape(text)
+    return " ".join(text.split())  # one line: a blank line would end the code span and let the rest render
+
+
+def _values(old: Any, new: Any, escape: Callable[[str], str], width: int = 120) -> str:
+    """'old → new', each cut to `width` around where they first differ (two long notes differ deep inside)."""
+    before, after = _one_line(old), _one_line(new)
+    same = len(os.path.commonprefix([before, after]))
+    start = max(0, same - 30) if max(len(before), len(after)) > width else 0
+
+    def cut(text: str) -> str:
+        shown = ("…" if start else "") + text[start:start + width]
+        shown += "…" if len(text) > start + width else ""
+        return f"`{shown}`" if "`" not in shown else escape(shown)
+
+    return f"{cut(before)} → {cut(after)}"
 
 
 def markdown_lines(change: DataDiff, escape: Callable[[str], str] = md_screen) -> list[str]:
@@ -333,7 +346,7 @@ def markdown_lines(change: DataDiff, escape: Callable[[str], str] = md_screen) -
         lines.append(f"- Proposition `{prop.id}` ({escape(prop.text)}): {'; '.join(parts)}")
     for record in change.records:
         lines.append(f"- {record.change.capitalize()}: {record.collection} `{record.id}`")
-        lines += [f"  - {f.field}: {_value(f.old, escape)} → {_value(f.new, escape)}" for f in record.fields]
+        lines += [f"  - {f.field}: {_values(f.old, f.new, escape)}" for f in record.fields]
     return lines
 
 

@@ -215,3 +215,17 @@ def test_a_broken_cache_is_rewritten_not_shown_under_the_versions_name(repo_data
     _load.cache_clear()
     with pytest.raises(NoHistory, match="hash to"):
         load_version(repo, old)
+
+
+@pytest.mark.parametrize(("old", "new", "shown"), [
+    ("a" * 200 + " was two", "a" * 200 + " was four", ("was two", "was four")),
+    ("short", "longer", ("`short`", "`longer`")),
+    ("x" * 300, "y", ("`" + "x" * 120 + "…`", "`y`")),
+])
+def test_long_values_are_cut_where_they_differ(old: str, new: str, shown: tuple[str, str]) -> None:
+    from incidents.changes import DataDiff, FieldChange, RecordChange, markdown_lines
+
+    change = DataDiff("1", "2", records=(RecordChange("events", "e", "changed", (), (FieldChange("note", old, new),)),))
+    line = markdown_lines(change)[1]
+    before, after = line.split(" → ")
+    assert shown[0] in before and shown[1] in after
