@@ -105,6 +105,13 @@ def _written_feed(data_dir: str, static_dir: str, newest_commit: str, base: str)
 def publish_feed(data_dir: str, static_dir: Path) -> None:
     """Write `static/changes.atom` once per newest version (at start-up, and again after a new commit)."""
     versions = cached_history(data_dir)
+    try:
+        # Already written for the newest commit (by `make serve`, or another replica): nothing to diff again.
+        written = (static_dir / "changes.atom").read_text(encoding="utf-8")
+        if versions and f"commit={versions[0].commit}" in written and f"<id>{public_url()}/changes</id>" in written:
+            return
+    except OSError:
+        pass
     if versions:
         try:
             _written_feed(data_dir, str(static_dir), versions[0].commit, public_url())

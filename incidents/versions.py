@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -26,6 +27,7 @@ from incidents.registry import COLLECTIONS
 MAX_FILES = 20_000
 GIT_TIMEOUT = 60  # seconds for one git command
 CACHE_ENV = "INCIDENTS_CACHE_DIR"
+VERSION_ID = re.compile(r"[0-9a-f]{8}")
 
 
 class NoHistory(Exception):
@@ -192,9 +194,22 @@ def _counts_cached(repo: Repo, commit: str, version: str) -> dict[str, int]:
 
 @lru_cache(maxsize=100_000)
 def _commit_version(repo: Repo, commit: str) -> str | None:
-    """A commit's data version (None without record files); a commit never changes, so it is computed once."""
+    """A commit's data version (None without record files). A commit never changes, so it is computed once and
+    kept on disk (`<cache>/commits/<hash>`): a restarted replica does not read every version's files again."""
+    path = cache_root(repo) / "commits" / commit
+    try:
+        known = path.read_text(encoding="ascii").strip()
+        return known if VERSION_ID.fullmatch(known) else None
+    except OSError:
+        pass
     files = _files(repo, commit)
-    return data_version(files) if files else None
+    version = data_version(files) if files else None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(version or "-", encoding="ascii")
+    except OSError:  # a read-only cache only costs time
+        pass
+    return version
 
 
 def history(repo: Repo) -> list[Version]:
