@@ -17,7 +17,7 @@ from incidents.cli import main
 from incidents.dataset import Dataset
 from incidents.loading import load_dataset
 from incidents.migrate import file_format
-from incidents.versions import find_repo, history, load_version
+from incidents.versions import Version, find_repo, history, load_version
 from tests.versions_repo import DROPPED_STATEMENT, ROOT, build
 
 
@@ -229,3 +229,24 @@ def test_long_values_are_cut_where_they_differ(old: str, new: str, shown: tuple[
     line = markdown_lines(change)[1]
     before, after = line.split(" → ")
     assert shown[0] in before and shown[1] in after
+
+
+def _v(version: str) -> Version:
+    return Version(version, "c" * 40, "2026-12-01T00:00:00+00:00", f"made {version}")
+
+
+@pytest.mark.parametrize(("requested", "current", "history_ids", "state", "newer"), [
+    (None, "aaaaaaaa", ["aaaaaaaa"], "current", 0),
+    ("aaaaaaaa", "aaaaaaaa", ["aaaaaaaa", "bbbbbbbb"], "current", 0),
+    ("bbbbbbbb", "aaaaaaaa", ["aaaaaaaa", "bbbbbbbb", "cccccccc"], "old", 1),
+    ("cccccccc", "aaaaaaaa", ["aaaaaaaa", "bbbbbbbb", "cccccccc"], "old", 2),
+    ("aaaaaaaa", "dddddddd", ["aaaaaaaa", "bbbbbbbb"], "old", 1),  # uncommitted edits count as a newer version
+    ("0badf00d", "aaaaaaaa", ["aaaaaaaa"], "unknown", 0),
+    ("bbbbbbbb", "aaaaaaaa", None, "unavailable", 0),
+])
+def test_resolve(requested: str | None, current: str, history_ids: list[str] | None, state: str, newer: int) -> None:
+    from incidents.timetravel import resolve
+
+    found = resolve(requested, current, None if history_ids is None else [_v(i) for i in history_ids])
+    assert (found.state, found.newer) == (state, newer)
+    assert (found.version.version if found.version else None) == (requested if state == "old" else None)
