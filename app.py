@@ -65,17 +65,19 @@ pages = [
 navigation = st.navigation(pages)
 
 base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
-render_travel(
-    time_travel,
-    share_link(base_url, value, {}, current.version),
-    share_link(base_url.removesuffix(navigation.url_path) + "changes", value, {}, dataset.version),
-)
+changes_url = base_url.removesuffix(navigation.url_path) + "changes"
+# Drawn again after the page has run, so "this view on the current data" keeps the page's own controls too.
+travel_slot = st.empty()
+render_travel(travel_slot, time_travel, share_link(base_url, value, {}, current.version),
+              share_link(changes_url, value, {}, dataset.version))
 render_notices(context.notices)
 render_data_problems(dataset)
 # Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.
 link_slot = st.sidebar.empty()
 render_share_link(link_slot, share_link(base_url, value, {}, dataset.version), key="share_link_early")
 navigation.run()
+render_travel(travel_slot, time_travel, share_link(base_url, value, context.page_params, current.version),
+              share_link(changes_url, value, {}, dataset.version))
 link = share_link(base_url, value, context.page_params, dataset.version)
 render_share_link(link_slot, link)
 render_exports(context, link)

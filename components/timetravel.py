@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.report import render_version_notice
 from incidents.changes import DataDiff, diff, history_steps
@@ -69,8 +70,14 @@ def travel(data_dir: str, requested: str | None, current: str) -> Travel:
     return resolve(requested, current, cached_history(data_dir))
 
 
-def render_travel(state: Travel, current_link: str, changes_link: str) -> None:
-    """The banner of a pinned view: which version, when, how many since, and links to now and to the changes."""
+def render_travel(slot: DeltaGenerator, state: Travel, current_link: str, changes_link: str) -> None:
+    """The banner of a pinned view, drawn into `slot` (an `st.empty`): which version, when, how many since, and
+    links to the same view now and to the changes."""
+    with slot.container():
+        _banner(state, current_link, changes_link)
+
+
+def _banner(state: Travel, current_link: str, changes_link: str) -> None:
     if state.state == "old" and state.version is not None:
         since = "the latest version" if state.newer == 0 else (
             f"{state.newer} newer version{'s' if state.newer != 1 else ''} since"

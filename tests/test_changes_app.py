@@ -139,3 +139,11 @@ def test_this_repositorys_oldest_version_renders_through_the_migration(page: str
     context = at.session_state[CONTEXT_KEY]
     assert context.dataset.version == oldest.version and context.dataset.errors == []
     assert f"version {oldest.version}" in banner(at)
+
+
+def test_the_banners_current_link_keeps_the_pages_own_controls(repo_data: Path, versions: tuple[str, str]) -> None:
+    old, new = versions
+    at = open_app("claims", {"v": old, "order": "name"}, repo_data)
+    banners = [w for w in at.get("warning") if "You are seeing the data as it was" in str(w.value)]
+    assert len(banners) == 1  # drawn twice into one slot, shown once
+    assert f"order=name&v={new}" in str(banners[0].value)
