@@ -10,7 +10,8 @@ import streamlit as st
 from components.context import CONTEXT_KEY, AppContext
 from components.exports import render_exports
 from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
-from components.report import render_data_problems, render_notices, render_review_notice, render_version_notice
+from components.report import render_data_problems, render_notices, render_review_notice
+from components.timetravel import publish_feed, render_travel, shown_dataset, travel
 from incidents.dataset import Dataset
 from incidents.filtering import apply_filter
 from incidents.loading import fingerprint, load_dataset
@@ -41,12 +42,19 @@ def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...], published: b
     return for_mode(load_dataset(data_dir), published)
 
 
-dataset = load(str(DATA_DIR), fingerprint(DATA_DIR), PUBLISHED_ONLY)
+current = load(str(DATA_DIR), fingerprint(DATA_DIR), PUBLISHED_ONLY)
+# `v=<an older version>` shows that version's records, read from git; without the history, the current data.
+time_travel = travel(str(DATA_DIR), link_version(raw_query_params()), current.version)
+dataset, time_travel = shown_dataset(str(DATA_DIR), time_travel, current)
+publish_feed(str(DATA_DIR), ROOT / "static")
 # The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
 notices = url_notices(dataset, page_options())
 value, filter_notices = shared_filters(dataset)
 all_notices = list(dict.fromkeys(notices + filter_notices))
-context = AppContext(dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=all_notices)
+context = AppContext(
+    dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=all_notices,
+    data_dir=str(DATA_DIR), travel=time_travel,
+)
 st.session_state[CONTEXT_KEY] = context
 
 pages = [
@@ -55,19 +63,26 @@ pages = [
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
     st.Page("app_pages/claims.py", title="Claims", icon=":material/balance:", url_path="claims"),
     st.Page("app_pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
+    st.Page("app_pages/changes.py", title="Changes", icon=":material/history:", url_path="changes"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:", url_path="about"),
 ]
 navigation = st.navigation(pages)
 
+base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
+changes_url = base_url.removesuffix(navigation.url_path) + "changes"
+# Drawn again after the page has run, so "this view on the current data" keeps the page's own controls too.
+travel_slot = st.empty()
+render_travel(travel_slot, time_travel, share_link(base_url, value, {}, current.version),
+              share_link(changes_url, value, {}, dataset.version))
 render_notices(context.notices)
-render_version_notice(link_version(raw_query_params()), dataset.version)
 render_data_problems(dataset)
 render_review_notice(dataset)
-base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
 # Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.
 link_slot = st.sidebar.empty()
 render_share_link(link_slot, share_link(base_url, value, {}, dataset.version), key="share_link_early")
 navigation.run()
+render_travel(travel_slot, time_travel, share_link(base_url, value, context.page_params, current.version),
+              share_link(changes_url, value, {}, dataset.version))
 link = share_link(base_url, value, context.page_params, dataset.version)
 render_share_link(link_slot, link)
 render_exports(context, link)

@@ -14,6 +14,7 @@ from components.figures import figures_frame
 from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
 from components.safe import md_escape
+from components.timetravel import render_proposition_history
 from incidents.briefing import to_csv, to_markdown
 from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
 from incidents.records import chronological
@@ -123,6 +124,8 @@ if comparison.figures:
 ui.render_assessment(comparison)
 with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
     ui.render_discrepancies(comparison)
+with st.expander("How each proposition and figure changed over the data versions"):
+    render_proposition_history(context.data_dir, context.travel, dataset, incident.id)
 
 filters = replace(context.filter, incident=incident.id)
 

@@ -8,6 +8,7 @@ import streamlit as st
 
 from incidents.dataset import Dataset
 from incidents.filtering import FilterValue, View
+from incidents.timetravel import Travel
 from incidents.urlstate import Notice
 
 CONTEXT_KEY = "_app_context"
@@ -21,6 +22,9 @@ class AppContext:
     filter: FilterValue
     view: View
     notices: list[Notice] = field(default_factory=list)
+    # Where the records come from, and which version a link's `v` resolved to (the changes page reads both).
+    data_dir: str = ""
+    travel: Travel | None = None
     # Per-page parameters a page wants in its share link (e.g. map layers); filled while the page runs.
     page_params: dict[str, list[str]] = field(default_factory=dict)
 

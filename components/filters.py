@@ -129,4 +129,4 @@ def render_share_link(slot: DeltaGenerator, url: str, key: str = "share_link") -
     with slot.container(key=key):
         st.markdown("**Copy link to this view**")
         st.code(url, language=None, wrap_lines=True)
-        st.caption("The link pins the data version (v); opening it later says if the data has changed since.")
+        st.caption("The link pins the data version (v): opening it later shows the data as it was then.")

@@ -289,6 +289,8 @@ def serve(options: argparse.Namespace) -> int:
     proxy: subprocess.Popen[bytes] | None = None
     try:
         subprocess.run([*command, "-t", "-q"], check=True)  # noqa: S603 (our own argv)
+        # The changes feed is there before the first reader (each replica rewrites it after a new commit).
+        subprocess.run([sys.executable, "-m", "incidents", "feed"], cwd=ROOT, env=env, check=False)  # noqa: S603
         for replica in replicas:
             replica.start(env)
         for replica in replicas:

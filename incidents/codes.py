@@ -176,6 +176,16 @@ QUOTE_NOT_CHECKED = _warning(
     "check-quotes: the stored copy is kept outside the repository and is absent here (a fresh clone, say); the "
     "quote could not be checked. `--strict` makes this fail.",
 )
+NO_HISTORY = _error(
+    "NO_HISTORY",
+    "no git history of the data here ({reason}), so its versions cannot be read",
+    "The data directory is not in a git repository (or git is missing): versions, diff and time travel need it.",
+)
+UNKNOWN_VERSION = _error(
+    "UNKNOWN_VERSION",
+    "no data version {version!r} in the history; `python -m incidents versions` lists them",
+    "A data version asked for (a `diff` argument) is not one of the versions in the git history.",
+)
 
 CODES: dict[str, Code] = {
     code.name: code
@@ -211,6 +221,8 @@ CODES: dict[str, Code] = {
         QUOTE_MISMATCH,
         QUOTE_COPY_UNREADABLE,
         QUOTE_NOT_CHECKED,
+        NO_HISTORY,
+        UNKNOWN_VERSION,
     )
 }
 # Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from incidents import codes
@@ -31,22 +32,29 @@ from incidents.weekdays import weekday_mismatches
 __all__ = ["data_files", "fingerprint", "load_dataset"]
 
 
+def data_version(files: Iterable[tuple[str, bytes | None]]) -> str:
+    """The data version: the first 8 hex digits of a sha256 over each record file's relative name and bytes, in load
+    order (`None` for a file that could not be read: it still changes the version, by its name alone)."""
+    digest = hashlib.sha256()
+    for name, raw in files:
+        digest.update(name.encode() + b"\0" + (raw if raw is not None else b"\1") + b"\0")
+    return digest.hexdigest()[:8]
+
+
 def parse_files(data_dir: Path, dataset: Dataset) -> list[ParsedFile]:
     """Parse every record file; the dataset gets their names and the data version (a hash of their bytes)."""
-    digest = hashlib.sha256()
+    hashed: list[tuple[str, bytes | None]] = []
     parsed_files: list[ParsedFile] = []
     for path, kind in data_files(data_dir):
         display = display_path(path)
         dataset.files.append(display)
         raw = read_bounded(path, display, dataset.problems)
-        name = path.relative_to(data_dir).as_posix().encode()
-        # A file that cannot be read (or is too large to read) still changes the version, by its name alone.
-        digest.update(name + b"\0" + (raw if raw is not None else b"\1") + b"\0")
+        hashed.append((path.relative_to(data_dir).as_posix(), raw))
         if raw is not None:
             parsed = parse_file(raw, display, kind, dataset.problems)
             if parsed is not None:
                 parsed_files.append(parsed)
-    dataset.version = digest.hexdigest()[:8]
+    dataset.version = data_version(hashed)
     return parsed_files
 
 

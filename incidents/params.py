@@ -98,7 +98,8 @@ PARAMS: tuple[Param, ...] = (
     ),
     Param(
         "v", "version", "link", keeps="first", default_doc="—",
-        doc="The data version the link was made from (8 hex digits). Added by the copy-link control.",
+        doc="The data version the view shows (8 hex digits): an older version shows the data as it was then (see "
+        "[Time travel](#time-travel-and-the-data-version-pin)). Added by the copy-link control.",
     ),
     Param(
         "group", "choice", "page", default=GROUPINGS[0], page="timeline", choices=GROUPINGS,

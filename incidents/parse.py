@@ -55,22 +55,32 @@ class ParsedFile:
         return at_mark(code, self.path, locate(self.marks, loc), **fields)
 
 
-def data_files(data_dir: Path) -> list[tuple[Path, str]]:
-    """The record files in a data directory, with their kind, in load order."""
-    found: list[tuple[Path, str]] = []
+def record_names(names: Iterable[str]) -> list[tuple[str, str]]:
+    """The record files among relative posix names (a directory's listing or a git tree), with their kind, in load
+    order: `actors.yaml` and the like at the top, then each file kind's folder sorted by name."""
+    present = set(names)
+    found: list[tuple[str, str]] = []
     for kind in FILE_KINDS.values():
         if kind.directory is None:
-            paths = (data_dir / f"{kind.name}{suffix}" for suffix in YAML_SUFFIXES)
-            found += [(path, kind.name) for path in paths if path.is_file()]
+            top = (f"{kind.name}{suffix}" for suffix in YAML_SUFFIXES)
+            found += [(name, kind.name) for name in top if name in present]
             continue
-        directory = data_dir / kind.directory
-        if directory.is_dir():
-            found += [
-                (path, kind.name)
-                for path in sorted(directory.iterdir())
-                if path.suffix in YAML_SUFFIXES and path.is_file()
-            ]
+        prefix = f"{kind.directory}/"
+        inside = (name for name in present if name.startswith(prefix) and "/" not in name[len(prefix):])
+        found += [(name, kind.name) for name in sorted(inside) if Path(name).suffix in YAML_SUFFIXES]
     return found
+
+
+def data_files(data_dir: Path) -> list[tuple[Path, str]]:
+    """The record files in a data directory, with their kind, in load order."""
+    names: list[str] = []
+    for kind in FILE_KINDS.values():
+        names += [f"{kind.name}{suffix}" for suffix in YAML_SUFFIXES] if kind.directory is None else []
+        directory = data_dir / kind.directory if kind.directory else None
+        if directory is not None and directory.is_dir():
+            names += [f"{kind.directory}/{path.name}" for path in directory.iterdir()]
+    candidates = [(data_dir / name, kind) for name, kind in record_names(names)]
+    return [(path, kind) for path, kind in candidates if path.is_file()]
 
 
 def all_files(data_dir: Path) -> list[Path]:

@@ -57,6 +57,7 @@ TITLES = {
     "map": "Map",
     "claims": "Who claims what",
     "sources": "Sources",
+    "changes": "Changes to the data",
     "about": "About this monitor",
 }
 

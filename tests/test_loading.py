@@ -319,6 +319,8 @@ ISSUE_CODES = {
     "YAML_TOO_DEEP": "error",
     "UNREAD_FILE": "warning",
     "MISPLACED_RECORDS": "warning",
+    "NO_HISTORY": "error",
+    "UNKNOWN_VERSION": "error",
     "SINGLE_SOURCE": "warning",
     "UNGRADED_SOURCE": "warning",
     "ORPHAN_PROPOSITION": "warning",

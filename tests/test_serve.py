@@ -108,7 +108,7 @@ def _static_script(base: str) -> str:
     return "/" + match.group(1)
 
 
-@pytest.mark.parametrize("path", ["/", "/map", "/_stcore/health", "static-script"])
+@pytest.mark.parametrize("path", ["/", "/map", "/_stcore/health", "static-script", "/app/static/changes.atom"])
 def test_security_headers_on_every_response(served: Served, path: str) -> None:
     url = served.url + (_static_script(served.url) if path == "static-script" else path)
     status, headers, _ = _get(url)

@@ -18,6 +18,7 @@ COMMAND_MODULES = (
     "incidents.cli.scaffold",
     "incidents.cli.find",
     "incidents.cli.quotes",
+    "incidents.cli.history",
 )
 
 

@@ -22,6 +22,7 @@ PAGES = [
     ("map", "map", "Map"),
     ("claims", "claims", "Who claims what"),
     ("sources", "sources", "Sources"),
+    ("changes", "changes", "Changes to the data"),
     ("about", "about", "About this monitor"),
 ]
 
