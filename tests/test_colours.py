@@ -47,7 +47,7 @@ def groups() -> dict[str, list[tuple[int, int, int]]]:
         "map events": [RGB[style.color] for style in EVENT_STYLES.values()],
         "map crossings": [RGB[style.color] for style in CROSSING_STYLES.values()],
         "map borders": [(r, g, b) for _, _, (r, g, b, _) in BORDER_STYLES.values()],
-        "timeline countries": [_hex(c) for c in [*countries.values(), NO_COUNTRY_COLOUR]],
+        "timeline countries": [_hex(c) for c in [*dict.fromkeys(countries.values()), NO_COUNTRY_COLOUR]],
     }
 
 
@@ -61,3 +61,18 @@ def test_colours_stay_apart(group: str, deficiency: str) -> None:
 def test_the_check_catches_red_and_green() -> None:
     """The classic red/green pair that deuteranopes confuse fails the check."""
     assert closest_pair([(220, 40, 40), (40, 160, 40)], "deuteranomaly") < MIN_DELTA_E
+
+
+def test_the_most_present_countries_get_their_own_colours_and_the_rest_share_one() -> None:
+    from components.timeline import build_timeline_figure
+    from components.timeline.style import DISTINCT_COUNTRIES, OTHER_COUNTRIES, OTHER_COUNTRIES_COLOUR
+    from incidents.filtering import FilterValue, apply_filter
+
+    dataset = load_dataset(ROOT / "data")
+    colours = country_colours(dataset)
+    own = {code for code, colour in colours.items() if colour != OTHER_COUNTRIES_COLOUR}
+    assert len(own) == DISTINCT_COUNTRIES and {"AZE", "IRN"} <= own  # the two parties are never "other"
+    assert colours[OTHER_COUNTRIES] == OTHER_COUNTRIES_COLOUR
+    figure = build_timeline_figure(dataset, apply_filter(dataset, FilterValue()), group="country")
+    legend = {trace.get("name") for trace in figure.to_dict()["data"] if trace.get("showlegend") is not False}
+    assert "Other countries" in legend and not {"Kazakhstan", "Türkiye"} & legend

@@ -21,8 +21,10 @@ from components.timeline.style import (
     GL_THRESHOLD,
     MAX_ARROWS,
     NO_COUNTRY,
+    OTHER_COUNTRIES,
     ROW_LABEL_MAX,
     ROW_PX,
+    colour_group,
     country_colours,
 )
 from components.timeline.traces import (
@@ -62,17 +64,17 @@ def place_markers(placed: Sequence[Placed], x_start: dt.datetime, x_end: dt.date
 
 
 def _by_country(
-    placed: Sequence[Placed], country_names: dict[str, str]
+    placed: Sequence[Placed], country_names: dict[str, str], colours: dict[str, str]
 ) -> tuple[dict[str, list[Placed]], dict[str, str]]:
-    """Placed records per country, in legend order (by name, no country last), and each country's legend name."""
+    """Placed records per colour group (a country, or "Other countries"), in legend order (by name, other countries
+    and no country last), and each group's legend name."""
     groups: dict[str, list[Placed]] = {}
     for item in placed:
-        groups.setdefault(item.country or NO_COUNTRY, []).append(item)
+        groups.setdefault(colour_group(item.country, colours) if item.country else NO_COUNTRY, []).append(item)
     # Legend entries render plotly's HTML subset, and names come from the data: escape them.
-    names = {
-        code: "No country" if code == NO_COUNTRY else escape(country_names.get(code, code), False) for code in groups
-    }
-    order = sorted(groups, key=lambda code: (code == NO_COUNTRY, names[code]))
+    fixed = {NO_COUNTRY: "No country", OTHER_COUNTRIES: "Other countries"}
+    names = {code: fixed.get(code) or escape(country_names.get(code, code), False) for code in groups}
+    order = sorted(groups, key=lambda code: (code == NO_COUNTRY, code == OTHER_COUNTRIES, names[code]))
     return {code: groups[code] for code in order}, names
 
 
@@ -264,7 +266,7 @@ def build_timeline_figure(
     colours = country_colours(dataset)
     x_start, x_end = visible_range([item.window for item in placed], value.date_from, value.date_to)
     place_markers(placed, x_start, x_end)
-    by_country, names = _by_country(placed, lane_index.names)
+    by_country, names = _by_country(placed, lane_index.names, colours)
     traces: list[Trace] = country_key_traces(list(by_country), colours, names)
     traces += bar_traces(by_country, colours, names, trace_type, to_ms(x_start))
     connectors, arrows = connector_trace(placed, (x_end - x_start) / 90 / MS, trace_type)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from incidents.dataset import Dataset
 from incidents.vocabulary import KIND_LABELS
 
@@ -62,7 +64,34 @@ ROW_LABEL_CHARS = 40
 HOVER_TEXT_MAX = 180
 
 
+# Colours that stay apart under every colour-vision deficiency (tests/test_colours.py): four countries get one each,
+# the rest share a light grey, "Other countries". Nine hues cannot all stay apart, and a reader cannot tell them anyway.
+DISTINCT_COUNTRIES = 4
+OTHER_COUNTRIES = "other"
+OTHER_COUNTRIES_COLOUR = "#BBBBBB"
+
+
 def country_colours(dataset: Dataset) -> dict[str, str]:
-    """A stable colour per country of the whole dataset, so filtering never recolours a country."""
-    codes = sorted({a.country for a in dataset.actors.values() if a.country})
-    return {code: PALETTE[index % len(PALETTE)] for index, code in enumerate(codes)}
+    """A stable colour per country of the whole dataset, so filtering never recolours a country.
+
+    The countries whose actors speak or act in the most records get their own colours (ties by code); the others
+    map to `OTHER_COUNTRIES`, whose colour is under that key.
+    """
+    index = dataset.actor_index
+    counts: Counter[str] = Counter()
+    for statement in dataset.statements.values():
+        counts.update(code for code in {index.country(statement.speaker)} if code)
+    for event in dataset.events.values():
+        counts.update(code for code in {index.country(actor) for actor in event.actors} if code)
+    for actor in dataset.actors.values():
+        if actor.country:
+            counts[actor.country] += 0  # a country nobody speaks for still has a place in the ranking
+    ranked = sorted(counts, key=lambda code: (-counts[code], code))
+    colours = {code: PALETTE[rank] for rank, code in enumerate(sorted(ranked[:DISTINCT_COUNTRIES]))}
+    colours |= {code: OTHER_COUNTRIES_COLOUR for code in ranked[DISTINCT_COUNTRIES:]}
+    return colours | {OTHER_COUNTRIES: OTHER_COUNTRIES_COLOUR}
+
+
+def colour_group(code: str, colours: dict[str, str]) -> str:
+    """The legend group a country's records are drawn in: its own, or "Other countries"."""
+    return OTHER_COUNTRIES if colours.get(code) == OTHER_COUNTRIES_COLOUR and code != OTHER_COUNTRIES else code
