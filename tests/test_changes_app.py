@@ -9,6 +9,7 @@ import pytest
 
 from components.context import CONTEXT_KEY
 from components.exports import export_buttons
+from incidents.loading import load_dataset
 from incidents.versions import find_repo, history
 from tests.conftest import open_app
 from tests.versions_repo import DROPPED_STATEMENT, RENAMED, build
@@ -116,8 +117,9 @@ def test_claims_page_shows_each_propositions_history(repo_data: Path, versions: 
     assert became["Version"] == versions[1] and became["Statements"] == DROPPED_STATEMENT
     assert "Israeli intelligence" in became["Proposition or figure"]
     revised = next(row for change, row in rows.items() if change.endswith(": 4 → 6"))
+    via = ", ".join(load_dataset(repo_data).statements["prosecutor-injured"].via)
     assert (revised["Proposition or figure"], revised["Statements"], revised["Sources"]) == (
-        "injured", "prosecutor-injured", "article-2026-03-06",
+        "injured", "prosecutor-injured", via,
     )
 
 

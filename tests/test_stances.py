@@ -168,8 +168,13 @@ def test_launch_claims_only_reads_the_launches_given(invented: Dataset) -> None:
         (
             DATA,
             "drone-launch",
-            ["aliyev-accusation", "aliyev-demand", "mfa-accusation", "mod-four-drones", "mod-response"],
-            ["irn-denial", "irn-false-flag"],
+            [
+                "aliyev-accusation", "aliyev-demand", "cabinet-several-civilians", "eu-kallas",
+                "euronews-officials-three", "isr-saar", "kommersant-no-data", "un-dujarric-0305", "unn-no-injuries",
+                "mfa-accusation", "mod-four-drones", "mod-response", "call-readout-aze", "baku-tv-arash",
+                "newsaz-commentary", "usa-state-dept",
+            ],
+            ["irn-false-flag", "irn-denial", "call-readout-irn", "pezeshkian-call-denial"],
         ),
         (FIXTURES / "map", "fx-launch", ["fx-claim"], ["fx-denial"]),
         (

@@ -57,7 +57,8 @@ def test_diff_json_names_the_known_changes(repo_data: Path, capsys: pytest.Captu
     assert (figure["quantity"], figure["old"], figure["new"], figure["statement"]) == (
         "injured", "4", "6", "prosecutor-injured",
     )
-    assert figure["sources"] == ["article-2026-03-06"]
+    # The revision names the sources of the statement that revised it: its chain, as the data gives it.
+    assert figure["sources"] == list(load_dataset(repo_data).statements["prosecutor-injured"].via)
     (discrepancy,) = found["discrepancies"]
     assert (discrepancy["id"], discrepancy["old"], discrepancy["new"], discrepancy["event"]) == (
         "fourth-drone", "open", "resolved", "resolved",
