@@ -21,7 +21,7 @@ def matching(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
     query = (query or "").strip()[:SEARCH_MAX]
     if not query or frame.empty:
         return frame
-    columns = [c for c in frame.columns if frame[c].dtype == object]
+    columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
     hits = pd.Series(False, index=frame.index)
     for column in columns:
         hits |= frame[column].astype(str).str.contains(query, case=False, regex=False, na=False)
