@@ -153,3 +153,35 @@ def test_record_markers_carry_short_fields_and_a_hovertemplate() -> None:
         assert "hovertext" not in trace and "%{customdata[2]}" in trace["hovertemplate"]
         longest = max(len(str(field)) for row in trace["customdata"] for field in row)
         assert longest <= 100, longest
+
+
+def test_map_counts_events_per_located_place(big) -> None:
+    from components.map.markers import count_radius, place_count_layers
+    from incidents.mapping import grouped_by_place, place_counts
+
+    view = apply_filter(big, FilterValue())
+    assert grouped_by_place(view)
+    counts = place_counts(big, view)
+    assert [c.count for c in counts] == sorted((c.count for c in counts), reverse=True)
+    circles, rings = place_count_layers(big, view, selected=["airport-crash-c3"])
+    assert len(circles) == len({c["place_id"] for c in circles})  # one circle per place
+    airport = next(c for c in circles if c["place_id"] == big.events["airport-crash-c3"].place)
+    assert int(airport["n"]) == sum(1 for e in big.events.values() if e.place == airport["place_id"])
+    assert rings == [{"pos": airport["pos"], "off": [0, 0], "icon": rings[0]["icon"]}]
+    assert count_radius(1, 50) == 9 and count_radius(50, 50) == 30 and count_radius(1, 1) == 9
+
+
+def test_repeated_closures_and_claims_are_drawn_once(big) -> None:
+    from components.map.rows import claim_layers, closure_rows
+    from incidents.geometry import load_geo
+
+    geo = load_geo(DATA / "geo")
+    view = apply_filter(big, FilterValue())
+    closures = closure_rows(big, view, geo)
+    assert len(closures) == len({json.dumps(row["path"]) for row in closures})
+    assert all(row["title"].startswith("20 border closures") for row in closures)
+    features, labels = claim_layers(big, view, geo)
+    value = features.value()["features"]
+    assert len(value) == len({json.dumps(f["geometry"]["coordinates"]) for f in value})
+    assert any("20 claimed launches" in f["properties"]["title"] for f in value)
+    assert len(labels) == len({(tuple(label["pos"]), label["text"]) for label in labels})
