@@ -199,11 +199,12 @@ st.page_link(
     query_params=to_params(chosen),
 )
 if hidden:
-    more = len(hidden) - MAX_UNLOCATED_NAMED
+    titles = list(dict.fromkeys(e.title for e in hidden))  # repeated titles named once
+    more = len(titles) - MAX_UNLOCATED_NAMED
     st.caption(
         f"Not on the map ({len(hidden)} event(s) with no reported place): "
-        + md_escape("; ".join(e.title for e in hidden[:MAX_UNLOCATED_NAMED]))
-        + (f"; and {more} more (every one is in the Timeline's table)" if more > 0 else "")
+        + md_escape("; ".join(titles[:MAX_UNLOCATED_NAMED]))
+        + (f"; and {more} other titles (every event is in the Timeline's table)" if more > 0 else "")
     )
 if "crossings" in layers:
     st.caption(

@@ -31,6 +31,8 @@ LANE_STEP = 1.6  # y distance between lanes; a bar is BAR_HEIGHT of it, the rest
 BAR_HEIGHT = 0.9
 COLOUR_SCALE = "Blues"
 HATCH = "/"  # bars holding records whose time is known only to a window wider than the bar
+# Overlaid, so the hatching shows over the count's colour instead of replacing it.
+PATTERN = {"fillmode": "overlay", "fgcolor": "#5A5A5A", "fgopacity": 0.55, "solidity": 0.2}
 HOVER = (
     "<b>%{customdata[5]} records</b>, %{customdata[3]}<br>%{customdata[4]}<br>Lane: %{fullData.name}"
     "<br>Click to list these records one by one<extra></extra>"
@@ -73,7 +75,7 @@ def _bar_trace(lane: str, label: str, y: float, bins: Sequence[Bin], width_ms: f
         "marker": {
             "color": [b.count for b in bins],
             "coloraxis": "coloraxis",
-            "pattern": {"shape": [HATCH if b.uncertain else "" for b in bins], "solidity": 0.15},
+            "pattern": {"shape": [HATCH if b.uncertain else "" for b in bins], **PATTERN},
             "line": {"width": 0.5, "color": "#FFFFFF"},
         },
         "customdata": [
@@ -107,8 +109,11 @@ def _hatch_key() -> dict[str, Any]:
         "type": "bar",
         "x": [None],
         "y": [None],
-        "marker": {"color": "#9ecae1", "pattern": {"shape": HATCH, "solidity": 0.15}},
-        "name": "hatched: some times known only to a wider window (hover for its span)",
+        "marker": {
+            "color": "#9ecae1",
+            "pattern": {"shape": HATCH, **PATTERN},
+        },
+        "name": "hatched: some times less precise than the bar",
         "hoverinfo": "skip",
         "uid": "key-hatch",
     }
@@ -168,9 +173,9 @@ def build_aggregate_figure(
                 "orientation": "h",
                 "x": 0,
                 "xanchor": "left",
-                "y": -0.18,
-                "yanchor": "top",
-                "yref": "paper",
+                "y": 36 / height,  # just above the hatching key, below the time axis
+                "yanchor": "bottom",
+                "yref": "container",
                 "len": 0.9,
                 "thickness": 12,
             },
