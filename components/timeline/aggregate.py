@@ -32,6 +32,8 @@ BAR_HEIGHT = 0.9
 COLOUR_SCALE = "Blues"
 HATCH = "/"  # bars holding records whose time is known only to a window wider than the bar
 # Overlaid, so the hatching shows over the count's colour instead of replacing it.
+TOP_PX, BOTTOM_PX = 30, 160  # margins; the bottom one holds the time axis, the colour key and the hatching key
+KEY_TITLE_PX = 76  # the colour key's title sits this far above the figure's bottom edge
 PATTERN = {"fillmode": "overlay", "fgcolor": "#5A5A5A", "fgopacity": 0.55, "solidity": 0.2}
 HOVER = (
     "<b>%{customdata[5]} records</b>, %{customdata[3]}<br>%{customdata[4]}<br>Lane: %{fullData.name}"
@@ -104,6 +106,22 @@ def _header(label: str, y: float) -> dict[str, Any]:
     }
 
 
+def _key_title(text: str, height: int) -> dict[str, Any]:
+    """The colour key's title, above it (a horizontal colorbar's own title overlaps the bar when it sits low)."""
+    plot_px = height - TOP_PX - BOTTOM_PX
+    return {
+        "text": text,
+        "xref": "paper",
+        "x": 0,
+        "xanchor": "left",
+        "yref": "paper",
+        "y": (KEY_TITLE_PX - BOTTOM_PX) / plot_px,
+        "yanchor": "bottom",
+        "showarrow": False,
+        "font": {"size": 12, "color": "#31333F"},
+    }
+
+
 def _hatch_key() -> dict[str, Any]:
     return {
         "type": "bar",
@@ -143,12 +161,15 @@ def build_aggregate_figure(
     height = 200 + 56 * len(order)
     layout = {
         "height": height,
-        "margin": {"l": 6, "r": 6, "t": 30, "b": 150},
+        "margin": {"l": 6, "r": 6, "t": TOP_PX, "b": BOTTOM_PX},
         "barmode": "overlay",
         "hovermode": "closest",
         "dragmode": "zoom",
         "clickmode": "event+select",
-        "annotations": [_header(labels[lane], i * LANE_STEP) for i, lane in enumerate(order)],
+        "annotations": [
+            *(_header(labels[lane], i * LANE_STEP) for i, lane in enumerate(order)),
+            _key_title(f"Colour and number: records per bar (one bar = {_width_text(width)})", height),
+        ],
         "xaxis": {
             "type": "date",
             "range": [iso(x_start), iso(x_end)],
@@ -169,7 +190,6 @@ def build_aggregate_figure(
             "cmin": 0,
             "cmax": top,
             "colorbar": {
-                "title": {"text": f"records per bar (one bar = {_width_text(width)})", "side": "top"},
                 "orientation": "h",
                 "x": 0,
                 "xanchor": "left",

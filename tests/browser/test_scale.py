@@ -72,7 +72,7 @@ def test_map_circles_count_the_events_at_each_place(page, big_url: str, screen: 
     wait_for_css(page, '[data-testid="stDeckGlJsonChart"] canvas', timeout=60_000)
     page.wait_for_timeout(1500)  # deck.gl draws after the element mounts
     if screen == "phone":
-        page.locator('.st-key-narrow-map-legend summary').click()
+        page.locator(".st-key-narrow-map-legend").get_by_text("Legend", exact=True).click()
         page.wait_for_timeout(300)
     assert page.get_by_text(re.compile("circle size and number = number of events at the place")).count() >= 1
     screenshot(page, f"scale-{COPIES}-map-{screen}")
