@@ -74,6 +74,7 @@ def _bar_trace(lane: str, label: str, y: float, bins: Sequence[Bin], width_ms: f
         "text": [str(b.count) for b in bins],
         "textposition": "inside",
         "insidetextanchor": "middle",
+        "textangle": 0,  # never rotated: a number that does not fit is hidden (layout.uniformtext), hover says it
         "marker": {
             "color": [b.count for b in bins],
             "coloraxis": "coloraxis",
@@ -163,6 +164,7 @@ def build_aggregate_figure(
         "height": height,
         "margin": {"l": 6, "r": 6, "t": TOP_PX, "b": BOTTOM_PX},
         "barmode": "overlay",
+        "uniformtext": {"mode": "hide", "minsize": 10},
         "hovermode": "closest",
         "dragmode": "zoom",
         "clickmode": "event+select",
