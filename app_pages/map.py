@@ -5,20 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from components import map as mapview
 from components import responsive
 from components.cards import render_event_card, render_statement_card
 from components.context import CONTEXT_KEY, get_context
+from components.paging import paged
 from components.safe import md_escape
 from components.summaries import map_summary
 from incidents.geometry import GeoData, load_geo
-from incidents.mapping import events_sharing_place, readout_impacts
+from incidents.mapping import MAP_GROUP_THRESHOLD, events_sharing_place, grouped_by_place, readout_impacts
 from incidents.models import Event
 from incidents.urlstate import to_params
 
 CHART_KEY = "map_chart"
+MAX_PICK_BUTTONS = 12  # more events than this are listed in a paged table, not one button each
+MAX_UNLOCATED_NAMED = 20
 FIT_KEY = "_map_fit"
 GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
 
@@ -63,6 +67,37 @@ def _pick_button(container: Any, event: Event) -> None:
     container.button(
         md_escape(event.title[:80]), key=f"map-pick-{event.id}", on_click=_select, args=(event.id, event.incident)
     )
+
+
+def _pick_list(container: Any, events: list[Event], key: str) -> None:
+    """A button per event when few; else a paged, searchable table whose picked row selects the event."""
+    if len(events) <= MAX_PICK_BUTTONS:
+        for event in events:
+            _pick_button(container, event)
+        return
+    frame = pd.DataFrame(
+        {
+            "When": [e.when.label() for e in events],
+            "Event": [e.title for e in events],
+            "Type": [e.type for e in events],
+            "Id": [e.id for e in events],
+        }
+    )
+    with container:
+        page = paged(frame, key, "events")
+        table_key = f"{key}-table"
+
+        def _on_pick() -> None:
+            rows = st.session_state[table_key]["selection"]["rows"]
+            if rows and 0 <= rows[0] < len(page):
+                picked = dataset.events.get(str(page.iloc[rows[0]]["Id"]))
+                if picked is not None:
+                    _select(picked.id, picked.incident)
+
+        st.dataframe(
+            page, hide_index=True, width="stretch", on_select=_on_pick, selection_mode="single-row", key=table_key
+        )
+        st.caption("Pick a row to see that event.")
 
 
 def _reset_view() -> None:
@@ -135,6 +170,11 @@ chart = st.pydeck_chart(
     height=mapview.CHART_HEIGHT,
 )
 
+if grouped_by_place(view):
+    st.caption(
+        f"More than {MAP_GROUP_THRESHOLD} events in view, so the events at each place are one circle: its size and "
+        "number say how many. Click a circle to list them below; narrow the filters to see one marker per event."
+    )
 # Legend: counts follow the shared filters; labels are our own words, record text never goes in here.
 entries = mapview.legend(dataset, view, geo, layers)
 hidden = mapview.unlocated_events(dataset, view, geo)
@@ -159,9 +199,12 @@ st.page_link(
     query_params=to_params(chosen),
 )
 if hidden:
+    titles = list(dict.fromkeys(e.title for e in hidden))  # repeated titles named once
+    more = len(titles) - MAX_UNLOCATED_NAMED
     st.caption(
         f"Not on the map ({len(hidden)} event(s) with no reported place): "
-        + md_escape("; ".join(e.title for e in hidden))
+        + md_escape("; ".join(titles[:MAX_UNLOCATED_NAMED]))
+        + (f"; and {more} other titles (every event is in the Timeline's table)" if more > 0 else "")
     )
 if "crossings" in layers:
     st.caption(
@@ -184,9 +227,8 @@ if record_id in dataset.events:
             render_statement_card(dataset, statement, container=detail)
     shared = events_sharing_place(view, event)
     if shared:
-        detail.caption("Also at this place (markers drawn side by side):")
-        for other in shared:
-            _pick_button(detail, other)
+        detail.caption(f"Also at this place ({len(shared)}):")
+        _pick_list(detail, shared, "map-shared")
 elif record_id in dataset.statements:
     render_statement_card(dataset, dataset.statements[record_id], container=detail)
 elif place_id in dataset.places:
@@ -199,8 +241,9 @@ elif place_id in dataset.places:
     if place.location_note:
         box.caption("How it was located: " + md_escape(place.location_note))
     here = [e for e in view.events if e.place == place.id]
-    for event in here:
-        _pick_button(box, event)
+    if here:
+        box.caption(f"{len(here)} event(s) of this view here — pick one:")
+    _pick_list(box, here, "map-place")
 elif chosen.incident in dataset.incidents:
     incident = dataset.incidents[chosen.incident]
     box = detail.container(border=True)
@@ -209,8 +252,7 @@ elif chosen.incident in dataset.incidents:
     located = [e for e in view.events if e.incident == incident.id and e.place]
     if located:
         box.caption("Its located events — pick one:")
-        for event in located:
-            _pick_button(box, event)
+        _pick_list(box, located, "map-incident")
 else:
     detail.caption("Click a marker, circle or dashed claim line to see its record, statements and sources here.")
 

@@ -6,11 +6,14 @@ Selections (chart points or a table row) are written to `incident`/`rec` inside 
 
 from __future__ import annotations
 
+import datetime as dt
+
 import streamlit as st
 
 from components import responsive
 from components.cards import render_event_card, render_statement_card
 from components.context import get_context
+from components.paging import paged
 from components.safe import md_escape
 from components.summaries import timeline_summary
 from components.timeline import (
@@ -22,15 +25,18 @@ from components.timeline import (
     timeline_csv_name,
     timeline_frame,
 )
+from components.timeline.aggregate import build_aggregate_figure, selected_bin_dates
 from components.timeline.compact import compact_figure
+from incidents.binning import AGGREGATE_THRESHOLD, aggregated
 from incidents.discrepancies import discrepancies_by_record
 from incidents.models import Event, Statement
-from incidents.params import GROUPINGS
+from incidents.params import BY_NAME, GROUPINGS
 from incidents.records import record_incident
 from incidents.timing import lag_lines, response_lags
 
 CHART_KEY = "timeline_chart"
 PHONE_CHART_KEY = "timeline_chart_phone"  # the same traces in the phone layout (components/timeline/compact.py)
+BINS_KEY = "timeline_bins"  # the counts per lane per time bin, drawn instead above AGGREGATE_THRESHOLD records
 TABLE_KEY = "timeline_table"
 # The last selection made through a callback: {"ids": [...], "rec": the `rec` it set}.
 SELECTED_KEY = "_timeline_selected"
@@ -66,6 +72,14 @@ def _on_phone_chart_select() -> None:
     _select(selected_ids(st.session_state.get(PHONE_CHART_KEY)))
 
 
+def _on_bins_select() -> None:
+    """A clicked (or box-selected) bar narrows the shared date filter to its days, so the URL follows."""
+    days = selected_bin_dates(st.session_state.get(BINS_KEY))
+    if days:
+        st.session_state[BY_NAME["from"].name] = dt.date.fromisoformat(days[0])
+        st.session_state[BY_NAME["to"].name] = dt.date.fromisoformat(days[1])
+
+
 responsive.apply_stylesheet()  # the wide chart on a wide screen, the compact one on a phone
 st.title("Timeline")
 st.caption(
@@ -90,32 +104,50 @@ if view.record_count == 0:
     st.info(f"No events or statements match the filters ({md_escape(value.describe())}).")
 else:
     st.caption(f"{view.record_count} records · filter: {md_escape(value.describe())}")
-    figure = build_timeline_figure(dataset, view, value, group=group)
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
-    with st.container(key=responsive.wide_key("timeline-chart")):
-        event = st.plotly_chart(
-            figure,
-            on_select=_on_chart_select,
-            selection_mode=("points", "box", "lasso"),
-            key=CHART_KEY,
+    event = phone_event = None
+    if aggregated(view.record_count):
+        # Too many records to draw one by one: counts per lane per time bin, one figure for every screen width.
+        st.plotly_chart(
+            build_aggregate_figure(dataset, view, value, group=group),
+            on_select=_on_bins_select,
+            selection_mode=("points", "box"),
+            key=BINS_KEY,
             config=config,
         )
-    with st.container(key=responsive.narrow_key("timeline-chart")):
-        phone_event = st.plotly_chart(
-            compact_figure(figure),
-            on_select=_on_phone_chart_select,
-            selection_mode=("points", "box", "lasso"),
-            key=PHONE_CHART_KEY,
-            config=config,
-        )
-        st.caption("Tap a marker, or pick a row in the chronological table below, to see a record.")
-    # The chart's text alternative; the table below is the route to every record.
-    st.markdown(timeline_summary(view))
-    if not figure.layout.meta["row_labels"]:
         st.caption(
-            f"More than {ROW_LABEL_MAX} records: rows are packed and only lanes are labelled. "
-            "Hover a marker, or narrow the filters to see every row named."
+            f"More than {AGGREGATE_THRESHOLD} records in view, so each bar counts one lane's records in a stretch "
+            "of time (darker = more; hatched = some times known only to a wider window). Click a bar, or box-select "
+            "several, to narrow the dates to them; zooming only magnifies the bars, so narrow with the dates (From, "
+            f"To), the actors or the text filter. At {AGGREGATE_THRESHOLD} records or fewer every record is drawn."
         )
+        st.markdown(timeline_summary(view))
+    else:
+        figure = build_timeline_figure(dataset, view, value, group=group)
+        with st.container(key=responsive.wide_key("timeline-chart")):
+            event = st.plotly_chart(
+                figure,
+                on_select=_on_chart_select,
+                selection_mode=("points", "box", "lasso"),
+                key=CHART_KEY,
+                config=config,
+            )
+        with st.container(key=responsive.narrow_key("timeline-chart")):
+            phone_event = st.plotly_chart(
+                compact_figure(figure),
+                on_select=_on_phone_chart_select,
+                selection_mode=("points", "box", "lasso"),
+                key=PHONE_CHART_KEY,
+                config=config,
+            )
+            st.caption("Tap a marker, or pick a row in the chronological table below, to see a record.")
+        # The chart's text alternative; the table below is the route to every record.
+        st.markdown(timeline_summary(view))
+        if not figure.layout.meta["row_labels"]:
+            st.caption(
+                f"More than {ROW_LABEL_MAX} records: rows are packed and only lanes are labelled. "
+                "Hover a marker, or narrow the filters to see every row named."
+            )
 
     frame = timeline_frame(dataset, view, group)
     visible = set(frame["Id"])
@@ -123,7 +155,7 @@ else:
     def _on_table_select() -> None:
         state = st.session_state.get(TABLE_KEY)
         rows = list(state["selection"]["rows"]) if state else []
-        _select([str(frame.iloc[row]["Id"]) for row in rows if 0 <= row < len(frame)])
+        _select([str(page.iloc[row]["Id"]) for row in rows if 0 <= row < len(page)])
 
     # Filled after the table renders, so an ongoing table selection counts too.
     cards_area = st.container()
@@ -147,8 +179,9 @@ else:
         st.caption("No statements match the filters.")
 
     st.subheader("Chronological table")
+    page = paged(frame, "timeline-rows", "records")
     table_event = st.dataframe(
-        frame,
+        page,
         on_select=_on_table_select,
         selection_mode="single-row",
         key=TABLE_KEY,
@@ -174,7 +207,7 @@ else:
     # (e.g. injected by a test), else the record the link selected.
     chosen = st.session_state.get(SELECTED_KEY)
     table_rows = list(table_event["selection"]["rows"]) if table_event else []
-    table_ids = [str(frame.iloc[row]["Id"]) for row in table_rows if 0 <= row < len(frame)]
+    table_ids = [str(page.iloc[row]["Id"]) for row in table_rows if 0 <= row < len(page)]
     if chosen and chosen.get("rec") == value.record and chosen.get("ids"):
         ids, origin = list(chosen["ids"]), "selected"
     elif selected_ids(event) or selected_ids(phone_event):

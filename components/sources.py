@@ -1,4 +1,4 @@
-"""Which records cite which source."""
+"""Which records cite which source, and where each source's text comes from (its syndication)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ import pandas as pd
 
 from incidents.dataset import Dataset
 from incidents.models import Source, Statement
-from incidents.provenance import syndication
-from incidents.records import chronological
+from incidents.provenance import origins, syndication
+from incidents.records import chronological, speaker_name
 from incidents.review import marked
 from incidents.vocabulary import reliability_grade
 
@@ -28,24 +28,58 @@ def citations(dataset: Dataset) -> dict[str, tuple[list[Statement], list[str]]]:
     return found
 
 
-def source_table(sources: list[Source], cited: dict[str, tuple[list[Statement], list[str]]]) -> pd.DataFrame:
-    """One row per source: grade, who published it, and how much rests on it."""
+def carried_by(dataset: Dataset) -> dict[str, list[str]]:
+    """source id -> the sources that republish or rewrite it (the reverse of `republishes`/`rewrites`)."""
+    found: dict[str, list[str]] = {}
+    for source in dataset.sources.values():
+        for parent in dict.fromkeys([*source.republishes, *source.rewrites]):
+            found.setdefault(parent, []).append(source.id)
+    return found
+
+
+def origin_text(dataset: Dataset, source: Source) -> str:
+    """'its own' when the source is an origin, else the ids its text comes from at the end of its chains."""
+    found = sorted(origins(dataset, source.id))
+    return "its own" if found == [source.id] else ", ".join(found)
+
+
+def source_table(
+    sources: list[Source], cited: dict[str, tuple[list[Statement], list[str]]], dataset: Dataset | None = None
+) -> pd.DataFrame:
+    """One row per source: grade, who published it, how much rests on it and, with `dataset`, its syndication
+    (what it republishes or rewrites, and where its text comes from)."""
     rows = []
     for source in sources:
         statements, others = cited.get(source.id, ([], []))
-        rows.append(
-            {
-                "Grade": reliability_grade(source.reliability),
-                "Title": marked(source, source.title),
-                "Publisher": source.publisher or "not named",
-                "Kind": source.kind + (" (second-hand)" if source.second_hand else ""),
-                "Published": source.published.isoformat() if source.published else "",
-                "Statements": len(statements),
-                "Other records": len(others),
-                "Id": source.id,
-            }
-        )
+        row = {
+            "Grade": reliability_grade(source.reliability),
+            "Title": marked(source, source.title),
+            "Publisher": source.publisher or "not named",
+            "Kind": source.kind + (" (second-hand)" if source.second_hand else ""),
+            "Published": source.published.isoformat() if source.published else "",
+            "Statements": len(statements),
+            "Other records": len(others),
+            "Id": source.id,
+        }
+        if dataset is not None:
+            row["Republishes"] = ", ".join(source.republishes)
+            row["Rewrites"] = ", ".join(source.rewrites)
+            row["Text comes from"] = origin_text(dataset, source)
+        rows.append(row)
     return pd.DataFrame(rows)
+
+
+def citing_table(dataset: Dataset, statements: list[Statement]) -> pd.DataFrame:
+    """The statements that cite a source, one row each, in time order (paged on the page)."""
+    return pd.DataFrame(
+        {
+            "When": [s.when.label() for s in statements],
+            "Speaker": [speaker_name(dataset, s) for s in statements],
+            "Statement": [marked(s, s.paraphrase) for s in statements],
+            "Id": [s.id for s in statements],
+        },
+        columns=["When", "Speaker", "Statement", "Id"],
+    )
 
 
 def _names(dataset: Dataset, ids: tuple[str, ...]) -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import Counter
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from incidents.claim_arcs import claim_arcs
@@ -12,6 +15,7 @@ from incidents.geometry import GeoData
 from incidents.locations import IMPACT_TYPES, is_located
 from incidents.models import Event, Place
 from incidents.records import chronological
+from incidents.timing import time_window
 
 
 def selection_ids(dataset: Dataset, row: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -95,3 +99,43 @@ def readout_impacts(dataset: Dataset, ids: Collection[str], place_id: str | None
 def events_sharing_place(view: View, event: Event) -> list[Event]:
     """The other events of the view at the event's place (their markers are drawn side by side)."""
     return [e for e in view.events if e.place and e.place == event.place and e.id != event.id]
+
+
+# Events in view above which the map draws one circle per place with its count, not one marker per event
+# (each marker row carries its own tooltip text: at 1,000 incidents that was megabytes).
+MAP_GROUP_THRESHOLD = 150
+
+
+def grouped_by_place(view: View, threshold: int = MAP_GROUP_THRESHOLD) -> bool:
+    """Whether the map shows the view's events as counts per place."""
+    return len(view.events) > threshold
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """The located events of a view at one place: how many, over which days, of which types (commonest first)."""
+
+    place: Place
+    count: int
+    first: dt.date
+    last: dt.date
+    types: tuple[tuple[str, int], ...]
+
+
+def place_counts(dataset: Dataset, view: View) -> list[PlaceCount]:
+    """One entry per located place with events in the view, the most events first (crossings included)."""
+    found: dict[str, list[Event]] = {}
+    for event in view.events:
+        if event.place:
+            found.setdefault(event.place, []).append(event)
+    counts: list[PlaceCount] = []
+    for place_id, events in found.items():
+        place = dataset.places.get(place_id)
+        if place is None or not is_located(place):
+            continue
+        windows = [time_window(e.when) for e in events]
+        first = min((w.start or w.end).date() for w in windows)
+        last = max((w.end - dt.timedelta(microseconds=1)).date() for w in windows)
+        types = Counter(e.type for e in events).most_common()
+        counts.append(PlaceCount(place, len(events), first, last, tuple(types)))
+    return sorted(counts, key=lambda c: (-c.count, c.place.id))

@@ -16,6 +16,7 @@ from incidents.vocabulary import (
     KIND_LABELS,
     RELIABILITY_TEXT,
     admiralty_grade,
+    reliability_grade,
 )
 from tests.conftest import DATA, FIXTURES, open_app
 
@@ -93,10 +94,14 @@ def test_overview_answers_the_ten_second_questions() -> None:
 
 def test_sources_page_lists_every_source_with_its_grade() -> None:
     dataset = load_dataset(DATA)
-    content = texts(run_app("sources"))
+    at = run_app("sources")
+    table = at.dataframe[0].value
+    assert set(table["Id"]) == set(dataset.sources)
     for source in dataset.sources.values():
-        assert source.id in content
-    assert "Cited by" in content
+        row = table[table["Id"] == source.id].iloc[0]
+        assert row["Grade"] == reliability_grade(source.reliability)
+    # One source in detail (the first of the table), with the statements that cite it.
+    assert "Cited by" in texts(at) or "Not cited" in texts(at)
 
 
 def test_about_page_shows_method_fields_and_report() -> None:

@@ -17,7 +17,7 @@ import pydeck as pdk
 from components.map import background
 from components.map.icons import ICON_ATLAS, ICON_MAPPING
 from components.map.jsontext import CompactDeck, gc_paused
-from components.map.markers import Shared, event_layers, place_layer
+from components.map.markers import Shared, event_layers, place_count_layers, place_layer
 from components.map.rows import claim_layers, closure_rows, crossing_rows
 from components.map.style import (
     CHART_HEIGHT,
@@ -35,6 +35,7 @@ from components.map.style import (
 from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.geometry import GeoData, view_for_bbox
+from incidents.mapping import grouped_by_place
 from incidents.params import LAYER_IDS
 
 MARKER = {
@@ -65,15 +66,36 @@ def _layer(layer_type: str, layer_id: str, data: Any, **props: Any) -> pdk.Layer
     return pdk.Layer(layer_type, data, id=layer_id, **props)
 
 
-def _events(b: _Build) -> list[pdk.Layer]:
-    # First in the build: its one read of the view's events also serves the places and closures layers.
-    markers, rings = event_layers(b.dataset, b.view, b.selected, b.shared)
-    closures = closure_rows(b.dataset, b.view, b.geo, b.shared.unlocated)
+def _count_layers(b: _Build) -> list[pdk.Layer]:
+    """Above MAP_GROUP_THRESHOLD events: one circle per place, its size and number the events there."""
+    circles, rings = place_count_layers(b.dataset, b.view, b.selected)
     return [
         _layer(
-            "PathLayer", "closures", closures, get_path="path", get_color=[*RGB["violet"], 110], get_width=11,
-            width_units=literal("pixels"), cap_rounded=True, joint_rounded=True, pickable=True,
+            "ScatterplotLayer", "events", circles, get_position="pos", get_radius="r",
+            radius_units=literal("pixels"), get_fill_color=[*RGB["red"], 190], get_line_color=[255, 255, 255, 230],
+            line_width_units=literal("pixels"), get_line_width=1.5, stroked=True, filled=True, pickable=True,
         ),
+        _layer(
+            "TextLayer", "event-counts", circles, get_position="pos", get_text="n", get_size=12,
+            get_color=[255, 255, 255, 255], get_alignment_baseline=literal("center"), pickable=False, **TEXT_STYLE,
+        ),
+        _layer("IconLayer", "selected", rings, **{**MARKER, "get_size": 64, "pickable": False}),
+    ]
+
+
+def _events(b: _Build) -> list[pdk.Layer]:
+    # First in the build: its one read of the view's events also serves the places and closures layers.
+    grouped = grouped_by_place(b.view)
+    markers, rings = event_layers(b.dataset, b.view, () if grouped else b.selected, b.shared)
+    closures = closure_rows(b.dataset, b.view, b.geo, b.shared.unlocated)
+    closure_layer = _layer(
+        "PathLayer", "closures", closures, get_path="path", get_color=[*RGB["violet"], 110], get_width=11,
+        width_units=literal("pixels"), cap_rounded=True, joint_rounded=True, pickable=True,
+    )
+    if grouped:
+        return [closure_layer, *_count_layers(b)]
+    return [
+        closure_layer,
         _layer("IconLayer", "events", markers, **MARKER),
         # A ring around the URL's selected marker, with the marker's own pixel offset.
         _layer("IconLayer", "selected", rings, **{**MARKER, "get_size": 38, "pickable": False}),

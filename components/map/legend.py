@@ -13,6 +13,7 @@ from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.geometry import GeoData
 from incidents.locations import is_located
+from incidents.mapping import grouped_by_place, place_counts
 from incidents.models import Event
 from incidents.params import LAYER_IDS
 from incidents.readouts import source_phrase
@@ -46,8 +47,19 @@ def _border_entries(geo: GeoData) -> list[LegendEntry]:
 def _event_entries(dataset: Dataset, view: View, geo: GeoData) -> list[LegendEntry]:
     counts, unlocated = _count_located(dataset, view)
     entries = []
+    grouped = grouped_by_place(view)
+    if grouped:
+        located = place_counts(dataset, view)
+        most = max((c.count for c in located), default=0)
+        label = (
+            f"Events at one place, as one circle: circle size and number = number of events at the place "
+            f"(largest: {most}); click one to list them"
+        )
+        entries.append(LegendEntry("events", "●", "red", label, sum(c.count for c in located)))
     for category, style in EVENT_STYLES.items():
-        count = counts.get(category, 0)
+        if grouped and category != "border-closure":
+            continue
+        count = 0 if grouped else counts.get(category, 0)  # grouped: located closures are in the circles
         if category == "border-closure":
             count += len({r["rec"] for r in closure_rows(dataset, view, geo, unlocated)})
         if count:

@@ -20,13 +20,16 @@ from components.map.jsontext import (
     place_row,
     pos_json,
     ring_row,
+    round_half_up,
     when_json,
 )
 from components.map.style import SPREAD_PX
+from incidents.binning import span_text
 from incidents.claim_arcs import speaker_labels
 from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.locations import is_located, precision_suffix
+from incidents.mapping import place_counts
 from incidents.models import Event, Place
 from incidents.review import marked
 
@@ -201,3 +204,39 @@ def place_layer(dataset: Dataset, view: View, shared: Shared | None = None) -> R
         rows.append((-radius, place_row(pos, radius, alpha, place.id, place.names.en, counts.get(place.id, 0), text)))
     rows.sort(key=lambda row: row[0])  # stable: equal radii keep the view's order
     return json_array([row for _, row in rows])
+
+
+def count_radius(count: int, most: int) -> int:
+    """A count circle's radius in pixels: its area grows with the count, from 9 px (one event) to 30 (the most)."""
+    return round(9 + 21 * math.sqrt((count - 1) / (most - 1))) if most > 1 else 9
+
+
+def place_count_layers(
+    dataset: Dataset, view: View, selected: Collection[str] = ()
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(count circles, rings): one circle per located place with the number of the view's events there, and a
+    ring on the places of the selected events. Rows: pos, n (the count as text), r (pixels), place_id and the
+    tooltip's fields; a click on one selects the place, whose events the page then lists."""
+    counts = place_counts(dataset, view)
+    most = max((c.count for c in counts), default=1)
+    rows: list[dict[str, Any]] = []
+    for item in counts:
+        place = item.place
+        kinds = ", ".join(f"{kind} {n}" for kind, n in item.types[:3]) + (" …" if len(item.types) > 3 else "")
+        rows.append(
+            {
+                "pos": [round_half_up(place.lon), round_half_up(place.lat)],
+                "n": str(item.count),
+                "r": count_radius(item.count, most),
+                "place_id": place.id,
+                "title": f"{item.count} event(s) at {place.names.en}",
+                "l2": f"When: {span_text(item.first, item.last)}",
+                "l3": f"Types: {kinds}",
+                "l4": "Click to list them below the map",
+            }
+        )
+    # place_counts puts the biggest first, so smaller circles are drawn (and picked) on top of them.
+    chosen = {dataset.events[i].place for i in selected if i in dataset.events}
+    ring = ICON_ID["ring"]
+    rings = [{"pos": row["pos"], "off": [0, 0], "icon": ring} for row in rows if row["place_id"] in chosen]
+    return rows, rings

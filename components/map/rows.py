@@ -22,6 +22,7 @@ from incidents.locations import (
     status_history_text,
 )
 from incidents.models import Event
+from incidents.records import chronological
 from incidents.review import marked
 
 
@@ -77,29 +78,29 @@ def closure_rows(
     A closure of a whole border names no point; its incident's places with role 'border' say which border.
     `unlocated`: the view's events with no located place, when already known (saves reading every event).
     """
-    rows = []
     paths = geo.derived["border_paths"]
+    along: dict[str, list[Event]] = {}  # border id -> the closures drawn along it
     for event in view.events if unlocated is None else unlocated:
         if event.type != "border-closure" or (event.place and is_located(dataset.places.get(event.place))):
             continue
-        border_ids = _closure_borders(dataset, geo, event)
-        if not border_ids:
-            continue
-        claimants = speaker_labels(dataset, event.reported_in)
-        who = f"Reported by: {', '.join(claimants)}" if claimants else "Reported by: the source itself (no speaker)"
-        for fid in border_ids:
-            where = f"Where: along the {geo.border(fid)['properties']['name']} border; no point is named"
-            for path in paths[fid]:
-                rows.append(
-                    {
-                        "path": path,
-                        "rec": event.id,
-                        "title": marked(event, event.title),
-                        "l2": f"When: {event.when.label()}",
-                        "l3": where,
-                        "l4": f"{who} ({event.status})",
-                    }
-                )
+        for fid in _closure_borders(dataset, geo, event):
+            along.setdefault(fid, []).append(event)
+    rows = []
+    for fid, events in along.items():
+        where = f"Where: along the {geo.border(fid)['properties']['name']} border; no point is named"
+        latest = max(events, key=chronological)
+        if len(events) == 1:
+            claimants = speaker_labels(dataset, latest.reported_in)
+            who = f"Reported by: {', '.join(claimants)}" if claimants else "Reported by: the source itself (no speaker)"
+            title, l2, l4 = marked(latest, latest.title), f"When: {latest.when.label()}", f"{who} ({latest.status})"
+        else:
+            # Many closures of one border are one line (its path sent once), saying how many.
+            first = min(events, key=chronological)
+            title = f"{len(events)} border closures reported along this border"
+            l2 = f"When: {first.when.label()} … {latest.when.label()}"
+            l4 = f"Latest: {marked(latest, latest.title)} (click to select it)"
+        for path in paths[fid]:
+            rows.append({"path": path, "rec": latest.id, "title": title, "l2": l2, "l3": where, "l4": l4})
     return rows
 
 
@@ -107,8 +108,9 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
     """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each
     (see incidents.claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at
     10,000 records); the labels as dicts."""
-    features: list[tuple[dict[str, Any], str]] = []
-    labels: list[dict[str, Any]] = []
+    # Coordinates JSON -> (properties, claims drawn there): claims along the same lines are one feature.
+    features: dict[str, tuple[dict[str, Any], int]] = {}
+    labels: dict[tuple[float, float, str], dict[str, Any]] = {}
     index = dataset.actor_index
     for found in claim_origins(dataset, view, geo):
         claim = found.claim
@@ -124,14 +126,17 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
             "l3": f"From: {found.origin_text}. To: {shown}",
             "l4": f"Claimed by: {', '.join(speaker_labels(dataset, [s.id for s in claim.claiming]))}{disputed}",
         }
-        features.append((props, arcs_json(found.origin, claim.points)))
+        coordinates = arcs_json(found.origin, claim.points)
+        earlier, count = features.get(coordinates, (props, 0))
+        features[coordinates] = (earlier, count + 1)
         tops = list(dict.fromkeys(index.label(index.top(s.speaker)) for s in claim.claiming if s.speaker))
         # At the claimed-origin end, away from the impact markers.
         o_lat, o_lon = found.origin
-        labels.append(
-            {
-                "pos": [round_half_up(o_lon, ARC_DECIMALS), round_half_up(o_lat, ARC_DECIMALS)],
-                "text": f"claimed by {', '.join(tops)}",
-            }
-        )
-    return multiline_feature_collection(features), labels
+        pos = [round_half_up(o_lon, ARC_DECIMALS), round_half_up(o_lat, ARC_DECIMALS)]
+        text = f"claimed by {', '.join(tops)}"
+        labels.setdefault((pos[0], pos[1], text), {"pos": pos, "text": text})
+    merged = [
+        (props if count == 1 else {**props, "title": f"CLAIM, not fact: {count} claimed launches along these lines"}, c)
+        for c, (props, count) in features.items()
+    ]
+    return multiline_feature_collection(merged), list(labels.values())

@@ -26,14 +26,14 @@ DECK_LAYERS: dict[str, tuple[str, ...]] = {
     # The border group also carries the measured Nakhchivan–mainland gap across Armenia.
     "border": ("border", "gap", "gap-label"),
     "places": ("places",),
-    "events": ("closures", "events", "selected"),
+    "events": ("closures", "events", "event-counts", "selected"),
     "crossings": ("crossings",),
     "labels": ("labels",),
     "claims": ("claims", "claim-labels"),
 }
 DRAW_ORDER = (
     "water", "countries", "places", "closures", "border", "gap", "labels", "gap-label",
-    "claims", "claim-labels", "crossings", "events", "selected",
+    "claims", "claim-labels", "crossings", "events", "event-counts", "selected",
 )
 
 CHART_HEIGHT = 560

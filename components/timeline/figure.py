@@ -244,7 +244,8 @@ def build_timeline_figure(
     group: str = "hierarchy",
     webgl: bool | None = None,
 ) -> go.Figure:
-    """The timeline: one lane per actor group, a marker per record (customdata = [record id, incident id]).
+    """The timeline: one lane per actor group, a marker per record (customdata = [record id, incident id,
+    short hover fields], laid out by the trace's hovertemplate).
 
     Coarse times (a day or more) are drawn as bars across their window with the marker at the middle;
     approximate times are hollow and marked "~"; undated records sit at their latest date with a dotted lead-in;

@@ -1,5 +1,6 @@
-"""Hover text of a record's marker: title, kind and actor, the time as reported with its precision, the first
-source, and up to two discrepancies; HTML-escaped and joined with <br>."""
+"""Hover fields of a record's marker: title, kind and actor, the time as reported, its precision, the first source
+and a discrepancy note; each short and HTML-escaped. They travel in the marker's customdata and HOVER_TEMPLATE
+lays them out, so no point carries a long pre-joined string."""
 
 from __future__ import annotations
 
@@ -13,6 +14,16 @@ from incidents.dataset import Dataset
 from incidents.models import Statement
 from incidents.review import marked
 
+# customdata is [record id, incident id, *HoverText fields]; the note field starts with its own <br> when present.
+HOVER_TEMPLATE = (
+    "<b>%{customdata[2]}</b><br>%{customdata[3]}<br>Time: %{customdata[4]}<br>%{customdata[5]}"
+    "<br>First source: %{customdata[6]}%{customdata[7]}<extra></extra>"
+)
+TITLE_MAX = 80
+WHEN_MAX = 60
+SOURCE_MAX = 60
+NOTE_MAX = 70
+
 
 class HoverText:
     """Hover text per record; the parts shared by many records (actors, sources, notes) are escaped once."""
@@ -25,8 +36,9 @@ class HoverText:
         self._precisions: dict[tuple[str, bool, bool, bool], str] = {}
         self._notes: dict[str, str] = {}
 
-    def __call__(self, placed: Placed, discrepancies: Sequence[str] = ()) -> str:
-        """The hover text of one placed record, naming the given discrepancy ids."""
+    def __call__(self, placed: Placed, discrepancies: Sequence[str] = ()) -> tuple[str, str, str, str, str, str]:
+        """(title, kind — actor, time, precision, first source, note) of one placed record; the note names the
+        first of the given discrepancy ids."""
         record = placed.record
         if isinstance(record, Statement):
             kind, title, source_ids = KIND_NAMES[record.kind], record.paraphrase, record.via
@@ -34,18 +46,24 @@ class HoverText:
             kind, title, source_ids = f"event · {record.type} · {record.status}", record.title, record.sources
         # Titles and times are inlined rather than passed through plot_text: this runs 10k times.
         title = marked(record, " ".join(title.split()))
-        if len(title) > 120:
-            title = title[:119] + "…"
+        if len(title) > TITLE_MAX:
+            title = title[: TITLE_MAX - 1] + "…"
         when = record.when.label()
-        if len(when) > 90:
-            when = when[:89] + "…"
-        text = (
-            f"<b>{escape(title, False)}</b><br>{kind} — {self._actor(placed.actor)}<br>Time: {escape(when, False)}"
-            f"<br>{self._precision(placed)}<br>First source: {self._source(source_ids)}"
+        if len(when) > WHEN_MAX:
+            when = when[: WHEN_MAX - 1] + "…"
+        note = ""
+        if discrepancies:
+            note = "<br>" + self._note(discrepancies[0])
+            if len(discrepancies) > 1:
+                note += f" (+{len(discrepancies) - 1} more)"
+        return (
+            escape(title, False),
+            f"{kind} — {self._actor(placed.actor)}",
+            escape(when, False),
+            self._precision(placed),
+            self._source(source_ids),
+            note,
         )
-        for discrepancy_id in discrepancies[:2]:
-            text += "<br>" + self._note(discrepancy_id)
-        return text
 
     def _actor(self, actor_id: str | None) -> str:
         found = self._actors.get(actor_id)
@@ -58,7 +76,7 @@ class HoverText:
             return "none"
         found = self._sources.get(source_ids[0])
         if found is None:
-            found = self._sources[source_ids[0]] = plot_text(source_text(self.dataset, source_ids[0]), 110)
+            found = self._sources[source_ids[0]] = plot_text(source_text(self.dataset, source_ids[0]), SOURCE_MAX)
         return found
 
     def _precision(self, placed: Placed) -> str:
@@ -75,6 +93,6 @@ class HoverText:
             discrepancy = self.dataset.discrepancies.get(discrepancy_id)
             title = discrepancy.title if discrepancy else discrepancy_id
             found = self._notes[discrepancy_id] = (
-                f"{FLAG_DISCREPANCY} Discrepancy: {plot_text(title, 90)} (click for the note)"
+                f"{FLAG_DISCREPANCY} Discrepancy: {plot_text(title, NOTE_MAX)}"
             )
         return found

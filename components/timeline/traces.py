@@ -1,5 +1,6 @@
 """The figure's traces, as plain dicts: the colour key, time-window bars, responds_to connectors, record markers,
-and the shape key. Marker traces carry customdata [record id, incident id] and have a uid starting "rec-"."""
+and the shape key. Marker traces carry customdata [record id, incident id, hover fields] and a uid starting
+"rec-"."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from components.timeline.axis import POINT_MS, segments
-from components.timeline.hover import HoverText
+from components.timeline.hover import HOVER_TEMPLATE, HoverText
 from components.timeline.lanes import Placed
 from components.timeline.style import (
     CONNECTOR_COLOUR,
@@ -165,8 +166,7 @@ def _marker_trace(
     symbols: list[int] = []
     rings: list[float] = []
     flags: list[str] = []
-    hovers: list[str] = []
-    custom: list[tuple[str, str]] = []
+    custom: list[tuple[str, ...]] = []
     for item in items:
         record, window = item.record, item.window
         kind = record_kind(record)
@@ -183,8 +183,7 @@ def _marker_trace(
         marks.undated |= undated
         marks.discrepancy |= bool(concerns)
         marks.kinds.add(kind)
-        hovers.append(hover(item, concerns))
-        custom.append((record.id, record_incident(record)))
+        custom.append((record.id, record_incident(record), *hover(item, concerns)))
     count = len(items)
     ring_array = np.array(rings)
     return {
@@ -206,11 +205,10 @@ def _marker_trace(
         "text": np.array(flags, dtype="<U3"),
         "textposition": "top center",
         "textfont": {"size": 12, "color": DISCREPANCY_COLOUR},
-        "hovertext": hovers,  # a list: numpy would pad every string to the longest
-        "hoverinfo": "text",
+        "hovertemplate": HOVER_TEMPLATE,
         "hoverlabel": {"align": "left"},
-        # A fixed-width string array copies in one block (plotly deep-copies the figure twice).
-        "customdata": np.array(custom, dtype=str),
+        # [id, incident, hover fields]: a list, since numpy would pad every field to the longest.
+        "customdata": custom,
     }
 
 

@@ -1,0 +1,65 @@
+"""Long tables a page at a time, with a search box: a page sends PAGE_ROWS rows, never one element per record.
+
+st.dataframe virtualises its rows in the browser, but Streamlit still sends every row; at 1,000 incidents a
+table of every record is megabytes. `matching` and `page_of` are plain pandas (tested directly); `paged` adds the
+search box and page picker.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import streamlit as st
+
+PAGE_ROWS = 100
+SEARCH_MAX = 200  # characters of a search (it is untrusted text, matched literally)
+
+
+def matching(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
+    """The rows where any text column contains `query` (case-insensitive, literal); every row for an empty one."""
+    query = (query or "").strip()[:SEARCH_MAX]
+    if not query or frame.empty:
+        return frame
+    columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
+    hits = pd.Series(False, index=frame.index)
+    for column in columns:
+        hits |= frame[column].astype(str).str.contains(query, case=False, regex=False, na=False)
+    return frame[hits]
+
+
+def page_count(rows: int, size: int = PAGE_ROWS) -> int:
+    """Pages needed for `rows` rows (at least one, so an empty table still has a page 1)."""
+    return max(1, math.ceil(rows / size))
+
+
+def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_ROWS) -> pd.DataFrame:
+    """Rows of the 1-based `page`, clamped to the pages there are."""
+    page = min(max(page, 1), page_count(len(frame), size))
+    return frame.iloc[(page - 1) * size : page * size]
+
+
+def paged(frame: pd.DataFrame, key: str, noun: str = "rows", size: int = PAGE_ROWS) -> pd.DataFrame:
+    """The page of `frame` to show, after a search box and a page picker (both only when there is more than one
+    page's worth). Widget keys: `<key>-search`, `<key>-page`."""
+    if len(frame) <= size:
+        return frame
+    search_column, page_column = st.columns([3, 1], vertical_alignment="bottom")
+    query = search_column.text_input(
+        f"Search the {noun}",
+        key=f"{key}-search",
+        max_chars=SEARCH_MAX,
+        placeholder="words in any column",
+    )
+    found = matching(frame, query)
+    pages = page_count(len(found), size)
+    page_key = f"{key}-page"
+    # A narrower search can leave the stored page past the last one; clamp it before the widget reads it.
+    if int(st.session_state.get(page_key) or 1) > pages:
+        st.session_state[page_key] = pages
+    page = int(page_column.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=page_key))
+    rows = page_of(found, page, size)
+    first = (page - 1) * size + 1 if len(found) else 0
+    shown = f"{first}–{first + len(rows) - 1}" if len(rows) else "none"
+    st.caption(f"{noun.capitalize()} {shown} of {len(found)}" + (f" matching, {len(frame)} in all" if query else ""))
+    return rows

@@ -1,0 +1,137 @@
+"""Pages on big data (issue 13): they send less. Aggregates above their thresholds, records back when narrowed,
+tables that page through every row, and element counts that stay bounded."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.paging import PAGE_ROWS
+from incidents.binning import AGGREGATE_THRESHOLD
+from incidents.dataset import Dataset
+from incidents.loading import load_dataset
+from incidents.mapping import MAP_GROUP_THRESHOLD
+from tests.bigdata import write_copies
+from tests.conftest import open_app
+
+COPIES = 25  # 600 events and statements, 250 events: above both thresholds
+MAX_ELEMENTS = 300
+
+
+@pytest.fixture(scope="module")
+def big_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_copies(tmp_path_factory.mktemp("big") / "data", COPIES)
+
+
+@pytest.fixture(scope="module")
+def big(big_dir: Path) -> Dataset:
+    dataset = load_dataset(big_dir)
+    assert len(dataset.events) + len(dataset.statements) > AGGREGATE_THRESHOLD
+    assert len(dataset.events) > MAP_GROUP_THRESHOLD
+    return dataset
+
+
+def elements(at: AppTest) -> int:
+    """Every node of the page's element tree (containers and widgets included)."""
+
+    def count(node: object) -> int:
+        return 1 + sum(count(child) for child in getattr(node, "children", {}).values())
+
+    return count(at._tree)
+
+
+def run(page: str, data_dir: Path, params: dict | None = None, state: dict | None = None) -> AppTest:
+    at = open_app(page, params, data_dir, state)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    return {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+
+
+def page_through(at: AppTest, key: str, table_index: int, column: str = "Id") -> list[str]:
+    """Every id of a paged table, collected page by page through its page picker."""
+    picker = at.number_input(key=f"{key}-page")
+    pages = int(picker.max)
+    ids: list[str] = []
+    for number in range(1, pages + 1):
+        at.number_input(key=f"{key}-page").set_value(number).run()
+        assert not at.exception
+        frame = at.dataframe[table_index].value
+        assert len(frame) <= PAGE_ROWS
+        ids += list(frame[column])
+    return ids
+
+
+def test_timeline_aggregates_and_pages_with_few_elements(big_dir: Path, big: Dataset) -> None:
+    at = run("timeline", big_dir)
+    found = charts(at)
+    assert set(found) == {"timeline_bins"}  # one figure, no phone twin, no per-record markers
+    spec = found["timeline_bins"]
+    assert spec["layout"]["meta"]["aggregated"] is True
+    assert all(len(t.get("customdata") or []) <= 40 for t in spec["data"])
+    assert elements(at) < MAX_ELEMENTS
+    # The chronological table pages: every record, each once, in pages of PAGE_ROWS.
+    table = next(i for i, frame in enumerate(at.dataframe) if "Id" in frame.value.columns)
+    ids = page_through(at, "timeline-rows", table)
+    assert sorted(ids) == sorted([*big.events, *big.statements])
+
+
+def test_timeline_search_narrows_the_table(big_dir: Path) -> None:
+    at = run("timeline", big_dir)
+    at.text_input(key="timeline-rows-search").set_value("-c7").run()
+    table = next(frame.value for frame in at.dataframe if "Id" in frame.value.columns)
+    assert len(table) and all(str(i).endswith("-c7") for i in table["Id"])
+
+
+def test_records_come_back_when_the_dates_narrow(big_dir: Path) -> None:
+    at = run("timeline", big_dir, {"from": "2026-03-05", "to": "2026-03-05"})
+    found = charts(at)
+    assert "timeline_bins" not in found and "timeline_chart" in found
+    ids = {c[0] for t in found["timeline_chart"]["data"] for c in t.get("customdata") or []}
+    assert ids and len(ids) <= AGGREGATE_THRESHOLD
+
+
+def test_map_draws_one_circle_per_place_with_its_count(big_dir: Path, big: Dataset) -> None:
+    at = run("map", big_dir)
+    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+    layers = {layer["id"]: layer for layer in deck["layers"]}
+    rows = layers["events"]["data"]
+    expected: dict[str, int] = {}
+    for event in big.events.values():
+        if event.place and big.places.get(event.place) and big.places[event.place].lat is not None:
+            expected[event.place] = expected.get(event.place, 0) + 1
+    assert {row["place_id"]: int(row["n"]) for row in rows} == expected
+    assert layers["event-counts"]["data"] == rows  # the count drawn on each circle
+    assert len(at.get("deck_gl_json_chart")[0].proto.json) < 200_000
+    assert any("number of events at the place" in m.value for m in at.markdown)
+    assert elements(at) < MAX_ELEMENTS
+
+
+def test_a_clicked_circle_lists_its_events_a_page_at_a_time(big_dir: Path, big: Dataset) -> None:
+    place = "nakhchivan-airport"
+    selection = {"selection": {"indices": {"events": [0]}, "objects": {"events": [{"place_id": place}]}}}
+    at = run("map", big_dir, state={"map_chart": selection})
+    here = sorted(e.id for e in big.events.values() if e.place == place)
+    assert len(here) > PAGE_ROWS or len(here) > 12
+    table = next(i for i, frame in enumerate(at.dataframe) if "Event" in frame.value.columns)
+    if len(here) > PAGE_ROWS:
+        ids = page_through(at, "map-place", table)
+    else:
+        ids = list(at.dataframe[table].value["Id"])
+    assert sorted(ids) == here
+    assert elements(at) < MAX_ELEMENTS
+
+
+def test_sources_page_stays_small_and_pages_citing_statements(big_dir: Path, big: Dataset) -> None:
+    cited = "article-2026-03-06"
+    at = run("sources", big_dir, state={"source_pick": cited})
+    assert elements(at) < MAX_ELEMENTS
+    statements = sorted(s.id for s in big.statements.values() if cited in s.via)
+    assert len(statements) > PAGE_ROWS
+    table = next(i for i, frame in enumerate(at.dataframe) if "Statement" in frame.value.columns)
+    assert sorted(page_through(at, "source-citing", table)) == statements
