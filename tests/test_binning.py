@@ -10,6 +10,7 @@ import pytest
 
 from components.timeline import build_timeline_figure
 from components.timeline.aggregate import BIN_MARK, build_aggregate_figure, selected_bin_dates
+from components.timeline.lanes import place_records
 from incidents.binning import (
     AGGREGATE_THRESHOLD,
     Bin,
@@ -128,9 +129,10 @@ def test_aggregate_figure_counts_every_record_in_few_bars(big) -> None:
     assert custom[0] == BIN_MARK and "records" in bars(spec)[0]["hovertemplate"]
     # The legend-like texts say what a bar is; lane names are headers inside the plot (readable on a phone).
     assert any("records per bar" in a["text"] for a in spec["layout"]["annotations"])
-    lanes = ("Azerbaijan", "Iran", "Unattributed events")
+    # One header per lane the record-by-record timeline would draw, whatever the data's parties are.
+    lanes, _ = place_records(big, [*view.events, *view.statements], "hierarchy")
     headers = {a["text"] for a in spec["layout"]["annotations"] if a["text"].startswith("<b>")}
-    assert headers == {f"<b>{name}</b>" for name in lanes}
+    assert headers == {f"<b>{lane.label}</b>" for lane in lanes} and len(headers) >= 3
 
 
 def test_a_selected_bar_gives_the_dates_that_bring_records_back(big) -> None:
