@@ -14,6 +14,7 @@ from pathlib import Path
 # One entry a command module, in the order `--help` lists them.
 COMMAND_MODULES = (
     "incidents.cli.records",
+    "incidents.cli.synth",
 )
 
 
