@@ -11,7 +11,7 @@ can point a problem at the exact line and column of the field it is about.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
@@ -42,7 +42,7 @@ class ParsedFile:
     path: str
     kind: str
     data: Any
-    marks: dict[Loc, yaml.Mark]
+    marks: Mapping[Loc, yaml.Mark]
     failed_ids: set[str] = field(default_factory=set)
 
     @property
@@ -125,7 +125,7 @@ def at_mark(code: Code, path: str, mark: Position | None, **fields: Any) -> Prob
     return code.at(path, line, col, **fields)
 
 
-def locate(marks: dict[Loc, yaml.Mark], loc: Loc) -> yaml.Mark | None:
+def locate(marks: Mapping[Loc, yaml.Mark], loc: Loc) -> yaml.Mark | None:
     """Mark of the deepest existing node on the path (a missing field points at its record)."""
     for end in range(len(loc), -1, -1):
         mark = marks.get(loc[:end])

@@ -6,7 +6,7 @@ field they are about.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -149,11 +149,16 @@ def _collision(first: Located, second: Located) -> list[Problem]:
     ]
 
 
-def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
+def file_records(parsed: ParsedFile, problems: list[Problem]) -> list[Located]:
+    """The valid records of one file (a step that depends on nothing but the file, so its result can be cached)."""
+    return list(_file_records(parsed, problems))
+
+
+def unique_records(per_file: Iterable[list[Located]], problems: list[Problem]) -> dict[str, Located]:
     """Every valid record by id, in load order; a repeated id is reported and the later record left out."""
     found: dict[str, Located] = {}
-    for parsed in files:
-        for located in _file_records(parsed, problems):
+    for located_records in per_file:
+        for located in located_records:
             record_id = located.record.id
             first = found.get(record_id)
             if first is not None:
@@ -161,3 +166,8 @@ def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[s
                 continue
             found[record_id] = located
     return found
+
+
+def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
+    """Every valid record of the files by id, in load order (see `unique_records`)."""
+    return unique_records((file_records(parsed, problems) for parsed in files), problems)
