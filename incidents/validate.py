@@ -6,8 +6,10 @@ field they are about.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,6 +47,22 @@ class Located:
     def problem(self, code: Code, *path: str | int, **fields: Any) -> Problem:
         """A problem at one of this record's fields (`path` below the record), or at the record itself."""
         return self.file.problem(code, (*self.loc, *path), **fields)
+
+    # Worked out once per record: a record the parse cache keeps in memory keeps them across loads, so a rerun after
+    # an edit only compares them (the cross-file checks run on every load).
+    @cached_property
+    def refs(self) -> list[tuple[Loc, str, str]]:
+        """(location, id, target collection key) of every reference the record makes, in field order."""
+        from incidents.references import record_references
+
+        return list(record_references(self))
+
+    @cached_property
+    def dates(self) -> list[tuple[Loc, dt.date]]:
+        """Every date the record holds (a datetime's day), with its location."""
+        from incidents.references import record_dates
+
+        return list(record_dates(self.record, self.loc))
 
 
 def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
