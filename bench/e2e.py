@@ -240,7 +240,13 @@ def main() -> None:
             rows.append(measure_page(browser, servers["bare"], "/"))
             for name in ("shipped", label):
                 for path in PAGES:
-                    rows.append(measure_page(browser, servers[name], path))
+                    try:
+                        rows.append(measure_page(browser, servers[name], path))
+                    except Exception as exc:  # noqa: BLE001 - a page over the time limit is a row that says so
+                        rows.append(PageFigures(name, path, float("nan"), 0, 0, None))
+                        print(f"  {name} {path} failed: {type(exc).__name__}: {str(exc)[:200]}", file=sys.stderr)
+                        for context in browser.contexts:
+                            context.close()
                     print(f"  measured {name} {path}", file=sys.stderr, flush=True)
             print(table(rows), flush=True)  # the table first: a failure below leaves it printed
             extras.append(bounded(lambda: f"one incident file of {args.incidents} edited → on screen after the next "
