@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # PORT: 8501 for `make run`, 8080 for `make serve` (nginx) unless given.
 REPLICAS ?= 3
 
-.PHONY: run serve test lint typecheck validate bench geodata docs clean chromium nginx axe
+.PHONY: run serve test lint typecheck validate bench bench-e2e geodata docs clean chromium nginx axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ validate: $(VENV)/.runtime-installed
 
 bench: $(VENV)/.dev-installed
 	@for script in bench/bench_*.py; do $(BIN)/python $$script; done
+
+# The pages in Debian's chromium beside a bare Streamlit app, on the shipped data and on a synthetic 1,000-incident
+# directory (in bench/out/). Several minutes; not part of `make test`. INCIDENTS changes the synthetic size.
+bench-e2e: $(VENV)/.dev-installed chromium
+	$(BIN)/python bench/e2e.py --incidents $(or $(INCIDENTS),1000)
 
 geodata: $(VENV)/.dev-installed
 	$(BIN)/python scripts/build_geodata.py

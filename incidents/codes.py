@@ -24,7 +24,11 @@ class Code:
 
     def at(self, path: str, line: int, col: int, **fields: Any) -> Problem:
         """A problem of this code at `path:line:col`, its message made from the template."""
-        return Problem(path, line, col, self.name, self.template.format(**fields), self.severity)
+        return self.again(path, line, col, self.template.format(**fields))
+
+    def again(self, path: str, line: int, col: int, message: str) -> Problem:
+        """A problem of this code with its message made already (by `at`, or an earlier load: the parse cache)."""
+        return Problem(path, line, col, self.name, message, self.severity)
 
 
 def _error(name: str, template: str, description: str) -> Code:

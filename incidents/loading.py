@@ -23,9 +23,10 @@ from pathlib import Path
 from incidents import codes
 from incidents.copies import stored_copy_problems
 from incidents.dataset import Dataset
-from incidents.parse import ParsedFile, data_files, display_path, fingerprint, parse_file, read_bounded
+from incidents.filecache import FILE_CACHE, FileCache, FileResult, compute
+from incidents.parse import data_files, display_path, fingerprint, read_bounded
 from incidents.references import check_cycles, check_dates, check_references, drop_dependents
-from incidents.validate import Located, origin, validate_records
+from incidents.validate import Located, origin, unique_records
 from incidents.warn import unread_files, warnings
 from incidents.weekdays import weekday_mismatches
 
@@ -41,21 +42,32 @@ def data_version(files: Iterable[tuple[str, bytes | None]]) -> str:
     return digest.hexdigest()[:8]
 
 
-def parse_files(data_dir: Path, dataset: Dataset) -> list[ParsedFile]:
-    """Parse every record file; the dataset gets their names and the data version (a hash of their bytes)."""
+def parse_files(
+    data_dir: Path, dataset: Dataset, cache: FileCache | None
+) -> tuple[list[list[Located]], set[str]]:
+    """Parse and validate every record file, each on its own (through `cache` when given); the dataset gets their
+    names, their problems and the data version (a hash of their bytes). The valid records, file by file, and the
+    ids of the records that failed validation."""
     hashed: list[tuple[str, bytes | None]] = []
-    parsed_files: list[ParsedFile] = []
+    per_file: list[list[Located]] = []
+    failed: set[str] = set()
+    used: dict[str, FileResult] = {}
     for path, kind in data_files(data_dir):
         display = display_path(path)
         dataset.files.append(display)
         raw = read_bounded(path, display, dataset.problems)
         hashed.append((path.relative_to(data_dir).as_posix(), raw))
-        if raw is not None:
-            parsed = parse_file(raw, display, kind, dataset.problems)
-            if parsed is not None:
-                parsed_files.append(parsed)
+        if raw is None:
+            continue
+        result = cache.result(raw, display, kind, used) if cache is not None else compute(raw, display, kind)
+        dataset.problems.extend(result.problems)
+        if result.parsed is not None:
+            per_file.append(result.records)
+            failed |= result.parsed.failed_ids
+    if cache is not None:
+        cache.keep(used)
     dataset.version = data_version(hashed)
-    return parsed_files
+    return per_file, failed
 
 
 def keep(dataset: Dataset, records: dict[str, Located], bad: set[str]) -> None:
@@ -66,8 +78,11 @@ def keep(dataset: Dataset, records: dict[str, Located], bad: set[str]) -> None:
             dataset.origins[record_id] = origin(located)
 
 
-def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:
-    """Load every record file under `data_dir` and validate it. Never raises on bad data."""
+def load_dataset(data_dir: Path | str, today: dt.date | None = None, cache: FileCache | None = FILE_CACHE) -> Dataset:
+    """Load every record file under `data_dir` and validate it. Never raises on bad data.
+
+    `cache` (the process's own by default) skips parsing and validating the files whose bytes it has seen; pass
+    None to do every file from scratch."""
     data_dir = Path(data_dir)
     today = today or dt.date.today()
     dataset = Dataset()
@@ -75,9 +90,8 @@ def load_dataset(data_dir: Path | str, today: dt.date | None = None) -> Dataset:
     if not data_dir.is_dir():
         problems.append(codes.FILE_READ.at(str(data_dir), 1, 1, reason="data directory does not exist"))
         return dataset
-    files = parse_files(data_dir, dataset)
-    records = validate_records(files, problems)
-    failed = {record_id for parsed in files for record_id in parsed.failed_ids}
+    per_file, failed = parse_files(data_dir, dataset, cache)
+    records = unique_records(per_file, problems)
     bad = check_references(records, failed, problems)
     bad |= check_dates(records, today, problems)
     bad |= check_cycles(records, problems)

@@ -11,7 +11,7 @@ can point a problem at the exact line and column of the field it is about.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NoReturn, Protocol
@@ -32,7 +32,13 @@ MAX_DEPTH = 20
 # What legitimately lives in the data directory beside the record files: its documentation and the geodata derived
 # by `scripts/build_geodata.py`. Any other file there that the loader does not read is reported (`warn.py`).
 NOT_RECORDS = ("README.md", "geo")
-LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"  # libyaml's own limit (1,000 levels), met while composing
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+STR_TAG, SEQ_TAG, MAP_TAG, MERGE_TAG = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "merge"))
+# PyYAML's safe constructors of the plain scalars the resolver tags (everything else goes through construct_object).
+SCALAR_CONSTRUCTORS = {
+    f"tag:yaml.org,2002:{name}": yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("null", "bool", "int", "float", "timestamp")
+}  # libyaml's own limit (1,000 levels), met while composing
 
 
 @dataclass
@@ -42,7 +48,7 @@ class ParsedFile:
     path: str
     kind: str
     data: Any
-    marks: dict[Loc, yaml.Mark]
+    marks: Mapping[Loc, yaml.Mark]
     failed_ids: set[str] = field(default_factory=set)
 
     @property
@@ -135,7 +141,7 @@ def at_mark(code: Code, path: str, mark: Position | None, **fields: Any) -> Prob
     return code.at(path, line, col, **fields)
 
 
-def locate(marks: dict[Loc, yaml.Mark], loc: Loc) -> yaml.Mark | None:
+def locate(marks: Mapping[Loc, yaml.Mark], loc: Loc) -> yaml.Mark | None:
     """Mark of the deepest existing node on the path (a missing field points at its record)."""
     for end in range(len(loc), -1, -1):
         mark = marks.get(loc[:end])
@@ -185,8 +191,12 @@ class _Walk:
     explodes only when something walks or constructs the tree. A node met twice is an alias, and the walk stops.
     """
 
-    def __init__(self, path: str, text: str, problems: list[Problem]) -> None:
-        self.path, self.text, self.problems = path, text, problems
+    def __init__(
+        self, path: str, text: str, problems: list[Problem], loader: yaml.CSafeLoader, build: bool = True
+    ) -> None:
+        self.path, self.text, self.problems, self.loader = path, text, problems, loader
+        # build=False: only check (and index) the tree, for a file whose unusual nodes PyYAML's constructor builds.
+        self.build = build
         self.marks: dict[Loc, yaml.Mark] = {}
         # An alias is written `*name`: a file without a `*` has none, and skips the bookkeeping (about 3% of a load).
         self.seen: set[int] | None = set() if "*" in text else None
@@ -194,7 +204,14 @@ class _Walk:
     def refuse_alias(self) -> NoReturn:
         raise _Refused(_first_alias(self.text, self.path))
 
-    def walk(self, node: yaml.Node, loc: Loc) -> None:
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        """A scalar other than a plain string, as PyYAML's safe constructor makes it (unknown tags raise there)."""
+        construct = SCALAR_CONSTRUCTORS.get(node.tag)
+        return construct(self.loader, node) if construct else self.loader.construct_object(node, deep=True)
+
+    def walk(self, node: yaml.Node, loc: Loc) -> Any:
+        """The node's value, built as PyYAML's safe constructor builds it, in the same pass that checks it: one walk
+        instead of two. A mapping or list with a tag of its own (`!!set`, `!!omap`, merge keys) is `_Unusual`."""
         # The checks are inlined (this runs once per node of every file).
         seen = self.seen
         if seen is not None:
@@ -203,19 +220,25 @@ class _Walk:
             seen.add(id(node))
         self.marks[loc] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
-            return
+            return node.value if node.tag == STR_TAG else self.scalar(node)
         if len(loc) >= MAX_DEPTH:  # a mapping or list on level MAX_DEPTH + 1 (the file's own node is level 1)
             raise _Refused(at_mark(codes.YAML_TOO_DEEP, self.path, node.start_mark, limit=MAX_DEPTH))
         if isinstance(node, yaml.SequenceNode):
-            for index, item in enumerate(node.value):
-                self.walk(item, (*loc, index))
-            return
+            if node.tag != SEQ_TAG and self.build:
+                raise _Unusual
+            return [self.walk(item, (*loc, index)) for index, item in enumerate(node.value)]
+        if node.tag != MAP_TAG and self.build:
+            raise _Unusual
         keys: dict[Any, yaml.Mark] = {}
+        mapping: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if seen is not None:
                 if id(key_node) in seen:
                     self.refuse_alias()
                 seen.add(id(key_node))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
+                if self.build:
+                    raise _Unusual
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
             if key in keys:
                 first_line = keys[key].line + 1
@@ -224,7 +247,14 @@ class _Walk:
                 )
             else:
                 keys[key] = key_node.start_mark
-            self.walk(value_node, (*loc, key))
+            # As PyYAML's constructor: the key's own value, and the last of repeated keys wins.
+            value = self.walk(value_node, (*loc, key))
+            mapping[key if key_node.tag == STR_TAG or not self.build else self.scalar(key_node)] = value
+        return mapping
+
+
+class _Unusual(Exception):
+    """A node the one-pass walk does not build; the file is built by PyYAML's constructor instead."""
 
 
 def read_bounded(path: Path, display: str, problems: list[Problem]) -> bytes | None:
@@ -261,8 +291,9 @@ def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
 def parse_file(raw: bytes, display: str, kind: str, problems: list[Problem]) -> ParsedFile | None:
     """Parse one file's bytes (from `read_bounded`) with the C loader; None when they cannot be read or parsed.
 
-    libyaml composes the node tree in C (refusing nesting deeper than 1,000 levels); the tree is checked by `_Walk`
-    before anything is constructed from it.
+    libyaml composes the node tree in C (refusing nesting deeper than 1,000 levels); `_Walk` checks the tree and
+    builds the values in one pass, refusing an alias or a level too deep before it descends into it, so nothing is
+    ever expanded.
     """
     try:
         text = raw.decode("utf-8")
@@ -270,20 +301,28 @@ def parse_file(raw: bytes, display: str, kind: str, problems: list[Problem]) -> 
         problems.append(codes.FILE_READ.at(display, 1, 1, reason=f"cannot read file: {exc}"))
         return None
     loader = yaml.CSafeLoader(text)
+    found: list[Problem] = []  # the walk's duplicate keys, kept whether or not the file parses
     try:
         node = loader.get_single_node()
         if node is None:
             problems.append(codes.SCHEMA.at(display, 1, 1, reason="file is empty"))
             return None
-        walk = _Walk(display, text, problems)
-        walk.walk(node, ())
-        data = loader.construct_document(node)
+        walk = _Walk(display, text, found, loader)
+        try:
+            data = walk.walk(node, ())
+        except _Unusual:
+            found.clear()
+            walk = _Walk(display, text, found, loader, build=False)
+            walk.walk(node, ())
+            data = loader.construct_document(node)
     except _Refused as refused:
-        problems.append(refused.problem)
+        problems += [*found, refused.problem]
         return None
     except yaml.YAMLError as exc:
+        problems += found
         problems.append(_yaml_problem(exc, display))
         return None
     finally:
         loader.dispose()
+    problems += found
     return ParsedFile(display, kind, data, walk.marks)

@@ -38,8 +38,8 @@ def field_values(obj: Any, dotted: str, loc: Loc) -> Iterator[tuple[Loc, str]]:
                 yield (*loc, head, index), item
 
 
-def references(located: Located) -> Iterator[tuple[Loc, str, str]]:
-    """(location, id, target collection key) of every reference a record makes, in field order."""
+def record_references(located: Located) -> Iterator[tuple[Loc, str, str]]:
+    """(location, id, target collection key) of every reference a record makes, in field order (`Located.refs`)."""
     for ref_path, target in REFERENCES[located.collection.key]:
         for ref_loc, ref in field_values(located.record, ref_path, located.loc):
             yield ref_loc, ref, target
@@ -53,7 +53,7 @@ def check_references(records: dict[str, Located], failed: set[str], problems: li
     """Report references to unknown records (or to ones that failed validation); returns the ids that make them."""
     bad: set[str] = set()
     for record_id, located in records.items():
-        for ref_loc, ref, target in references(located):
+        for ref_loc, ref, target in located.refs:
             found = records.get(ref)
             if found is not None and (target == ANY_RECORD or found.collection.key == target):
                 continue
@@ -67,22 +67,23 @@ def check_references(records: dict[str, Located], failed: set[str], problems: li
     return bad
 
 
-def _dates(value: Any, loc: Loc) -> Iterator[tuple[Loc, dt.date]]:
+def record_dates(value: Any, loc: Loc) -> Iterator[tuple[Loc, dt.date]]:
+    """Every date below a value (a datetime's day), with its location (`Located.dates`)."""
     if isinstance(value, dt.date):
         yield loc, value if not isinstance(value, dt.datetime) else value.date()
     elif isinstance(value, Record):
         for name in type(value).model_fields:
-            yield from _dates(getattr(value, name), (*loc, name))
+            yield from record_dates(getattr(value, name), (*loc, name))
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _dates(item, (*loc, index))
+            yield from record_dates(item, (*loc, index))
 
 
 def check_dates(records: dict[str, Located], today: dt.date, problems: list[Problem]) -> set[str]:
     """Report dates after today; returns the ids of the records that hold them."""
     bad: set[str] = set()
     for record_id, located in records.items():
-        for date_loc, value in _dates(located.record, located.loc):
+        for date_loc, value in located.dates:
             if value > today:
                 field = loc_text(date_loc)
                 problems.append(located.file.problem(codes.FUTURE_DATE, date_loc, field=field, date=value, today=today))
@@ -115,7 +116,7 @@ def drop_dependents(records: dict[str, Located], bad: set[str], problems: list[P
         for record_id, located in records.items():
             if record_id in bad:
                 continue
-            for ref_loc, ref, _target in references(located):
+            for ref_loc, ref, _target in located.refs:
                 if ref in bad:
                     problems.append(located.file.problem(codes.INVALID_REF, ref_loc, field=loc_text(ref_loc), ref=ref))
                     bad.add(record_id)

@@ -6,8 +6,10 @@ field they are about.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -47,11 +49,31 @@ class Located:
         return self.file.problem(code, (*self.loc, *path), **fields)
 
     def raw(self) -> Any:
-        """The record's mapping as parsed (after migration), before validation."""
+        """The record's values by field, as the file gives them: the parsed mapping while the file's data is kept,
+        else the validated record's (the parse cache drops a file's data after validation; field names and list
+        positions are the same, so locations still hold)."""
         value: Any = self.file.data
+        if value is None:
+            return self.record.model_dump(exclude_defaults=True)
         for part in self.loc:
             value = value[part]
         return value
+
+    # Worked out once per record: a record the parse cache keeps in memory keeps them across loads, so a rerun after
+    # an edit only compares them (the cross-file checks run on every load).
+    @cached_property
+    def refs(self) -> list[tuple[Loc, str, str]]:
+        """(location, id, target collection key) of every reference the record makes, in field order."""
+        from incidents.references import record_references
+
+        return list(record_references(self))
+
+    @cached_property
+    def dates(self) -> list[tuple[Loc, dt.date]]:
+        """Every date the record holds (a datetime's day), with its location."""
+        from incidents.references import record_dates
+
+        return list(record_dates(self.record, self.loc))
 
 
 def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
@@ -162,11 +184,16 @@ def _collision(first: Located, second: Located) -> list[Problem]:
     ]
 
 
-def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
+def file_records(parsed: ParsedFile, problems: list[Problem]) -> list[Located]:
+    """The valid records of one file (a step that depends on nothing but the file, so its result can be cached)."""
+    return list(_file_records(parsed, problems))
+
+
+def unique_records(per_file: Iterable[list[Located]], problems: list[Problem]) -> dict[str, Located]:
     """Every valid record by id, in load order; a repeated id is reported and the later record left out."""
     found: dict[str, Located] = {}
-    for parsed in files:
-        for located in _file_records(parsed, problems):
+    for located_records in per_file:
+        for located in located_records:
             record_id = located.record.id
             first = found.get(record_id)
             if first is not None:
@@ -174,3 +201,8 @@ def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[s
                 continue
             found[record_id] = located
     return found
+
+
+def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
+    """Every valid record of the files by id, in load order (see `unique_records`)."""
+    return unique_records((file_records(parsed, problems) for parsed in files), problems)

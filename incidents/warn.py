@@ -44,8 +44,15 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
     """A party's claims whose every asserted proposition reaches us through documents of one origin only (two
     outlets carrying one agency's story are one origin). The publication's own reporting is not a party's claim."""
     documents: dict[str, set[str]] = {}
+    known: dict[str, frozenset[str]] = {}  # each source's origins, walked once (statements share their sources)
+
+    def origins_of(source: str) -> frozenset[str]:
+        if source not in known:
+            known[source] = origins(dataset, source)
+        return known[source]
+
     for statement in dataset.statements.values():
-        carriers = {o for source in (statement.via[-1], *statement.carried_by) for o in origins(dataset, source)}
+        carriers = {o for source in (statement.via[-1], *statement.carried_by) for o in origins_of(source)}
         for stance in statement.stances:
             if stance.stance == "asserts":
                 documents.setdefault(stance.proposition, set()).update(carriers)

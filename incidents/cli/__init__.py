@@ -19,6 +19,7 @@ COMMAND_MODULES = (
     "incidents.cli.find",
     "incidents.cli.quotes",
     "incidents.cli.history",
+    "incidents.cli.synth",
 )
 
 

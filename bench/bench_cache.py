@@ -1,0 +1,73 @@
+"""Benchmark: loading a synthetic 1,000-incident directory (written to a temporary folder, never data/) from cold,
+through the per-file parse cache from disk (a restart) and from memory (a rerun after a one-file edit), beside a bare
+CSafeLoader parse of the same bytes. Prints times and the process's memory. `BENCH_INCIDENTS` changes the size."""
+
+from __future__ import annotations
+
+import gc
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from incidents import filecache  # noqa: E402
+from incidents.filecache import FileCache  # noqa: E402
+from incidents.loading import data_files, load_dataset  # noqa: E402
+from incidents.synth import generate  # noqa: E402
+
+INCIDENTS = int(os.environ.get("BENCH_INCIDENTS", "1000"))
+
+
+def rss_mb() -> float:
+    """The process's resident memory (VmRSS), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def timed(label: str, func, baseline: float | None = None) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    result = func()
+    seconds = time.perf_counter() - start
+    ratio = f" ({seconds / baseline:.2f}x bare)" if baseline else ""
+    errors = f"; {len(result.errors)} errors, {len(result.warnings)} warnings" if hasattr(result, "errors") else ""
+    print(f"  {label:<52} {seconds:7.2f} s{ratio}{errors}; RSS {rss_mb():,.0f} MB", flush=True)
+    return seconds
+
+
+def main() -> None:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; RSS at start {rss_mb():,.0f} MB")
+    with tempfile.TemporaryDirectory() as tmp:
+        data_dir = Path(tmp) / "synth"
+        files = generate(data_dir, INCIDENTS, seed=0)
+        os.environ[filecache.CACHE_ENV] = str(Path(tmp) / "cache")
+        raws = [path.read_bytes() for path, _ in data_files(data_dir)]
+        records_mb = sum(len(raw) for raw in raws) / 1e6
+        print(f"{INCIDENTS:,} incidents: {len(files):,} files, {records_mb:.1f} MB of record YAML")
+        bare = timed("bare CSafeLoader parse of the same bytes", lambda: [yaml.load(r, yaml.CSafeLoader) for r in raws])
+        raws.clear()
+        timed("load_dataset, no cache (parse + validate + checks)", lambda: load_dataset(data_dir, cache=None), bare)
+        first = FileCache()
+        timed("load_dataset, cold cache (and writing it)", lambda: load_dataset(data_dir, cache=first), bare)
+        restart = FileCache()
+        dataset = load_dataset(data_dir, cache=restart)  # warm the OS page cache and the imports
+        restart = FileCache()
+        timed("restart: load_dataset from the disk cache", lambda: load_dataset(data_dir, cache=restart), bare)
+        records = sum(len(dataset.collection(c)) for c in ("actors", "sources", "places", "incidents", "events",
+                                                          "statements", "propositions", "discrepancies"))
+        print(f"  records: {records:,}; RSS with the dataset held: {rss_mb():,.0f} MB")
+        timed("rerun, nothing changed: load_dataset from memory", lambda: load_dataset(data_dir, cache=restart), bare)
+        edited = sorted((data_dir / "incidents").glob("*.yaml"))[-1]
+        edited.write_text(edited.read_text().replace("title: Fictional incident", "title: Edited incident", 1))
+        timed("one file of all edited: load_dataset from memory", lambda: load_dataset(data_dir, cache=restart), bare)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The per-file parse cache: never serves stale records, ignores damaged entries and entries of other code, and a
+load through it equals a load without it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from incidents import filecache
+from incidents.dataset import Dataset
+from incidents.filecache import FileCache
+from incidents.loading import load_dataset
+from incidents.registry import COLLECTIONS
+from incidents.synth import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+TODAY = dt.date(2026, 12, 1)
+
+
+@pytest.fixture(autouse=True)
+def cache_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv(filecache.CACHE_ENV, str(folder))
+    return folder
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def _records(dataset: Dataset) -> dict[str, dict[str, Any]]:
+    return {c.key: dict(dataset.collection(c.key)) for c in COLLECTIONS}
+
+
+def _same(cached: Dataset, fresh: Dataset) -> None:
+    assert cached.problems == fresh.problems
+    assert _records(cached) == _records(fresh)
+    assert cached.version == fresh.version and cached.files == fresh.files
+    for key, collection in _records(fresh).items():  # exports leave out unset fields: those must agree too
+        for record_id, record in collection.items():
+            assert _records(cached)[key][record_id].model_fields_set == record.model_fields_set
+
+
+def _incident_file(data: Path) -> Path:
+    return next((data / "incidents").glob("*.yaml"))
+
+
+def test_shipped_data_same_with_and_without_cache(data: Path) -> None:
+    fresh = load_dataset(data, TODAY, cache=None)
+    memory = FileCache()
+    _same(load_dataset(data, TODAY, cache=memory), fresh)  # computed, written to disk
+    assert memory.misses == len(fresh.files) and memory.hits == 0
+    from_disk = FileCache()
+    _same(load_dataset(data, TODAY, cache=from_disk), fresh)  # read back from disk
+    assert from_disk.hits == len(fresh.files) and from_disk.misses == 0
+    _same(load_dataset(data, TODAY, cache=from_disk), fresh)  # from memory
+
+
+def test_synthetic_data_same_with_and_without_cache(tmp_path: Path) -> None:
+    generate(tmp_path / "synth", 6, seed=2)
+    fresh = load_dataset(tmp_path / "synth", TODAY, cache=None)
+    load_dataset(tmp_path / "synth", TODAY, cache=FileCache())
+    cache = FileCache()
+    _same(load_dataset(tmp_path / "synth", TODAY, cache=cache), fresh)
+    assert cache.misses == 0
+
+
+def test_a_problem_in_a_cached_file_keeps_its_position(data: Path) -> None:
+    path = data / "actors.yaml"
+    path.write_text(path.read_text().replace("parent: aze\n", "parent: nobody\n", 1))
+    fresh = load_dataset(data, TODAY, cache=None)
+    assert any(p.code == "UNKNOWN_REF" and p.line > 1 for p in fresh.problems)
+    load_dataset(data, TODAY, cache=FileCache())
+    _same(load_dataset(data, TODAY, cache=FileCache()), fresh)
+
+
+@pytest.mark.parametrize("change", ["edit", "rename", "delete"])
+def test_changes_are_picked_up(data: Path, change: str) -> None:
+    cache = FileCache()
+    load_dataset(data, TODAY, cache=cache)
+    path = _incident_file(data)
+    if change == "edit":
+        path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
+    elif change == "rename":
+        path.rename(path.with_name("renamed.yaml"))
+    else:
+        path.unlink()
+    for loader in (cache, FileCache()):  # the same process, and a restart reading the disk
+        cached = load_dataset(data, TODAY, cache=loader)
+        _same(cached, load_dataset(data, TODAY, cache=None))
+    if change == "edit":
+        assert any(i.title.startswith("Edited ") for i in cached.incidents.values())
+    elif change == "rename":
+        assert any(f.endswith("renamed.yaml") for f in cached.files)
+    else:
+        assert cached.incidents == {} and cached.statements == {}
+
+
+def _entries(folder: Path) -> list[Path]:
+    return sorted(folder.rglob("*.json"))
+
+
+@pytest.mark.parametrize("damage", [b"", b"{not json", b'{"version": 1}', b"[1, 2, 3]", "truncate"])
+def test_a_damaged_entry_is_ignored_and_rewritten(data: Path, cache_folder: Path, damage: bytes | str) -> None:
+    fresh = load_dataset(data, TODAY, cache=None)
+    load_dataset(data, TODAY, cache=FileCache())
+    entries = _entries(cache_folder)
+    assert len(entries) == len(fresh.files)
+    for entry in entries:
+        body = entry.read_bytes()
+        entry.write_bytes(body[: len(body) // 2] if isinstance(damage, str) else damage)
+    cache = FileCache()
+    _same(load_dataset(data, TODAY, cache=cache), fresh)
+    assert cache.misses == len(fresh.files)
+    assert FileCache().result(_incident_file(data).read_bytes(), "x", "incident", {}) is not None
+
+
+def test_an_entry_with_bad_records_is_not_trusted(data: Path, cache_folder: Path) -> None:
+    """An entry is data: records in it are validated again, so one that no model accepts is a miss."""
+    load_dataset(data, TODAY, cache=FileCache())
+    for entry in _entries(cache_folder):
+        entry.write_bytes(entry.read_bytes().replace(b'\\"id\\":\\"', b'\\"id\\":\\"BAD ID '))
+    cache = FileCache()
+    _same(load_dataset(data, TODAY, cache=cache), load_dataset(data, TODAY, cache=None))
+    assert cache.misses > 0
+
+
+def test_entries_of_another_code_version_are_not_used(
+    data: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_dataset(data, TODAY, cache=FileCache())
+    before = set(_entries(cache_folder))
+    monkeypatch.setattr(filecache, "CODE_VERSION", "another-version")
+    cache = FileCache()
+    load_dataset(data, TODAY, cache=cache)
+    assert cache.hits == 0 and cache.misses == len(before)
+    assert set(_entries(cache_folder)) > before  # written anew, under keys of the new version
+
+
+def test_an_old_entry_under_the_new_key_is_not_used(data: Path, cache_folder: Path) -> None:
+    """Even an entry found under the right key is refused when it says it was written by other code."""
+    load_dataset(data, TODAY, cache=FileCache())
+    for entry in _entries(cache_folder):
+        version = filecache.CODE_VERSION.encode()
+        entry.write_bytes(entry.read_bytes().replace(version, b"0" * len(version), 1))
+    cache = FileCache()
+    load_dataset(data, TODAY, cache=cache)
+    assert cache.hits == 0
+
+
+def test_code_version_follows_the_code() -> None:
+    assert filecache.CODE_VERSION == filecache._code_version()
+    assert len(filecache.CODE_VERSION) == 16
+
+
+def test_off_writes_nothing(data: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(filecache.CACHE_ENV, "off")
+    load_dataset(data, TODAY, cache=FileCache())
+    assert not cache_folder.exists()
