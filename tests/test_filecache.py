@@ -86,6 +86,9 @@ def test_changes_are_picked_up(data: Path, change: str) -> None:
     cache = FileCache()
     load_dataset(data, TODAY, cache=cache)
     path = _incident_file(data)
+    before = load_dataset(data, TODAY, cache=None)
+    gone = {i for i, place in before.origins.items() if Path(place[0]).resolve() == path.resolve()}
+    assert gone
     if change == "edit":
         path.write_text(path.read_text().replace("title: ", "title: Edited ", 1))
     elif change == "rename":
@@ -100,7 +103,9 @@ def test_changes_are_picked_up(data: Path, change: str) -> None:
     elif change == "rename":
         assert any(f.endswith("renamed.yaml") for f in cached.files)
     else:
-        assert cached.incidents == {} and cached.statements == {}
+        # Every record of the deleted file is gone; the other files' records stay.
+        kept = {i for c in ("incidents", "events", "statements") for i in cached.collection(c)}
+        assert not gone & kept and len(cached.sources) == len(before.sources)
 
 
 def _entries(folder: Path) -> list[Path]:
