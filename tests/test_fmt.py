@@ -166,3 +166,8 @@ def test_commit_hooks_format_and_validate_the_touched_files(tmp_path: Path) -> N
     broken.write_text(broken.read_text(encoding="utf-8").replace("kind: state", "kind: nation", 1), "utf-8")
     failed = subprocess.run(hooks, cwd=repo, env=env, capture_output=True, text=True)
     assert failed.returncode == 1 and "SCHEMA" in failed.stdout
+
+
+def test_the_shipped_data_is_in_the_canonical_layout() -> None:
+    result = run("fmt", "--check")
+    assert result.returncode == 0, result.stdout
