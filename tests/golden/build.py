@@ -31,7 +31,14 @@ LINK = "https://monitor.example.org/claims?v=golden"
 
 
 def _json(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True, default=str) + "\n"
+    return json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=True, default=_plain) + "\n"
+
+
+def _plain(value: object) -> object:
+    """JSON for what json cannot write: sets sorted (their order changes with each process's hash seed), else str."""
+    if isinstance(value, (set, frozenset)):
+        return sorted(value, key=str)
+    return str(value)
 
 
 def _zip_text(data: bytes) -> str:
