@@ -17,7 +17,7 @@ from typing import Literal, NamedTuple
 from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.models import Event, Statement, When
-from incidents.records import chronological
+from incidents.records import chronological, speaker_name
 from incidents.vocabulary import KIND_LABELS, PRECISION_WORDS
 
 # The width of one precision step; an `approximate` time is widened by one step on each side.
@@ -336,7 +336,7 @@ def lag_sentence(dataset: Dataset, lag: Lag) -> str:
 
 def _who(dataset: Dataset, statement: Statement) -> str:
     """"AZ Foreign Ministry's claim": the speaker's short name and the statement's kind, in lower case."""
-    return f"{dataset.actor_index.label(statement.speaker)}'s {KIND_LABELS[statement.kind].lower()}"
+    return f"{speaker_name(dataset, statement, short=True)}'s {KIND_LABELS[statement.kind].lower()}"
 
 
 def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:

@@ -222,3 +222,18 @@ def test_lag_lines_group_what_precision_does_not_allow(dataset: Dataset) -> None
 )
 def test_format_duration(delta: dt.timedelta, text: str) -> None:
     assert format_duration(delta) == text
+
+
+def test_every_lag_line_names_who_spoke_whatever_the_voice() -> None:
+    """A page's own reporting and unnamed officials are named too ("Kommersant (own reporting)'s claim")."""
+    import re
+
+    from incidents.loading import load_dataset
+    from incidents.timing import lag_lines, response_lags
+    from tests.conftest import DATA
+
+    dataset = load_dataset(DATA)
+    assert {s.voice for s in dataset.statements.values()} >= {"named", "publication"}
+    lines = lag_lines(dataset, response_lags(dataset, dataset.statements.values()))
+    assert lines and not [line for line in lines if re.search(r"(^|[(:] )'s ", line)]
+    assert any("(own reporting)'s" in line for line in lines)
