@@ -265,9 +265,18 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(status_chip(row.status, row.direction) + review_chip(row.proposition))
 
 
+# Up to this many parties, each party is a column of the whole table; beyond it a column would be too narrow to
+# read, so each row shows only the parties that said something on it, in a grid, and names the silent ones.
+TABLE_PARTY_COLUMNS = 4
+GRID_COLUMNS = 3
+
+
 def render_table(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:
     """Parties as columns, propositions as rows. Streamlit stacks the columns on narrow screens; each cell
     names its party, so a stacked row still reads."""
+    if len(comparison.parties) > TABLE_PARTY_COLUMNS:
+        render_grid(dataset, comparison, selected, links)
+        return
     spec = [2] + [3] * len(comparison.parties)
     head = st.columns(spec, vertical_alignment="bottom")
     head[0].markdown("**Proposition**")
@@ -283,6 +292,27 @@ def render_table(dataset: Dataset, comparison: Comparison, selected: str | None,
             for column, cell in zip(columns[1:], row.cells, strict=True):
                 with column:
                     render_cell(dataset, comparison, cell, selected, links)
+            render_reporting(dataset, row, selected, links)
+
+
+def render_grid(dataset: Dataset, comparison: Comparison, selected: str | None, links: LinkRenderer) -> None:
+    """Many parties: per row, the proposition beside a grid of the parties that spoke on it (or support a competing
+    proposition), and one line naming the parties with no statement on it."""
+    for number, row in enumerate(comparison.rows, start=1):
+        with st.container(border=True, key=f"claims-row-{row.proposition.id}"):
+            head, body = st.columns([2, 9])
+            with head:
+                render_proposition_head(row, number)
+            spoke = [cell for cell in row.cells if cell.positions or cell.competing]
+            silent = [comparison.party(cell.party).label for cell in row.cells if cell not in spoke]
+            with body:
+                for start in range(0, len(spoke), GRID_COLUMNS):
+                    line = st.columns(GRID_COLUMNS)
+                    for column, cell in zip(line, spoke[start : start + GRID_COLUMNS], strict=False):
+                        with column:
+                            render_cell(dataset, comparison, cell, selected, links)
+                if silent:
+                    st.caption(md_escape("No statement on this from: " + ", ".join(silent)))
             render_reporting(dataset, row, selected, links)
 
 

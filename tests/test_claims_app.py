@@ -64,9 +64,11 @@ def row_columns(at: AppTest, proposition_id: str) -> list[list[str]]:
 
 
 def party_columns(at: AppTest, proposition_id: str) -> tuple[list[str], dict[str, list[str]]]:
-    """A row's proposition column, and each party's column by the party's name."""
+    """A row's proposition column, and each party's cell by the party's name (parties that spoke on it; with many
+    parties they sit in a grid beside the proposition, so cells are the columns that start with a party's name)."""
     proposition, *parties = row_columns(at, proposition_id)
-    return proposition, {column[0].split("**")[1]: column for column in parties}
+    cells = [column for column in parties if column and column[0].startswith("**")]
+    return proposition, {column[0].split("**")[1]: column for column in cells}
 
 
 def test_nakhchivan_attribution_and_denial_share_a_row() -> None:
@@ -254,3 +256,17 @@ def test_page_picker_and_sidebar_incident_stay_in_step() -> None:
     at.selectbox(key="incident").select("fictional-strelsau-2024").run()
     assert at.selectbox(key=PICK_KEY).value == "fictional-strelsau-2024"
     assert row_columns(at, "fs-explosion")
+
+
+def test_many_parties_show_only_those_that_spoke_and_name_the_silent() -> None:
+    at = open_claims({"incident": NAKHCHIVAN, "layout": "table"})
+    comparison = compare(load_dataset(DATA), NAKHCHIVAN)
+    assert isinstance(comparison, Comparison) and len(comparison.parties) > 4
+    for row in comparison.rows:
+        spoke = {comparison.party(c.party).label for c in row.cells if c.positions or c.competing}
+        silent = [comparison.party(c.party).label for c in row.cells if not (c.positions or c.competing)]
+        _, cells = party_columns(at, row.proposition.id)
+        assert set(cells) == spoke, row.proposition.id
+        texts = " ".join(texts_in(keyed_block(at, f"claims-row-{row.proposition.id}")))
+        named = "No statement on this from: " + ", ".join(silent)
+        assert named in texts if silent else "No statement on this from" not in texts
