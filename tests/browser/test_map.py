@@ -54,7 +54,7 @@ def _open_map(page, app_url: str):
     page.goto(f"{app_url}/map")
     wait_idle(page)
     canvas = page.locator(CANVAS).first
-    canvas.wait_for(timeout=20_000)
+    canvas.wait_for(timeout=60_000)  # the first map of a fresh server, on a busy machine, can take long to draw
     page.wait_for_timeout(2_000)  # the deck draws after its lazily loaded chunk
     return canvas
 
