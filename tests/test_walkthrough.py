@@ -154,3 +154,17 @@ def test_make_run_shows_the_draft_marked_and_hosting_does_not(
     hosted = open_app("claims", data_dir=root / "data")
     assert not hosted.exception
     assert "crossed from Iran at dawn, and blames Iran" not in _page_text(hosted)
+
+
+def test_every_warning_the_shipped_data_keeps_is_explained() -> None:
+    from incidents.loading import load_dataset
+
+    readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Warnings the shipped data keeps, and why", 1)[1].split("\n## ", 1)[0]
+    warnings = load_dataset(ROOT / "data").warnings
+    assert warnings, "the shipped data has warnings, and this section explains them"
+    for problem in warnings:
+        assert f"`{problem.code}`" in section, problem
+        named = re.findall(r"'([a-z0-9][a-z0-9-]*)'", problem.message)
+        if problem.code in ("SINGLE_SOURCE", "ORPHAN_PROPOSITION"):
+            assert named and f"`{named[0]}`" in section, problem
