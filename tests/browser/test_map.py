@@ -62,7 +62,8 @@ def _open_map(page, app_url: str):
 def _pixels(canvas):
     from PIL import Image
 
-    return Image.open(io.BytesIO(canvas.screenshot())).convert("RGB")
+    # A software-GL canvas can take long to capture on a busy machine.
+    return Image.open(io.BytesIO(canvas.screenshot(timeout=90_000))).convert("RGB")
 
 
 def test_canvas_is_drawn_and_stays_local(page, app_url: str) -> None:
