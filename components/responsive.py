@@ -23,6 +23,13 @@ STYLESHEET = f"""<style>
 @media (min-width: {PHONE_MAX_WIDTH + 1}px) {{
   [class*="st-key-{NARROW_PREFIX}"] {{ display: none !important; }}
 }}
+/* The claims glance with many parties: the table keeps to the page's width, its cells wrapping, instead of
+   running past the main column (a scrolling frame would need keyboard focus, which a container cannot take). */
+[class*="st-key-{WIDE_PREFIX}claims-glance"] table {{ table-layout: fixed; width: 100%; }}
+[class*="st-key-{WIDE_PREFIX}claims-glance"] th, [class*="st-key-{WIDE_PREFIX}claims-glance"] td {{
+  overflow-wrap: anywhere; }}
+[class*="st-key-{WIDE_PREFIX}claims-glance"] th:first-child {{ width: 2.5em; }}
+[class*="st-key-{WIDE_PREFIX}claims-glance"] th:nth-child(2) {{ width: 18%; }}
 /* A frame that scrolls on its own, so a wide table never makes the page scroll sideways. */
 [class*="st-key-scroll-x-"] {{ overflow-x: auto; }}
 </style>"""

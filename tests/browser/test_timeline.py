@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
 from incidents.filtering import FilterValue, apply_filter
 from incidents.loading import load_dataset
 from tests.browser.harness import screenshot, sideways_overflow, wait_for_stylesheet, wait_idle
-from tests.conftest import DATA
+from tests.conftest import DATA, FIXTURES
 
 pytestmark = pytest.mark.browser
 
@@ -23,8 +25,8 @@ COUNT_POINTS = """() => [...document.querySelectorAll('.st-key-wide-timeline-cha
   .reduce((n, g) => n + g.querySelectorAll('path.point').length, 0)"""
 
 
-def expected_count(value: FilterValue) -> int:
-    dataset = load_dataset(DATA)
+def expected_count(value: FilterValue, data_dir: Path = DATA) -> int:
+    dataset = load_dataset(data_dir)
     return apply_filter(dataset, value).record_count
 
 
@@ -89,17 +91,20 @@ MARKER_SPREAD = """() => {
 }"""
 
 
-def test_rows_are_named_and_markers_stay_in_the_date_window(page, app_url: str) -> None:
+def test_rows_are_named_and_markers_stay_in_the_date_window(page, start_app: Callable[[Path | None], str]) -> None:
     """Few records: every row shows its record's label under its lane's name; with a date window ending on the
-    undated records' latest date, every marker (the undated ones too) is drawn inside the plot."""
+    undated records' latest date, every marker (the undated ones too) is drawn inside the plot. On the timeline
+    fixture: the curated record has more records than the row-label limit."""
     import html
 
     from components.timeline import build_timeline_figure
 
     value = FilterValue(date_from=dt.date(2026, 3, 5), date_to=dt.date(2026, 3, 6))
-    dataset = load_dataset(DATA)
+    data_dir = FIXTURES / "timeline"
+    dataset = load_dataset(data_dir)
+    app_url = start_app(data_dir)
     figure = build_timeline_figure(dataset, apply_filter(dataset, value), value)
-    assert figure.layout.meta["row_labels"], "the shipped data has outgrown the row-label limit"
+    assert figure.layout.meta["row_labels"], "the fixture has outgrown the row-label limit"
     ticks = sorted(zip(figure.layout.yaxis.tickvals, figure.layout.yaxis.ticktext, strict=True))
     expected = [html.unescape(re.sub(r"<[^>]+>", "", text)) for _, text in ticks]
     assert any("·" in label for label in expected)  # a statement row: "speaker · kind"
@@ -107,7 +112,7 @@ def test_rows_are_named_and_markers_stay_in_the_date_window(page, app_url: str) 
     open_timeline(page, f"{app_url}/timeline?from=2026-03-05&to=2026-03-06")
     assert page.evaluate(TICK_TEXTS) == expected
     spread = page.evaluate(MARKER_SPREAD)
-    assert len(spread["xs"]) == expected_count(value)
+    assert len(spread["xs"]) == expected_count(value, data_dir)
     assert all(spread["left"] < x < spread["right"] for x in spread["xs"]), spread
     screenshot(page, "timeline-dates")
     assert page.console_errors == [], page.console_errors
