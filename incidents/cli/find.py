@@ -6,8 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from incidents.cli import data_dir
-from incidents.records_index import index_records
+from incidents.cli import data_dir, indexed
 from incidents.search import MAX_QUERY, MIN_RATIO, find
 
 
@@ -28,10 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _find(args: argparse.Namespace) -> int:
-    index = index_records(args.data_dir)
-    for problems in index.problems.values():
-        for problem in problems:
-            print(problem, file=sys.stderr)
+    index = indexed(args.data_dir)
     hits = find(index, args.text)
     for hit in hits:
         print(hit.line())

@@ -6,9 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from incidents.cli import data_dir
+from incidents.cli import data_dir, indexed
 from incidents.quotecheck import check_quotes
-from incidents.records_index import index_records
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,10 +29,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _check_quotes(args: argparse.Namespace) -> int:
-    index = index_records(args.data_dir)
-    for problems in index.problems.values():
-        for problem in problems:
-            print(problem, file=sys.stderr)
+    index = indexed(args.data_dir)
     problems, checked = check_quotes(index)
     for problem in problems:
         print(problem)
