@@ -79,6 +79,11 @@ _DATETIME = dt.datetime
 
 
 def time_window(when: When) -> TimeWindow:
+    """The window a `When` allows (computed once per `When`, by `compute_window`)."""
+    return when.window
+
+
+def compute_window(when: When) -> TimeWindow:
     """The window a `When` allows: an explicit end is used as given; otherwise the precision sets the width.
 
     Dates cover whole days (midnight to midnight). An approximate time is widened by one precision step on each side.

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal, get_args
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal, get_args
 
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from incidents.fields import Record
+
+if TYPE_CHECKING:
+    from incidents.timing import TimeWindow
 
 TimePrecision = Literal["minute", "hour", "part-of-day", "day", "days", "week", "month", "undated"]
 TIME_PRECISIONS: tuple[str, ...] = get_args(TimePrecision)
@@ -53,7 +57,7 @@ class When(Record):
             )
         return self
 
-    @property
+    @cached_property
     def start_dt(self) -> dt.datetime:
         """Earliest moment; an undated record sits at its latest date."""
         moment = self.start if self.start is not None else self.end
@@ -61,7 +65,7 @@ class When(Record):
             raise ValueError("a time needs a start or an end")
         return as_datetime(moment)
 
-    @property
+    @cached_property
     def end_dt(self) -> dt.datetime:
         """End of the window the record may fall in (end of day for day precision)."""
         moment = self.end if self.end is not None else self.start
@@ -69,13 +73,21 @@ class When(Record):
             raise ValueError("a time needs a start or an end")
         return as_datetime(moment, end=True)
 
-    @property
+    @cached_property
     def first_day(self) -> dt.date:
         return self.start_dt.date()
 
-    @property
+    @cached_property
     def last_day(self) -> dt.date:
         return self.end_dt.date()
+
+    @cached_property
+    def window(self) -> TimeWindow:
+        """The window it may fall in (`incidents.timing.compute_window`), computed once: views ask it of every
+        record on every rerun, and a `When` is frozen. (pydantic leaves cached values out of dumps and equality.)"""
+        from incidents.timing import compute_window  # timing imports this module
+
+        return compute_window(self)
 
     def label(self) -> str:
         """Human text: the reported wording when there is one, plus the precision."""
