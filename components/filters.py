@@ -8,7 +8,7 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from incidents.dataset import Dataset
-from incidents.filtering import RECORD_KINDS, FilterValue
+from incidents.filtering import RECORD_KINDS, FilterValue, record_choices
 from incidents.params import BY_NAME
 from incidents.urlstate import (
     DATE_MAX,
@@ -107,9 +107,15 @@ def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
         placeholder="Most recent",
         on_change=_clear_notices,
     )
+    current = st.session_state.get(_key("rec")) or st.query_params.get(_key("rec"))
+    incident = widgets["incident"]
+    choices = record_choices(dataset, incident if isinstance(incident, str) else None, current)
+    many = len(choices) < len(dataset.events) + len(dataset.statements)
     widgets["rec"] = sidebar.selectbox(
         "Selected record",
-        sorted(set(dataset.events) | set(dataset.statements)),
+        choices,
+        help="The records of the chosen incident (or of the most recent one): pick an incident to choose among "
+        "its records." if many else None,
         index=None,
         key=_key("rec"),
         bind="query-params",

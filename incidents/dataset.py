@@ -12,6 +12,7 @@ from incidents.registry import BY_KEY, BY_NAME, COLLECTIONS
 
 if TYPE_CHECKING:
     from incidents.actors import ActorIndex
+    from incidents.filtering import FilterIndex
 
 Severity = Literal["error", "warning"]
 
@@ -77,6 +78,13 @@ class Dataset:
         from incidents.actors import ActorIndex
 
         return ActorIndex(self.actors)
+
+    @cached_property
+    def filter_index(self) -> FilterIndex:
+        """The records in time order, their search text and the views already worked out (`incidents.filtering`)."""
+        from incidents.filtering import FilterIndex
+
+        return FilterIndex(self)
 
     def collection(self, name: str) -> dict[str, Any]:
         """A collection by its key in the files ('incident') or its name ('incidents')."""

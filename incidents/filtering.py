@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from incidents.dataset import Dataset
 from incidents.models import STATEMENT_KINDS, Event, Incident, Place, Statement
@@ -76,8 +79,16 @@ def _in_dates(record: Event | Statement | Incident, value: FilterValue) -> bool:
     return True
 
 
-def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, actor_set: set[str] | None = None) -> bool:
-    """Whether a record passes every active filter (`actor_set`: the filter's actors with their descendants)."""
+def matches(
+    dataset: Dataset,
+    record: Event | Statement,
+    value: FilterValue,
+    actor_set: set[str] | None = None,
+    *,
+    text: bool = True,
+) -> bool:
+    """Whether a record passes every active filter (`actor_set`: the filter's actors with their descendants;
+    `text=False` leaves the text filter to the caller)."""
     if value.kinds and record_kind(record) not in value.kinds:
         return False
     if value.actors:
@@ -86,25 +97,104 @@ def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, act
             return False
     if not _in_dates(record, value):
         return False
-    if value.text and value.text.casefold() not in _text_of(record):
+    if text and value.text and value.text.casefold() not in _text_of(record):
         return False
     return True
 
 
+class FilterIndex:
+    """What every filter needs of one dataset, worked out once: the events and statements in time order, their
+    search text, and the last few views (a hosted instance serves many readers the same few filters).
+
+    Built by `Dataset.filter_index`; the loaded records never change, so nothing here goes stale."""
+
+    VIEWS_KEPT = 32
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._views: OrderedDict[FilterValue, View] = OrderedDict()
+        self._lock = threading.Lock()  # sessions run in threads and share the dataset
+
+    @cached_property
+    def events(self) -> list[Event]:
+        return sorted(self.dataset.events.values(), key=chronological)
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        return sorted(self.dataset.statements.values(), key=chronological)
+
+    @cached_property
+    def text(self) -> dict[str, str]:
+        """Each event's, statement's and incident's searchable text, casefolded."""
+        records: list[Event | Statement | Incident] = [
+            *self.dataset.events.values(), *self.dataset.statements.values(), *self.dataset.incidents.values()
+        ]
+        return {record.id: _text_of(record) for record in records}
+
+    def view(self, value: FilterValue) -> View:
+        """The view `value` selects; the same object for the same filter until VIEWS_KEPT others have been asked.
+        Only the selections (`incident`, `record`) are left out of the key: they never change what is shown."""
+        key = FilterValue(value.date_from, value.date_to, value.actors, value.kinds, value.text)
+        with self._lock:
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+                return found
+        made = _select(self, key)
+        with self._lock:
+            self._views[key] = made
+            while len(self._views) > self.VIEWS_KEPT:
+                self._views.popitem(last=False)
+        return made
+
+
+# The "Selected record" list offers every record up to this many; above it, the records of one incident.
+RECORD_CHOICES_MAX = 300
+
+
+def record_choices(dataset: Dataset, incident: str | None, current: str | None) -> list[str]:
+    """The ids the "Selected record" list offers: every event and statement when there are at most
+    RECORD_CHOICES_MAX, else those of `incident` (or of the most recent incident), and always `current` when it
+    is a record, so a link's `rec` stays valid. A list of 45,000 ids would be sent on every page."""
+    records: list[Event | Statement] = [*dataset.events.values(), *dataset.statements.values()]
+    if len(records) > RECORD_CHOICES_MAX:
+        latest = max(dataset.incidents.values(), key=chronological, default=None)
+        focus = incident if incident in dataset.incidents else latest.id if latest else None
+        records = [r for r in records if focus is not None and focus in _incidents_of(r)]
+    ids = {r.id for r in records}
+    if current in dataset.events or current in dataset.statements:
+        ids.add(current)
+    return sorted(ids)
+
+
+def _incidents_of(record: Event | Statement) -> list[str]:
+    return list(record.incidents) if isinstance(record, Statement) else [record.incident] if record.incident else []
+
+
 def apply_filter(dataset: Dataset, value: FilterValue) -> View:
-    """Events and statements that match every active filter, with the incidents and places they involve."""
+    """Events and statements that match every active filter, with the incidents and places they involve.
+    The view is shared (`FilterIndex.view`): its lists are never to be changed in place."""
+    return dataset.filter_index.view(value)
+
+
+def _select(index: FilterIndex, value: FilterValue) -> View:
+    dataset = index.dataset
     actor_set = dataset.actor_index.descendants(value.actors) if value.actors else None
-    events = sorted((e for e in dataset.events.values() if matches(dataset, e, value, actor_set)), key=chronological)
-    statements = sorted(
-        (s for s in dataset.statements.values() if matches(dataset, s, value, actor_set)), key=chronological
-    )
+    needle = value.text.casefold() if value.text else ""
+    text = index.text if needle else {}
+
+    def wanted(record: Event | Statement) -> bool:
+        return matches(dataset, record, value, actor_set, text=False) and (not needle or needle in text[record.id])
+
+    events = [e for e in index.events if wanted(e)]  # already in time order
+    statements = [s for s in index.statements if wanted(s)]
     incident_ids = {e.incident for e in events} | {i for s in statements for i in s.incidents}
     if value.is_default or (value.text and not value.actors and not value.kinds):
         # An incident whose own title or summary matches is shown even when none of its records does.
         incident_ids |= {
             i.id
             for i in dataset.incidents.values()
-            if _in_dates(i, value) and (not value.text or value.text.casefold() in _text_of(i))
+            if _in_dates(i, value) and (not needle or needle in text[i.id])
         }
     incidents = sorted((dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)
     place_ids = [e.place for e in events if e.place]

@@ -6,10 +6,11 @@ import datetime as dt
 
 import pytest
 
-from incidents.filtering import FilterValue, apply_filter
+from incidents import filtering
+from incidents.filtering import FilterValue, apply_filter, record_choices
 from incidents.loading import load_dataset
 from incidents.records import record_kind
-from tests.conftest import FIXTURES
+from tests.conftest import DATA, FIXTURES
 
 VALID = FIXTURES / "validation" / "valid"
 
@@ -65,3 +66,54 @@ def test_describe_names_every_active_filter() -> None:
     text = FilterValue(dt.date(2026, 3, 1), None, ("irn",), ("denial",), "drone").describe()
     assert "2026-03-01" in text and "irn" in text and "denial" in text and "drone" in text
     assert FilterValue().describe() == "no filter"
+
+
+def test_the_same_filter_gives_the_same_view_and_a_new_one_its_own(dataset) -> None:
+    first = apply_filter(dataset, FilterValue(text="drone"))
+    assert apply_filter(dataset, FilterValue(text="drone", record="st-claim")) is first  # selections never filter
+    other = apply_filter(dataset, FilterValue(text="strike"))
+    assert other is not first and ids(other) != ids(first)
+
+
+def test_views_kept_are_bounded(dataset) -> None:
+    index = dataset.filter_index
+    for day in range(index.VIEWS_KEPT + 5):
+        apply_filter(dataset, FilterValue(date_from=dt.date(2026, 1, 1) + dt.timedelta(days=day)))
+    assert len(index._views) == index.VIEWS_KEPT
+
+
+def _records_of(dataset, incident: str) -> set[str]:
+    return {e.id for e in dataset.events.values() if e.incident == incident} | {
+        s.id for s in dataset.statements.values() if incident in s.incidents
+    }
+
+
+@pytest.mark.parametrize(
+    ("limit", "incident", "current", "expect"),
+    [
+        (1000, None, None, "all"),  # few records: every one is offered
+        (1000, "fixture-incident", None, "all"),
+        (1, "fixture-incident", None, "incident"),  # many: those of the chosen incident
+        (1, None, None, "incident"),  # many, no choice: those of the most recent incident
+        (1, "no-such-incident", None, "incident"),
+        (1, "fixture-incident", "st-claim", "incident"),
+        (1, "fixture-incident", "unknown-record", "incident"),  # an unknown `rec` is not offered
+    ],
+)
+def test_record_choices(dataset, monkeypatch, limit, incident, current, expect) -> None:
+    monkeypatch.setattr(filtering, "RECORD_CHOICES_MAX", limit)
+    offered = record_choices(dataset, incident, current)
+    everything = set(dataset.events) | set(dataset.statements)
+    wanted = everything if expect == "all" else _records_of(dataset, "fixture-incident")
+    if current in everything:
+        wanted = wanted | {current}
+    assert set(offered) == wanted and offered == sorted(offered)
+
+
+def test_record_choices_keep_the_current_record_of_another_incident(monkeypatch) -> None:
+    data = load_dataset(DATA)
+    monkeypatch.setattr(filtering, "RECORD_CHOICES_MAX", 1)
+    latest = max(data.incidents.values(), key=lambda i: i.when.start_dt).id
+    elsewhere = next(s.id for s in data.statements.values() if latest not in s.incidents)
+    offered = record_choices(data, None, elsewhere)
+    assert elsewhere in offered and set(offered) - {elsewhere} == _records_of(data, latest)
