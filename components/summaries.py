@@ -56,6 +56,7 @@ MAP_COUNTED = {
     "events": ("event marker", "event markers"),
     "crossings": ("border crossing", "border crossings"),
     "claims": ("dashed claim line (a claimed origin, not a fact)", "dashed claim lines (claimed origins, not facts)"),
+    "claim-origins": ("ring at a claimed origin (a claim, not a fact)", "rings at claimed origins (claims, not facts)"),
 }
 
 

@@ -106,7 +106,8 @@ def test_map_draws_one_circle_per_place_with_its_count(big_dir: Path, big: Datas
         if event.place and big.places.get(event.place) and big.places[event.place].lat is not None:
             expected[event.place] = expected.get(event.place, 0) + 1
     assert {row["place_id"]: int(row["n"]) for row in rows} == expected
-    assert layers["event-counts"]["data"] == rows  # the count drawn on each circle
+    # The count drawn on each circle, at its position, and nothing else (the tooltip is the circles')
+    assert layers["event-counts"]["data"] == [{"pos": row["pos"], "n": row["n"]} for row in rows]
     assert len(at.get("deck_gl_json_chart")[0].proto.json) < 200_000
     assert any("number of events at the place" in m.value for m in at.markdown)
     assert elements(at) < MAX_ELEMENTS
@@ -139,3 +140,20 @@ def test_sources_page_stays_small_and_pages_citing_statements(big_dir: Path, big
     assert len(statements) > PAGE_ROWS
     table = next(i for i, frame in enumerate(at.dataframe) if "Statement" in frame.value.columns)
     assert sorted(page_through(at, "source-citing", table)) == statements
+
+
+def test_grouped_map_draws_claims_as_one_ring_per_claimed_origin_and_arcs_when_narrowed(big_dir: Path) -> None:
+    def claims_layer(at: AppTest) -> list[dict]:
+        deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
+        return next(layer for layer in deck["layers"] if layer["id"] == "claims")["data"]["features"]
+
+    grouped = claims_layer(run("map", big_dir))
+    assert grouped and {f["geometry"]["type"] for f in grouped} == {"Point"}
+    origins = [tuple(f["geometry"]["coordinates"]) for f in grouped]
+    assert len(origins) == len(set(origins))  # one ring per origin
+    assert all(f["properties"]["title"].startswith("CLAIMED ORIGIN, not fact") for f in grouped)
+    launches = sum(int(f["properties"]["title"].split(": ")[1].split()[0]) for f in grouped)
+    assert launches >= COPIES  # every copy's claimed launch is counted at its origin
+
+    narrow = claims_layer(run("map", big_dir, {"from": "2026-03-05", "to": "2026-03-05"}))
+    assert narrow and {f["geometry"]["type"] for f in narrow} == {"MultiLineString"}

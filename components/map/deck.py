@@ -76,7 +76,9 @@ def _count_layers(b: _Build) -> list[pdk.Layer]:
             line_width_units=literal("pixels"), get_line_width=1.5, stroked=True, filled=True, pickable=True,
         ),
         _layer(
-            "TextLayer", "event-counts", circles, get_position="pos", get_text="n", get_size=12,
+            # Only what the numbers need: the tooltip text is the circles' own.
+            "TextLayer", "event-counts", [{"pos": c["pos"], "n": c["n"]} for c in circles], get_position="pos",
+            get_text="n", get_size=12,
             get_color=[255, 255, 255, 255], get_alignment_baseline=literal("center"), pickable=False, **TEXT_STYLE,
         ),
         _layer("IconLayer", "selected", rings, **{**MARKER, "get_size": 64, "pickable": False}),
@@ -169,14 +171,18 @@ def _labels(b: _Build) -> list[pdk.Layer]:
 
 
 def _claims(b: _Build) -> list[pdk.Layer]:
-    paths, labels = claim_layers(b.dataset, b.view, b.geo)
+    grouped = grouped_by_place(b.view)
+    paths, labels = claim_layers(b.dataset, b.view, b.geo, grouped=grouped)
+    # Grouped, the claims are points at their origins: hollow red rings, apart from the filled event circles.
+    points = {"point_type": literal("circle"), "get_point_radius": 7, "point_radius_units": literal("pixels"),
+              "get_fill_color": [255, 255, 255, 160], "filled": True} if grouped else {"filled": False}
     return [
         # GeoJsonLayer lines: Streamlit's selection dimming leaves getLineColor alone, so claims stay legible.
         _layer(
             "GeoJsonLayer", "claims", paths,
             get_line_color=[*RGB["red"], 200], get_line_width=3, line_width_units=literal("pixels"),
             extensions=[{"@@type": "PathStyleExtension", "dash": True}], get_dash_array=[4, 2.5],
-            dash_justified=True, stroked=True, filled=False, pickable=True,
+            dash_justified=True, stroked=True, pickable=True, **points,
         ),
         _layer(
             "TextLayer", "claim-labels", labels,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from components.map.icons import ICON_ID
 from components.map.rows import closure_rows, crossing_rows
 from components.map.style import BORDER_STYLES, CROSSING_STYLES, EVENT_CATEGORY, EVENT_STYLES, GAP_FIGURE
-from incidents.claim_arcs import claims
+from incidents.claim_arcs import claim_origins, claims
 from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.geometry import GeoData
@@ -92,7 +92,11 @@ def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] =
         entries += _event_entries(dataset, view, geo)
     if "crossings" in layers:
         entries += _crossing_entries(dataset, view)
-    if "claims" in layers:
+    if "claims" in layers and grouped_by_place(view):
+        count = len({found.origin for found in claim_origins(dataset, view, geo)})
+        text = "Claimed origin, one red ring per origin (a claim, not a fact); narrow the view to see the arcs"
+        entries.append(LegendEntry("claim-origins", "◯", "red", text, count))
+    elif "claims" in layers:
         count = sum(len(claim.targets) for claim in claims(dataset, view))
         entries.append(LegendEntry("claims", "┅", "red", "Claimed origin → impact site (dashed: a claim)", count))
     return entries

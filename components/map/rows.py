@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from components.map.icons import ICON_ID
-from components.map.jsontext import RawJSON, arcs_json, multiline_feature_collection, round_half_up
+from components.map.jsontext import RawJSON, arcs_json, compact, multiline_feature_collection, round_half_up
 from components.map.style import ARC_DECIMALS, POINT_DECIMALS
 from incidents.claim_arcs import claim_origins, speaker_labels
 from incidents.dataset import Dataset
@@ -104,10 +104,15 @@ def closure_rows(
     return rows
 
 
-def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, list[dict[str, Any]]]:
+def claim_layers(
+    dataset: Dataset, view: View, geo: GeoData, *, grouped: bool = False
+) -> tuple[RawJSON, list[dict[str, Any]]]:
     """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each
     (see incidents.claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at
-    10,000 records); the labels as dicts."""
+    10,000 records); the labels as dicts. `grouped` (above the map's grouping threshold): one arc per claimed
+    origin and impact site with the number of launches claimed along it, and one label per origin."""
+    if grouped:
+        return _grouped_claim_layers(dataset, view, geo)
     # Coordinates JSON -> (properties, claims drawn there): claims along the same lines are one feature.
     features: dict[str, tuple[dict[str, Any], int]] = {}
     labels: dict[tuple[float, float, str], dict[str, Any]] = {}
@@ -140,3 +145,44 @@ def claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, l
         for c, (props, count) in features.items()
     ]
     return multiline_feature_collection(merged), list(labels.values())
+
+
+LABEL_PARTIES_MAX = 3  # parties named in a grouped origin's label; the rest are counted
+SITES_NAMED_MAX = 3  # impact sites named in a grouped origin's tooltip
+
+
+def _grouped_claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, list[dict[str, Any]]]:
+    """One point per claimed origin with the launches claimed from it (thousands of arcs would be megabytes and
+    unreadable), and one label per origin naming its parties. The arcs come back below the threshold."""
+    index = dataset.actor_index
+    # origin -> [launches, earliest When, latest When, origin words, site words, parties]
+    origins: dict[tuple[float, float], list[Any]] = {}
+    for found in claim_origins(dataset, view, geo):
+        claim = found.claim
+        tops = [index.label(index.top(s.speaker)) for s in claim.claiming if s.speaker]
+        when = claim.launch.when
+        entry = origins.setdefault(found.origin, [0, when, when, found.origin_text, {}, {}])
+        entry[0] += 1
+        entry[1] = min(entry[1], when, key=lambda w: w.start_dt)
+        entry[2] = max(entry[2], when, key=lambda w: w.start_dt)
+        entry[4].update(dict.fromkeys(place_precision_text(target) for target in claim.targets))
+        entry[5].update(dict.fromkeys(tops))
+    features = []
+    labels = []
+    for (o_lat, o_lon), (count, first, last, origin_text, sites, parties) in origins.items():
+        lat, lon = round_half_up(o_lat, ARC_DECIMALS), round_half_up(o_lon, ARC_DECIMALS)
+        named = list(sites)[:SITES_NAMED_MAX]
+        more_sites = f"; and {len(sites) - len(named)} more" if len(sites) > len(named) else ""
+        props = {
+            "title": f"CLAIMED ORIGIN, not fact: {count} launch(es) claimed from here",
+            "l2": f"When (claimed): {first.label()}" + (f" … {last.label()}" if count > 1 else ""),
+            "l3": f"From: {origin_text}. To: {'; '.join(named)}{more_sites}",
+            "l4": f"Claimed by: {', '.join(parties) or 'the source itself (no speaker)'}",
+        }
+        features.append({"type": "Feature", "properties": props,
+                         "geometry": {"type": "Point", "coordinates": [lon, lat]}})
+        shown = list(parties)[:LABEL_PARTIES_MAX]
+        more = len(parties) - len(shown)
+        text = f"claimed by {', '.join(shown)}" + (f" and {more} more" if more > 0 else "")
+        labels.append({"pos": [lon, lat], "text": text})
+    return RawJSON([compact({"type": "FeatureCollection", "features": features})]), labels
