@@ -40,7 +40,7 @@ else:
         "as is, or rewrites it, is not an independent report: the claims page counts origins, not pages."
     )
     st.dataframe(
-        syndicated,
+        paged(syndicated, "syndication-rows", "origins"),
         hide_index=True,
         width="stretch",
         column_config={
@@ -78,12 +78,17 @@ st.dataframe(
 st.caption("Pick a row to see that source in detail below.")
 
 st.subheader("One source in detail")
-ids = [source.id for source in ordered]
+# The sources of the table's page (and the one picked): a list of thousands of titles would be sent every time.
+ids = [str(i) for i in page["Id"]]
+if st.session_state.get(PICK_KEY) in dataset.sources and st.session_state[PICK_KEY] not in ids:
+    ids.insert(0, st.session_state[PICK_KEY])
 if st.session_state.get(PICK_KEY) not in ids:
     st.session_state.pop(PICK_KEY, None)
 picked = st.selectbox(
     "Source",
     ids,
+    help="The sources on the table's page above: search or turn its pages to reach the others."
+    if len(ids) < len(ordered) else None,
     key=PICK_KEY,
     format_func=lambda i: f"{reliability_grade(dataset.sources[i].reliability)} · "
     f"{marked(dataset.sources[i], dataset.sources[i].title[:90])}",

@@ -57,10 +57,27 @@ def render_data_problems(dataset: Dataset, expanded: bool = True) -> None:
         st.code("\n".join(str(p) for p in [*errors, *unread]), language=None, wrap_lines=True)
 
 
+REPORT_LINES_SHOWN = 200
+
+
 def render_report(dataset: Dataset) -> None:
     """The full validation report, errors and warnings, as on the command line."""
     if not dataset.problems:
         st.success("The data validates: no errors, no warnings.")
         return
     st.write(f"{len(dataset.errors)} error(s), {len(dataset.warnings)} warning(s).")
-    st.code("\n".join(str(p) for p in dataset.problems), language=None, wrap_lines=True)
+    # Errors first; a long report is cut on screen (thousands of lines would be sent on every visit) and whole in
+    # the download, as `python -m incidents validate` prints it.
+    ordered = [*dataset.errors, *dataset.warnings]
+    st.code("\n".join(str(p) for p in ordered[:REPORT_LINES_SHOWN]), language=None, wrap_lines=True)
+    if len(ordered) > REPORT_LINES_SHOWN:
+        st.caption(f"The first {REPORT_LINES_SHOWN} of {len(ordered)} lines; the download has them all.")
+    st.download_button(
+        "Download the whole report",
+        data=lambda: "\n".join(str(p) for p in dataset.problems) + "\n",
+        file_name=f"validation-{dataset.version or 'report'}.txt",
+        mime="text/plain",
+        on_click="ignore",
+        icon=":material/download:",
+        key="report_download",
+    )
