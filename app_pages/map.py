@@ -153,14 +153,13 @@ fit_column.button(
 )
 reset_column.button("Reset view", on_click=_reset_view, icon=":material/restart_alt:")
 
-deck = mapview.build_deck(
-    dataset,
-    view,
-    geo,
-    layers=layers,
-    basemap=basemap,
-    selected=selected_ids,
-    view_state=st.session_state.get(FIT_KEY),
+fit_state = st.session_state.get(FIT_KEY)
+# Worked out once per view and these settings (`View.derive`): every new reader of this filter gets it ready-made.
+deck = view.derive(
+    ("deck", tuple(layers), basemap, tuple(selected_ids), tuple(sorted(fit_state.items())) if fit_state else None),
+    lambda: mapview.build_deck(
+        dataset, view, geo, layers=layers, basemap=basemap, selected=selected_ids, view_state=fit_state
+    ),
 )
 chart = st.pydeck_chart(
     deck,
@@ -176,8 +175,8 @@ if grouped_by_place(view):
         "number say how many. Click a circle to list them below; narrow the filters to see one marker per event."
     )
 # Legend: counts follow the shared filters; labels are our own words, record text never goes in here.
-entries = mapview.legend(dataset, view, geo, layers)
-hidden = mapview.unlocated_events(dataset, view, geo)
+entries = view.derive(("legend", tuple(layers)), lambda: mapview.legend(dataset, view, geo, layers))
+hidden = view.derive("unlocated", lambda: mapview.unlocated_events(dataset, view, geo))
 if entries:
     lines = [
         f":{e.color}[{e.glyph}] {e.label}" + (f" — **{e.count}**" if e.count is not None else "") for e in entries
@@ -191,7 +190,7 @@ if entries:
         with st.expander("Legend"):
             st.markdown("  \n".join(lines))
 # The map's text alternative; every record of the view is a row of the timeline's table.
-st.markdown(map_summary(view, entries, len(hidden)))
+st.markdown(view.derive(("map-summary", tuple(layers)), lambda: map_summary(view, entries, len(hidden))))
 st.page_link(
     "app_pages/timeline.py",
     label="Every record of this view, as a table (Timeline)",

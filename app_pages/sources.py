@@ -28,9 +28,10 @@ st.caption(
     "as is) or rewrites another is not independent of it: “Text comes from” names the origins at the end of its "
     "chains."
 )
-cited = citations(dataset)
+# Worked out once per dataset (`Dataset.derive`): every new reader gets them ready-made.
+cited = dataset.derive("citations", lambda: citations(dataset))
 st.subheader("Who carries whom")
-syndicated = syndication_table(dataset)
+syndicated = dataset.derive("syndication-table", lambda: syndication_table(dataset))
 if syndicated.empty:
     st.caption("No source carries or rewrites another, so every source is its own origin.")
 else:
@@ -52,7 +53,7 @@ else:
     )
 st.subheader("Every source")
 ordered = sorted(dataset.sources.values(), key=lambda s: (s.second_hand, s.kind, s.id))
-table = source_table(ordered, cited, dataset)
+table = dataset.derive("source-table", lambda: source_table(ordered, cited, dataset))
 page = paged(table, "sources-rows", "sources")
 
 

@@ -109,7 +109,8 @@ else:
     if aggregated(view.record_count):
         # Too many records to draw one by one: counts per lane per time bin, one figure for every screen width.
         st.plotly_chart(
-            build_aggregate_figure(dataset, view, value, group=group),
+            # Worked out once per view (`View.derive`): every new reader of this filter gets it ready-made.
+            view.derive(("timeline-bins", value, group), lambda: build_aggregate_figure(dataset, view, value, group)),
             on_select=_on_bins_select,
             selection_mode=("points", "box"),
             key=BINS_KEY,
@@ -121,7 +122,7 @@ else:
             "several, to narrow the dates to them; zooming only magnifies the bars, so narrow with the dates (From, "
             f"To), the actors or the text filter. At {AGGREGATE_THRESHOLD} records or fewer every record is drawn."
         )
-        st.markdown(timeline_summary(view))
+        st.markdown(view.derive("timeline-summary", lambda: timeline_summary(view)))
     else:
         figure = build_timeline_figure(dataset, view, value, group=group)
         with st.container(key=responsive.wide_key("timeline-chart")):
@@ -149,7 +150,7 @@ else:
                 "Hover a marker, or narrow the filters to see every row named."
             )
 
-    frame = timeline_frame(dataset, view, group)
+    frame = view.derive(("timeline-frame", group), lambda: timeline_frame(dataset, view, group))
     visible = set(frame["Id"])
 
     def _on_table_select() -> None:
@@ -170,7 +171,10 @@ else:
         if len(in_view) > 1 and focus in dataset.incidents:
             about = f" Shown for {md_escape(dataset.incidents[focus].title)}; select another incident in the sidebar."
         st.caption("For each statement: the time since the first report of the incident it concerns." + about)
-        lines = [f"- {md_escape(line)}" for line in lag_lines(dataset, response_lags(dataset, lag_statements))]
+        lines = view.derive(
+            ("lag-lines", focus),
+            lambda: [f"- {md_escape(line)}" for line in lag_lines(dataset, response_lags(dataset, lag_statements))],
+        )
         st.markdown("\n".join(lines[:MAX_LAG_LINES]))
         if len(lines) > MAX_LAG_LINES:
             with st.expander(f"{len(lines) - MAX_LAG_LINES} more"):

@@ -41,7 +41,7 @@ def _clear_notices() -> None:
 def url_notices(dataset: Dataset, page_options: Mapping[str, Collection[str]] | None = None) -> list[Notice]:
     """Notices for the URL this session was opened with; kept until the user changes a filter."""
     raw = raw_query_params()
-    record_ids = set(dataset.events) | set(dataset.statements)
+    record_ids = dataset.derive("record-ids", lambda: set(dataset.events) | set(dataset.statements))
     _, notices = from_params(
         raw,
         actor_ids=dataset.actors.keys(),

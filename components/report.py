@@ -34,7 +34,7 @@ def render_version_notice(link_version: str | None, data_version: str) -> None:
 
 def render_review_notice(dataset: Dataset) -> None:
     """In local mode, how many records are not yet published (hosted mode has none left to count)."""
-    notice = review_notice(dataset)
+    notice = dataset.derive("review-notice", lambda: review_notice(dataset))  # a pass over every record
     if notice:
         st.info(notice + " They are marked Draft or In review where they appear.", icon=":material/rate_review:")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable, Hashable
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from incidents.models import Actor, Discrepancy, Entry, Event, Incident, Place, Proposition, Source, Statement
 from incidents.registry import BY_KEY, BY_NAME, COLLECTIONS
@@ -15,6 +16,7 @@ if TYPE_CHECKING:
     from incidents.filtering import FilterIndex
 
 Severity = Literal["error", "warning"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -33,12 +35,25 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {self.code}{level} {self.message}"
 
 
+class Derives:
+    """`derive(key, make)`: `make()` worked out once and kept in the object's `derived` dict. For loaded data
+    and views, which never change once made and are shared by every session: a new reader's page is not built
+    again. `key` names everything else the result depends on."""
+
+    derived: dict[Hashable, Any]
+
+    def derive(self, key: Hashable, make: Callable[[], T]) -> T:
+        if key not in self.derived:
+            self.derived[key] = make()  # two sessions at once may both make it: the same value, the last kept
+        return cast(T, self.derived[key])
+
+
 # The collections' keys in load order (`incident` is the file key, `incidents` the attribute), from the registry.
 COLLECTION_ORDER: tuple[str, ...] = tuple(c.key for c in COLLECTIONS)
 
 
 @dataclass
-class Dataset:
+class Dataset(Derives):
     """The valid records, keyed by id, plus the validation report.
 
     One typed attribute per collection of `incidents.registry` (its `name`); a test checks they agree.
@@ -57,6 +72,8 @@ class Dataset:
     files: list[str] = field(default_factory=list)
     # Where each kept record's id is written, (path, line): the validator's review list points curators there.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # What pages derive from the whole dataset (`Derives`); filled only once loading is over.
+    derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def errors(self) -> list[Problem]:

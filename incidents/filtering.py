@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import Any
 
-from incidents.dataset import Dataset
+from incidents.dataset import Dataset, Derives
 from incidents.models import STATEMENT_KINDS, Event, Incident, Place, Statement
 from incidents.records import chronological, record_actors, record_kind
 
@@ -46,13 +48,16 @@ class FilterValue:
 
 
 @dataclass(frozen=True)
-class View:
+class View(Derives):
     """The records a filter selects, in chronological order."""
 
     events: list[Event] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    # What pages derive from the view (tables, figures, decks), kept with it: a view is shared by every session
+    # with its filter (`FilterIndex.view`) and never changes, so a new reader's page is not built again.
+    derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def record_count(self) -> int:
@@ -108,7 +113,7 @@ class FilterIndex:
 
     Built by `Dataset.filter_index`; the loaded records never change, so nothing here goes stale."""
 
-    VIEWS_KEPT = 32
+    VIEWS_KEPT = 8  # each keeps what pages derived from it (a 45,000-row table is tens of MB)
 
     def __init__(self, dataset: Dataset) -> None:
         self.dataset = dataset
@@ -156,19 +161,28 @@ def record_choices(dataset: Dataset, incident: str | None, current: str | None) 
     """The ids the "Selected record" list offers: every event and statement when there are at most
     RECORD_CHOICES_MAX, else those of `incident` (or of the most recent incident), and always `current` when it
     is a record, so a link's `rec` stays valid. A list of 45,000 ids would be sent on every page."""
-    records: list[Event | Statement] = [*dataset.events.values(), *dataset.statements.values()]
-    if len(records) > RECORD_CHOICES_MAX:
+    if len(dataset.events) + len(dataset.statements) <= RECORD_CHOICES_MAX:
+        ids = set(dataset.events) | set(dataset.statements)
+    else:
         latest = max(dataset.incidents.values(), key=chronological, default=None)
         focus = incident if incident in dataset.incidents else latest.id if latest else None
-        records = [r for r in records if focus is not None and focus in _incidents_of(r)]
-    ids = {r.id for r in records}
+        by_incident = dataset.derive("records-by-incident", lambda: _records_by_incident(dataset))
+        ids = set(by_incident.get(focus, ())) if focus else set()
     if current in dataset.events or current in dataset.statements:
         ids.add(current)
     return sorted(ids)
 
 
-def _incidents_of(record: Event | Statement) -> list[str]:
-    return list(record.incidents) if isinstance(record, Statement) else [record.incident] if record.incident else []
+def _records_by_incident(dataset: Dataset) -> dict[str, list[str]]:
+    """Incident id -> the ids of its events and statements."""
+    found: dict[str, list[str]] = {}
+    for event in dataset.events.values():
+        if event.incident:
+            found.setdefault(event.incident, []).append(event.id)
+    for statement in dataset.statements.values():
+        for incident in statement.incidents:
+            found.setdefault(incident, []).append(statement.id)
+    return found
 
 
 def apply_filter(dataset: Dataset, value: FilterValue) -> View:

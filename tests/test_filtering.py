@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from incidents import filtering
-from incidents.filtering import FilterValue, apply_filter, record_choices
+from incidents.filtering import FilterValue, View, apply_filter, record_choices
 from incidents.loading import load_dataset
 from incidents.records import record_kind
 from tests.conftest import DATA, FIXTURES
@@ -117,3 +117,20 @@ def test_record_choices_keep_the_current_record_of_another_incident(monkeypatch)
     elsewhere = next(s.id for s in data.statements.values() if latest not in s.incidents)
     offered = record_choices(data, None, elsewhere)
     assert elsewhere in offered and set(offered) - {elsewhere} == _records_of(data, latest)
+
+
+def test_derive_makes_once_per_key_and_view(dataset) -> None:
+    made: list[str] = []
+
+    def make(label: str) -> str:
+        made.append(label)
+        return label.upper()
+
+    view = apply_filter(dataset, FilterValue(kinds=("claim",)))
+    assert view.derive(("table", "a"), lambda: make("a")) == "A"
+    assert view.derive(("table", "a"), lambda: make("again")) == "A"  # kept with the view
+    assert view.derive(("table", "b"), lambda: make("b")) == "B"  # another key is made anew
+    other = apply_filter(dataset, FilterValue(kinds=("denial",)))
+    assert other.derive(("table", "a"), lambda: make("other")) == "OTHER"  # another view has its own
+    assert made == ["a", "b", "other"]
+    assert view == View(view.events, view.statements, view.incidents, view.places)  # derived: not part of equality
