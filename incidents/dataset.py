@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from collections.abc import Callable, Hashable
 from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from incidents.models import Actor, Discrepancy, Entry, Event, Incident, Place, Proposition, Source, Statement
