@@ -10,12 +10,14 @@ data, and one that does not decode, or comes from another version of the code, i
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import orjson
 import pydantic
@@ -30,7 +32,7 @@ from incidents.validate import Located, file_records
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_ENV = "INCIDENTS_PARSE_CACHE"
 DEFAULT_DIR = ROOT / ".cache" / "parse"
-ENTRY_FORMAT = 1  # bump when the entry's layout changes
+ENTRY_FORMAT = 2  # bump when the entry's layout changes
 
 
 def _code_version() -> str:
@@ -54,28 +56,39 @@ class FileResult:
     problems: list[Problem]
 
 
+_SEP = "\x1f"  # joins a node path into one key: a path part never holds it (ids and field names are plain)
+
+
+def _mark_key(loc: Loc) -> str:
+    return _SEP.join(map(str, loc))
+
+
 class LazyMarks(Mapping[Loc, yaml.Mark]):
-    """A cached file's node positions, decoded on first use: most loads never point a problem into most files."""
+    """A cached file's node positions, read on first use and made into marks one by one: most loads point a problem
+    at a few nodes of a file, never at most of them. Stored as {path parts joined: [line, column]}; a path's
+    list indices and mapping keys never collide (a node is a list or a mapping), so the joined key is unique."""
 
     def __init__(self, encoded: bytes) -> None:
         self._encoded: bytes | None = encoded
-        self._marks: dict[Loc, yaml.Mark] = {}
+        self._rows: dict[str, list[int]] = {}
 
-    def _decoded(self) -> dict[Loc, yaml.Mark]:
+    def _decoded(self) -> dict[str, list[int]]:
         if self._encoded is not None:
             try:
                 rows = orjson.loads(self._encoded)
             except orjson.JSONDecodeError:  # a damaged entry: problems in this file are located at 1:1
-                rows = []
-            self._marks = {tuple(row[:-2]): yaml.Mark("", 0, row[-2], row[-1], None, 0) for row in rows}
+                rows = {}
+            self._rows = rows if isinstance(rows, dict) else {}
             self._encoded = None
-        return self._marks
+        return self._rows
 
     def __getitem__(self, loc: Loc) -> yaml.Mark:
-        return self._decoded()[loc]
+        line, column = self._decoded()[_mark_key(loc)]
+        return yaml.Mark("", 0, line, column, None, 0)
 
     def __iter__(self) -> Iterator[Loc]:
-        return iter(self._decoded())
+        for key in self._decoded():
+            yield tuple(int(part) if part.isdigit() else part for part in key.split(_SEP)) if key else ()
 
     def __len__(self) -> int:
         return len(self._decoded())
@@ -109,18 +122,42 @@ def encode(result: FileResult) -> bytes:
     """The entry: problems, records as the JSON of our own models (only the fields the file set, so exports that
     leave out unset fields read the same), the file's failed ids and its marks."""
     parsed = result.parsed
-    marks = [[*loc, mark.line, mark.column] for loc, mark in parsed.marks.items()] if parsed else []
+    marks = {_mark_key(loc): [mark.line, mark.column] for loc, mark in parsed.marks.items()} if parsed else {}
     entry = {
         "version": CODE_VERSION,
         "problems": [[p.path, p.line, p.col, p.code, p.message] for p in result.problems],
         "file": [parsed.path, parsed.kind, sorted(parsed.failed_ids)] if parsed else None,
         "records": [
-            [r.collection.key, list(r.loc), r.record.model_dump_json(exclude_unset=True)]
+            [r.collection.key, list(r.loc), r.record.model_dump_json(exclude_unset=True), _facts(r)]
             for r in result.records
         ],
         "marks": orjson.dumps(marks).decode(),
     }
     return orjson.dumps(entry)
+
+
+def _facts(located: Located) -> list[Any]:
+    """What the cross-file checks ask of a record, worked out from the file alone: its id's line, its references,
+    its dates and its text flags (`Located`'s cached properties). Stored so a restart need not work them out."""
+    return [
+        located.id_line,
+        [[list(loc), ref, target] for loc, ref, target in located.refs],
+        [[list(loc), day.isoformat()] for loc, day in located.dates],
+        list(located.text_flags),
+    ]
+
+
+def _seed(located: Located, facts: list[Any]) -> None:
+    """Put stored facts into the record's cached properties (a cached_property reads the instance's __dict__)."""
+    id_line, refs, dates, flags = facts
+    if not (isinstance(id_line, int) and len(flags) == 2 and all(isinstance(flag, bool) for flag in flags)):
+        raise TypeError("damaged facts")
+    located.__dict__.update(
+        id_line=id_line,
+        refs=[(tuple(loc), str(ref), str(target)) for loc, ref, target in refs],
+        dates=[(tuple(loc), dt.date.fromisoformat(day)) for loc, day in dates],
+        text_flags=(flags[0], flags[1]),
+    )
 
 
 def decode(body: bytes) -> FileResult | None:
@@ -136,11 +173,13 @@ def decode(body: bytes) -> FileResult | None:
         if entry["file"] is not None:
             path, kind, failed = entry["file"]
             parsed = ParsedFile(path, kind, None, LazyMarks(entry["marks"].encode()), set(failed))
-            for key, loc, text in entry["records"]:
+            for key, loc, text, facts in entry["records"]:
                 collection = BY_KEY[key]
                 # From JSON, not Python: JSON mode tells a date from a datetime at midnight in `date | datetime`.
                 record = collection.model.model_validate_json(text)
-                records.append(Located(record, collection, parsed, tuple(loc)))
+                located = Located(record, collection, parsed, tuple(loc))
+                _seed(located, facts)
+                records.append(located)
         return FileResult(parsed, records, problems)
     except (ValueError, TypeError, KeyError, pydantic.ValidationError):
         return None

@@ -19,10 +19,10 @@ from incidents import codes
 from incidents.codes import Code
 from incidents.dataset import Problem
 from incidents.evidence import STANCE_VALUES
-from incidents.fields import REVIEW_KEY, REVIEW_STATES
+from incidents.fields import PLACEHOLDER, REVIEW_KEY, REVIEW_STATES
 from incidents.migrate import FORMAT_KEY, migrate
 from incidents.models import Entry
-from incidents.parse import Loc, ParsedFile, at_mark, home, loc_text, locate
+from incidents.parse import Loc, ParsedFile, at_mark, home, loc_text, locate, strings
 from incidents.registry import BY_KEY, FILE_KINDS, Collection, file_collections
 
 # Pydantic error types that have a code of their own; every other validation error is SCHEMA.
@@ -74,6 +74,26 @@ class Located:
         from incidents.references import record_dates
 
         return list(record_dates(self.record, self.loc))
+
+    @cached_property
+    def id_line(self) -> int:
+        """The line of the record's id in its file (1 when it has no position)."""
+        mark = locate(self.file.marks, (*self.loc, "id"))
+        return mark.line + 1 if mark else 1
+
+    @cached_property
+    def texts(self) -> list[tuple[Loc, str]]:
+        """Every string of the record, with its path below the record."""
+        return list(strings(self.raw()))
+
+    @cached_property
+    def text_flags(self) -> tuple[bool, bool]:
+        """(may hold the placeholder, may hold a weekday beside a date): a first look the parse cache stores, so
+        the warnings walk only the texts of the records it flags."""
+        from incidents.weekdays import may_name_a_weekday
+
+        texts = [text for _, text in self.texts]
+        return any(PLACEHOLDER in text for text in texts), any(may_name_a_weekday(text) for text in texts)
 
 
 def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
@@ -164,8 +184,7 @@ def _record(
 
 def origin(located: Located) -> tuple[str, int]:
     """(path, line) of the record's id in its file."""
-    mark = locate(located.file.marks, (*located.loc, "id"))
-    return located.file.path, mark.line + 1 if mark else 1
+    return located.file.path, located.id_line
 
 
 def _where(located: Located) -> str:

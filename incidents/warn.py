@@ -22,7 +22,6 @@ from incidents.parse import (
     home,
     loc_text,
     read_bounded,
-    strings,
 )
 from incidents.provenance import origins
 from incidents.registry import BY_KEY, COLLECTIONS, FILE_KINDS
@@ -82,7 +81,9 @@ def placeholders(dataset: Dataset, records: dict[str, Located]) -> list[Problem]
     problems = []
     for record_id in records.keys() & _kept(dataset):
         located = records[record_id]
-        for path, text in strings(located.raw()):
+        if not located.text_flags[0]:
+            continue
+        for path, text in located.texts:
             if PLACEHOLDER in text and PLACEHOLDER_PATTERN.search(text):
                 value = text if len(text) <= 80 else text[:79] + "…"
                 field = loc_text((*located.loc, *path))

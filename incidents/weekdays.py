@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from incidents import codes
 from incidents.dataset import Dataset, Problem
 from incidents.models import Entry
-from incidents.parse import loc_text, strings
+from incidents.parse import loc_text
 from incidents.validate import Located
 
 # English names, written out: `calendar` and `strftime` follow the machine's locale.
@@ -64,9 +64,14 @@ _MAYBE = re.compile(r"(?i)\b(?:mon|tue|wed|thu|fri|sat|sun)")
 _DIGIT = re.compile(r"\d")
 
 
+def may_name_a_weekday(text: str) -> bool:
+    """The cheap first look: False only for a text that cannot hold a weekday beside a date."""
+    return bool(_DIGIT.search(text) and _MAYBE.search(text))
+
+
 def weekday_dates(text: str) -> Iterator[WeekdayDate]:
     """Every weekday-beside-a-date in a text, in order."""
-    if not (_DIGIT.search(text) and _MAYBE.search(text)):
+    if not may_name_a_weekday(text):
         return
     found = [m for pattern in (WEEKDAY_FIRST, WEEKDAY_AFTER) for m in pattern.finditer(text)]
     for match in sorted(found, key=lambda m: m.start()):
@@ -129,7 +134,9 @@ def weekday_mismatches(dataset: Dataset, records: dict[str, Located]) -> list[Pr
         year = record_year(record, dataset) if record is not None else None
         if year is None:
             continue
-        for path, text in strings(located.raw()):
+        if not located.text_flags[1]:
+            continue
+        for path, text in located.texts:
             own_words = not any(part in _SOURCE_WORDS for part in path)
             for found in weekday_dates(text):
                 if own_words and _in_quotation(text, found):

@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+import orjson
 import pytest
 
 from incidents import filecache
@@ -169,3 +170,26 @@ def test_off_writes_nothing(data: Path, cache_folder: Path, monkeypatch: pytest.
     monkeypatch.setenv(filecache.CACHE_ENV, "off")
     load_dataset(data, TODAY, cache=FileCache())
     assert not cache_folder.exists()
+
+
+def test_an_entry_keeps_each_records_facts_for_the_cross_file_checks(data: Path) -> None:
+    raw = _incident_file(data).read_bytes()
+    computed = filecache.compute(raw, "data/incidents/x.yaml", "incident")
+    decoded = filecache.decode(filecache.encode(computed))
+    assert decoded is not None and len(decoded.records) == len(computed.records) > 20
+    facts = ("id_line", "refs", "dates", "text_flags")
+    fresh = filecache.compute(raw, "data/incidents/x.yaml", "incident")  # nothing asked of it yet
+    for stored, made in zip(decoded.records, fresh.records, strict=True):
+        assert all(name in stored.__dict__ for name in facts)  # seeded, not worked out again
+        assert [getattr(stored, name) for name in facts] == [getattr(made, name) for name in facts]
+    assert any(r.refs for r in decoded.records) and any(r.dates for r in decoded.records)
+    assert {r.id_line for r in decoded.records} != {1}
+
+
+@pytest.mark.parametrize("facts", ['[1,[],[],[true]]', '["7",[],[],[true,false]]', '[1,[],[["x"],"5 May"],[true,false]]'])
+def test_damaged_facts_make_the_entry_a_miss(data: Path, facts: str) -> None:
+    raw = _incident_file(data).read_bytes()
+    body = filecache.encode(filecache.compute(raw, "x", "incident"))
+    entry = orjson.loads(body)
+    entry["records"][0][3] = orjson.loads(facts)
+    assert filecache.decode(orjson.dumps(entry)) is None
