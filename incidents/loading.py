@@ -24,6 +24,7 @@ from incidents import codes
 from incidents.copies import stored_copy_problems
 from incidents.dataset import Dataset
 from incidents.filecache import FILE_CACHE, FileCache, FileResult, compute
+from incidents.memory import gc_paused
 from incidents.parse import data_files, display_path, fingerprint, read_bounded
 from incidents.references import check_cycles, check_dates, check_references, drop_dependents
 from incidents.validate import Located, origin, unique_records
@@ -83,8 +84,11 @@ def load_dataset(data_dir: Path | str, today: dt.date | None = None, cache: File
 
     `cache` (the process's own by default) skips parsing and validating the files whose bytes it has seen; pass
     None to do every file from scratch."""
-    data_dir = Path(data_dir)
-    today = today or dt.date.today()
+    with gc_paused():  # 49,000 records and their facts: collections would rescan them all, again and again
+        return _load(Path(data_dir), today or dt.date.today(), cache)
+
+
+def _load(data_dir: Path, today: dt.date, cache: FileCache | None) -> Dataset:
     dataset = Dataset()
     problems = dataset.problems
     if not data_dir.is_dir():

@@ -130,11 +130,11 @@ def weekday_mismatches(dataset: Dataset, records: dict[str, Located]) -> list[Pr
     """
     problems = []
     for record_id, located in records.items():
+        if not located.text_flags[1]:  # no text of it can name a weekday beside a date
+            continue
         record = dataset.record(record_id)
         year = record_year(record, dataset) if record is not None else None
         if year is None:
-            continue
-        if not located.text_flags[1]:
             continue
         for path, text in located.texts:
             own_words = not any(part in _SOURCE_WORDS for part in path)

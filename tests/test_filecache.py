@@ -186,7 +186,9 @@ def test_an_entry_keeps_each_records_facts_for_the_cross_file_checks(data: Path)
     assert {r.id_line for r in decoded.records} != {1}
 
 
-@pytest.mark.parametrize("facts", ['[1,[],[],[true]]', '["7",[],[],[true,false]]', '[1,[],[["x"],"5 May"],[true,false]]'])
+@pytest.mark.parametrize(
+    "facts", ["[1,[],[],[true]]", '["7",[],[],[true,false]]', '[1,[],[["x"],"5 May"],[true,false]]']
+)
 def test_damaged_facts_make_the_entry_a_miss(data: Path, facts: str) -> None:
     raw = _incident_file(data).read_bytes()
     body = filecache.encode(filecache.compute(raw, "x", "incident"))

@@ -16,7 +16,7 @@ import pydeck as pdk
 
 from components.map import background
 from components.map.icons import ICON_ATLAS, ICON_MAPPING
-from components.map.jsontext import CompactDeck, gc_paused
+from components.map.jsontext import CompactDeck
 from components.map.markers import Shared, event_layers, place_count_layers, place_layer
 from components.map.rows import claim_layers, closure_rows, crossing_rows
 from components.map.style import (
@@ -36,6 +36,7 @@ from incidents.dataset import Dataset
 from incidents.filtering import View
 from incidents.geometry import GeoData, view_for_bbox
 from incidents.mapping import grouped_by_place
+from incidents.memory import gc_paused
 from incidents.params import LAYER_IDS
 
 MARKER = {

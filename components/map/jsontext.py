@@ -7,12 +7,10 @@ test comparing its text with pydeck's own serialisation of the same data (tests/
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -20,6 +18,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from components.map.style import ARC_DECIMALS, POINT_DECIMALS
+from incidents.memory import gc_paused
 from incidents.models import When
 
 json_str = json.encoder.encode_basestring  # a JSON string literal; non-ASCII kept as is (like ensure_ascii=False)
@@ -193,16 +192,3 @@ def _layer_json(layer: pdk.Layer, out: list[str]) -> None:
         out.append("," + compact(spec)[1:])
     else:
         out.append(compact(spec))
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic GC while building: tens of thousands of short-lived rows would otherwise trigger
-    collections that rescan every loaded record (~15 % of the build at 10,000 records). Nothing here makes cycles."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
