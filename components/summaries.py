@@ -54,6 +54,7 @@ def timeline_summary(view: View) -> str:
 MAP_COUNTED = {
     "places": ("located place", "located places"),
     "events": ("event marker", "event markers"),
+    "event-groups": ("event in the circles at places", "events in the circles at places"),
     "crossings": ("border crossing", "border crossings"),
     "claims": ("dashed claim line (a claimed origin, not a fact)", "dashed claim lines (claimed origins, not facts)"),
     "claim-origins": ("ring at a claimed origin (a claim, not a fact)", "rings at claimed origins (claims, not facts)"),

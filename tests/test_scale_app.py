@@ -110,6 +110,8 @@ def test_map_draws_one_circle_per_place_with_its_count(big_dir: Path, big: Datas
     assert layers["event-counts"]["data"] == [{"pos": row["pos"], "n": row["n"]} for row in rows]
     assert len(at.get("deck_gl_json_chart")[0].proto.json) < 200_000
     assert any("number of events at the place" in m.value for m in at.markdown)
+    summary = next(m.value for m in at.markdown if m.value.startswith("The map shows"))
+    assert f"{sum(expected.values())} events in the circles at places" in summary and "event markers" not in summary
     assert elements(at) < MAX_ELEMENTS
 
 
@@ -143,11 +145,15 @@ def test_sources_page_stays_small_and_pages_citing_statements(big_dir: Path, big
 
 
 def test_grouped_map_draws_claims_as_one_ring_per_claimed_origin_and_arcs_when_narrowed(big_dir: Path) -> None:
-    def claims_layer(at: AppTest) -> list[dict]:
-        deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-        return next(layer for layer in deck["layers"] if layer["id"] == "claims")["data"]["features"]
+    def layers(at: AppTest) -> dict[str, dict]:
+        return {layer["id"]: layer for layer in json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]}
 
-    grouped = claims_layer(run("map", big_dir))
+    def claims_layer(at: AppTest) -> list[dict]:
+        return layers(at)["claims"]["data"]["features"]
+
+    at = run("map", big_dir)
+    grouped = claims_layer(at)
+    assert layers(at)["claim-labels"]["data"] == []  # hundreds of labels would overlap into a blot
     assert grouped and {f["geometry"]["type"] for f in grouped} == {"Point"}
     origins = [tuple(f["geometry"]["coordinates"]) for f in grouped]
     assert len(origins) == len(set(origins))  # one ring per origin
@@ -155,5 +161,7 @@ def test_grouped_map_draws_claims_as_one_ring_per_claimed_origin_and_arcs_when_n
     launches = sum(int(f["properties"]["title"].split(": ")[1].split()[0]) for f in grouped)
     assert launches >= COPIES  # every copy's claimed launch is counted at its origin
 
-    narrow = claims_layer(run("map", big_dir, {"from": "2026-03-05", "to": "2026-03-05"}))
+    narrowed = run("map", big_dir, {"from": "2026-03-05", "to": "2026-03-05"})
+    narrow = claims_layer(narrowed)
     assert narrow and {f["geometry"]["type"] for f in narrow} == {"MultiLineString"}
+    assert layers(narrowed)["claim-labels"]["data"]

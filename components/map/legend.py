@@ -55,7 +55,7 @@ def _event_entries(dataset: Dataset, view: View, geo: GeoData) -> list[LegendEnt
             f"Events at one place, as one circle: circle size and number = number of events at the place "
             f"(largest: {most}); click one to list them"
         )
-        entries.append(LegendEntry("events", "●", "red", label, sum(c.count for c in located)))
+        entries.append(LegendEntry("event-groups", "●", "red", label, sum(c.count for c in located)))
     for category, style in EVENT_STYLES.items():
         if grouped and category != "border-closure":
             continue

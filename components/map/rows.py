@@ -109,8 +109,8 @@ def claim_layers(
 ) -> tuple[RawJSON, list[dict[str, Any]]]:
     """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each
     (see incidents.claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at
-    10,000 records); the labels as dicts. `grouped` (above the map's grouping threshold): one arc per claimed
-    origin and impact site with the number of launches claimed along it, and one label per origin."""
+    10,000 records); the labels as dicts. `grouped` (above the map's grouping threshold): one ring per claimed
+    origin with the number of launches claimed from it, and no labels."""
     if grouped:
         return _grouped_claim_layers(dataset, view, geo)
     # Coordinates JSON -> (properties, claims drawn there): claims along the same lines are one feature.
@@ -147,13 +147,12 @@ def claim_layers(
     return multiline_feature_collection(merged), list(labels.values())
 
 
-LABEL_PARTIES_MAX = 3  # parties named in a grouped origin's label; the rest are counted
 SITES_NAMED_MAX = 3  # impact sites named in a grouped origin's tooltip
 
 
 def _grouped_claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, list[dict[str, Any]]]:
     """One point per claimed origin with the launches claimed from it (thousands of arcs would be megabytes and
-    unreadable), and one label per origin naming its parties. The arcs come back below the threshold."""
+    unreadable); who claims them is in its tooltip. The arcs and their labels come back below the threshold."""
     index = dataset.actor_index
     # origin -> [launches, earliest When, latest When, origin words, site words, parties]
     origins: dict[tuple[float, float], list[Any]] = {}
@@ -168,7 +167,6 @@ def _grouped_claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[R
         entry[4].update(dict.fromkeys(place_precision_text(target) for target in claim.targets))
         entry[5].update(dict.fromkeys(tops))
     features = []
-    labels = []
     for (o_lat, o_lon), (count, first, last, origin_text, sites, parties) in origins.items():
         lat, lon = round_half_up(o_lat, ARC_DECIMALS), round_half_up(o_lon, ARC_DECIMALS)
         named = list(sites)[:SITES_NAMED_MAX]
@@ -181,8 +179,5 @@ def _grouped_claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[R
         }
         features.append({"type": "Feature", "properties": props,
                          "geometry": {"type": "Point", "coordinates": [lon, lat]}})
-        shown = list(parties)[:LABEL_PARTIES_MAX]
-        more = len(parties) - len(shown)
-        text = f"claimed by {', '.join(shown)}" + (f" and {more} more" if more > 0 else "")
-        labels.append({"pos": [lon, lat], "text": text})
-    return RawJSON([compact({"type": "FeatureCollection", "features": features})]), labels
+    # No labels: hundreds of "claimed by" texts overlap into an unreadable blot; each ring's tooltip names them.
+    return RawJSON([compact({"type": "FeatureCollection", "features": features})]), []
