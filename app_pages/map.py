@@ -172,7 +172,8 @@ chart = st.pydeck_chart(
 if grouped_by_place(view):
     st.caption(
         f"More than {MAP_GROUP_THRESHOLD} events in view, so the events at each place are one circle: its size and "
-        "number say how many. Click a circle to list them below; narrow the filters to see one marker per event."
+        "number say how many, and each claimed origin is one dashed red ring (hover it for the claims). Click a "
+        "circle to list its events below; narrow the filters to see one marker per event and the claim lines."
     )
 # Legend: counts follow the shared filters; labels are our own words, record text never goes in here.
 entries = view.derive(("legend", tuple(layers)), lambda: mapview.legend(dataset, view, geo, layers))
