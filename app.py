@@ -10,6 +10,7 @@ import streamlit as st
 from components.context import CONTEXT_KEY, AppContext
 from components.exports import render_exports
 from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
+from components.preload import preload
 from components.report import render_data_problems, render_notices, render_review_notice
 from components.timetravel import publish_feed, render_travel, shown_dataset, travel
 from incidents.dataset import Dataset
@@ -20,6 +21,8 @@ from incidents.review import for_mode, published_only_from
 from incidents.urlstate import link_version
 
 ROOT = Path(__file__).parent
+# The pages' modules, imported in one order before any page runs (concurrent first imports can deadlock).
+preload(ROOT / "app_pages")
 DATA_DIR = Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
 # Hosted instances set INCIDENTS_PUBLISHED_ONLY=1 and show published records only; `make run` shows every record.
 PUBLISHED_ONLY = published_only_from(os.environ)
