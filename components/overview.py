@@ -6,20 +6,13 @@ from collections.abc import Iterable
 
 from incidents.dataset import Dataset
 from incidents.figures import FigureTrack
-from incidents.models import Incident, Place, Statement, When
-from incidents.records import chronological
+from incidents.models import Place, Statement, When
+from incidents.records import chronological, current_incident
 from incidents.vocabulary import QUANTITY_TEXT
 
+__all__ = ["current_incident"]  # the pages read it here, beside the overview's other helpers
+
 HEADLINE_KINDS = ("claim", "accusation", "denial", "alternative-explanation")
-
-
-def current_incident(dataset: Dataset, selected: str | None) -> Incident | None:
-    """The selected incident, else the most recent one."""
-    if selected and selected in dataset.incidents:
-        return dataset.incidents[selected]
-    if not dataset.incidents:
-        return None
-    return max(dataset.incidents.values(), key=chronological)
 
 
 def headline_statements(dataset: Dataset, incident_id: str) -> list[Statement]:

@@ -12,7 +12,7 @@ from typing import Any
 
 from incidents.dataset import Dataset, Derives
 from incidents.models import STATEMENT_KINDS, Event, Incident, Place, Statement
-from incidents.records import chronological, record_actors, record_kind
+from incidents.records import chronological, current_incident, record_actors, record_kind
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -84,16 +84,9 @@ def _in_dates(record: Event | Statement | Incident, value: FilterValue) -> bool:
     return True
 
 
-def matches(
-    dataset: Dataset,
-    record: Event | Statement,
-    value: FilterValue,
-    actor_set: set[str] | None = None,
-    *,
-    text: bool = True,
-) -> bool:
-    """Whether a record passes every active filter (`actor_set`: the filter's actors with their descendants;
-    `text=False` leaves the text filter to the caller)."""
+def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, actor_set: set[str] | None = None) -> bool:
+    """Whether a record passes the kind, actor and date filters (`actor_set`: the filter's actors with their
+    descendants). The text filter reads `FilterIndex.text`, in `_select`."""
     if value.kinds and record_kind(record) not in value.kinds:
         return False
     if value.actors:
@@ -101,8 +94,6 @@ def matches(
         if not wanted.intersection(record_actors(record)):
             return False
     if not _in_dates(record, value):
-        return False
-    if text and value.text and value.text.casefold() not in _text_of(record):
         return False
     return True
 
@@ -164,10 +155,9 @@ def record_choices(dataset: Dataset, incident: str | None, current: str | None) 
     if len(dataset.events) + len(dataset.statements) <= RECORD_CHOICES_MAX:
         ids = set(dataset.events) | set(dataset.statements)
     else:
-        latest = max(dataset.incidents.values(), key=chronological, default=None)
-        focus = incident if incident in dataset.incidents else latest.id if latest else None
+        focus = current_incident(dataset, incident)
         by_incident = dataset.derive("records-by-incident", lambda: _records_by_incident(dataset))
-        ids = set(by_incident.get(focus, ())) if focus else set()
+        ids = set(by_incident.get(focus.id, ())) if focus else set()
     if current in dataset.events or current in dataset.statements:
         ids.add(current)
     return sorted(ids)
@@ -198,7 +188,7 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
     text = index.text if needle else {}
 
     def wanted(record: Event | Statement) -> bool:
-        return matches(dataset, record, value, actor_set, text=False) and (not needle or needle in text[record.id])
+        return matches(dataset, record, value, actor_set) and (not needle or needle in text[record.id])
 
     events = [e for e in index.events if wanted(e)]  # already in time order
     statements = [s for s in index.statements if wanted(s)]

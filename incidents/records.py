@@ -15,6 +15,15 @@ def chronological(record: Timed) -> tuple[dt.datetime, str]:
     return (record.when.start_dt, record.id)
 
 
+def current_incident(dataset: Dataset, selected: str | None) -> Incident | None:
+    """The selected incident, else the most recent one."""
+    if selected and selected in dataset.incidents:
+        return dataset.incidents[selected]
+    if not dataset.incidents:
+        return None
+    return max(dataset.incidents.values(), key=chronological)
+
+
 def record_kind(record: Event | Statement) -> str:
     """The record's value in the `kind` filter: 'event', or the statement's kind."""
     return "event" if isinstance(record, Event) else record.kind
