@@ -63,12 +63,14 @@ node_modules/.axe-installed: package.json package-lock.json
 
 test: $(VENV)/.dev-installed chromium nginx axe
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 	$(BIN)/mypy
 	$(BIN)/python -m incidents validate data
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache --no-logo
 
 # mypy over app.py, app_pages/, components/, incidents/ and scripts/ (the list is in pyproject.toml).
 typecheck: $(VENV)/.dev-installed

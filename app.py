@@ -13,12 +13,13 @@ from components.filters import raw_query_params, render_share_link, share_link, 
 from components.preload import preload
 from components.report import render_data_problems, render_notices, render_review_notice
 from components.timetravel import publish_feed, render_travel, shown_dataset, travel
-from incidents.dataset import Dataset
-from incidents.filtering import apply_filter
-from incidents.loading import fingerprint, load_dataset
-from incidents.params import page_options
-from incidents.review import for_mode, published_only_from
-from incidents.urlstate import link_version
+from incidents.load.parse import fingerprint
+from incidents.load.pipeline import load_dataset
+from incidents.load.review import for_mode, published_only_from
+from incidents.model.dataset import Dataset
+from incidents.views.filtering import apply_filter
+from incidents.views.params import page_options
+from incidents.views.urlstate import link_version
 
 ROOT = Path(__file__).parent
 # The pages' modules, imported in one order before any page runs (concurrent first imports can deadlock).

@@ -1,7 +1,7 @@
 """About: methodology, field documentation and the validation report.
 
 The method's vocabularies (Admiralty grades, assessment grades, precision, record kinds) are written from
-`incidents.vocabulary` and the models, so this page says what the data and the filters use.
+`incidents.model.vocabulary` and the models, so this page says what the data and the filters use.
 """
 
 from typing import get_args
@@ -11,9 +11,9 @@ import streamlit as st
 from components import responsive
 from components.context import get_context
 from components.report import render_report
-from incidents.docs import field_docs
-from incidents.models import TIME_PRECISIONS, GeoPrecision
-from incidents.vocabulary import (
+from incidents.curate.docs import field_docs
+from incidents.model.records import TIME_PRECISIONS, GeoPrecision
+from incidents.model.vocabulary import (
     ASSESSMENT_TEXT,
     CREDIBILITY_TEXT,
     KIND_LABELS,

@@ -10,7 +10,7 @@ from components import responsive
 from components.context import get_context
 from components.filters import share_link
 from components.timetravel import cached_diff, cached_history, version_diffs
-from incidents.changes import DataDiff, markdown_lines
+from incidents.history.changes import DataDiff, markdown_lines
 from incidents.text import md_screen
 
 MAX_SHOWN = 30  # versions listed on the page; the rest are in `python -m incidents versions`

@@ -15,11 +15,11 @@ from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
 from components.safe import md_escape
 from components.timetravel import render_proposition_history
-from incidents.briefing import to_csv, to_markdown
-from incidents.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
-from incidents.records import chronological
-from incidents.review import marked
-from incidents.urlstate import to_params
+from incidents.evidence.briefing import to_csv, to_markdown
+from incidents.evidence.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
+from incidents.load.review import marked
+from incidents.model.queries import chronological
+from incidents.views.urlstate import to_params
 
 PICK_KEY = "claims_incident_pick"
 

@@ -15,10 +15,10 @@ from components.context import CONTEXT_KEY, get_context
 from components.paging import paged
 from components.safe import md_escape
 from components.summaries import map_summary
-from incidents.geometry import GeoData, load_geo
-from incidents.mapping import MAP_GROUP_THRESHOLD, events_sharing_place, grouped_by_place, readout_impacts
-from incidents.models import Event
-from incidents.urlstate import to_params
+from incidents.model.records import Event
+from incidents.views.geometry import GeoData, load_geo
+from incidents.views.mapping import MAP_GROUP_THRESHOLD, events_sharing_place, grouped_by_place, readout_impacts
+from incidents.views.urlstate import to_params
 
 CHART_KEY = "map_chart"
 MAX_PICK_BUTTONS = 12  # more events than this are listed in a paged table, not one button each

@@ -14,9 +14,9 @@ from components.overview import (
     short_place,
 )
 from components.safe import md_escape
-from incidents.comparison import Comparison, compare
-from incidents.records import speaker_name
-from incidents.vocabulary import KIND_LABELS
+from incidents.evidence.comparison import Comparison, compare
+from incidents.model.queries import speaker_name
+from incidents.model.vocabulary import KIND_LABELS
 
 context = get_context()
 dataset = context.dataset

@@ -11,8 +11,8 @@ from components.context import get_context
 from components.paging import paged
 from components.safe import md_escape, safe_url
 from components.sources import carried_by, citations, citing_table, origin_text, source_table, syndication_table
-from incidents.review import marked
-from incidents.vocabulary import RELIABILITY_TEXT, reliability_grade
+from incidents.load.review import marked
+from incidents.model.vocabulary import RELIABILITY_TEXT, reliability_grade
 
 PICK_KEY = "source_pick"
 TABLE_KEY = "sources_table"

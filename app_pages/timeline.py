@@ -1,6 +1,6 @@
 """Timeline page: who did and said what, when, with the precision it is known to.
 
-Thin: the figure, table, CSV and lags come from components.timeline and incidents.timing.
+Thin: the figure, table, CSV and lags come from components.timeline and incidents.views.timing.
 Selections (chart points or a table row) are written to `incident`/`rec` inside callbacks, so the URL follows.
 """
 
@@ -27,12 +27,12 @@ from components.timeline import (
 )
 from components.timeline.aggregate import build_aggregate_figure, selected_bin_dates
 from components.timeline.compact import compact_figure
-from incidents.binning import AGGREGATE_THRESHOLD, aggregated
-from incidents.discrepancies import discrepancies_by_record
-from incidents.models import Event, Statement
-from incidents.params import BY_NAME, GROUPINGS
-from incidents.records import record_incident
-from incidents.timing import lag_lines, response_lags
+from incidents.evidence.discrepancies import discrepancies_by_record
+from incidents.model.queries import record_incident
+from incidents.model.records import Event, Statement
+from incidents.views.binning import AGGREGATE_THRESHOLD, aggregated
+from incidents.views.params import BY_NAME, GROUPINGS
+from incidents.views.timing import lag_lines, response_lags
 
 CHART_KEY = "timeline_chart"
 PHONE_CHART_KEY = "timeline_chart_phone"  # the same traces in the phone layout (components/timeline/compact.py)

@@ -15,10 +15,11 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from incidents import filecache  # noqa: E402
-from incidents.filecache import FileCache  # noqa: E402
-from incidents.loading import data_files, load_dataset  # noqa: E402
-from incidents.memory import gc_paused  # noqa: E402
+from incidents.load import filecache  # noqa: E402
+from incidents.load.filecache import FileCache  # noqa: E402
+from incidents.load.memory import gc_paused  # noqa: E402
+from incidents.load.parse import data_files  # noqa: E402
+from incidents.load.pipeline import load_dataset  # noqa: E402
 from incidents.synth import generate  # noqa: E402
 
 INCIDENTS = int(os.environ.get("BENCH_INCIDENTS", "1000"))

@@ -18,7 +18,7 @@ import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from incidents.loading import load_dataset  # noqa: E402
+from incidents.load.pipeline import load_dataset  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 RECORDS = 10_000

@@ -21,10 +21,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from components import map as mapview  # noqa: E402
-from incidents.dataset import Dataset  # noqa: E402
-from incidents.filtering import FilterValue, apply_filter  # noqa: E402
-from incidents.geometry import load_geo  # noqa: E402
-from incidents.models import (  # noqa: E402
+from incidents.model.dataset import Dataset  # noqa: E402
+from incidents.model.records import (  # noqa: E402
     Actor,
     Assessment,
     Event,
@@ -38,6 +36,8 @@ from incidents.models import (  # noqa: E402
     Statement,
     When,
 )
+from incidents.views.filtering import FilterValue, apply_filter  # noqa: E402
+from incidents.views.geometry import load_geo  # noqa: E402
 
 RECORDS = 10_000
 INCIDENTS = 100

@@ -24,9 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from components.timeline import GL_THRESHOLD, build_timeline_figure, timeline_csv, timeline_frame  # noqa: E402
-from incidents.dataset import Dataset  # noqa: E402
-from incidents.filtering import FilterValue, apply_filter  # noqa: E402
-from incidents.models import (  # noqa: E402
+from incidents.model.dataset import Dataset  # noqa: E402
+from incidents.model.records import (  # noqa: E402
     Actor,
     Assessment,
     Discrepancy,
@@ -36,7 +35,8 @@ from incidents.models import (  # noqa: E402
     Statement,
     When,
 )
-from incidents.timing import lag_lines, response_lags  # noqa: E402
+from incidents.views.filtering import FilterValue, apply_filter  # noqa: E402
+from incidents.views.timing import lag_lines, response_lags  # noqa: E402
 
 RECORDS = 10_000
 INCIDENTS = 200

@@ -9,13 +9,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.safe import md_escape, rtl, safe_url
-from incidents import vocabulary
-from incidents.dataset import Dataset
-from incidents.models import Entry, Event, Source, Statement
-from incidents.provenance import weakest_grade
-from incidents.records import speaker_name
-from incidents.review import review_mark
-from incidents.vocabulary import KIND_LABELS, admiralty_grade, credibility_text, reliability_grade
+from incidents.load.review import review_mark
+from incidents.model import vocabulary
+from incidents.model.dataset import Dataset
+from incidents.model.provenance import weakest_grade
+from incidents.model.queries import speaker_name
+from incidents.model.records import Entry, Event, Source, Statement
+from incidents.model.vocabulary import KIND_LABELS, admiralty_grade, credibility_text, reliability_grade
 
 
 def mark_prefix(record: Entry) -> str:

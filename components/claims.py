@@ -11,15 +11,15 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from components import responsive
+import components.responsive as responsive
 from components.cards import quote_markdown
 from components.safe import md_escape
-from incidents.comparison import Cell, Comparison, PartyOrder, Position, Row, StatementRef, party_order
-from incidents.dataset import Dataset
-from incidents.fields import Entry
-from incidents.params import CLAIM_LAYOUTS, PARTY_ORDERS
-from incidents.review import review_mark
-from incidents.vocabulary import KIND_LABELS
+from incidents.evidence.comparison import Cell, Comparison, PartyOrder, Position, Row, StatementRef, party_order
+from incidents.load.review import review_mark
+from incidents.model.dataset import Dataset
+from incidents.model.fields import Entry
+from incidents.model.vocabulary import KIND_LABELS
+from incidents.views.params import CLAIM_LAYOUTS, PARTY_ORDERS
 
 # Colour is a second channel only: the symbol and the words carry the meaning.
 STANCE_CHIPS: dict[str, tuple[str, str]] = {

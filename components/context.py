@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 import streamlit as st
 
-from incidents.dataset import Dataset
-from incidents.filtering import FilterValue, View
-from incidents.timetravel import Travel
-from incidents.urlstate import Notice
+from incidents.history.timetravel import Travel
+from incidents.model.dataset import Dataset
+from incidents.views.filtering import FilterValue, View
+from incidents.views.urlstate import Notice
 
 CONTEXT_KEY = "_app_context"
 

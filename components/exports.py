@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from components.context import AppContext
-from incidents.export import file_stem, to_csv_zip, to_geojson, to_json
 from incidents.text import md_screen
+from incidents.views.export import file_stem, to_csv_zip, to_geojson, to_json
 
 
 @dataclass(frozen=True)

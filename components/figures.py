@@ -6,8 +6,8 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from incidents.figures import FigureTrack
-from incidents.vocabulary import QUANTITY_TEXT
+from incidents.evidence.figures import FigureTrack
+from incidents.model.vocabulary import QUANTITY_TEXT
 
 
 def figures_frame(tracks: Iterable[FigureTrack]) -> pd.DataFrame:

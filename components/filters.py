@@ -7,10 +7,10 @@ from collections.abc import Collection, Mapping
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
-from incidents.dataset import Dataset
-from incidents.filtering import RECORD_KINDS, FilterValue, record_choices
-from incidents.params import BY_NAME
-from incidents.urlstate import (
+from incidents.model.dataset import Dataset
+from incidents.views.filtering import RECORD_KINDS, FilterValue, record_choices
+from incidents.views.params import BY_NAME
+from incidents.views.urlstate import (
     DATE_MAX,
     DATE_MIN,
     Notice,

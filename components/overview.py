@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidents.dataset import Dataset
-from incidents.figures import FigureTrack
-from incidents.models import Place, Statement, When
-from incidents.records import chronological, current_incident
-from incidents.vocabulary import QUANTITY_TEXT
+from incidents.evidence.figures import FigureTrack
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological, current_incident
+from incidents.model.records import Place, Statement, When
+from incidents.model.vocabulary import QUANTITY_TEXT
 
 __all__ = ["current_incident"]  # the pages read it here, beside the overview's other helpers
 

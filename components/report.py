@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from incidents.codes import UNREAD_CODES
-from incidents.dataset import Dataset
-from incidents.review import review_notice
+from incidents.load.review import review_notice
+from incidents.model.codes import UNREAD_CODES
+from incidents.model.dataset import Dataset
 from incidents.text import md_screen
-from incidents.urlstate import Notice
+from incidents.views.urlstate import Notice
 
 
 def render_notices(notices: list[Notice]) -> None:

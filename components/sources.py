@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from incidents.dataset import Dataset
-from incidents.models import Source, Statement
-from incidents.provenance import origins, syndication
-from incidents.records import chronological, speaker_name
-from incidents.review import marked
-from incidents.vocabulary import reliability_grade
+from incidents.load.review import marked
+from incidents.model.dataset import Dataset
+from incidents.model.provenance import origins, syndication
+from incidents.model.queries import chronological, speaker_name
+from incidents.model.records import Source, Statement
+from incidents.model.vocabulary import reliability_grade
 
 
 def citations(dataset: Dataset) -> dict[str, tuple[list[Statement], list[str]]]:

@@ -10,9 +10,9 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 
 from components.map.legend import LegendEntry
-from incidents.filtering import View
-from incidents.models import Event, Statement
-from incidents.records import record_actors
+from incidents.model.queries import record_actors
+from incidents.model.records import Event, Statement
+from incidents.views.filtering import View
 
 
 def plural(count: int, noun: str, nouns: str | None = None) -> str:

@@ -13,13 +13,13 @@ import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
 from components.report import render_version_notice
-from incidents.changes import DataDiff, diff, history_steps
-from incidents.dataset import Dataset
-from incidents.feed import FEED_ENTRIES, atom, public_url, write_atomic
-from incidents.review import for_mode, published_only_from
+from incidents.history.changes import DataDiff, diff, history_steps
+from incidents.history.feed import FEED_ENTRIES, atom, public_url, write_atomic
+from incidents.history.timetravel import Travel, resolve
+from incidents.history.versions import NoHistory, Version, find_repo, history, load_version
+from incidents.load.review import for_mode, published_only_from
+from incidents.model.dataset import Dataset
 from incidents.text import md_screen
-from incidents.timetravel import Travel, resolve
-from incidents.versions import NoHistory, Version, find_repo, history, load_version
 
 
 # A minute: a new commit shows up in the history without a restart; a reader's reruns do not run git each time.

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 PRODUCTION_CONFIG = ROOT / "deploy" / "streamlit-production.toml"
 TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
 HEALTH = "/_stcore/health"
-# Hosted mode: replicas show published records only (the switch is defined in incidents/review.py; serve.py stays
+# Hosted mode: replicas show published records only (the switch is defined in incidents/load/review.py; serve.py stays
 # standard-library only, and tests/test_review.py checks the two names agree).
 PUBLISHED_ONLY_ENV = "INCIDENTS_PUBLISHED_ONLY"
 HEALTH_EVERY = 5.0  # seconds between health checks of a running replica

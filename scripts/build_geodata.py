@@ -10,7 +10,7 @@ Usage::
     .venv/bin/python scripts/build_geodata.py --derived-only  # offline: derived.json from the shipped files
 
 Build-time only: needs shapely and pyproj. The app reads the output files with
-``incidents/geometry.py`` (stdlib only) and never fetches anything at run time.
+``incidents/views/geometry.py`` (stdlib only) and never fetches anything at run time.
 """
 
 from __future__ import annotations

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from incidents.loading import load_dataset
-from incidents.models import TIME_PRECISIONS
-from incidents.vocabulary import (
+from incidents.load.pipeline import load_dataset
+from incidents.model.records import TIME_PRECISIONS
+from incidents.model.vocabulary import (
     ASSESSMENT_TEXT,
     CREDIBILITY_TEXT,
     KIND_LABELS,

@@ -14,11 +14,11 @@ from urllib.parse import parse_qs, parse_qsl, urlsplit
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from incidents.filtering import FilterValue
-from incidents.loading import load_dataset
-from incidents.params import PARAMS
+from incidents.load.pipeline import load_dataset
 from incidents.text import md_screen
-from incidents.urlstate import from_params
+from incidents.views.filtering import FilterValue
+from incidents.views.params import PARAMS
+from incidents.views.urlstate import from_params
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "export" / "data"

@@ -11,7 +11,9 @@ import pytest
 from components.timeline import build_timeline_figure
 from components.timeline.aggregate import BIN_MARK, build_aggregate_figure, selected_bin_dates
 from components.timeline.lanes import place_records
-from incidents.binning import (
+from incidents.load.pipeline import load_dataset
+from incidents.model.when import TimeWindow
+from incidents.views.binning import (
     AGGREGATE_THRESHOLD,
     Bin,
     aggregated,
@@ -21,9 +23,7 @@ from incidents.binning import (
     span_text,
     uncertain_text,
 )
-from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import load_dataset
-from incidents.timing import TimeWindow
+from incidents.views.filtering import FilterValue, apply_filter
 from tests.bigdata import write_copies
 from tests.conftest import DATA
 
@@ -160,7 +160,7 @@ def test_record_markers_carry_short_fields_and_a_hovertemplate() -> None:
 
 def test_map_counts_events_per_located_place(big) -> None:
     from components.map.markers import count_radius, place_count_layers
-    from incidents.mapping import grouped_by_place, place_counts
+    from incidents.views.mapping import grouped_by_place, place_counts
 
     view = apply_filter(big, FilterValue())
     assert grouped_by_place(view)
@@ -176,7 +176,7 @@ def test_map_counts_events_per_located_place(big) -> None:
 
 def test_repeated_closures_and_claims_are_drawn_once(big) -> None:
     from components.map.rows import claim_layers, closure_rows
-    from incidents.geometry import load_geo
+    from incidents.views.geometry import load_geo
 
     geo = load_geo(DATA / "geo")
     view = apply_filter(big, FilterValue())

@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents import parse
-from incidents.codes import UNREAD_CODES
-from incidents.dataset import Dataset
-from incidents.loading import fingerprint, load_dataset
-from incidents.parse import MAX_DEPTH, display_path
+from incidents.load import parse
+from incidents.load.parse import MAX_DEPTH, display_path, fingerprint
+from incidents.load.pipeline import load_dataset
+from incidents.model.codes import UNREAD_CODES
+from incidents.model.dataset import Dataset
 from tests.conftest import DATA, FIXTURES, ROOT, open_app
 
 VALID = FIXTURES / "validation" / "valid"

@@ -9,8 +9,8 @@ import pytest
 
 from components.context import CONTEXT_KEY
 from components.exports import export_buttons
-from incidents.loading import load_dataset
-from incidents.versions import find_repo, history
+from incidents.history.versions import find_repo, history
+from incidents.load.pipeline import load_dataset
 from tests.conftest import open_app
 from tests.versions_repo import DROPPED_STATEMENT, RENAMED, build
 

@@ -9,8 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Node
 
-from incidents.comparison import Comparison, compare
-from incidents.loading import load_dataset
+from incidents.evidence.comparison import Comparison, compare
+from incidents.load.pipeline import load_dataset
 from tests.conftest import DATA, FIXTURES, open_app
 
 NAKHCHIVAN = "nakhchivan-2026-03-05"

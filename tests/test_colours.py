@@ -17,7 +17,7 @@ import pytest
 
 from components.map.style import BORDER_STYLES, CROSSING_STYLES, EVENT_STYLES, RGB
 from components.timeline.style import NO_COUNTRY_COLOUR, country_colours
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
 from tests.conftest import ROOT
 
 colorspacious = pytest.importorskip("colorspacious")
@@ -66,7 +66,7 @@ def test_the_check_catches_red_and_green() -> None:
 def test_the_most_present_countries_get_their_own_colours_and_the_rest_share_one() -> None:
     from components.timeline import build_timeline_figure
     from components.timeline.style import DISTINCT_COUNTRIES, OTHER_COUNTRIES, OTHER_COUNTRIES_COLOUR
-    from incidents.filtering import FilterValue, apply_filter
+    from incidents.views.filtering import FilterValue, apply_filter
 
     dataset = load_dataset(ROOT / "data")
     colours = country_colours(dataset)

@@ -1,4 +1,4 @@
-"""The party × proposition comparison (incidents/comparison.py) on the fixtures in tests/fixtures/claims/.
+"""The party × proposition comparison (incidents/evidence/comparison.py) on the fixtures in tests/fixtures/claims/.
 
 `fx-nakhchivan` mirrors the article in miniature; `fictional-strelsau-2024` and `fictional-klow-2024` are
 INVENTED incidents between fictional states (three parties, a shift of position, a statement on two incidents).
@@ -13,11 +13,18 @@ import re
 
 import pytest
 
-from incidents.briefing import to_csv, to_markdown
-from incidents.comparison import PARTY_ORDER_CHOICES, Comparison, ComparisonError, PartyOrder, compare, party_order
-from incidents.dataset import Dataset
-from incidents.loading import load_dataset
-from incidents.params import PARTY_ORDERS
+from incidents.evidence.briefing import to_csv, to_markdown
+from incidents.evidence.comparison import (
+    PARTY_ORDER_CHOICES,
+    Comparison,
+    ComparisonError,
+    PartyOrder,
+    compare,
+    party_order,
+)
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.views.params import PARTY_ORDERS
 from tests.conftest import FIXTURES
 
 URL = "http://127.0.0.1:8501/claims?incident=fx-nakhchivan&v=abc"

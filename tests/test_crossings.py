@@ -9,10 +9,10 @@ import pytest
 
 from components.map.icons import ICON_ID
 from components.map.rows import crossing_rows
-from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import load_dataset
-from incidents.locations import status_at, status_history_text
-from incidents.models import Place
+from incidents.load.pipeline import load_dataset
+from incidents.model.records import Place
+from incidents.views.filtering import FilterValue, apply_filter
+from incidents.views.locations import status_at, status_history_text
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = {

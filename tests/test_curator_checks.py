@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from incidents.cli import main
-from incidents.loading import load_dataset
-from incidents.quotecheck import contains, normalise
-from incidents.weekdays import mismatch, weekday_dates
+from incidents.curate.quotecheck import contains, normalise
+from incidents.load.pipeline import load_dataset
+from incidents.load.weekdays import mismatch, weekday_dates
 from tests.conftest import DATA
 
 ARTICLE = "article-2026-03-06"
@@ -213,9 +213,9 @@ def test_check_quotes_help(capsys: pytest.CaptureFixture[str]) -> None:
 def test_check_quotes_does_not_read_a_copy_over_the_cap(
     capsys: pytest.CaptureFixture[str], repo: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import incidents.quotecheck
+    import incidents.curate.quotecheck
 
-    monkeypatch.setattr(incidents.quotecheck, "MAX_BYTES", 100)
+    monkeypatch.setattr(incidents.curate.quotecheck, "MAX_BYTES", 100)
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
     lines = out.splitlines()
     assert status == 1 and lines and all(" QUOTE_COPY_UNREADABLE " in x and "larger than" in x for x in lines)

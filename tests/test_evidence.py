@@ -11,11 +11,11 @@ import sys
 
 import pytest
 
-from incidents.brief import to_brief
-from incidents.comparison import Comparison, compare
-from incidents.dataset import Dataset
-from incidents.loading import load_dataset
-from incidents.provenance import origins, weakest_grade
+from incidents.evidence.brief import to_brief
+from incidents.evidence.comparison import Comparison, compare
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.provenance import origins, weakest_grade
 from tests.conftest import DATA, FIXTURES, ROOT
 
 INCIDENT = "ev-orlen-2026"

@@ -1,4 +1,4 @@
-"""Exports of the filtered view (incidents/export.py) and their sidebar buttons (components/exports.py).
+"""Exports of the filtered view (incidents/views/export.py) and their sidebar buttons (components/exports.py).
 
 Runs on the invented fixture in tests/fixtures/export/data, never on the curated data."""
 
@@ -17,11 +17,11 @@ from streamlit.testing.v1 import AppTest
 
 from components.context import AppContext
 from components.exports import export_buttons
-from incidents.dataset import Dataset
-from incidents.export import select, to_csv_zip, to_geojson, to_json
-from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import load_dataset
-from incidents.registry import BY_NAME, FILE_KINDS
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.registry import BY_NAME, FILE_KINDS
+from incidents.views.export import select, to_csv_zip, to_geojson, to_json
+from incidents.views.filtering import FilterValue, apply_filter
 
 DATA = Path(__file__).parent / "fixtures" / "export" / "data"
 
@@ -258,8 +258,8 @@ def _render_exports_script() -> None:
 
     from components.context import AppContext
     from components.exports import render_exports
-    from incidents.filtering import FilterValue, apply_filter
-    from incidents.loading import load_dataset
+    from incidents.load.pipeline import load_dataset
+    from incidents.views.filtering import FilterValue, apply_filter
 
     dataset = load_dataset(os.environ["EXPORT_FIXTURE"])
     value = FilterValue(actors=("irn",))

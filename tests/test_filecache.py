@@ -11,11 +11,11 @@ from typing import Any
 import orjson
 import pytest
 
-from incidents import filecache
-from incidents.dataset import Dataset
-from incidents.filecache import FileCache
-from incidents.loading import load_dataset
-from incidents.registry import COLLECTIONS
+from incidents.load import filecache
+from incidents.load.filecache import FileCache
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.registry import COLLECTIONS
 from incidents.synth import generate
 
 ROOT = Path(__file__).resolve().parents[1]

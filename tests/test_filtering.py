@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from incidents import filtering
-from incidents.filtering import FilterValue, View, apply_filter, record_choices
-from incidents.loading import load_dataset
-from incidents.records import record_kind
+from incidents.load.pipeline import load_dataset
+from incidents.model.queries import record_kind
+from incidents.views import filtering
+from incidents.views.filtering import FilterValue, View, apply_filter, record_choices
 from tests.conftest import DATA, FIXTURES
 
 VALID = FIXTURES / "validation" / "valid"
@@ -76,7 +76,7 @@ def test_the_same_filter_gives_the_same_view_and_a_new_one_its_own(dataset) -> N
 
 
 def test_views_kept_are_bounded(dataset) -> None:
-    index = dataset.filter_index
+    index = filtering.filter_index(dataset)
     for day in range(index.VIEWS_KEPT + 5):
         apply_filter(dataset, FilterValue(date_from=dt.date(2026, 1, 1) + dt.timedelta(days=day)))
     assert len(index._views) == index.VIEWS_KEPT

@@ -14,8 +14,8 @@ import jsonschema
 import pytest
 import yaml
 
-from incidents.fmt import MODELINE_PREFIX, format_text, modeline
-from incidents.parse import data_files
+from incidents.curate.fmt import MODELINE_PREFIX, format_text, modeline
+from incidents.load.parse import data_files
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"

@@ -1,4 +1,4 @@
-"""Tests for incidents/geometry.py and the shipped data/geo files."""
+"""Tests for incidents/views/geometry.py and the shipped data/geo files."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from incidents import geometry as g
+from incidents.views import geometry as g
 from scripts.geodata import derived, topology
 
 ROOT = Path(__file__).resolve().parent.parent

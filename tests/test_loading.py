@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents import codes
-from incidents.codes import CODES
-from incidents.dataset import COLLECTION_ORDER, Dataset
-from incidents.loading import fingerprint, load_dataset
-from incidents.models import ANY_RECORD
-from incidents.registry import BY_KEY, COLLECTIONS, FILE_KINDS, REFERENCES, file_collections
+from incidents.load.parse import fingerprint
+from incidents.load.pipeline import load_dataset
+from incidents.model import codes
+from incidents.model.codes import CODES
+from incidents.model.dataset import COLLECTION_ORDER, Dataset
+from incidents.model.records import ANY_RECORD
+from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS, REFERENCES, file_collections
 from tests.conftest import DATA, FIXTURES, ROOT
 
 VALID = FIXTURES / "validation" / "valid"
@@ -352,9 +353,10 @@ def test_every_reported_problem_comes_from_the_registry(case: str, tmp_path: Pat
 
 
 def test_problems_are_made_only_by_codes() -> None:
-    """`Problem(...)` is called in incidents/codes.py only, so no problem can carry a code outside the registry."""
+    """`Problem(...)` is called in incidents/model/codes.py only, so no problem can carry a code outside the
+    registry."""
     callers = []
-    for path in sorted((ROOT / "incidents").glob("*.py")):
+    for path in sorted((ROOT / "incidents").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Problem":
                 callers.append(path.name)

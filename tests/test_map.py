@@ -17,15 +17,15 @@ from pydeck.bindings.json_tools import serialize
 
 from components import map as mapview
 from components.map import jsontext
-from incidents import locations
-from incidents.dataset import Dataset
-from incidents.filtering import FilterValue, apply_filter
-from incidents.geometry import distance_to_border_km, feature_containing, haversine_km, load_geo, point_in_polygon
-from incidents.loading import load_dataset
-from incidents.models import CrossingStatus, Place
-from incidents.readouts import nakhchivan_city
-from incidents.stances import launch_claims
-from incidents.vocabulary import CROSSING_STATES, crossing_state
+from incidents.evidence.stances import launch_claims
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.records import CrossingStatus, Place
+from incidents.model.vocabulary import CROSSING_STATES, crossing_state
+from incidents.views import locations
+from incidents.views.filtering import FilterValue, apply_filter
+from incidents.views.geometry import distance_to_border_km, feature_containing, haversine_km, load_geo, point_in_polygon
+from incidents.views.readouts import nakhchivan_city
 from tests.conftest import FIXTURES, ROOT
 
 FIXTURE = FIXTURES / "map"

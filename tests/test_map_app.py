@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Node
 
 from components.map import initial_view_state
-from incidents.geometry import load_geo
+from incidents.views.geometry import load_geo
 from tests.conftest import FIXTURES, ROOT, open_app
 
 FIXTURE = FIXTURES / "map"

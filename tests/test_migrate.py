@@ -1,4 +1,5 @@
-"""Format 1 record files read as format 2 (`incidents.migrate`), and the validator's checks of the evidence model."""
+"""Format 1 record files read as format 2 (`incidents.load.migrate`), and the validator's checks of the evidence
+model."""
 
 from __future__ import annotations
 
@@ -6,8 +7,8 @@ import copy
 
 import pytest
 
-from incidents.loading import load_dataset
-from incidents.migrate import CURRENT_FORMAT, FORMAT_KEY, file_format, migrate
+from incidents.load.migrate import CURRENT_FORMAT, FORMAT_KEY, file_format, migrate
+from incidents.load.pipeline import load_dataset
 
 INCIDENT = {"id": "x", "when": {"start": "2024-01-01", "precision": "day"}}
 

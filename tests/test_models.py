@@ -11,9 +11,9 @@ from typing import get_args
 import pytest
 from pydantic import ValidationError
 
-from incidents.docs import data_readme, generated_part, gradings_markdown, json_schema
-from incidents.evidence import Figure
-from incidents.models import (
+from incidents.curate.docs import data_readme, generated_part, gradings_markdown, json_schema
+from incidents.model.evidence import Figure
+from incidents.model.records import (
     Actor,
     ActorKind,
     Assessment,
@@ -25,7 +25,7 @@ from incidents.models import (
     StatementKind,
     When,
 )
-from incidents.vocabulary import (
+from incidents.model.vocabulary import (
     ASSESSMENT_TEXT,
     CREDIBILITY_TEXT,
     KIND_LABELS,
@@ -38,10 +38,10 @@ from tests.conftest import DATA, ROOT
 
 def test_incidents_package_imports_no_ui_library() -> None:
     code = (
-        "import sys, incidents, incidents.loading, incidents.filtering, incidents.urlstate, incidents.geometry\n"
-        "import pkgutil, importlib\n"
-        "for m in pkgutil.iter_modules(incidents.__path__):\n"
-        "    if m.name != '__main__': importlib.import_module('incidents.' + m.name)\n"
+        "import sys, incidents, pkgutil, importlib\n"
+        "for m in pkgutil.walk_packages(incidents.__path__, 'incidents.'):\n"
+        "    if not m.name.endswith('__main__'): importlib.import_module(m.name)\n"
+        "assert 'incidents.views.geometry' in sys.modules and 'incidents.cli.records' in sys.modules\n"
         "bad = sorted(n for n in sys.modules if n.split('.')[0] in ('streamlit', 'plotly', 'pydeck'))\n"
         "print(','.join(bad))"
     )
@@ -147,7 +147,8 @@ def test_json_schema_covers_every_file_kind() -> None:
     assert json.loads(result.stdout)["title"] == "places record file"
 
 
-# Field descriptions that list a vocabulary are written from incidents/vocabulary.py (model, field, vocabulary text).
+# Field descriptions that list a vocabulary are written from incidents/model/vocabulary.py
+# (model, field, vocabulary text).
 VOCABULARY_DESCRIPTIONS = [
     (Source, "reliability", describe(RELIABILITY_TEXT)),
     (Statement, "credibility", describe(CREDIBILITY_TEXT)),

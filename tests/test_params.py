@@ -1,4 +1,4 @@
-"""The table of URL parameters (incidents/params.py) against the README's Linking tables, the app and the filters.
+"""The table of URL parameters (incidents/views/params.py) against the README's Linking tables, the app and the filters.
 
 The README's tables are parsed cell by cell and checked both ways: every documented parameter is in the table with
 the same repeatability, page, default and value text, and every parameter in the table is documented."""
@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from incidents.filtering import RECORD_KINDS, FilterValue
-from incidents.params import (
+from incidents.views.filtering import RECORD_KINDS, FilterValue
+from incidents.views.params import (
     BY_NAME,
     LINKING_TABLES,
     MAX_TEXT,
@@ -78,7 +78,7 @@ def test_the_readme_has_every_linking_table() -> None:
 
 @pytest.mark.parametrize("name", list(DOCUMENTED))
 def test_every_documented_parameter_is_in_the_table(name: str) -> None:
-    assert name in BY_NAME, f"the README documents `{name}`, which incidents.params.PARAMS does not have"
+    assert name in BY_NAME, f"the README documents `{name}`, which incidents.views.params.PARAMS does not have"
     assert not BY_NAME[name].reserved, f"`{name}` is reserved, so it belongs in the prose, not in a table"
 
 

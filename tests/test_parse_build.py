@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents.parse import parse_file
+from incidents.load.parse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {

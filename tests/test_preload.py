@@ -19,8 +19,10 @@ ROOT = Path(__file__).resolve().parents[1]
         ("import json\n", ["json"]),
         ("import os.path, csv\n", ["os.path", "csv"]),
         ("from components import map as mapview\n", ["components", "components.map"]),
-        ("from incidents.models import Event, Statement\n", ["incidents.models", "incidents.models.Event",
-                                                               "incidents.models.Statement"]),
+        (
+            "from incidents.model.records import Event, Statement\n",
+            ["incidents.model.records", "incidents.model.records.Event", "incidents.model.records.Statement"],
+        ),
         ("from . import sibling\n", []),  # relative: not a page's import
         ("def f():\n    import decimal\n", ["decimal"]),  # inside a function too
     ],

@@ -14,10 +14,8 @@ import yaml
 
 from deploy import serve  # make serve, and the container's replica mode
 from incidents.cli import main
-from incidents.dataset import Dataset, Problem
-from incidents.loading import load_dataset
-from incidents.registry import COLLECTIONS, REFERENCES
-from incidents.review import (
+from incidents.load.pipeline import load_dataset
+from incidents.load.review import (
     POLICIES,
     PUBLISHED_ONLY_ENV,
     hidden_ids,
@@ -27,6 +25,8 @@ from incidents.review import (
     review_notice,
     review_queue,
 )
+from incidents.model.dataset import Dataset, Problem
+from incidents.model.registry import COLLECTIONS, REFERENCES
 from tests.conftest import FIXTURES, ROOT
 
 REVIEW = FIXTURES / "review"
@@ -193,7 +193,7 @@ def test_every_hosted_configuration_sets_the_switch() -> None:
 
 
 def _actors(*states: str) -> Dataset:
-    from incidents.models import Actor
+    from incidents.model.records import Actor
 
     actors = {f"a{i}": Actor(id=f"a{i}", name="A", kind="state", review=s) for i, s in enumerate(states)}
     return Dataset(actors=actors)

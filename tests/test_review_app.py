@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from incidents.loading import load_dataset
-from incidents.registry import COLLECTIONS
-from incidents.review import PUBLISHED_ONLY_ENV, hidden_ids
+from incidents.load.pipeline import load_dataset
+from incidents.load.review import PUBLISHED_ONLY_ENV, hidden_ids
+from incidents.model.registry import COLLECTIONS
 from tests.conftest import FIXTURES, ROOT, open_app
 
 REVIEW = FIXTURES / "review"

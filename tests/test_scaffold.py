@@ -14,8 +14,8 @@ import pytest
 import yaml
 
 from incidents.cli import main
-from incidents.fields import PLACEHOLDER
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
+from incidents.model.fields import PLACEHOLDER
 from tests.conftest import DATA
 
 LOCATED = re.compile(r"^\S+:\d+:\d+: ")
@@ -203,7 +203,7 @@ def test_new_refuses_an_unparseable_file(capsys: pytest.CaptureFixture[str], dat
     ],
 )
 def test_append_to_list_inserts_text_only(text: str, key: str, expected: str) -> None:
-    from incidents.yamledit import append_to_list
+    from incidents.curate.yamledit import append_to_list
 
     inserted = append_to_list(text, key, {"id": "n"})
     assert inserted.text == expected

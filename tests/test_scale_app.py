@@ -10,10 +10,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.paging import PAGE_ROWS
-from incidents.binning import AGGREGATE_THRESHOLD
-from incidents.dataset import Dataset
-from incidents.loading import load_dataset
-from incidents.mapping import MAP_GROUP_THRESHOLD
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.views.binning import AGGREGATE_THRESHOLD
+from incidents.views.mapping import MAP_GROUP_THRESHOLD
 from tests.bigdata import write_copies
 from tests.conftest import open_app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from components.sources import carried_by, citations, citing_table, source_table
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
 from tests.conftest import FIXTURES
 
 

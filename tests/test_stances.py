@@ -1,4 +1,5 @@
-"""The stance rules (incidents/stances.py): polarity, the accusing rank, and which statements assert a launch."""
+"""The stance rules (incidents/evidence/stances.py): polarity, the accusing rank, and which statements assert a
+launch."""
 
 from __future__ import annotations
 
@@ -7,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from incidents.dataset import Dataset
-from incidents.loading import load_dataset
-from incidents.stances import accusation_rank, launch_attributions, launch_claims, polarity
+from incidents.evidence.stances import accusation_rank, launch_attributions, launch_claims, polarity
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
 from tests.conftest import DATA, FIXTURES
 
 

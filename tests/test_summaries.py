@@ -8,8 +8,8 @@ import pytest
 
 from components.map.legend import LegendEntry
 from components.summaries import date_span, map_summary, plural, span_text, timeline_summary
-from incidents.filtering import FilterValue, View, apply_filter
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
+from incidents.views.filtering import FilterValue, View, apply_filter
 from tests.conftest import ROOT
 
 

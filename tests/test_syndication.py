@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from components.sources import syndication_table
-from incidents.dataset import Dataset
-from incidents.models import Source
-from incidents.provenance import OriginGroup, syndication
+from incidents.model.dataset import Dataset
+from incidents.model.provenance import OriginGroup, syndication
+from incidents.model.records import Source
 
 
 def dataset_of(links: dict[str, tuple[list[str], list[str]]]) -> Dataset:

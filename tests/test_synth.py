@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from incidents.cli import main
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
 from incidents.synth import REPO_DATA, RefusedDirectory, generate
 
 TODAY = dt.date(2026, 12, 1)

@@ -1,4 +1,4 @@
-"""Timeline builders (figure JSON, table, CSV) on fixture records; incidents.timing has tests/test_timing.py."""
+"""Timeline builders (figure JSON, table, CSV) on fixture records; incidents.views.timing has tests/test_timing.py."""
 
 from __future__ import annotations
 
@@ -26,11 +26,11 @@ from components.timeline import (
     timeline_csv_name,
     timeline_frame,
 )
-from incidents.dataset import Dataset
-from incidents.discrepancies import discrepancies_by_record
-from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import load_dataset
-from incidents.models import Actor, Statement, When
+from incidents.evidence.discrepancies import discrepancies_by_record
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.records import Actor, Statement, When
+from incidents.views.filtering import FilterValue, apply_filter
 from tests.conftest import FIXTURES
 
 INCIDENT = "fixture-2026-03-05"

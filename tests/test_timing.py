@@ -1,4 +1,4 @@
-"""incidents.timing: time windows at their precision, the visible range, and response lags, on fixture records."""
+"""incidents.views.timing: time windows at their precision, the visible range, and response lags, on fixture records."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import datetime as dt
 
 import pytest
 
-from incidents.dataset import Dataset
-from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import load_dataset
-from incidents.models import When
-from incidents.records import chronological
-from incidents.timing import (
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological
+from incidents.model.records import When
+from incidents.model.when import TimeWindow, time_window
+from incidents.views.filtering import FilterValue, apply_filter
+from incidents.views.timing import (
     Lag,
-    TimeWindow,
     first_report,
     format_duration,
     lag_lines,
@@ -21,7 +21,6 @@ from incidents.timing import (
     records_in_time_order,
     response_lag,
     response_lags,
-    time_window,
     visible_range,
 )
 from tests.conftest import FIXTURES
@@ -228,8 +227,8 @@ def test_every_lag_line_names_who_spoke_whatever_the_voice() -> None:
     """A page's own reporting and unnamed officials are named too ("Kommersant (own reporting)'s claim")."""
     import re
 
-    from incidents.loading import load_dataset
-    from incidents.timing import lag_lines, response_lags
+    from incidents.load.pipeline import load_dataset
+    from incidents.views.timing import lag_lines, response_lags
     from tests.conftest import DATA
 
     dataset = load_dataset(DATA)

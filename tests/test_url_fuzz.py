@@ -1,6 +1,6 @@
 """Hostile URLs at scale (issue 14): hypothesis draws query strings for every page of the real app (AppTest).
 
-Names come from the parameter table (`incidents.params.PARAMS`) and beyond it; values are random text, unicode
+Names come from the parameter table (`incidents.views.params.PARAMS`) and beyond it; values are random text, unicode
 (right-to-left and zero-width marks, characters outside the BMP, which JavaScript holds as surrogate pairs), very
 long values, repeated keys, script and HTML text, and real values so the pages get past their notices. A page fails
 on any exception, and on any raw HTML of a value, or a `javascript:` link, in an element that renders Markdown.
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from streamlit.testing.v1 import AppTest
 
-from incidents.params import PARAMS
+from incidents.views.params import PARAMS
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "export" / "data"

@@ -1,4 +1,4 @@
-"""URL parameters <-> FilterValue (incidents/urlstate.py): the round trip, and every class of bad parameter.
+"""URL parameters <-> FilterValue (incidents/views/urlstate.py): the round trip, and every class of bad parameter.
 
 A bad parameter is dropped with a Notice that names it, and the rest of the filter stays as the link asked."""
 
@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incidents.filtering import RECORD_KINDS, FilterValue
-from incidents.params import BY_NAME, KNOWN_PARAMS, MAX_TEXT
-from incidents.urlstate import MARKUP, Notice, from_params, link_params, normalise, query_string, to_params
+from incidents.views.filtering import RECORD_KINDS, FilterValue
+from incidents.views.params import BY_NAME, KNOWN_PARAMS, MAX_TEXT
+from incidents.views.urlstate import MARKUP, Notice, from_params, link_params, normalise, query_string, to_params
 
 ACTORS = ("aze", "aze-mfa", "aze-mod", "irn", "irn-general-staff", "irn-mfa")
 INCIDENTS = ("nakhchivan-2026-03-05", "crossing-2026-03-12")

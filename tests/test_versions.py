@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents.changes import diff, to_markdown
 from incidents.cli import main
-from incidents.dataset import Dataset
-from incidents.loading import load_dataset
-from incidents.migrate import file_format
-from incidents.versions import Version, find_repo, history, load_version
+from incidents.history.changes import diff, to_markdown
+from incidents.history.versions import Version, find_repo, history, load_version
+from incidents.load.migrate import file_format
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
 from tests.versions_repo import DROPPED_STATEMENT, ROOT, build
 
 
@@ -153,7 +153,7 @@ def test_touching_keeps_only_that_incident(repo_data: Path) -> None:
 def test_feed_is_atom_with_one_entry_per_version(repo_data: Path) -> None:
     import xml.etree.ElementTree as ET
 
-    from incidents.feed import ATOM, atom
+    from incidents.history.feed import ATOM, atom
 
     repo = find_repo(repo_data)
     versions = history(repo)
@@ -177,7 +177,7 @@ def test_feed_is_atom_with_one_entry_per_version(repo_data: Path) -> None:
     "hostile", ["a\n\n[link](https://evil.example)", "x`y <script>alert(1)</script>", "**bold**\n\n# heading"]
 )
 def test_markdown_keeps_record_text_inert(hostile: str) -> None:
-    from incidents.changes import DataDiff, DiscrepancyChange, FieldChange, RecordChange, markdown_lines
+    from incidents.history.changes import DataDiff, DiscrepancyChange, FieldChange, RecordChange, markdown_lines
 
     change = DataDiff("00000001", "00000002", records=(
         RecordChange("events", "e1", "changed", ("i",), (FieldChange("title", hostile, "ok"),)),
@@ -191,7 +191,7 @@ def test_markdown_keeps_record_text_inert(hostile: str) -> None:
 def test_feed_command_writes_the_feed(repo_data: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import xml.etree.ElementTree as ET
 
-    from incidents.feed import ATOM
+    from incidents.history.feed import ATOM
 
     out = tmp_path / "static" / "changes.atom"
     status, _, err = run(capsys, "feed", "--out", str(out), "--url", "https://m.example.org/", "--data-dir",
@@ -207,7 +207,7 @@ def test_a_broken_cache_is_rewritten_not_shown_under_the_versions_name(repo_data
     repo = find_repo(repo_data)
     old = history(repo)[-1]
     shutil.rmtree(tmp_path / "cache" / old.version / "data")  # a half-written folder: counts, no data/
-    from incidents.versions import NoHistory, _load
+    from incidents.history.versions import NoHistory, _load
 
     _load.cache_clear()
     assert load_version(repo, old).version == old.version
@@ -224,7 +224,7 @@ def test_a_broken_cache_is_rewritten_not_shown_under_the_versions_name(repo_data
     ("x" * 300, "y", ("`" + "x" * 120 + "…`", "`y`")),
 ])
 def test_long_values_are_cut_where_they_differ(old: str, new: str, shown: tuple[str, str]) -> None:
-    from incidents.changes import DataDiff, FieldChange, RecordChange, markdown_lines
+    from incidents.history.changes import DataDiff, FieldChange, RecordChange, markdown_lines
 
     change = DataDiff("1", "2", records=(RecordChange("events", "e", "changed", (), (FieldChange("note", old, new),)),))
     line = markdown_lines(change)[1]
@@ -246,7 +246,7 @@ def _v(version: str) -> Version:
     ("bbbbbbbb", "aaaaaaaa", None, "unavailable", 0),
 ])
 def test_resolve(requested: str | None, current: str, history_ids: list[str] | None, state: str, newer: int) -> None:
-    from incidents.timetravel import resolve
+    from incidents.history.timetravel import resolve
 
     found = resolve(requested, current, None if history_ids is None else [_v(i) for i in history_ids])
     assert (found.state, found.newer) == (state, newer)

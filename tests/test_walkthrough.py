@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from incidents.review import PUBLISHED_ONLY_ENV
+from incidents.load.review import PUBLISHED_ONLY_ENV
 from tests.conftest import open_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -157,7 +157,7 @@ def test_make_run_shows_the_draft_marked_and_hosting_does_not(
 
 
 def test_every_warning_the_shipped_data_keeps_is_explained() -> None:
-    from incidents.loading import load_dataset
+    from incidents.load.pipeline import load_dataset
 
     readme = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Warnings the shipped data keeps, and why", 1)[1].split("\n## ", 1)[0]

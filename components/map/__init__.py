@@ -32,11 +32,11 @@ from components.map.style import (
     TOOLTIP_FIELDS,
     TOOLTIP_HTML,
 )
-from incidents.claim_arcs import ClaimArc, claim_arcs
-from incidents.locations import IMPACT_TYPES, is_located, place_precision_text
-from incidents.mapping import impact_events, selection_ids, selection_places
-from incidents.params import LAYER_IDS
-from incidents.readouts import distance_readouts, figures_table, scale_note
+from incidents.views.claim_arcs import ClaimArc, claim_arcs
+from incidents.views.locations import IMPACT_TYPES, is_located, place_precision_text
+from incidents.views.mapping import impact_events, selection_ids, selection_places
+from incidents.views.params import LAYER_IDS
+from incidents.views.readouts import distance_readouts, figures_table, scale_note
 
 __all__ = [
     "CHART_HEIGHT", "CROSSING_STYLES", "DECK_LAYERS", "DRAW_ORDER", "EVENT_STYLES", "FIT_WIDTH", "ICON_ATLAS",

@@ -15,8 +15,8 @@ from components.map.style import (
     LABEL_STYLE,
     OTHER_COUNTRY,
 )
-from incidents.geometry import GeoData
-from incidents.readouts import data_scale, source_phrase
+from incidents.views.geometry import GeoData
+from incidents.views.readouts import data_scale, source_phrase
 
 
 def country_features(geo: GeoData, basemap: bool) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 import pydeck as pdk
 
-from components.map import background
+import components.map.background as background
 from components.map.icons import ICON_ATLAS, ICON_MAPPING
 from components.map.jsontext import CompactDeck
 from components.map.markers import Shared, event_layers, place_count_layers, place_layer
@@ -32,12 +32,12 @@ from components.map.style import (
     WATER,
     literal,
 )
-from incidents.dataset import Dataset
-from incidents.filtering import View
-from incidents.geometry import GeoData, view_for_bbox
-from incidents.mapping import grouped_by_place
-from incidents.memory import gc_paused
-from incidents.params import LAYER_IDS
+from incidents.load.memory import gc_paused
+from incidents.model.dataset import Dataset
+from incidents.views.filtering import View
+from incidents.views.geometry import GeoData, view_for_bbox
+from incidents.views.mapping import grouped_by_place
+from incidents.views.params import LAYER_IDS
 
 MARKER = {
     "icon_atlas": literal(ICON_ATLAS), "icon_mapping": ICON_MAPPING, "get_icon": "icon", "get_position": "pos",

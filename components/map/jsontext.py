@@ -18,8 +18,8 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from components.map.style import ARC_DECIMALS, POINT_DECIMALS
-from incidents.memory import gc_paused
-from incidents.models import When
+from incidents.load.memory import gc_paused
+from incidents.model.records import When
 
 json_str = json.encoder.encode_basestring  # a JSON string literal; non-ASCII kept as is (like ensure_ascii=False)
 

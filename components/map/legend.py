@@ -8,15 +8,15 @@ from dataclasses import dataclass
 from components.map.icons import ICON_ID
 from components.map.rows import closure_rows, crossing_rows
 from components.map.style import BORDER_STYLES, CROSSING_STYLES, EVENT_CATEGORY, EVENT_STYLES, GAP_FIGURE
-from incidents.claim_arcs import claim_origins, claims
-from incidents.dataset import Dataset
-from incidents.filtering import View
-from incidents.geometry import GeoData
-from incidents.locations import is_located
-from incidents.mapping import grouped_by_place, place_counts
-from incidents.models import Event
-from incidents.params import LAYER_IDS
-from incidents.readouts import source_phrase
+from incidents.model.dataset import Dataset
+from incidents.model.records import Event
+from incidents.views.claim_arcs import claim_origins, claims
+from incidents.views.filtering import View
+from incidents.views.geometry import GeoData
+from incidents.views.locations import is_located
+from incidents.views.mapping import grouped_by_place, place_counts
+from incidents.views.params import LAYER_IDS
+from incidents.views.readouts import source_phrase
 
 
 @dataclass(frozen=True)

@@ -24,14 +24,14 @@ from components.map.jsontext import (
     when_json,
 )
 from components.map.style import SPREAD_PX
-from incidents.binning import span_text
-from incidents.claim_arcs import speaker_labels
-from incidents.dataset import Dataset
-from incidents.filtering import View
-from incidents.locations import is_located, precision_suffix
-from incidents.mapping import place_counts
-from incidents.models import Event, Place
-from incidents.review import marked
+from incidents.load.review import marked
+from incidents.model.dataset import Dataset
+from incidents.model.records import Event, Place
+from incidents.views.binning import span_text
+from incidents.views.claim_arcs import speaker_labels
+from incidents.views.filtering import View
+from incidents.views.locations import is_located, precision_suffix
+from incidents.views.mapping import place_counts
 
 
 @dataclass

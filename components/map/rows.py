@@ -8,11 +8,14 @@ from typing import Any
 from components.map.icons import ICON_ID
 from components.map.jsontext import RawJSON, arcs_json, compact, multiline_feature_collection, round_half_up
 from components.map.style import ARC_DECIMALS, POINT_DECIMALS
-from incidents.claim_arcs import claim_origins, speaker_labels
-from incidents.dataset import Dataset
-from incidents.filtering import View
-from incidents.geometry import GeoData
-from incidents.locations import (
+from incidents.load.review import marked
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological
+from incidents.model.records import Event
+from incidents.views.claim_arcs import claim_origins, speaker_labels
+from incidents.views.filtering import View
+from incidents.views.geometry import GeoData
+from incidents.views.locations import (
     borders_near,
     crossing_status,
     is_located,
@@ -21,9 +24,6 @@ from incidents.locations import (
     status_at,
     status_history_text,
 )
-from incidents.models import Event
-from incidents.records import chronological
-from incidents.review import marked
 
 
 def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, Any]]:
@@ -108,7 +108,7 @@ def claim_layers(
     dataset: Dataset, view: View, geo: GeoData, *, grouped: bool = False
 ) -> tuple[RawJSON, list[dict[str, Any]]]:
     """Dashed arcs as one MultiLineString feature per claimed launch (its text sent once), and one label each
-    (see incidents.claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at
+    (see incidents.views.claim_arcs for what is drawn). The FeatureCollection comes as JSON (thousands of arcs at
     10,000 records); the labels as dicts. `grouped` (above the map's grouping threshold): one ring per claimed
     origin with the number of launches claimed from it, and no labels."""
     if grouped:

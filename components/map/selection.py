@@ -6,10 +6,10 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from components.map.style import CHART_HEIGHT, FIT_WIDTH
-from incidents.dataset import Dataset
-from incidents.geometry import GeoData, view_for_bbox
-from incidents.locations import padded_corners
-from incidents.mapping import selection_places
+from incidents.model.dataset import Dataset
+from incidents.views.geometry import GeoData, view_for_bbox
+from incidents.views.locations import padded_corners
+from incidents.views.mapping import selection_places
 
 
 def selected_object(chart_state: Any) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pydeck as pdk
 
-from incidents.params import LAYER_IDS
+from incidents.views.params import LAYER_IDS
 
 # Toggle id -> what it shows. The ids are the page's URL values (`?layers=...`), so keep them short.
 LAYERS: dict[str, str] = {
@@ -81,7 +81,7 @@ EVENT_CATEGORY: dict[str, str] = {
     "diplomatic-withdrawal": "diplomatic",
 }
 
-# Keyed by incidents.vocabulary.crossing_state's answers.
+# Keyed by incidents.model.vocabulary.crossing_state's answers.
 CROSSING_STYLES: dict[str, MarkerStyle] = {
     "closed": MarkerStyle("Crossing, closed (fully or to some traffic)", "red", "⊟"),
     "open": MarkerStyle("Crossing, open", "green", "□"),

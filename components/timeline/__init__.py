@@ -27,7 +27,7 @@ from components.timeline.style import (
     country_colours,
 )
 from components.timeline.table import TABLE_COLUMNS, timeline_csv, timeline_csv_name, timeline_frame
-from incidents.params import GROUPINGS
+from incidents.views.params import GROUPINGS
 
 __all__ = [
     "DISCREPANCY_COLOUR",

@@ -1,6 +1,6 @@
 """The timeline's level of detail for many records: one bar per lane per time bin, its colour the count.
 
-Above incidents.binning.AGGREGATE_THRESHOLD records this replaces the per-record figure. Each bar's customdata is
+Above incidents.views.binning.AGGREGATE_THRESHOLD records this replaces the per-record figure. Each bar's customdata is
 [BIN_MARK, first day, last day, when, uncertain] and its hover is a `hovertemplate`, so the figure's size follows
 the number of bins, not of records. Lane names are headers inside the plot and the keys sit below it, so the same
 figure reads on a phone and on a desktop (one element, not two variants).
@@ -19,12 +19,13 @@ from components.timeline.axis import iso, to_ms
 from components.timeline.lanes import LaneIndex, Record
 from components.timeline.selection import _get
 from components.timeline.style import UNATTRIBUTED
-from incidents.binning import Bin, bin_when, bin_width, count_bins, uncertain_text
-from incidents.dataset import Dataset
-from incidents.filtering import FilterValue, View
-from incidents.params import GROUPINGS
-from incidents.records import record_actor
-from incidents.timing import TimeWindow, time_window, visible_range
+from incidents.model.dataset import Dataset
+from incidents.model.queries import record_actor
+from incidents.model.when import TimeWindow, time_window
+from incidents.views.binning import Bin, bin_when, bin_width, count_bins, uncertain_text
+from incidents.views.filtering import FilterValue, View
+from incidents.views.params import GROUPINGS
+from incidents.views.timing import visible_range
 
 BIN_MARK = "bin"  # customdata[0] of a bin's bar (a record marker's is its id)
 LANE_STEP = 1.6  # y distance between lanes; a bar is BAR_HEIGHT of it, the rest holds the lane's header

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from incidents.timing import POINT_WIDTH
+from incidents.model.when import POINT_WIDTH
 
 EPOCH = dt.datetime(1970, 1, 1)
 MS = dt.timedelta(milliseconds=1)

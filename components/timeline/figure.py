@@ -36,11 +36,11 @@ from components.timeline.traces import (
     marker_traces,
     shape_key_traces,
 )
-from incidents.dataset import Dataset
-from incidents.discrepancies import discrepancies_by_record
-from incidents.filtering import FilterValue, View
-from incidents.params import GROUPINGS
-from incidents.timing import visible_range
+from incidents.evidence.discrepancies import discrepancies_by_record
+from incidents.model.dataset import Dataset
+from incidents.views.filtering import FilterValue, View
+from incidents.views.params import GROUPINGS
+from incidents.views.timing import visible_range
 
 
 def place_markers(placed: Sequence[Placed], x_start: dt.datetime, x_end: dt.datetime) -> None:

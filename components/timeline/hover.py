@@ -10,9 +10,9 @@ from html import escape
 from components.timeline.labels import plot_text, precision_text, source_text
 from components.timeline.lanes import LaneIndex, Placed
 from components.timeline.style import FLAG_DISCREPANCY, KIND_NAMES
-from incidents.dataset import Dataset
-from incidents.models import Statement
-from incidents.review import marked
+from incidents.load.review import marked
+from incidents.model.dataset import Dataset
+from incidents.model.records import Statement
 
 # customdata is [record id, incident id, *HoverText fields]; the note field starts with its own <br> when present.
 HOVER_TEMPLATE = (

@@ -9,11 +9,11 @@ import html
 
 from components.timeline.lanes import Record
 from components.timeline.style import HOVER_TEXT_MAX, KIND_NAMES, ROW_LABEL_CHARS
-from incidents.dataset import Dataset
-from incidents.models import Statement
-from incidents.review import marked
-from incidents.timing import TimeWindow
-from incidents.vocabulary import PRECISION_WORDS, source_label
+from incidents.load.review import marked
+from incidents.model.dataset import Dataset
+from incidents.model.records import Statement
+from incidents.model.vocabulary import PRECISION_WORDS, source_label
+from incidents.model.when import TimeWindow
 
 
 def plot_text(text: str | None, limit: int = HOVER_TEXT_MAX) -> str:

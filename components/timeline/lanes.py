@@ -14,11 +14,11 @@ import numpy as np
 
 from components.timeline.axis import MS, epoch_ms
 from components.timeline.style import MAX_ROWS, NO_COUNTRY, UNATTRIBUTED
-from incidents.actors import ActorIndex
-from incidents.dataset import Dataset
-from incidents.models import Event, Statement
-from incidents.records import record_actor
-from incidents.timing import TimeWindow, time_window
+from incidents.model.actors import ActorIndex
+from incidents.model.dataset import Dataset
+from incidents.model.queries import record_actor
+from incidents.model.records import Event, Statement
+from incidents.model.when import TimeWindow, time_window
 
 Record = Event | Statement
 LaneKey = tuple[str, str, str | None]  # (lane key, lane label, lane country)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from incidents.dataset import Dataset
-from incidents.vocabulary import KIND_LABELS
+from incidents.model.dataset import Dataset
+from incidents.model.vocabulary import KIND_LABELS
 
 GROUPING_HELP = {
     "hierarchy": "one lane per top of the actor hierarchy (a ministry sits in its state's lane)",

@@ -11,14 +11,15 @@ import pandas as pd
 from components.timeline.labels import precision_label, source_text
 from components.timeline.lanes import LaneIndex, Record
 from components.timeline.style import KIND_NAMES
-from incidents.dataset import Dataset
-from incidents.discrepancies import discrepancies_by_record
-from incidents.filtering import FilterValue, View
-from incidents.models import Statement
-from incidents.records import record_actor, record_incident
+from incidents.evidence.discrepancies import discrepancies_by_record
+from incidents.model.dataset import Dataset
+from incidents.model.queries import record_actor, record_incident
+from incidents.model.records import Statement
+from incidents.model.vocabulary import admiralty_grade
+from incidents.model.when import time_window
 from incidents.text import FORMULA_START
-from incidents.timing import records_in_time_order, time_window
-from incidents.vocabulary import admiralty_grade
+from incidents.views.filtering import FilterValue, View
+from incidents.views.timing import records_in_time_order
 
 TABLE_COLUMNS = (
     "From (UTC)",

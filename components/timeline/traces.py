@@ -25,8 +25,8 @@ from components.timeline.style import (
     NO_COUNTRY_COLOUR,
     OPEN,
 )
-from incidents.models import Statement
-from incidents.records import record_incident, record_kind
+from incidents.model.queries import record_incident, record_kind
+from incidents.model.records import Statement
 
 Trace = dict[str, Any]
 Arrow = tuple[float, float, float, float]  # (x, y) of the answer, (x, y) of the channel it arrives from

@@ -8,13 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
-import sys
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from incidents.records_index import RecordIndex
 
 # One entry a command module, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -26,23 +19,6 @@ COMMAND_MODULES = (
     "incidents.cli.history",
     "incidents.cli.synth",
 )
-
-
-def data_dir() -> Path:
-    """The data directory: `INCIDENTS_DATA_DIR`, or `data`, as the app reads it."""
-    return Path(os.environ.get("INCIDENTS_DATA_DIR", "data"))
-
-
-def indexed(data_dir: Path) -> RecordIndex:
-    """The records of a data directory with their positions, for commands that read files as curators wrote them;
-    the files that cannot be parsed are reported on stderr, and the rest are indexed."""
-    from incidents.records_index import index_records
-
-    index = index_records(data_dir)
-    for problems in index.problems.values():
-        for problem in problems:
-            print(problem, file=sys.stderr)
-    return index
 
 
 def parser() -> argparse.ArgumentParser:

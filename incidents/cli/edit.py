@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from incidents.cli import data_dir
-from incidents.docs import json_schema
-from incidents.fmt import SCHEMAS_DIR, format_file, kinds, record_files, schema_file
+from incidents.cli.common import data_dir
+from incidents.curate.docs import json_schema
+from incidents.curate.fmt import SCHEMAS_DIR, format_file, kinds, record_files, schema_file
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

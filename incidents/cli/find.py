@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from incidents.cli import data_dir, indexed
-from incidents.search import MAX_QUERY, MIN_RATIO, find
+from incidents.cli.common import data_dir, indexed
+from incidents.curate.search import MAX_QUERY, MIN_RATIO, find
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

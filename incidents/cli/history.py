@@ -7,11 +7,11 @@ import json
 import sys
 from pathlib import Path
 
-from incidents import codes
-from incidents.changes import diff, to_markdown
-from incidents.cli import data_dir
-from incidents.feed import PUBLIC_URL_ENV, feed_of, public_url, write_atomic
-from incidents.versions import NoHistory, find_repo, history, load_version
+from incidents.cli.common import data_dir
+from incidents.history.changes import diff, to_markdown
+from incidents.history.feed import PUBLIC_URL_ENV, feed_of, public_url, write_atomic
+from incidents.history.versions import NoHistory, find_repo, history, load_version
+from incidents.model import codes
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from incidents.cli import data_dir, indexed
-from incidents.quotecheck import check_quotes
+from incidents.cli.common import data_dir, indexed
+from incidents.curate.quotecheck import check_quotes
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

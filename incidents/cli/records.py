@@ -8,14 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from incidents import brief, briefing
-from incidents.cli import data_dir
-from incidents.codes import codes_table
-from incidents.comparison import Comparison, compare
-from incidents.docs import data_readme, json_schema, with_generated
-from incidents.loading import load_dataset
-from incidents.registry import COLLECTIONS, FILE_KINDS
-from incidents.review import PUBLISHED_ONLY_ENV, for_mode, published_only_from, review_queue
+from incidents.cli.common import data_dir
+from incidents.curate.docs import data_readme, json_schema, with_generated
+from incidents.evidence import brief, briefing
+from incidents.evidence.comparison import Comparison, compare
+from incidents.load.pipeline import load_dataset
+from incidents.load.review import PUBLISHED_ONLY_ENV, for_mode, published_only_from, review_queue
+from incidents.model.codes import codes_table
+from incidents.model.registry import COLLECTIONS, FILE_KINDS
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 from typing import Any, TypeAlias, get_args
 
-from incidents import models
-from incidents.cli import data_dir
-from incidents.fields import PLACEHOLDER
-from incidents.parse import display_path
-from incidents.records_index import index_records
-from incidents.scaffold import ScaffoldError, write_record
-from incidents.skeletons import BUILDERS
+from incidents.cli.common import data_dir
+from incidents.curate.records_index import index_records
+from incidents.curate.scaffold import ScaffoldError, write_record
+from incidents.curate.skeletons import BUILDERS
+from incidents.load.parse import display_path
+from incidents.model import records as models
+from incidents.model.fields import PLACEHOLDER
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 

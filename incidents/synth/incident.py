@@ -7,7 +7,7 @@ import datetime as dt
 import random
 from typing import Any
 
-from incidents.migrate import CURRENT_FORMAT
+from incidents.load.migrate import CURRENT_FORMAT
 from incidents.synth.world import LATEST_DAY, World, sentence
 
 EVENTS = 12

@@ -15,9 +15,9 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from components import map as mapview
-from incidents.filtering import FilterValue, apply_filter
-from incidents.geometry import load_geo
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
+from incidents.views.filtering import FilterValue, apply_filter
+from incidents.views.geometry import load_geo
 from tests.browser.harness import ARTIFACTS, wait_idle
 
 ROOT = Path(__file__).resolve().parents[2]

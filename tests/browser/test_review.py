@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
-from incidents.review import PUBLISHED_ONLY_ENV
+from incidents.load.review import PUBLISHED_ONLY_ENV
 from tests.browser.harness import page_heading, wait_for_css, wait_idle
 from tests.test_review_app import NOTICE, REVIEW, leaks
 

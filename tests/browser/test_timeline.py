@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from incidents.filtering import FilterValue, apply_filter
-from incidents.loading import load_dataset
+from incidents.load.pipeline import load_dataset
+from incidents.views.filtering import FilterValue, apply_filter
 from tests.browser.harness import screenshot, sideways_overflow, wait_for_stylesheet, wait_idle
 from tests.conftest import DATA, FIXTURES
 

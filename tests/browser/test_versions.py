@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from incidents.feed import ATOM
-from incidents.versions import find_repo, history
+from incidents.history.feed import ATOM
+from incidents.history.versions import find_repo, history
 from tests.browser.harness import screenshot, wait_idle
 from tests.versions_repo import build
 

@@ -56,11 +56,12 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
     # Imported here so that `tests/test_golden.py` reports an import error as a failing test, not a collection crash.
     from components import map as mapview
     from components import timeline
-    from incidents import briefing, comparison, export
-    from incidents.filtering import FilterValue, apply_filter
-    from incidents.geometry import load_geo
-    from incidents.loading import load_dataset
-    from incidents.timing import lag_lines, response_lags
+    from incidents.evidence import briefing, comparison
+    from incidents.load.pipeline import load_dataset
+    from incidents.views import export
+    from incidents.views.filtering import FilterValue, apply_filter
+    from incidents.views.geometry import load_geo
+    from incidents.views.timing import lag_lines, response_lags
 
     geo = load_geo(ROOT / "data" / "geo")
     every = FilterValue()
@@ -103,7 +104,7 @@ def _cases() -> Iterator[tuple[str, Callable[[], str]]]:
                 lambda d=dataset, v=view: "\n".join(lag_lines(d, response_lags(d, v.statements))) + "\n",
             )
         for incident_id in sorted(dataset.incidents):
-            for order in comparison.PARTY_ORDERS:
+            for order in comparison.PARTY_ORDER_CHOICES:
                 result = comparison.compare(dataset, incident_id, order)
                 stem = f"{name}.claims-{incident_id}-{order}"
                 yield f"{stem}.json", lambda r=result: _json(dataclasses.asdict(r))
@@ -149,7 +150,7 @@ def build() -> dict[str, str]:
     behaviour: it is written as <data-version>.
     """
     os.chdir(ROOT)
-    from incidents.loading import load_dataset
+    from incidents.load.pipeline import load_dataset
 
     versions = [load_dataset(path).version for path in DATASETS.values()]
     outputs = {}

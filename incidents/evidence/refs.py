@@ -1,0 +1,163 @@
+"""Statements and sources as the comparison cites them: resolved names, the source chain and Admiralty grades."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from incidents.model.dataset import Dataset
+from incidents.model.evidence import Figure, Quote
+from incidents.model.provenance import origins, weakest_grade
+from incidents.model.queries import speaker_name
+from incidents.model.records import Statement, When
+from incidents.model.vocabulary import RELIABILITY_TEXT, admiralty_grade, credibility_text, reliability_grade
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source as cited in a chain, with its Admiralty reliability grade (None = not graded)."""
+
+    id: str
+    title: str
+    publisher: str | None = None
+    reliability: str | None = None
+    url: str | None = None
+    archive_url: str | None = None
+    published: dt.date | None = None
+    kind: str = "article"
+    second_hand: bool = False
+
+    @property
+    def grade(self) -> str:
+        """The reliability letter, or 'ungraded'."""
+        return reliability_grade(self.reliability)
+
+    @property
+    def short_title(self) -> str:
+        """The title up to its first parenthesis, at most 60 characters; '(second-hand)' when only cited to us."""
+        title = self.title.split(" (")[0].strip() or self.title
+        if len(title) > 60:
+            title = title[:60].rsplit(" ", 1)[0] + "…"
+        return title + (" (second-hand)" if self.second_hand else "")
+
+    def citation(self) -> str:
+        """'Title (Publisher, 2026-03-06) · reliability B, usually reliable'."""
+        bits = [self.publisher or "publisher not named"]
+        if self.published:
+            bits.append(self.published.isoformat())
+        grade = (
+            f"reliability {self.reliability}, {RELIABILITY_TEXT[self.reliability]}"
+            if self.reliability
+            else "reliability not graded"
+        )
+        known = " · known only second-hand" if self.second_hand else ""
+        return f"{self.title} ({', '.join(bits)}) · {grade}{known}"
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """One statement, resolved: speaker and party names, source chain with grades."""
+
+    id: str
+    speaker: str | None
+    speaker_name: str
+    # The party it speaks for (top of the speaker's chain); None for the publication's own voice.
+    party: str | None
+    kind: str
+    when: When
+    paraphrase: str
+    voice: str = "named"
+    quotes: tuple[Quote, ...] = ()
+    channel: str | None = None
+    via: tuple[SourceRef, ...] = ()
+    carried_by: tuple[SourceRef, ...] = ()
+    figures: tuple[Figure, ...] = ()
+    # Where its text comes from (the end of the last document's republication chain): counted, not its pages.
+    origins: frozenset[str] = frozenset()
+    credibility: int | None = None
+    responds_to: tuple[str, ...] = ()
+    incidents: tuple[str, ...] = ()
+    # Position in the curated files: breaks ties between statements known only to the same window.
+    seq: int = 0
+
+    @property
+    def sort_key(self) -> tuple[dt.datetime, int, str]:
+        """Earliest possible moment, then file position, then id."""
+        return (self.when.start_dt, self.seq, self.id)
+
+    @property
+    def when_label(self) -> str:
+        return self.when.label()
+
+    @property
+    def chain_text(self) -> str:
+        """'Speaker — via BBC report [B] — via article [C]': nearest source first, ending with what we read."""
+        return " — ".join([self.speaker_name, *(f"via {s.title} [{s.grade}]" for s in self.via)])
+
+    @property
+    def via_text(self) -> str:
+        """'BBC report cited by the article (second-hand) [B] → Article dated … [F]': the short chain, for cells."""
+        return " → ".join(f"{s.short_title} [{s.grade}]" for s in self.via)
+
+    @property
+    def quote(self) -> str | None:
+        """The first quoted fragment's words."""
+        return self.quotes[0].text if self.quotes else None
+
+    @property
+    def grade(self) -> str:
+        """Admiralty grade written together, e.g. 'B3': nearest source's reliability, the claim's credibility."""
+        return admiralty_grade(self.via[0].reliability if self.via else None, self.credibility)
+
+    @property
+    def chain_grade(self) -> str:
+        """The grade as we hold it, e.g. 'F3': the weakest link of the chain ('?' when a link is ungraded)."""
+        return admiralty_grade(weakest_grade([s.reliability for s in self.via]), self.credibility)
+
+    @property
+    def credibility_text(self) -> str:
+        """'credibility 3 (possibly true)', or 'credibility not graded'."""
+        return credibility_text(self.credibility)
+
+
+def source_ref(dataset: Dataset, source_id: str) -> SourceRef:
+    """The source as cited; an unknown id stands for itself."""
+    source = dataset.sources.get(source_id)
+    if source is None:
+        return SourceRef(id=source_id, title=source_id)
+    return SourceRef(
+        id=source.id,
+        title=source.title,
+        publisher=source.publisher,
+        reliability=source.reliability,
+        url=source.url,
+        archive_url=source.archive_url,
+        published=source.published,
+        kind=source.kind,
+        second_hand=source.second_hand,
+    )
+
+
+def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> StatementRef:
+    """The statement resolved against the dataset: speaker's full name, party (top of its chain), sources."""
+    actors = dataset.actor_index
+    return StatementRef(
+        id=statement.id,
+        speaker=statement.speaker,
+        speaker_name=speaker_name(dataset, statement),
+        party=actors.top(statement.speaker) if statement.speaker and statement.voice != "publication" else None,
+        kind=statement.kind,
+        when=statement.when,
+        paraphrase=statement.paraphrase,
+        voice=statement.voice,
+        quotes=tuple(statement.quotes),
+        channel=statement.channel,
+        via=tuple(source_ref(dataset, s) for s in statement.via),
+        carried_by=tuple(source_ref(dataset, s) for s in statement.carried_by),
+        figures=tuple(statement.figures),
+        origins=origins(dataset, statement.via[-1]),
+        credibility=statement.credibility,
+        responds_to=tuple(statement.responds_to),
+        incidents=tuple(statement.incidents),
+        seq=seq,
+    )

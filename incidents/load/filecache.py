@@ -1,0 +1,237 @@
+"""Steps 1 and 2 of loading for one file, cached: what a file parses and validates to depends only on its bytes,
+its path and the code, so it is stored on disk (and kept in memory) under a hash of the three.
+
+A load then parses and validates only the files whose bytes changed; the cross-file checks (references, dates,
+cycles, warnings) always run on the whole set. Entries are JSON (orjson), never pickle: a cache entry is read as
+data, and one that does not decode, or comes from another version of the code, is ignored and rewritten.
+
+`INCIDENTS_PARSE_CACHE` sets the folder (default `.cache/parse/` in the repository); `off` turns the disk cache off.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pydantic
+import yaml
+
+from incidents.load.parse import Loc, ParsedFile, parse_file
+from incidents.load.validate import Located, file_records
+from incidents.model.codes import CODES
+from incidents.model.dataset import Problem
+from incidents.model.registry import BY_KEY
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_ENV = "INCIDENTS_PARSE_CACHE"
+DEFAULT_DIR = ROOT / ".cache" / "parse"
+ENTRY_FORMAT = 2  # bump when the entry's layout changes
+
+
+def _code_version() -> str:
+    """A hash of every module of `incidents/` (any of them may change what a file validates to) and the versions
+    of the libraries that parse and validate: an entry written by other code is never used."""
+    digest = hashlib.sha256(f"{ENTRY_FORMAT}:{yaml.__version__}:{pydantic.VERSION}".encode())
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One file's share of a load: its valid records (before the cross-file checks) and its own problems."""
+
+    parsed: ParsedFile | None
+    records: list[Located]
+    problems: list[Problem]
+
+
+_SEP = "\x1f"  # joins a node path into one key: a path part never holds it (ids and field names are plain)
+
+
+def _mark_key(loc: Loc) -> str:
+    return _SEP.join(map(str, loc))
+
+
+class LazyMarks(Mapping[Loc, yaml.Mark]):
+    """A cached file's node positions, read on first use and made into marks one by one: most loads point a problem
+    at a few nodes of a file, never at most of them. Stored as {path parts joined: [line, column]}; a path's
+    list indices and mapping keys never collide (a node is a list or a mapping), so the joined key is unique."""
+
+    def __init__(self, encoded: bytes) -> None:
+        self._encoded: bytes | None = encoded
+        self._rows: dict[str, list[int]] = {}
+
+    def _decoded(self) -> dict[str, list[int]]:
+        if self._encoded is not None:
+            try:
+                rows = orjson.loads(self._encoded)
+            except orjson.JSONDecodeError:  # a damaged entry: problems in this file are located at 1:1
+                rows = {}
+            self._rows = rows if isinstance(rows, dict) else {}
+            self._encoded = None
+        return self._rows
+
+    def __getitem__(self, loc: Loc) -> yaml.Mark:
+        line, column = self._decoded()[_mark_key(loc)]
+        return yaml.Mark("", 0, line, column, None, 0)
+
+    def __iter__(self) -> Iterator[Loc]:
+        for key in self._decoded():
+            yield tuple(int(part) if part.isdigit() else part for part in key.split(_SEP)) if key else ()
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+
+def cache_dir() -> Path | None:
+    """The disk cache's folder, or None when `INCIDENTS_PARSE_CACHE=off`."""
+    value = os.environ.get(CACHE_ENV, "")
+    if value.lower() == "off":
+        return None
+    return Path(value) if value else DEFAULT_DIR
+
+
+def entry_key(raw: bytes, display: str, kind: str) -> str:
+    """sha256 of the code version, the path as reports print it, the file kind and the file's bytes."""
+    head = f"{CODE_VERSION}\0{display}\0{kind}\0".encode()
+    return hashlib.sha256(head + raw).hexdigest()
+
+
+def compute(raw: bytes, display: str, kind: str) -> FileResult:
+    """Parse and validate one file from scratch."""
+    problems: list[Problem] = []
+    parsed = parse_file(raw, display, kind, problems)
+    records = file_records(parsed, problems) if parsed is not None else []
+    if parsed is not None:
+        parsed.data = None  # read by validation only; the records hold what the app needs
+    return FileResult(parsed, records, problems)
+
+
+def encode(result: FileResult) -> bytes:
+    """The entry: problems, records as the JSON of our own models (only the fields the file set, so exports that
+    leave out unset fields read the same), the file's failed ids and its marks."""
+    parsed = result.parsed
+    marks = {_mark_key(loc): [mark.line, mark.column] for loc, mark in parsed.marks.items()} if parsed else {}
+    entry = {
+        "version": CODE_VERSION,
+        "problems": [[p.path, p.line, p.col, p.code, p.message] for p in result.problems],
+        "file": [parsed.path, parsed.kind, sorted(parsed.failed_ids)] if parsed else None,
+        "records": [
+            [r.collection.key, list(r.loc), r.record.model_dump_json(exclude_unset=True), _facts(r)]
+            for r in result.records
+        ],
+        "marks": orjson.dumps(marks).decode(),
+    }
+    return orjson.dumps(entry)
+
+
+def _facts(located: Located) -> list[Any]:
+    """What the cross-file checks ask of a record, worked out from the file alone: its id's line, its references,
+    its dates and its text flags (`Located`'s cached properties). Stored so a restart need not work them out."""
+    return [
+        located.id_line,
+        [[list(loc), ref, target] for loc, ref, target in located.refs],
+        [[list(loc), day.isoformat()] for loc, day in located.dates],
+        list(located.text_flags),
+    ]
+
+
+def _seed(located: Located, facts: list[Any]) -> None:
+    """Put stored facts into the record's cached properties (a cached_property reads the instance's __dict__)."""
+    id_line, refs, dates, flags = facts
+    if not (isinstance(id_line, int) and len(flags) == 2 and all(isinstance(flag, bool) for flag in flags)):
+        raise TypeError("damaged facts")
+    located.__dict__.update(
+        id_line=id_line,
+        refs=[(tuple(loc), str(ref), str(target)) for loc, ref, target in refs],
+        dates=[(tuple(loc), dt.date.fromisoformat(day)) for loc, day in dates],
+        text_flags=(flags[0], flags[1]),
+    )
+
+
+def decode(body: bytes) -> FileResult | None:
+    """The entry's result, or None when it is not one this code wrote (then the file is parsed again)."""
+    try:
+        entry = orjson.loads(body)
+        if not isinstance(entry, dict) or entry.get("version") != CODE_VERSION:
+            return None
+        # Through the registry: an unknown code is a damaged entry; the severity is the code's own.
+        problems = [CODES[code].again(path, line, col, message) for path, line, col, code, message in entry["problems"]]
+        records: list[Located] = []
+        parsed = None
+        if entry["file"] is not None:
+            path, kind, failed = entry["file"]
+            parsed = ParsedFile(path, kind, None, LazyMarks(entry["marks"].encode()), set(failed))
+            for key, loc, text, facts in entry["records"]:
+                collection = BY_KEY[key]
+                # From JSON, not Python: JSON mode tells a date from a datetime at midnight in `date | datetime`.
+                record = collection.model.model_validate_json(text)
+                located = Located(record, collection, parsed, tuple(loc))
+                _seed(located, facts)
+                records.append(located)
+        return FileResult(parsed, records, problems)
+    except (ValueError, TypeError, KeyError, pydantic.ValidationError):
+        return None
+
+
+class FileCache:
+    """Per-file results by entry key: in memory for the process (only the latest load's files are kept), on disk
+    across restarts."""
+
+    def __init__(self) -> None:
+        self.memory: dict[str, FileResult] = {}
+        self.hits = self.misses = 0
+
+    def result(self, raw: bytes, display: str, kind: str, used: dict[str, FileResult]) -> FileResult:
+        """The file's result from memory, from disk, or computed (and stored); recorded in `used`."""
+        key = entry_key(raw, display, kind)
+        found = self.memory.get(key)
+        folder = cache_dir()
+        if found is None and folder is not None:
+            found = self._read(folder / key[:2] / f"{key}.json")
+        if found is None:
+            self.misses += 1
+            found = compute(raw, display, kind)
+            if folder is not None:
+                self._write(folder / key[:2] / f"{key}.json", found)
+        else:
+            self.hits += 1
+        used[key] = found
+        return found
+
+    def keep(self, used: dict[str, FileResult]) -> None:
+        """End of a load: keep in memory only the files it used, so old versions of edited files do not pile up."""
+        self.memory = used
+
+    @staticmethod
+    def _read(path: Path) -> FileResult | None:
+        try:
+            body = path.read_bytes()
+        except OSError:
+            return None
+        return decode(body)
+
+    @staticmethod
+    def _write(path: Path, result: FileResult) -> None:
+        """Write atomically (a temporary file renamed into place), so a reader never sees half an entry."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
+                handle.write(encode(result))
+            os.replace(handle.name, path)
+        except OSError:
+            return  # a read-only or full disk only costs the next load a parse
+
+
+FILE_CACHE = FileCache()

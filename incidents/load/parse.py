@@ -1,0 +1,328 @@
+"""Step 1 of loading: find the record files and parse each with the C loader, keeping every node's position.
+
+Each file is bounded before it is expanded: its size before it is read (`MAX_BYTES`), then, on the composed node
+tree and before any construction, its nesting depth (`MAX_DEPTH`) and its aliases (none allowed). A refused file is
+one located problem, and the other files load as usual.
+
+A parsed file keeps a map from each node's path (`("events", 3, "when", "start")`) to its position, so later steps
+can point a problem at the exact line and column of the field it is about.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NoReturn, Protocol
+
+import yaml
+
+from incidents.model import codes
+from incidents.model.codes import Code
+from incidents.model.dataset import Problem
+from incidents.model.registry import FILE_KINDS, FileKind
+
+Loc = tuple[str | int, ...]
+YAML_SUFFIXES = (".yaml", ".yml")
+# Bounds checked before a file is expanded: its size (checked before it is read), and how deep its mappings and
+# lists nest (records need 5 levels). No aliases are allowed at all: the shipped records use none.
+MAX_BYTES = 20 * 2**20
+MAX_DEPTH = 20
+# What legitimately lives in the data directory beside the record files: its documentation and the geodata derived
+# by `scripts/build_geodata.py`. Any other file there that the loader does not read is reported (`warn.py`).
+NOT_RECORDS = ("README.md", "geo")
+LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
+STR_TAG, SEQ_TAG, MAP_TAG, MERGE_TAG = (f"tag:yaml.org,2002:{name}" for name in ("str", "seq", "map", "merge"))
+# PyYAML's safe constructors of the plain scalars the resolver tags (everything else goes through construct_object).
+SCALAR_CONSTRUCTORS = {
+    f"tag:yaml.org,2002:{name}": yaml.constructor.SafeConstructor.yaml_constructors[f"tag:yaml.org,2002:{name}"]
+    for name in ("null", "bool", "int", "float", "timestamp")
+}  # libyaml's own limit (1,000 levels), met while composing
+
+
+@dataclass
+class ParsedFile:
+    """One file's data with the position of every node; `failed_ids` are the ids of its records that failed."""
+
+    path: str
+    kind: str
+    data: Any
+    marks: Mapping[Loc, yaml.Mark]
+    failed_ids: set[str] = field(default_factory=set)
+
+    @property
+    def data_label(self) -> str:
+        """The data directory as reports print it: the file's folder, or its parent for a file kind's folder."""
+        return Path(self.path).parents[1 if FILE_KINDS[self.kind].directory else 0].as_posix()
+
+    def problem(self, code: Code, loc: Loc, **fields: Any) -> Problem:
+        """A problem at the deepest existing node on `loc` (a missing field points at its record)."""
+        return at_mark(code, self.path, locate(self.marks, loc), **fields)
+
+
+def record_names(names: Iterable[str]) -> list[tuple[str, str]]:
+    """The record files among relative posix names (a directory's listing or a git tree), with their kind, in load
+    order: `actors.yaml` and the like at the top, then each file kind's folder sorted by name."""
+    present = set(names)
+    found: list[tuple[str, str]] = []
+    for kind in FILE_KINDS.values():
+        if kind.directory is None:
+            top = (f"{kind.name}{suffix}" for suffix in YAML_SUFFIXES)
+            found += [(name, kind.name) for name in top if name in present]
+            continue
+        prefix = f"{kind.directory}/"
+        inside = (name for name in present if name.startswith(prefix) and "/" not in name[len(prefix):])
+        found += [(name, kind.name) for name in sorted(inside) if Path(name).suffix in YAML_SUFFIXES]
+    return found
+
+
+def data_files(data_dir: Path) -> list[tuple[Path, str]]:
+    """The record files in a data directory, with their kind, in load order."""
+    names: list[str] = []
+    for kind in FILE_KINDS.values():
+        names += [f"{kind.name}{suffix}" for suffix in YAML_SUFFIXES] if kind.directory is None else []
+        directory = data_dir / kind.directory if kind.directory else None
+        if directory is not None and directory.is_dir():
+            names += [f"{kind.directory}/{path.name}" for path in directory.iterdir()]
+    candidates = [(data_dir / name, kind) for name, kind in record_names(names)]
+    return [(path, kind) for path, kind in candidates if path.is_file()]
+
+
+def all_files(data_dir: Path) -> list[Path]:
+    """Every file under the data directory but `NOT_RECORDS`, sorted; links to folders are listed, not followed."""
+    found: list[Path] = []
+    for root, dirs, files in os.walk(data_dir):
+        here = Path(root)
+        if here == data_dir:
+            dirs[:] = [name for name in dirs if name not in NOT_RECORDS]
+            files = [name for name in files if name not in NOT_RECORDS]
+        dirs.sort()
+        found += [here / name for name in files]
+        found += [here / name for name in dirs if (here / name).is_symlink()]
+    return sorted(found)
+
+
+def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """Cheap cache key: names, sizes and mtimes of the files under the data directory (records and strays)."""
+    key = []
+    for path in all_files(data_dir):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        key.append((str(path), stat.st_size, stat.st_mtime_ns))
+    return tuple(key)
+
+
+def home(kind: FileKind, data_label: str) -> str:
+    """Where records of a file kind belong: `data/actors.yaml`, or `an incident file under data/incidents/`."""
+    if kind.directory is None:
+        return f"{data_label}/{kind.name}.yaml"
+    article = "an" if kind.name[0] in "aeiou" else "a"
+    return f"{article} {kind.name} file under {data_label}/{kind.directory}/"
+
+
+def display_path(path: Path) -> str:
+    """The path as reports print it: relative to the working directory when it lies below it."""
+    return os.path.relpath(path) if not path.is_absolute() or str(path).startswith(os.getcwd()) else str(path)
+
+
+class Position(Protocol):
+    """A YAML position: PyYAML's `Mark`, or the C parser's own mark type on events."""
+
+    line: int
+    column: int
+
+
+def at_mark(code: Code, path: str, mark: Position | None, **fields: Any) -> Problem:
+    """A problem at a YAML position (line and column count from 1); at 1:1 when there is none."""
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    return code.at(path, line, col, **fields)
+
+
+def locate(marks: Mapping[Loc, yaml.Mark], loc: Loc) -> yaml.Mark | None:
+    """Mark of the deepest existing node on the path (a missing field points at its record)."""
+    for end in range(len(loc), -1, -1):
+        mark = marks.get(loc[:end])
+        if mark is not None:
+            return mark
+    return None
+
+
+def strings(value: Any, path: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """Every string inside parsed YAML data, with its node path below `value`."""
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from strings(item, (*path, index))
+
+
+def loc_text(loc: Iterable[str | int]) -> str:
+    """`events[3].when.start`: a node path as curators read it."""
+    return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
+
+
+class _Refused(Exception):
+    """The node walk stops a file before anything expands it; `problem` says why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _first_alias(text: str, path: str) -> Problem:
+    """The file's first alias, found on the event stream (events never expand an alias, so this is linear)."""
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            return at_mark(codes.YAML_ALIAS, path, event.start_mark, name=event.anchor)
+    return codes.YAML_ALIAS.at(path, 1, 1, name="?")  # unreachable: a shared node comes from an alias
+
+
+class _Walk:
+    """One pass over a composed file: index every node's position by its path, report duplicate keys, and refuse
+    aliases and deep nesting before construction.
+
+    libyaml's composer shares an aliased node instead of copying it, so composing the "billion laughs" is cheap; it
+    explodes only when something walks or constructs the tree. A node met twice is an alias, and the walk stops.
+    """
+
+    def __init__(
+        self, path: str, text: str, problems: list[Problem], loader: yaml.CSafeLoader, build: bool = True
+    ) -> None:
+        self.path, self.text, self.problems, self.loader = path, text, problems, loader
+        # build=False: only check (and index) the tree, for a file whose unusual nodes PyYAML's constructor builds.
+        self.build = build
+        self.marks: dict[Loc, yaml.Mark] = {}
+        # An alias is written `*name`: a file without a `*` has none, and skips the bookkeeping (about 3% of a load).
+        self.seen: set[int] | None = set() if "*" in text else None
+
+    def refuse_alias(self) -> NoReturn:
+        raise _Refused(_first_alias(self.text, self.path))
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        """A scalar other than a plain string, as PyYAML's safe constructor makes it (unknown tags raise there)."""
+        construct = SCALAR_CONSTRUCTORS.get(node.tag)
+        return construct(self.loader, node) if construct else self.loader.construct_object(node, deep=True)
+
+    def walk(self, node: yaml.Node, loc: Loc) -> Any:
+        """The node's value, built as PyYAML's safe constructor builds it, in the same pass that checks it: one walk
+        instead of two. A mapping or list with a tag of its own (`!!set`, `!!omap`, merge keys) is `_Unusual`."""
+        # The checks are inlined (this runs once per node of every file).
+        seen = self.seen
+        if seen is not None:
+            if id(node) in seen:
+                self.refuse_alias()
+            seen.add(id(node))
+        self.marks[loc] = node.start_mark
+        if isinstance(node, yaml.ScalarNode):
+            return node.value if node.tag == STR_TAG else self.scalar(node)
+        if len(loc) >= MAX_DEPTH:  # a mapping or list on level MAX_DEPTH + 1 (the file's own node is level 1)
+            raise _Refused(at_mark(codes.YAML_TOO_DEEP, self.path, node.start_mark, limit=MAX_DEPTH))
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != SEQ_TAG and self.build:
+                raise _Unusual
+            return [self.walk(item, (*loc, index)) for index, item in enumerate(node.value)]
+        if node.tag != MAP_TAG and self.build:
+            raise _Unusual
+        keys: dict[Any, yaml.Mark] = {}
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if seen is not None:
+                if id(key_node) in seen:
+                    self.refuse_alias()
+                seen.add(id(key_node))
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == MERGE_TAG:
+                if self.build:
+                    raise _Unusual
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            if key in keys:
+                first_line = keys[key].line + 1
+                self.problems.append(
+                    at_mark(codes.DUPLICATE_KEY, self.path, key_node.start_mark, key=key, first_line=first_line)
+                )
+            else:
+                keys[key] = key_node.start_mark
+            # As PyYAML's constructor: the key's own value, and the last of repeated keys wins.
+            value = self.walk(value_node, (*loc, key))
+            mapping[key if key_node.tag == STR_TAG or not self.build else self.scalar(key_node)] = value
+        return mapping
+
+
+class _Unusual(Exception):
+    """A node the one-pass walk does not build; the file is built by PyYAML's constructor instead."""
+
+
+def read_bounded(path: Path, display: str, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None with a problem when it cannot be read or is over `MAX_BYTES` (never read whole)."""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        problems.append(codes.FILE_READ.at(display, 1, 1, reason=f"cannot read file: {exc}"))
+        return None
+    if len(raw) > MAX_BYTES:
+        try:
+            size = f"{path.stat().st_size / 2**20:,.1f} MB"
+        except OSError:
+            size = "size unknown"
+        problems.append(codes.FILE_TOO_LARGE.at(display, 1, 1, limit=f"{MAX_BYTES // 2**20} MB", size=size))
+        return None
+    return raw
+
+
+def _syntax_problem(exc: yaml.MarkedYAMLError, display: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    if exc.problem == LIBYAML_TOO_DEEP:
+        return at_mark(codes.YAML_TOO_DEEP, display, mark, limit=MAX_DEPTH)
+    return at_mark(codes.YAML_SYNTAX, display, mark, reason=f"{exc.context or ''} {exc.problem or ''}".strip())
+
+
+def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return _syntax_problem(exc, display)
+    return codes.YAML_SYNTAX.at(display, 1, 1, reason=str(exc))  # unmarked errors are rare, but must not crash
+
+
+def parse_file(raw: bytes, display: str, kind: str, problems: list[Problem]) -> ParsedFile | None:
+    """Parse one file's bytes (from `read_bounded`) with the C loader; None when they cannot be read or parsed.
+
+    libyaml composes the node tree in C (refusing nesting deeper than 1,000 levels); `_Walk` checks the tree and
+    builds the values in one pass, refusing an alias or a level too deep before it descends into it, so nothing is
+    ever expanded.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        problems.append(codes.FILE_READ.at(display, 1, 1, reason=f"cannot read file: {exc}"))
+        return None
+    loader = yaml.CSafeLoader(text)
+    found: list[Problem] = []  # the walk's duplicate keys, kept whether or not the file parses
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            problems.append(codes.SCHEMA.at(display, 1, 1, reason="file is empty"))
+            return None
+        walk = _Walk(display, text, found, loader)
+        try:
+            data = walk.walk(node, ())
+        except _Unusual:
+            found.clear()
+            walk = _Walk(display, text, found, loader, build=False)
+            walk.walk(node, ())
+            data = loader.construct_document(node)
+    except _Refused as refused:
+        problems += [*found, refused.problem]
+        return None
+    except yaml.YAMLError as exc:
+        problems += found
+        problems.append(_yaml_problem(exc, display))
+        return None
+    finally:
+        loader.dispose()
+    problems += found
+    return ParsedFile(display, kind, data, walk.marks)

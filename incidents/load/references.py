@@ -1,0 +1,83 @@
+"""Steps 3 and 4 of loading: check what each valid record refers to (and its dates), then drop dependents.
+
+A record with an unknown reference, a future date or a `parent` cycle is left out; so is every record that refers
+to a left-out one, so every reference the app shows resolves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from incidents.load.parse import loc_text
+from incidents.load.validate import Located
+from incidents.model import codes
+from incidents.model.dataset import Problem
+from incidents.model.records import ANY_RECORD, Actor
+from incidents.model.registry import BY_KEY
+
+
+def _target_word(target: str) -> str:
+    return "record" if target == ANY_RECORD else BY_KEY[target].singular
+
+
+def check_references(records: dict[str, Located], failed: set[str], problems: list[Problem]) -> set[str]:
+    """Report references to unknown records (or to ones that failed validation); returns the ids that make them."""
+    bad: set[str] = set()
+    for record_id, located in records.items():
+        for ref_loc, ref, target in located.refs:
+            found = records.get(ref)
+            if found is not None and (target == ANY_RECORD or found.collection.key == target):
+                continue
+            field = loc_text(ref_loc)
+            if ref in failed:
+                problems.append(located.file.problem(codes.INVALID_REF, ref_loc, field=field, ref=ref))
+            else:
+                what = _target_word(target)
+                problems.append(located.file.problem(codes.UNKNOWN_REF, ref_loc, field=field, what=what, ref=ref))
+            bad.add(record_id)
+    return bad
+
+
+def check_dates(records: dict[str, Located], today: dt.date, problems: list[Problem]) -> set[str]:
+    """Report dates after today; returns the ids of the records that hold them."""
+    bad: set[str] = set()
+    for record_id, located in records.items():
+        for date_loc, value in located.dates:
+            if value > today:
+                field = loc_text(date_loc)
+                problems.append(located.file.problem(codes.FUTURE_DATE, date_loc, field=field, date=value, today=today))
+                bad.add(record_id)
+    return bad
+
+
+def check_cycles(records: dict[str, Located], problems: list[Problem]) -> set[str]:
+    """Report actors that are their own ancestors through `parent`; returns their ids."""
+    actors = {record_id: r.record for record_id, r in records.items() if isinstance(r.record, Actor)}
+    bad: set[str] = set()
+    for record_id, actor in actors.items():
+        seen = {record_id}
+        parent = actor.parent
+        while parent is not None and parent in actors:
+            if parent in seen:
+                problems.append(records[record_id].problem(codes.REF_CYCLE, "parent", id=record_id))
+                bad.add(record_id)
+                break
+            seen.add(parent)
+            parent = actors[parent].parent
+    return bad
+
+
+def drop_dependents(records: dict[str, Located], bad: set[str], problems: list[Problem]) -> None:
+    """Add to `bad` every record that refers to a bad one, until none is left, reporting the first such reference."""
+    changed = True
+    while changed:
+        changed = False
+        for record_id, located in records.items():
+            if record_id in bad:
+                continue
+            for ref_loc, ref, _target in located.refs:
+                if ref in bad:
+                    problems.append(located.file.problem(codes.INVALID_REF, ref_loc, field=loc_text(ref_loc), ref=ref))
+                    bad.add(record_id)
+                    changed = True
+                    break

@@ -1,0 +1,172 @@
+"""Step 5 of loading: warnings about the kept records, and about the files the loader does not read.
+
+They never leave a record out; `--strict` makes them fail. A file the loader skips would lose its records without a
+word, so each is named with where its records belong (and the app shows these beside the errors).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+
+from incidents.load.parse import (
+    YAML_SUFFIXES,
+    all_files,
+    at_mark,
+    data_files,
+    display_path,
+    home,
+    loc_text,
+    read_bounded,
+)
+from incidents.load.validate import Located
+from incidents.model import codes
+from incidents.model.dataset import Dataset, Problem
+from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
+from incidents.model.provenance import origins
+from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
+
+ASSERTING_KINDS = ("claim", "accusation")
+
+
+def ungraded_sources(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Sources without an Admiralty reliability grade."""
+    return [
+        records[source.id].problem(codes.UNGRADED_SOURCE, "id", id=source.id)
+        for source in dataset.sources.values()
+        if source.reliability is None
+    ]
+
+
+def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """A party's claims whose every asserted proposition reaches us through documents of one origin only (two
+    outlets carrying one agency's story are one origin). The publication's own reporting is not a party's claim."""
+    documents: dict[str, set[str]] = {}
+    known: dict[str, frozenset[str]] = {}  # each source's origins, walked once (statements share their sources)
+
+    def origins_of(source: str) -> frozenset[str]:
+        if source not in known:
+            known[source] = origins(dataset, source)
+        return known[source]
+
+    for statement in dataset.statements.values():
+        carriers = {o for source in (statement.via[-1], *statement.carried_by) for o in origins_of(source)}
+        for stance in statement.stances:
+            if stance.stance == "asserts":
+                documents.setdefault(stance.proposition, set()).update(carriers)
+    problems = []
+    for statement in dataset.statements.values():
+        if statement.kind not in ASSERTING_KINDS or statement.voice == "publication":
+            continue
+        asserted = [s.proposition for s in statement.stances if s.stance == "asserts"]
+        if all(len(documents.get(p, set())) <= 1 for p in asserted):
+            located = records[statement.id]
+            problems.append(located.problem(codes.SINGLE_SOURCE, "via", id=statement.id, document=statement.via[-1]))
+    return problems
+
+
+def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Propositions no statement takes a stance on."""
+    taken = {stance.proposition for s in dataset.statements.values() for stance in s.stances}
+    return [
+        records[proposition.id].problem(codes.ORPHAN_PROPOSITION, "id", id=proposition.id)
+        for proposition in dataset.propositions.values()
+        if proposition.id not in taken
+    ]
+
+
+def placeholders(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Every value of a kept record that still holds the placeholder marker, at that value."""
+    problems = []
+    for record_id in records.keys() & _kept(dataset):
+        located = records[record_id]
+        if not located.text_flags[0]:
+            continue
+        for path, text in located.texts:
+            if PLACEHOLDER in text and PLACEHOLDER_PATTERN.search(text):
+                value = text if len(text) <= 80 else text[:79] + "…"
+                field = loc_text((*located.loc, *path))
+                problems.append(located.problem(codes.PLACEHOLDER, *path, field=field, value=value))
+    return problems
+
+
+def _kept(dataset: Dataset) -> set[str]:
+    return {record_id for c in COLLECTIONS for record_id in dataset.collection(c.key)}
+
+
+def warnings(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Every warning about the kept records."""
+    return [
+        *ungraded_sources(dataset, records),
+        *single_source_claims(dataset, records),
+        *orphan_propositions(dataset, records),
+        *placeholders(dataset, records),
+    ]
+
+
+def _why_unread(path: Path, rel: Path, label: str) -> str:
+    """Why the loader skips a file under the data directory (`rel` is its path inside it)."""
+    if path.is_dir():
+        return "links to folders are not followed"
+    if not path.is_file():
+        return "it is not a regular file"
+    if len(rel.parts) == 1:
+        names = ", ".join(f"{kind.name}.yaml" for kind in FILE_KINDS.values() if kind.directory is None)
+        return f"the only record files at the top of {label}/ are {names}"
+    folders = {kind.directory for kind in FILE_KINDS.values() if kind.directory}
+    if rel.parts[0] not in folders:
+        return f"the folder {label}/{rel.parts[0]}/ is not read"
+    if len(rel.parts) > 2:
+        return f"subfolders of {label}/{rel.parts[0]}/ are not read"
+    if rel.suffix.lower() in YAML_SUFFIXES:
+        return "only the lower-case suffixes .yaml and .yml are read"
+    return "only .yaml and .yml files are read"
+
+
+def _top_keys(path: Path) -> list[tuple[str, yaml.Mark]]:
+    """A file's top-level mapping keys, composed only (never constructed, so an alias bomb stays small)."""
+    raw = read_bounded(path, "", []) if path.is_file() else None
+    if raw is None:
+        return []
+    loader = yaml.CSafeLoader(raw.decode("utf-8", errors="replace"))
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return []
+    finally:
+        loader.dispose()
+    if not isinstance(node, yaml.MappingNode):
+        return []
+    return [(key.value, key.start_mark) for key, _value in node.value if isinstance(key, yaml.ScalarNode)]
+
+
+def _placement(keys: list[tuple[str, yaml.Mark]], label: str) -> str:
+    """"records under 'actors' belong in data/actors.yaml; records under 'statements' belong in an incident file
+    under data/incidents/"."""
+    by_home: dict[str, list[str]] = {}
+    for key, _mark in keys:
+        kind = FILE_KINDS[BY_KEY[key].file_kind]
+        by_home.setdefault(home(kind, label), []).append(repr(key))
+    return "; ".join(f"records under {', '.join(found)} belong in {where}" for where, found in by_home.items())
+
+
+def unread_files(data_dir: Path) -> list[Problem]:
+    """A warning for every file under the data directory that the loader does not read, saying where records go."""
+    label = display_path(data_dir)
+    read = {path for path, _kind in data_files(data_dir)}
+    *others, last = [home(kind, label) for kind in FILE_KINDS.values()]
+    homes = f"{', '.join(others)} or {last}"
+    problems = []
+    for path in all_files(data_dir):
+        if path in read:
+            continue
+        display = display_path(path)
+        why = _why_unread(path, path.relative_to(data_dir), label)
+        records = [(key, mark) for key, mark in _top_keys(path) if key in BY_KEY]
+        if records:
+            placement = _placement(records, label)
+            problems.append(at_mark(codes.MISPLACED_RECORDS, display, records[0][1], why=why, placement=placement))
+        else:
+            problems.append(codes.UNREAD_FILE.at(display, 1, 1, why=why, homes=homes))
+    return problems

@@ -1,0 +1,239 @@
+"""The problem codes, declared once (frictionless-style): each has a severity, a message template and a description.
+
+Every `Problem` is made through a code of this registry (`DUPLICATE_KEY.at(path, line, col, key=..., ...)`), so a
+misspelt code is an `AttributeError` and a mypy error, never a new code in a report. `python -m incidents codes`
+lists them and `data/README.md` documents them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from incidents.model.dataset import Problem, Severity
+
+
+@dataclass(frozen=True)
+class Code:
+    """One kind of problem: `name` is what reports print, `template` is filled with the problem's fields."""
+
+    name: str
+    severity: Severity
+    template: str
+    description: str
+
+    def at(self, path: str, line: int, col: int, **fields: Any) -> Problem:
+        """A problem of this code at `path:line:col`, its message made from the template."""
+        return self.again(path, line, col, self.template.format(**fields))
+
+    def again(self, path: str, line: int, col: int, message: str) -> Problem:
+        """A problem of this code with its message made already (by `at`, or an earlier load: the parse cache)."""
+        return Problem(path, line, col, self.name, message, self.severity)
+
+
+def _error(name: str, template: str, description: str) -> Code:
+    return Code(name, "error", template, description)
+
+
+def _warning(name: str, template: str, description: str) -> Code:
+    return Code(name, "warning", template, description)
+
+
+FILE_READ = _error("FILE_READ", "{reason}", "A file or the data directory cannot be read (missing, not UTF-8).")
+YAML_SYNTAX = _error("YAML_SYNTAX", "{reason}", "The file is not valid YAML, or uses a tag that would build an object.")
+# The limits themselves are `incidents.load.parse.MAX_BYTES` and `MAX_DEPTH`; the messages carry them.
+FILE_TOO_LARGE = _error(
+    "FILE_TOO_LARGE",
+    "the file is larger than {limit} ({size}), so it is not read; split it (one file per incident)",
+    "A record file is larger than the size limit; it is not read at all, so it cannot exhaust the memory.",
+)
+YAML_ALIAS = _error(
+    "YAML_ALIAS",
+    "alias *{name} is not allowed in a record file, so the file is not read; write the value out instead",
+    "A record file uses a YAML alias (`*name`); a few nested ones can expand to billions of values "
+    "(the \"billion laughs\"), so the file is not read.",
+)
+YAML_TOO_DEEP = _error(
+    "YAML_TOO_DEEP",
+    "nested deeper than {limit} levels, so the file is not read",
+    "A record file nests mappings and lists deeper than the depth limit (records need 5 levels); it is not read.",
+)
+DUPLICATE_KEY = _error(
+    "DUPLICATE_KEY",
+    "key {key!r} repeats the one at line {first_line}; YAML would silently keep only the last",
+    "A mapping has the same key twice; YAML would silently keep only the last.",
+)
+SCHEMA = _error(
+    "SCHEMA", "{reason}", "A file or record does not fit its model: a missing, unknown or mistyped field or key."
+)
+BAD_URL = _error("BAD_URL", "{field}: {reason}", "A URL is not http(s) with a host.")
+COORD_RANGE = _error(
+    "COORD_RANGE", "{field}: {reason}", "A latitude is outside -90..90 or a longitude outside -180..180."
+)
+END_BEFORE_START = _error("END_BEFORE_START", "{field}: {reason}", "A time's end is before its start.")
+DUPLICATE_ID = _error(
+    "DUPLICATE_ID",
+    "id {id!r} is used both here and at {other}; ids are unique across the data: prefix one, e.g. {suggestion!r}",
+    "Two records share an id (ids are unique across all kinds): both places are reported; the later one is left out.",
+)
+STANCE_VALUE = _error(
+    "STANCE_VALUE",
+    "{field}: {value!r} is not a stance; use one of {allowed}",
+    "A stance is not one of the stance strengths (asserts, suggests, implies, denies, doubts, declines).",
+)
+FIGURE_VALUE = _error(
+    "FIGURE_VALUE",
+    "{field}: {reason}",
+    "A figure is not a number or a low–high range (or gives both, or high is below low).",
+)
+UNKNOWN_REF = _error(
+    "UNKNOWN_REF",
+    "{field}: unknown {what} {ref!r}",
+    "A field names an id that no record of the expected kind has; the record is left out.",
+)
+INVALID_REF = _error(
+    "INVALID_REF",
+    "{field}: {ref!r} has errors, so this record is left out too",
+    "A field names a record that has errors; the record is left out too, so every shown reference resolves.",
+)
+REF_CYCLE = _error(
+    "REF_CYCLE",
+    "actor {id!r} is its own ancestor through 'parent'",
+    "An actor's parent chain leads back to itself.",
+)
+FUTURE_DATE = _error(
+    "FUTURE_DATE", "{field}: {date} is after today ({today})", "A date is later than today."
+)
+SINGLE_SOURCE = _warning(
+    "SINGLE_SOURCE",
+    "claim {id!r} reaches us through one document only ({document})",
+    "Every statement asserting a claim's propositions reaches us through one document.",
+)
+UNGRADED_SOURCE = _warning(
+    "UNGRADED_SOURCE",
+    "source {id!r} has no Admiralty reliability grade",
+    "A source has no Admiralty reliability grade yet.",
+)
+UNREAD_FILE = _warning(
+    "UNREAD_FILE",
+    "this file is not read: {why}; records belong in {homes}",
+    "A file in the data directory that the loader does not read (not a record file, or in the wrong place).",
+)
+MISPLACED_RECORDS = _warning(
+    "MISPLACED_RECORDS",
+    "this file is not read ({why}), so its records are not loaded; {placement}",
+    "A file with records that the loader does not read, because it is in the wrong place; says where they belong.",
+)
+ORPHAN_PROPOSITION = _warning(
+    "ORPHAN_PROPOSITION",
+    "no statement takes a stance on proposition {id!r}",
+    "No statement takes a stance on a proposition.",
+)
+PLACEHOLDER = _warning(
+    "PLACEHOLDER",
+    "{field}: placeholder {value!r} still to be written",
+    "A value still holds the placeholder marker `TODO` that `python -m incidents new` writes into skeletons.",
+)
+# Stored copies (`local_copy`, relative to the repository root); the size cap is `incidents.load.copies.MAX_COPY_BYTES`.
+STORED_COPY_MISSING = _warning(
+    "STORED_COPY_MISSING",
+    "local_copy: {copy} does not exist; a clean clone may not hold copies kept outside the repository",
+    "A source's stored copy (`local_copy`) is not there; copies kept outside the repository are missing from a "
+    "clean clone, so this is a warning.",
+)
+STORED_COPY_HASH = _error(
+    "STORED_COPY_HASH",
+    "sha256: the stored copy {copy} has SHA-256 {actual}, not the recorded {recorded}",
+    "A source's stored copy exists but its SHA-256 differs from the recorded `sha256`: the copy changed.",
+)
+STORED_COPY_UNHASHED = _warning(
+    "STORED_COPY_UNHASHED",
+    "local_copy: {copy} has no sha256; record it ({actual})",
+    "A source has a stored copy but no `sha256`, so a changed copy would go unnoticed.",
+)
+STORED_COPY_UNREADABLE = _warning(
+    "STORED_COPY_UNREADABLE",
+    "local_copy: {copy} cannot be checked: {reason}",
+    "A source's stored copy cannot be read, or is larger than the size cap, so its hash is not checked.",
+)
+WEEKDAY_MISMATCH = _warning(
+    "WEEKDAY_MISMATCH",
+    "{field}: {text!r} says {said}, but {date} was a {actual}",
+    "A text gives a weekday beside a date ('Wednesday (March 5)') that the calendar contradicts; the year is the "
+    "record's own (its time, its publication date, or its incident's). English names only.",
+)
+# Reported by `python -m incidents check-quotes`, not by the validator.
+QUOTE_MISMATCH = _error(
+    "QUOTE_MISMATCH",
+    "{field}: not in the stored copy {copy} of {source!r}; nearest passage: {nearest!r}",
+    "check-quotes: a quote is not found in the stored copy of its source (whitespace, typographic quotes and "
+    "dashes and Unicode forms aside).",
+)
+QUOTE_COPY_UNREADABLE = _error(
+    "QUOTE_COPY_UNREADABLE",
+    "{field}: the stored copy {copy} of {source!r} cannot be read: {reason}",
+    "check-quotes: the stored copy a quote is checked against is unreadable or too large.",
+)
+QUOTE_NOT_CHECKED = _warning(
+    "QUOTE_NOT_CHECKED",
+    "{field}: not checked: the stored copy {copy} of {source!r} is not on this machine",
+    "check-quotes: the stored copy is kept outside the repository and is absent here (a fresh clone, say); the "
+    "quote could not be checked. `--strict` makes this fail.",
+)
+NO_HISTORY = _error(
+    "NO_HISTORY",
+    "no git history of the data here ({reason}), so its versions cannot be read",
+    "The data directory is not in a git repository (or git is missing): versions, diff and time travel need it.",
+)
+UNKNOWN_VERSION = _error(
+    "UNKNOWN_VERSION",
+    "no data version {version!r} in the history; `python -m incidents versions` lists them",
+    "A data version asked for (a `diff` argument) is not one of the versions in the git history.",
+)
+
+CODES: dict[str, Code] = {
+    code.name: code
+    for code in (
+        FILE_READ,
+        YAML_SYNTAX,
+        FILE_TOO_LARGE,
+        YAML_ALIAS,
+        YAML_TOO_DEEP,
+        DUPLICATE_KEY,
+        SCHEMA,
+        BAD_URL,
+        COORD_RANGE,
+        END_BEFORE_START,
+        DUPLICATE_ID,
+        STANCE_VALUE,
+        FIGURE_VALUE,
+        UNKNOWN_REF,
+        INVALID_REF,
+        REF_CYCLE,
+        FUTURE_DATE,
+        SINGLE_SOURCE,
+        UNGRADED_SOURCE,
+        ORPHAN_PROPOSITION,
+        UNREAD_FILE,
+        MISPLACED_RECORDS,
+        PLACEHOLDER,
+        STORED_COPY_MISSING,
+        STORED_COPY_HASH,
+        STORED_COPY_UNHASHED,
+        STORED_COPY_UNREADABLE,
+        WEEKDAY_MISMATCH,
+        QUOTE_MISMATCH,
+        QUOTE_COPY_UNREADABLE,
+        QUOTE_NOT_CHECKED,
+        NO_HISTORY,
+        UNKNOWN_VERSION,
+    )
+}
+# Warnings the app shows in its data-problems panel beside the errors: a file it does not read loses records.
+UNREAD_CODES: frozenset[str] = frozenset({UNREAD_FILE.name, MISPLACED_RECORDS.name})
+
+
+def codes_table() -> str:
+    """The codes as aligned text lines: code, severity, description (what `python -m incidents codes` prints)."""
+    width = max(len(name) for name in CODES)
+    return "".join(f"{c.name:<{width}}  {c.severity:<7}  {c.description}\n" for c in CODES.values())

@@ -1,0 +1,106 @@
+"""The loaded records and their validation report: the type every other module works on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, TypeVar, cast
+
+from incidents.model.actors import ActorIndex
+from incidents.model.records import Actor, Discrepancy, Entry, Event, Incident, Place, Proposition, Source, Statement
+from incidents.model.registry import BY_KEY, BY_NAME, COLLECTIONS
+
+Severity = Literal["error", "warning"]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem: prints as `path:line:col: CODE message`."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    message: str
+    severity: Severity = "error"
+
+    def __str__(self) -> str:
+        level = " (warning)" if self.severity == "warning" else ""
+        return f"{self.path}:{self.line}:{self.col}: {self.code}{level} {self.message}"
+
+
+class Derives:
+    """`derive(key, make)`: `make()` worked out once and kept in the object's `derived` dict. For loaded data
+    and views, which never change once made and are shared by every session: a new reader's page is not built
+    again. `key` names everything else the result depends on."""
+
+    derived: dict[Hashable, Any]
+
+    def derive(self, key: Hashable, make: Callable[[], T]) -> T:
+        if key not in self.derived:
+            self.derived[key] = make()  # two sessions at once may both make it: the same value, the last kept
+        return cast(T, self.derived[key])
+
+
+# The collections' keys in load order (`incident` is the file key, `incidents` the attribute), from the registry.
+COLLECTION_ORDER: tuple[str, ...] = tuple(c.key for c in COLLECTIONS)
+
+
+@dataclass
+class Dataset(Derives):
+    """The valid records, keyed by id, plus the validation report.
+
+    One typed attribute per collection of `incidents.model.registry` (its `name`); a test checks they agree.
+    """
+
+    actors: dict[str, Actor] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    places: dict[str, Place] = field(default_factory=dict)
+    incidents: dict[str, Incident] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    statements: dict[str, Statement] = field(default_factory=dict)
+    propositions: dict[str, Proposition] = field(default_factory=dict)
+    discrepancies: dict[str, Discrepancy] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    version: str = ""
+    files: list[str] = field(default_factory=list)
+    # Where each kept record's id is written, (path, line): the validator's review list points curators there.
+    origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # What pages derive from the whole dataset (`Derives`); filled only once loading is over. Not an init field, so
+    # `dataclasses.replace` gives a changed dataset a fresh one instead of the original's derivations.
+    derived: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def last_updated(self) -> dt.date | None:
+        """Latest `last_updated` over the incidents: a fact of the data, not of file times."""
+        dates = [incident.last_updated for incident in self.incidents.values()]
+        return max(dates) if dates else None
+
+    @cached_property
+    def actor_index(self) -> ActorIndex:
+        """Top of chain, country, names and descendants of every actor, worked out once (the loaded data is final)."""
+        return ActorIndex(self.actors)
+
+    def collection(self, name: str) -> dict[str, Any]:
+        """A collection by its key in the files ('incident') or its name ('incidents')."""
+        found = BY_KEY.get(name) or BY_NAME[name]
+        return getattr(self, found.name)
+
+    def record(self, record_id: str) -> Entry | None:
+        """Any record by id (ids are unique across kinds)."""
+        for collection in COLLECTIONS:
+            found = self.collection(collection.name).get(record_id)
+            if found is not None:
+                return found
+        return None

@@ -1,0 +1,130 @@
+"""Counts per lane per time bin: what the timeline shows when too many records are in view to draw each one.
+
+Streamlit sends every element a page builds, so above AGGREGATE_THRESHOLD records the timeline draws one mark per
+lane and time bin instead of one per record. Each record is counted once, in the bin holding the middle of its
+window (an undated record at its latest date); records whose window is wider than their bin, or undated, are the
+bin's *uncertain* ones, and the bin says how far their windows reach.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from incidents.model.when import TimeWindow
+
+# Records in view above which the timeline draws counts per lane per time bin instead of one marker per record.
+AGGREGATE_THRESHOLD = 300
+# About this many bins across the visible range: wide enough to read, few enough to send.
+TARGET_BINS = 40
+# Bin widths to choose from, narrowest first; whole days from a day up, so a bin is a range of dates.
+BIN_WIDTHS = tuple(dt.timedelta(hours=h) for h in (1, 3, 6, 12)) + tuple(
+    dt.timedelta(days=d) for d in (1, 2, 7, 14, 28, 91, 182, 364)
+)
+_DAY = dt.timedelta(days=1)
+
+
+def aggregated(record_count: int, threshold: int = AGGREGATE_THRESHOLD) -> bool:
+    """Whether a view of `record_count` records is drawn as counts rather than record by record."""
+    return record_count > threshold
+
+
+def bin_width(start: dt.datetime, end: dt.datetime, target: int = TARGET_BINS) -> dt.timedelta:
+    """The narrowest width that splits start..end into at most `target` bins (the widest when none does)."""
+    span = end - start
+    for width in BIN_WIDTHS:
+        if span / width <= target:
+            return width
+    return BIN_WIDTHS[-1]
+
+
+def bin_origin(start: dt.datetime, width: dt.timedelta) -> dt.datetime:
+    """Where the first bin starts: midnight of the start's day for bins of a day or more, else the hour."""
+    if width >= _DAY:
+        return dt.datetime.combine(start.date(), dt.time.min)
+    return start.replace(minute=0, second=0, microsecond=0)
+
+
+@dataclass(frozen=True)
+class Bin:
+    """The records of one lane whose time falls in [start, end)."""
+
+    lane: str
+    start: dt.datetime
+    end: dt.datetime
+    count: int
+    # Records whose window is wider than the bin (or that are undated), and how far their windows reach.
+    uncertain: int = 0
+    uncertain_from: dt.datetime | None = None
+    uncertain_to: dt.datetime | None = None
+
+    @property
+    def dates(self) -> tuple[dt.date, dt.date]:
+        """The first and last day the bin covers (its end is exclusive): the date filter that narrows to it."""
+        return self.start.date(), (self.end - dt.timedelta(microseconds=1)).date()
+
+
+@dataclass
+class _Tally:
+    count: int = 0
+    uncertain: int = 0
+    low: dt.datetime | None = None
+    high: dt.datetime | None = None
+
+
+def count_bins(
+    items: Iterable[tuple[str, TimeWindow]], start: dt.datetime, end: dt.datetime, width: dt.timedelta | None = None
+) -> list[Bin]:
+    """Bins with at least one record, by lane (in first-seen order) then time, from (lane, window) pairs.
+
+    A record whose time falls outside start..end is counted in the first or last bin, so every record in view
+    is counted exactly once.
+    """
+    width = width or bin_width(start, end)
+    origin = bin_origin(start, width)
+    last = max(0, int((end - origin - dt.timedelta(microseconds=1)) / width))
+    tallies: dict[str, dict[int, _Tally]] = {}
+    for lane, window in items:
+        moment = window.middle
+        index = min(max(int((moment - origin) / width), 0), last)
+        tally = tallies.setdefault(lane, {}).setdefault(index, _Tally())
+        tally.count += 1
+        if window.start is None or window.end - window.start > width:
+            tally.uncertain += 1
+            low = window.start if window.start is not None else window.end
+            tally.low = low if tally.low is None else min(tally.low, low)
+            tally.high = window.end if tally.high is None else max(tally.high, window.end)
+    return [
+        Bin(lane, origin + index * width, origin + (index + 1) * width, t.count, t.uncertain, t.low, t.high)
+        for lane, by_index in tallies.items()
+        for index, t in sorted(by_index.items())
+    ]
+
+
+def _day_text(day: dt.date, with_year: bool = True) -> str:
+    return f"{day.day} {day:%b}" + (f" {day.year}" if with_year else "")
+
+
+def span_text(first: dt.date, last: dt.date) -> str:
+    """'12–18 Mar 2026', '28 Feb – 3 Mar 2026', '5 Mar 2026' (days inclusive)."""
+    if first == last:
+        return _day_text(first)
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{_day_text(last)}"
+    return f"{_day_text(first, first.year != last.year)} – {_day_text(last)}"
+
+
+def bin_when(item: Bin) -> str:
+    """The bin's time as a reader says it: its days, or its hours within a day (UTC)."""
+    if item.end - item.start >= _DAY:
+        return span_text(*item.dates)
+    return f"{_day_text(item.start.date())}, {item.start:%H:%M}–{item.end:%H:%M} UTC"
+
+
+def uncertain_text(item: Bin) -> str:
+    """'k with uncertain dates spanning 4–9 Mar 2026', or that every time lies inside the bin."""
+    if not item.uncertain or item.uncertain_from is None or item.uncertain_to is None:
+        return "every time known within the bin"
+    last = (item.uncertain_to - dt.timedelta(microseconds=1)).date()
+    return f"{item.uncertain} with uncertain dates spanning {span_text(item.uncertain_from.date(), last)}"

@@ -1,0 +1,212 @@
+"""Filters as pure code (Datasette-style): a `FilterValue` applied to a `Dataset` gives a `View`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from incidents.model.dataset import Dataset, Derives
+from incidents.model.queries import chronological, current_incident, record_actors, record_kind
+from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
+
+RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
+
+
+@dataclass(frozen=True)
+class FilterValue:
+    """What the shared filters select. `incident` and `record` are selections: they highlight, never hide."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    actors: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    text: str = ""
+    incident: str | None = None
+    record: str | None = None
+
+    @property
+    def is_default(self) -> bool:
+        return self == FilterValue()
+
+    def describe(self) -> str:
+        """Short human text of the active filters, for captions and export metadata."""
+        parts = []
+        if self.date_from or self.date_to:
+            parts.append(f"{self.date_from or '…'} to {self.date_to or '…'}")
+        if self.actors:
+            parts.append("actors " + ", ".join(self.actors))
+        if self.kinds:
+            parts.append("kinds " + ", ".join(self.kinds))
+        if self.text:
+            parts.append(f"text “{self.text}”")
+        return "; ".join(parts) if parts else "no filter"
+
+
+@dataclass(frozen=True)
+class View(Derives):
+    """The records a filter selects, in chronological order."""
+
+    events: list[Event] = field(default_factory=list)
+    statements: list[Statement] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+    # What pages derive from the view (tables, figures, decks), kept with it: a view is shared by every session
+    # with its filter (`FilterIndex.view`) and never changes, so a new reader's page is not built again.
+    derived: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def record_count(self) -> int:
+        return len(self.events) + len(self.statements)
+
+
+def _text_of(record: Event | Statement | Incident) -> str:
+    if isinstance(record, Statement):
+        parts = [record.quote, record.paraphrase, record.channel, record.note]
+    elif isinstance(record, Event):
+        parts = [record.title, record.description, record.place_note]
+    else:
+        parts = [record.title, record.summary]
+    return " ".join(p for p in parts if p).casefold()
+
+
+def _in_dates(record: Event | Statement | Incident, value: FilterValue) -> bool:
+    """A record matches when the window it may fall in overlaps the filter's dates."""
+    when = record.when
+    if value.date_from and when.last_day < value.date_from:
+        return False
+    if value.date_to and when.first_day > value.date_to:
+        return False
+    return True
+
+
+def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, actor_set: set[str] | None = None) -> bool:
+    """Whether a record passes the kind, actor and date filters (`actor_set`: the filter's actors with their
+    descendants). The text filter reads `FilterIndex.text`, in `_select`."""
+    if value.kinds and record_kind(record) not in value.kinds:
+        return False
+    if value.actors:
+        wanted = actor_set if actor_set is not None else dataset.actor_index.descendants(value.actors)
+        if not wanted.intersection(record_actors(record)):
+            return False
+    if not _in_dates(record, value):
+        return False
+    return True
+
+
+class FilterIndex:
+    """What every filter needs of one dataset, worked out once: the events and statements in time order, their
+    search text, and the last few views (a hosted instance serves many readers the same few filters).
+
+    Built once per dataset by `filter_index`; the loaded records never change, so nothing here goes stale."""
+
+    VIEWS_KEPT = 8  # each keeps what pages derived from it (a 45,000-row table is tens of MB)
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self._views: OrderedDict[FilterValue, View] = OrderedDict()
+        self._lock = threading.Lock()  # sessions run in threads and share the dataset
+
+    @cached_property
+    def events(self) -> list[Event]:
+        return sorted(self.dataset.events.values(), key=chronological)
+
+    @cached_property
+    def statements(self) -> list[Statement]:
+        return sorted(self.dataset.statements.values(), key=chronological)
+
+    @cached_property
+    def text(self) -> dict[str, str]:
+        """Each event's, statement's and incident's searchable text, casefolded."""
+        records: list[Event | Statement | Incident] = [
+            *self.dataset.events.values(), *self.dataset.statements.values(), *self.dataset.incidents.values()
+        ]
+        return {record.id: _text_of(record) for record in records}
+
+    def view(self, value: FilterValue) -> View:
+        """The view `value` selects; the same object for the same filter until VIEWS_KEPT others have been asked.
+        Only the selections (`incident`, `record`) are left out of the key: they never change what is shown."""
+        key = FilterValue(value.date_from, value.date_to, value.actors, value.kinds, value.text)
+        with self._lock:
+            found = self._views.get(key)
+            if found is not None:
+                self._views.move_to_end(key)
+                return found
+        made = _select(self, key)
+        with self._lock:
+            self._views[key] = made
+            while len(self._views) > self.VIEWS_KEPT:
+                self._views.popitem(last=False)
+        return made
+
+
+# The "Selected record" list offers every record up to this many; above it, the records of one incident.
+RECORD_CHOICES_MAX = 300
+
+
+def record_choices(dataset: Dataset, incident: str | None, current: str | None) -> list[str]:
+    """The ids the "Selected record" list offers: every event and statement when there are at most
+    RECORD_CHOICES_MAX, else those of `incident` (or of the most recent incident), and always `current` when it
+    is a record, so a link's `rec` stays valid. A list of 45,000 ids would be sent on every page."""
+    if len(dataset.events) + len(dataset.statements) <= RECORD_CHOICES_MAX:
+        ids = set(dataset.events) | set(dataset.statements)
+    else:
+        focus = current_incident(dataset, incident)
+        by_incident = dataset.derive("records-by-incident", lambda: _records_by_incident(dataset))
+        ids = set(by_incident.get(focus.id, ())) if focus else set()
+    if current in dataset.events or current in dataset.statements:
+        ids.add(current)
+    return sorted(ids)
+
+
+def _records_by_incident(dataset: Dataset) -> dict[str, list[str]]:
+    """Incident id -> the ids of its events and statements."""
+    found: dict[str, list[str]] = {}
+    for event in dataset.events.values():
+        if event.incident:
+            found.setdefault(event.incident, []).append(event.id)
+    for statement in dataset.statements.values():
+        for incident in statement.incidents:
+            found.setdefault(incident, []).append(statement.id)
+    return found
+
+
+def filter_index(dataset: Dataset) -> FilterIndex:
+    """The dataset's `FilterIndex`, made on first use and kept with what the dataset derives (`Derives`)."""
+    return dataset.derive(FilterIndex, lambda: FilterIndex(dataset))
+
+
+def apply_filter(dataset: Dataset, value: FilterValue) -> View:
+    """Events and statements that match every active filter, with the incidents and places they involve.
+    The view is shared (`FilterIndex.view`): its lists are never to be changed in place."""
+    return filter_index(dataset).view(value)
+
+
+def _select(index: FilterIndex, value: FilterValue) -> View:
+    dataset = index.dataset
+    actor_set = dataset.actor_index.descendants(value.actors) if value.actors else None
+    needle = value.text.casefold() if value.text else ""
+    text = index.text if needle else {}
+
+    def wanted(record: Event | Statement) -> bool:
+        return matches(dataset, record, value, actor_set) and (not needle or needle in text[record.id])
+
+    events = [e for e in index.events if wanted(e)]  # already in time order
+    statements = [s for s in index.statements if wanted(s)]
+    incident_ids = {e.incident for e in events} | {i for s in statements for i in s.incidents}
+    if value.is_default or (value.text and not value.actors and not value.kinds):
+        # An incident whose own title or summary matches is shown even when none of its records does.
+        incident_ids |= {
+            i.id
+            for i in dataset.incidents.values()
+            if _in_dates(i, value) and (not needle or needle in text[i.id])
+        }
+    incidents = sorted((dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)
+    place_ids = [e.place for e in events if e.place]
+    place_ids += [role.place for i in incidents for role in i.places]
+    places = [dataset.places[p] for p in dict.fromkeys(place_ids) if p in dataset.places]
+    return View(events=events, statements=statements, incidents=incidents, places=places)

@@ -1,0 +1,141 @@
+"""What a map selection concerns: the ids a clicked row selects, the places to frame, the impact events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological
+from incidents.model.records import Event, Place
+from incidents.model.when import time_window
+from incidents.views.claim_arcs import claim_arcs
+from incidents.views.filtering import View
+from incidents.views.geometry import GeoData
+from incidents.views.locations import IMPACT_TYPES, is_located
+
+
+def selection_ids(dataset: Dataset, row: Mapping[str, Any]) -> tuple[str | None, str | None]:
+    """(record, incident) that a clicked map row selects. Rows carry only `rec` or `place_id` (kept small);
+    the incident is looked up here. A place selects the first incident that uses it, and no record."""
+    rec = row.get("rec")
+    if rec in dataset.events:
+        return rec, dataset.events[rec].incident
+    if rec in dataset.statements:
+        incidents = dataset.statements[rec].incidents
+        return rec, incidents[0] if incidents else None
+    place_id = row.get("place_id")
+    if place_id:
+        users = [i for i in dataset.incidents.values() if any(role.place == place_id for role in i.places)]
+        users += [
+            dataset.incidents[e.incident]
+            for e in dataset.events.values()
+            if e.place == place_id and e.incident in dataset.incidents
+        ]
+        if users:
+            return None, min(users, key=chronological).id
+    return None, None
+
+
+def _launch_targets(dataset: Dataset, geo: GeoData, launch_id: str) -> list[Place]:
+    everything = View(statements=list(dataset.statements.values()))
+    return [arc.target for arc in claim_arcs(dataset, everything, geo) if arc.launch.id == launch_id]
+
+
+def selection_places(dataset: Dataset, geo: GeoData, ids: Collection[str]) -> list[Place]:
+    """Located places of the selected records (an event, a statement's events, an incident, a place).
+
+    A launch with no place of its own gives its claimed impact sites.
+    """
+    places: list[Place] = []
+    for rid in ids:
+        if rid in dataset.places:
+            places.append(dataset.places[rid])
+        elif rid in dataset.events:
+            event = dataset.events[rid]
+            if event.place in dataset.places:
+                places.append(dataset.places[event.place])
+            elif event.type == "launch":
+                places += _launch_targets(dataset, geo, rid)
+        elif rid in dataset.statements:
+            for event in dataset.events.values():
+                if rid in event.reported_in and event.place in dataset.places:
+                    places.append(dataset.places[event.place])
+        elif rid in dataset.incidents:
+            for role in dataset.incidents[rid].places:
+                if role.place in dataset.places:
+                    places.append(dataset.places[role.place])
+    return [p for p in {p.id: p for p in places}.values() if is_located(p)]
+
+
+def impact_events(dataset: Dataset, ids: Collection[str]) -> list[Event]:
+    """The impact-type events a selection concerns (an event itself, a statement's, an incident's)."""
+    found: list[Event] = []
+    for event in sorted(dataset.events.values(), key=chronological):
+        if event.type not in IMPACT_TYPES:
+            continue
+        if event.id in ids or (event.incident in ids) or any(s in ids for s in event.reported_in):
+            found.append(event)
+    return found
+
+
+def readout_impacts(dataset: Dataset, ids: Collection[str], place_id: str | None = None) -> list[Event]:
+    """The impact events whose distances the map reads out for a selection.
+
+    A selected place narrows them to the events there; when the selection has none there, every impact event
+    at that place.
+    """
+    impacts = impact_events(dataset, ids)
+    if place_id:
+        impacts = [e for e in impacts if e.place == place_id] or [
+            e for e in dataset.events.values() if e.place == place_id and e.type in IMPACT_TYPES
+        ]
+    return impacts
+
+
+def events_sharing_place(view: View, event: Event) -> list[Event]:
+    """The other events of the view at the event's place (their markers are drawn side by side)."""
+    return [e for e in view.events if e.place and e.place == event.place and e.id != event.id]
+
+
+# Events in view above which the map draws one circle per place with its count, not one marker per event
+# (each marker row carries its own tooltip text: at 1,000 incidents that was megabytes).
+MAP_GROUP_THRESHOLD = 150
+
+
+def grouped_by_place(view: View, threshold: int = MAP_GROUP_THRESHOLD) -> bool:
+    """Whether the map shows the view's events as counts per place."""
+    return len(view.events) > threshold
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """The located events of a view at one place: how many, over which days, of which types (commonest first)."""
+
+    place: Place
+    count: int
+    first: dt.date
+    last: dt.date
+    types: tuple[tuple[str, int], ...]
+
+
+def place_counts(dataset: Dataset, view: View) -> list[PlaceCount]:
+    """One entry per located place with events in the view, the most events first (crossings included)."""
+    found: dict[str, list[Event]] = {}
+    for event in view.events:
+        if event.place:
+            found.setdefault(event.place, []).append(event)
+    counts: list[PlaceCount] = []
+    for place_id, events in found.items():
+        place = dataset.places.get(place_id)
+        if place is None or not is_located(place):
+            continue
+        windows = [time_window(e.when) for e in events]
+        first = min((w.start or w.end).date() for w in windows)
+        last = max((w.end - dt.timedelta(microseconds=1)).date() for w in windows)
+        types = Counter(e.type for e in events).most_common()
+        counts.append(PlaceCount(place, len(events), first, last, tuple(types)))
+    return sorted(counts, key=lambda c: (-c.count, c.place.id))
