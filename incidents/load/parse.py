@@ -10,6 +10,7 @@ can point a problem at the exact line and column of the field it is about.
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -29,6 +30,10 @@ YAML_SUFFIXES = (".yaml", ".yml")
 # lists nest (records need 5 levels). No aliases are allowed at all: the shipped records use none.
 MAX_BYTES = 20 * 2**20
 MAX_DEPTH = 20
+# The largest integer a record may hold: figures and coordinates are far below it, and an integer beyond it is a typo
+# (or an attack on `int()`'s 4,300-digit limit, which raises where the number is printed).
+MAX_INT = 2**63 - 1
+MAX_SCALAR_CHARS = 64  # a number, date, boolean or null is written in fewer (a timestamp with zone takes 35)
 # What legitimately lives in the data directory beside the record files: its documentation and the geodata derived
 # by `scripts/build_geodata.py`. Any other file there that the loader does not read is reported (`warn.py`).
 NOT_RECORDS = ("README.md", "geo")
@@ -170,9 +175,10 @@ def loc_text(loc: Iterable[str | int]) -> str:
 class _Refused(Exception):
     """The node walk stops a file before anything expands it; `problem` says why."""
 
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, more: list[Problem] | None = None) -> None:
         super().__init__(str(problem))
         self.problem = problem
+        self.more = more or []
 
 
 def _first_alias(text: str, path: str) -> Problem:
@@ -198,6 +204,7 @@ class _Walk:
         # build=False: only check (and index) the tree, for a file whose unusual nodes PyYAML's constructor builds.
         self.build = build
         self.marks: dict[Loc, yaml.Mark] = {}
+        self.bad: list[Problem] = []  # values Python cannot hold (`scalar`): the file is refused at the walk's end
         # An alias is written `*name`: a file without a `*` has none, and skips the bookkeeping (about 3% of a load).
         self.seen: set[int] | None = set() if "*" in text else None
 
@@ -205,9 +212,28 @@ class _Walk:
         raise _Refused(_first_alias(self.text, self.path))
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        """A scalar other than a plain string, as PyYAML's safe constructor makes it (unknown tags raise there)."""
+        """A scalar other than a plain string, as PyYAML's safe constructor makes it (unknown tags raise there).
+
+        A value Python cannot hold (`2026-02-30`, `2026-13-45`, an integer of thousands of digits, a number out of
+        `MAX_INT`'s range) is a located `BAD_VALUE`, and None stands in for it: the walk goes on to report every
+        such value, and the file is refused at its end (`parse_file`)."""
         construct = SCALAR_CONSTRUCTORS.get(node.tag)
-        return construct(self.loader, node) if construct else self.loader.construct_object(node, deep=True)
+        if construct is not None and len(node.value) > MAX_SCALAR_CHARS:
+            # Before construction: `1:2:3…` sexagesimal integers cost quadratic time in their length.
+            return self.bad_value(node, f"longer than {MAX_SCALAR_CHARS} characters for a number or date")
+        try:
+            value = construct(self.loader, node) if construct else self.loader.construct_object(node, deep=True)
+        except (ValueError, OverflowError) as error:  # datetime's range checks; int()'s 4,300-digit limit
+            return self.bad_value(node, _reason(error))
+        if isinstance(value, int) and not isinstance(value, bool) and not -MAX_INT <= value <= MAX_INT:
+            return self.bad_value(node, f"a number beyond ±{MAX_INT:,}")
+        if isinstance(value, float) and not math.isfinite(value):
+            return self.bad_value(node, "not a finite number")
+        return value
+
+    def bad_value(self, node: yaml.ScalarNode, reason: str) -> None:
+        shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}… ({len(node.value):,} characters)"
+        self.bad.append(at_mark(codes.BAD_VALUE, self.path, node.start_mark, value=shown, reason=reason))
 
     def walk(self, node: yaml.Node, loc: Loc) -> Any:
         """The node's value, built as PyYAML's safe constructor builds it, in the same pass that checks it: one walk
@@ -240,6 +266,8 @@ class _Walk:
                 if self.build:
                     raise _Unusual
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in (STR_TAG, MERGE_TAG) and not self.build:
+                self.scalar(key_node)  # checked here: PyYAML's constructor builds it later and would raise
             if key in keys:
                 first_line = keys[key].line + 1
                 self.problems.append(
@@ -251,6 +279,11 @@ class _Walk:
             value = self.walk(value_node, (*loc, key))
             mapping[key if key_node.tag == STR_TAG or not self.build else self.scalar(key_node)] = value
         return mapping
+
+
+def _reason(error: Exception) -> str:
+    text = str(error)
+    return "an integer too long to read" if "digits" in text else text
 
 
 class _Unusual(Exception):
@@ -288,6 +321,15 @@ def _yaml_problem(exc: yaml.YAMLError, display: str) -> Problem:
     return codes.YAML_SYNTAX.at(display, 1, 1, reason=str(exc))  # unmarked errors are rare, but must not crash
 
 
+def _construct(loader: yaml.CSafeLoader, node: yaml.Node, display: str) -> Any:
+    """PyYAML's own construction of a file with unusual nodes; its values were checked by the walk, so a ValueError
+    here is one the walk did not foresee: still a located problem, never a traceback."""
+    try:
+        return loader.construct_document(node)
+    except (ValueError, OverflowError, TypeError) as error:
+        raise _Refused(at_mark(codes.BAD_VALUE, display, node.start_mark, value="?", reason=_reason(error))) from None
+
+
 def parse_file(raw: bytes, display: str, kind: str, problems: list[Problem]) -> ParsedFile | None:
     """Parse one file's bytes (from `read_bounded`) with the C loader; None when they cannot be read or parsed.
 
@@ -314,9 +356,11 @@ def parse_file(raw: bytes, display: str, kind: str, problems: list[Problem]) -> 
             found.clear()
             walk = _Walk(display, text, found, loader, build=False)
             walk.walk(node, ())
-            data = loader.construct_document(node)
+            data = None if walk.bad else _construct(loader, node, display)
+        if walk.bad:
+            raise _Refused(walk.bad[0], walk.bad[1:])
     except _Refused as refused:
-        problems += [*found, refused.problem]
+        problems += [*found, refused.problem, *refused.more]
         return None
     except yaml.YAMLError as exc:
         problems += found

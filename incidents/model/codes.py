@@ -58,6 +58,12 @@ YAML_TOO_DEEP = _error(
     "nested deeper than {limit} levels, so the file is not read",
     "A record file nests mappings and lists deeper than the depth limit (records need 5 levels); it is not read.",
 )
+BAD_VALUE = _error(
+    "BAD_VALUE",
+    "{value!r} cannot be read: {reason}; the file is not read",
+    "A value no program can hold: an impossible date (`2026-02-30`), an integer of thousands of digits or beyond "
+    "±2^63, a number that is not finite. The file is not read, and the other files load as usual.",
+)
 DUPLICATE_KEY = _error(
     "DUPLICATE_KEY",
     "key {key!r} repeats the one at line {first_line}; YAML would silently keep only the last",
@@ -199,6 +205,7 @@ CODES: dict[str, Code] = {
         FILE_TOO_LARGE,
         YAML_ALIAS,
         YAML_TOO_DEEP,
+        BAD_VALUE,
         DUPLICATE_KEY,
         SCHEMA,
         BAD_URL,
