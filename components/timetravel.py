@@ -14,7 +14,7 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.report import render_version_notice
 from incidents.history.changes import DataDiff, diff, history_steps
-from incidents.history.feed import FEED_ENTRIES, atom, public_url, write_atomic
+from incidents.history.feed import FEED_ENTRIES, atom, generator, public_url, write_atomic
 from incidents.history.timetravel import Travel, resolve
 from incidents.history.versions import NoHistory, Version, find_repo, history, load_version
 from incidents.load.review import for_mode, published_only_from
@@ -106,12 +106,12 @@ def _banner(state: Travel, current_link: str, changes_link: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _written_feed(data_dir: str, static_dir: str, newest_commit: str, base: str) -> Path:
+def _written_feed(data_dir: str, static_dir: str, newest_commit: str, base: str, published: bool) -> Path:
     versions = (cached_history(data_dir) or [])[:FEED_ENTRIES + 1]
     diffs = version_diffs(data_dir, versions)
     shown = versions[:FEED_ENTRIES]
     path = Path(static_dir) / "changes.atom"
-    write_atomic(path, atom(shown, diffs[:len(shown)], base))
+    write_atomic(path, atom(shown, diffs[:len(shown)], base, published))
     return path
 
 
@@ -121,13 +121,16 @@ def publish_feed(data_dir: str, static_dir: Path) -> None:
     try:
         # Already written for the newest commit (by `make serve`, or another replica): nothing to diff again.
         written = (static_dir / "changes.atom").read_text(encoding="utf-8")
-        if versions and f"commit={versions[0].commit}" in written and f"<id>{public_url()}/changes</id>" in written:
+        # ... and in this mode: a feed built with drafts is never kept by a hosted replica.
+        mode = f"<generator>{generator(published_only_from(os.environ))}</generator>"
+        if (versions and f"commit={versions[0].commit}" in written and f"<id>{public_url()}/changes</id>" in written
+                and mode in written):
             return
     except OSError:
         pass
     if versions:
         try:
-            _written_feed(data_dir, str(static_dir), versions[0].commit, public_url())
+            _written_feed(data_dir, str(static_dir), versions[0].commit, public_url(), published_only_from(os.environ))
         except (NoHistory, OSError):  # a read-only folder, or a version that cannot be read: no feed, the app runs
             pass
 

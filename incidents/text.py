@@ -30,6 +30,24 @@ def md_screen(text: str | None) -> str:
     return _SCREEN_SPECIAL.sub(r"\\\1", str(text)).replace("\n", "  \n")
 
 
+# The terminal (`python -m incidents ...`): C0 and C1 controls (ANSI escapes start with ESC or CSI) and DEL, and the
+# bidi overrides that reorder what follows them; line breaks and tabs stay. Each becomes U+FFFD, so it shows.
+_TERMINAL_BAD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# XML 1.0 (the Atom feed) cannot hold C0 controls but tab and line breaks, lone surrogates or U+FFFE/U+FFFF: one
+# makes the whole feed unparseable. C1 controls are allowed but never meant; they go too.
+_XML_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def terminal_text(text: str) -> str:
+    """Text for the terminal: every control character but line breaks and tabs replaced by U+FFFD."""
+    return _TERMINAL_BAD.sub("\ufffd", text)
+
+
+def xml_text(text: str) -> str:
+    """Text for an XML document: every character XML 1.0 cannot hold (and C1 controls) replaced by U+FFFD."""
+    return _XML_BAD.sub("\ufffd", text)
+
+
 def spreadsheet_safe(text: str) -> str:
     """The text, with a leading quote when a spreadsheet would run it as a formula."""
     return "'" + text if text.startswith(FORMULA_START) else text

@@ -7,7 +7,14 @@ A new command is a module here with `register(commands)`, named in `COMMAND_MODU
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import io
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+from incidents.text import terminal_text
 
 # One entry a command module, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -33,5 +40,34 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; its exit status (0 ok, 1 errors in the records, 2 usage)."""
     args = parser().parse_args(argv)
-    status: int = args.run(args)
+    # Record text and commit subjects reach the terminal: controls (ANSI escapes) are replaced on the way out.
+    with _CleanStream.around("stdout"), _CleanStream.around("stderr"):
+        status: int = args.run(args)
     return status
+
+
+class _CleanStream(io.TextIOBase):
+    """A text stream that writes through `terminal_text`: one escaping rule for the terminal, for every command."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.inner = inner
+
+    def write(self, text: str) -> int:
+        self.inner.write(terminal_text(text))
+        return len(text)
+
+    def flush(self) -> None:
+        self.inner.flush()
+
+    def isatty(self) -> bool:
+        return self.inner.isatty()
+
+    @staticmethod
+    @contextlib.contextmanager
+    def around(name: str) -> Iterator[None]:
+        inner = getattr(sys, name)
+        setattr(sys, name, _CleanStream(inner))
+        try:
+            yield
+        finally:
+            setattr(sys, name, inner)

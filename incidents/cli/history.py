@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from incidents.cli.common import data_dir
 from incidents.history.changes import diff, to_markdown
 from incidents.history.feed import PUBLIC_URL_ENV, feed_of, public_url, write_atomic
 from incidents.history.versions import NoHistory, find_repo, history, load_version
+from incidents.load.review import for_mode, published_only_from
 from incidents.model import codes
 
 
@@ -43,10 +45,13 @@ def _no_history(args: argparse.Namespace, error: NoHistory) -> int:
 
 
 def _versions(args: argparse.Namespace) -> int:
+    skipped: list[str] = []
     try:
-        found = history(find_repo(args.data_dir))
+        found = history(find_repo(args.data_dir), skipped)
     except NoHistory as error:
         return _no_history(args, error)
+    for reason in skipped:
+        print(codes.VERSION_SKIPPED.at(str(args.data_dir), 1, 1, reason=reason), file=sys.stderr)
     if args.format == "json":
         print(json.dumps({"versions": [v.to_json() for v in found]}, indent=2, ensure_ascii=False))
         return 0
@@ -67,7 +72,8 @@ def _diff(args: argparse.Namespace) -> int:
         for name in unknown:
             print(codes.UNKNOWN_VERSION.at(str(args.data_dir), 1, 1, version=name), file=sys.stderr)
         return 1
-    change = diff(load_version(repo, found[args.old]), load_version(repo, found[args.new]))
+    published = published_only_from(os.environ)  # the hosted rule, as the changes page and the feed apply it
+    change = diff(*(for_mode(load_version(repo, found[name]), published) for name in (args.old, args.new)))
     print(json.dumps(change.to_json(), indent=2, ensure_ascii=False) if args.format == "json" else to_markdown(change),
           end="\n" if args.format == "json" else "")
     return 0
@@ -75,7 +81,7 @@ def _diff(args: argparse.Namespace) -> int:
 
 def _feed(args: argparse.Namespace) -> int:
     try:
-        content = feed_of(find_repo(args.data_dir), args.url.rstrip("/"))
+        content = feed_of(find_repo(args.data_dir), args.url.rstrip("/"), published_only_from(os.environ))
     except NoHistory as error:
         return _no_history(args, error)
     write_atomic(args.out, content)

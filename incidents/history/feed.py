@@ -15,12 +15,15 @@ from urllib.parse import urlencode
 
 from incidents.history.changes import DataDiff, diff, markdown_lines
 from incidents.history.versions import Repo, Version, history, load_version
+from incidents.load.review import for_mode
+from incidents.text import xml_text
 
 ATOM = "http://www.w3.org/2005/Atom"
 PUBLIC_URL_ENV = "INCIDENTS_PUBLIC_URL"
 DEFAULT_PUBLIC_URL = "http://localhost:8501"
 TITLE = "Azerbaijan–Iran Incident Monitor: changes to the data"
 FEED_ENTRIES = 50  # the newest versions in the feed
+GENERATOR = "Azerbaijan–Iran Incident Monitor"
 
 
 def public_url() -> str:
@@ -34,17 +37,25 @@ def pinned_link(base: str, version: str, path: str = "") -> str:
 
 
 def _text(parent: ET.Element, tag: str, text: str, **attributes: str) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attributes)
-    element.text = text
+    element = ET.SubElement(parent, f"{{{ATOM}}}{tag}", {k: xml_text(v) for k, v in attributes.items()})
+    element.text = xml_text(text)  # ElementTree escapes markup but writes a control character as it is
     return element
 
 
-def atom(versions: Sequence[Version], diffs: Sequence[DataDiff | None], base: str) -> bytes:
-    """The feed: `versions` newest first, `diffs[i]` what version i changed from the one before (None: the first)."""
+def generator(published: bool) -> str:
+    """The feed's `<generator>`: it names the mode the feed was built in, so a replica never keeps a feed built in
+    the other mode (`components.timetravel.publish_feed`)."""
+    return f"{GENERATOR} ({'published records only' if published else 'all records'})"
+
+
+def atom(versions: Sequence[Version], diffs: Sequence[DataDiff | None], base: str, published: bool = False) -> bytes:
+    """The feed: `versions` newest first, `diffs[i]` what version i changed from the one before (None: the first),
+    each diff made from versions shown as the mode shows them (`published`: hosted, drafts left out)."""
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
     _text(feed, "id", f"{base}/changes")
     _text(feed, "title", TITLE)
+    _text(feed, "generator", generator(published))
     _text(feed, "updated", versions[0].date if versions else "1970-01-01T00:00:00Z")
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "self", "href": f"{base}/app/static/changes.atom"})
     ET.SubElement(feed, f"{{{ATOM}}}link", {"rel": "alternate", "href": f"{base}/changes"})
@@ -70,11 +81,10 @@ def write_atomic(path: Path, content: bytes) -> None:
     staging.replace(path)
 
 
-def feed_of(repo: Repo, base: str) -> bytes:
-    """The feed of a repository's data history: its newest `FEED_ENTRIES` versions, each with its diff."""
+def feed_of(repo: Repo, base: str, published: bool) -> bytes:
+    """The feed of a repository's data history: its newest `FEED_ENTRIES` versions, each with its diff, every
+    version shown as the mode shows it (`published`: the hosted rule, `incidents.load.review.published_only`)."""
     versions = history(repo)[:FEED_ENTRIES + 1]
-    diffs = [
-        diff(load_version(repo, versions[index + 1]), load_version(repo, item)) if index + 1 < len(versions) else None
-        for index, item in enumerate(versions)
-    ]
-    return atom(versions[:FEED_ENTRIES], diffs[:FEED_ENTRIES], base)
+    shown = [for_mode(load_version(repo, item), published) for item in versions]
+    diffs = [diff(shown[index + 1], shown[index]) if index + 1 < len(shown) else None for index in range(len(shown))]
+    return atom(versions[:FEED_ENTRIES], diffs[:FEED_ENTRIES], base, published)

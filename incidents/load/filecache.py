@@ -5,7 +5,9 @@ A load then parses and validates only the files whose bytes changed; the cross-f
 cycles, warnings) always run on the whole set. Entries are JSON (orjson), never pickle: a cache entry is read as
 data, and one that does not decode, or comes from another version of the code, is ignored and rewritten.
 
-`INCIDENTS_PARSE_CACHE` sets the folder (default `.cache/parse/` in the repository); `off` turns the disk cache off.
+`INCIDENTS_PARSE_CACHE` sets the folder (default `parse/` in the user's cache folder, `incidents.load.cachedir`:
+never in the work tree); `off` turns the disk cache off. A folder git tracks is not used, and every entry is signed
+with this machine's key: an entry planted in a repository, or written on another machine, is a miss.
 """
 
 from __future__ import annotations
@@ -23,15 +25,16 @@ import orjson
 import pydantic
 import yaml
 
-from incidents.load.parse import Loc, ParsedFile, parse_file
+from incidents.load import cachedir
+from incidents.load.parse import MAX_RECORDS, Loc, ParsedFile, parse_file, record_count
 from incidents.load.validate import Located, file_records
+from incidents.model import codes
 from incidents.model.codes import CODES
 from incidents.model.dataset import Problem
 from incidents.model.registry import BY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_ENV = "INCIDENTS_PARSE_CACHE"
-DEFAULT_DIR = ROOT / ".cache" / "parse"
 ENTRY_FORMAT = 2  # bump when the entry's layout changes
 
 
@@ -99,7 +102,7 @@ def cache_dir() -> Path | None:
     value = os.environ.get(CACHE_ENV, "")
     if value.lower() == "off":
         return None
-    return Path(value) if value else DEFAULT_DIR
+    return Path(value) if value else cachedir.cache_home() / "parse"
 
 
 def entry_key(raw: bytes, display: str, kind: str) -> str:
@@ -112,6 +115,10 @@ def compute(raw: bytes, display: str, kind: str) -> FileResult:
     """Parse and validate one file from scratch."""
     problems: list[Problem] = []
     parsed = parse_file(raw, display, kind, problems)
+    count = record_count(parsed.data) if parsed is not None else 0
+    if parsed is not None and count > MAX_RECORDS:  # before validation: that is what costs (44 s for 1 M records)
+        problems.append(codes.TOO_MANY_RECORDS.at(display, 1, 1, count=count, limit=MAX_RECORDS))
+        return FileResult(None, [], problems)
     records = file_records(parsed, problems) if parsed is not None else []
     if parsed is not None:
         parsed.data = None  # read by validation only; the records hold what the app needs
@@ -198,13 +205,14 @@ class FileCache:
         key = entry_key(raw, display, kind)
         found = self.memory.get(key)
         folder = cache_dir()
-        if found is None and folder is not None:
-            found = self._read(folder / key[:2] / f"{key}.json")
+        secret = cachedir.usable(folder) if folder is not None and found is None else None
+        if found is None and folder is not None and secret is not None:
+            found = self._read(folder / key[:2] / f"{key}.json", secret)
         if found is None:
             self.misses += 1
             found = compute(raw, display, kind)
-            if folder is not None:
-                self._write(folder / key[:2] / f"{key}.json", found)
+            if folder is not None and secret is not None:
+                self._write(folder / key[:2] / f"{key}.json", found, secret)
         else:
             self.hits += 1
         used[key] = found
@@ -215,20 +223,20 @@ class FileCache:
         self.memory = used
 
     @staticmethod
-    def _read(path: Path) -> FileResult | None:
+    def _read(path: Path, secret: bytes) -> FileResult | None:
         try:
-            body = path.read_bytes()
+            body = cachedir.verified(secret, path.read_bytes())
         except OSError:
             return None
-        return decode(body)
+        return decode(body) if body is not None else None
 
     @staticmethod
-    def _write(path: Path, result: FileResult) -> None:
+    def _write(path: Path, result: FileResult, secret: bytes) -> None:
         """Write atomically (a temporary file renamed into place), so a reader never sees half an entry."""
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".tmp") as handle:
-                handle.write(encode(result))
+                handle.write(cachedir.sign(secret, encode(result)))
             os.replace(handle.name, path)
         except OSError:
             return  # a read-only or full disk only costs the next load a parse

@@ -33,6 +33,12 @@ MAX_DEPTH = 20
 # The largest integer a record may hold: figures and coordinates are far below it, and an integer beyond it is a typo
 # (or an attack on `int()`'s 4,300-digit limit, which raises where the number is printed).
 MAX_INT = 2**63 - 1
+# Bounds across a load (issue 23): the benchmarked scale is 1,000 incidents, 43.5 MB in 1,004 files, 49,611 records;
+# each limit is about twice that, so real data meets none, and a hostile file cannot make a load take minutes or
+# gigabytes. The longest text in the shipped records is 1,216 characters; a page of text is far below the limit.
+MAX_TOTAL_BYTES = 100 * 2**20
+MAX_RECORDS = 100_000
+MAX_TEXT_CHARS = 20_000
 MAX_SCALAR_CHARS = 64  # a number, date, boolean or null is written in fewer (a timestamp with zone takes 35)
 # What legitimately lives in the data directory beside the record files: its documentation and the geodata derived
 # by `scripts/build_geodata.py`. Any other file there that the loader does not read is reported (`warn.py`).
@@ -167,6 +173,13 @@ def strings(value: Any, path: Loc = ()) -> Iterator[tuple[Loc, str]]:
             yield from strings(item, (*path, index))
 
 
+def record_count(data: Any) -> int:
+    """How many records a parsed file holds at most: the items of its top-level lists and its mappings."""
+    if not isinstance(data, dict):
+        return 0
+    return sum(len(value) if isinstance(value, list) else 1 for value in data.values())
+
+
 def loc_text(loc: Iterable[str | int]) -> str:
     """`events[3].when.start`: a node path as curators read it."""
     return "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in loc).lstrip(".")
@@ -231,6 +244,11 @@ class _Walk:
             return self.bad_value(node, "not a finite number")
         return value
 
+    def too_long(self, node: yaml.Node) -> None:
+        self.bad.append(
+            at_mark(codes.TEXT_TOO_LONG, self.path, node.start_mark, length=len(node.value), limit=MAX_TEXT_CHARS)
+        )
+
     def bad_value(self, node: yaml.ScalarNode, reason: str) -> None:
         shown = node.value if len(node.value) <= 40 else f"{node.value[:20]}… ({len(node.value):,} characters)"
         self.bad.append(at_mark(codes.BAD_VALUE, self.path, node.start_mark, value=shown, reason=reason))
@@ -246,7 +264,11 @@ class _Walk:
             seen.add(id(node))
         self.marks[loc] = node.start_mark
         if isinstance(node, yaml.ScalarNode):
-            return node.value if node.tag == STR_TAG else self.scalar(node)
+            if node.tag != STR_TAG:
+                return self.scalar(node)
+            if len(node.value) > MAX_TEXT_CHARS:
+                self.too_long(node)
+            return node.value
         if len(loc) >= MAX_DEPTH:  # a mapping or list on level MAX_DEPTH + 1 (the file's own node is level 1)
             raise _Refused(at_mark(codes.YAML_TOO_DEEP, self.path, node.start_mark, limit=MAX_DEPTH))
         if isinstance(node, yaml.SequenceNode):
@@ -266,6 +288,9 @@ class _Walk:
                 if self.build:
                     raise _Unusual
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.start_mark)
+            if len(key) > MAX_TEXT_CHARS:
+                self.too_long(key_node)
+                key = key[:MAX_TEXT_CHARS]
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in (STR_TAG, MERGE_TAG) and not self.build:
                 self.scalar(key_node)  # checked here: PyYAML's constructor builds it later and would raise
             if key in keys:

@@ -27,7 +27,7 @@ from pathlib import Path
 from incidents.load.copies import stored_copy_problems
 from incidents.load.filecache import FILE_CACHE, FileCache, FileResult, compute
 from incidents.load.memory import gc_paused
-from incidents.load.parse import data_files, display_path, read_bounded
+from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
 from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents
 from incidents.load.validate import Located, origin, unique_records
 from incidents.load.warn import unread_files, warnings
@@ -57,18 +57,30 @@ def parse_files(
     per_file: list[list[Located]] = []
     failed: set[str] = set()
     used: dict[str, FileResult] = {}
+    total_bytes = total_records = 0
     for path, kind in data_files(data_dir):
         display = display_path(path)
         dataset.files.append(display)
         raw = read_bounded(path, display, dataset.problems)
+        if raw is not None and total_bytes + len(raw) > MAX_TOTAL_BYTES:  # the rule `history.versions` applies too
+            dataset.problems.append(codes.TOTAL_TOO_LARGE.at(
+                display, 1, 1, total=f"{total_bytes / 2**20:,.1f} MB", limit=f"{MAX_TOTAL_BYTES // 2**20} MB"))
+            raw = None
         hashed.append((path.relative_to(data_dir).as_posix(), raw))
         if raw is None:
             continue
+        total_bytes += len(raw)
         result = cache.result(raw, display, kind, used) if cache is not None else compute(raw, display, kind)
         dataset.problems.extend(result.problems)
-        if result.parsed is not None:
-            per_file.append(result.records)
-            failed |= result.parsed.failed_ids
+        if result.parsed is None:
+            continue
+        if total_records + len(result.records) > MAX_RECORDS:
+            count = total_records + len(result.records)
+            dataset.problems.append(codes.TOO_MANY_RECORDS.at(display, 1, 1, count=count, limit=MAX_RECORDS))
+            continue
+        total_records += len(result.records)
+        per_file.append(result.records)
+        failed |= result.parsed.failed_ids
     if cache is not None:
         cache.keep(used)
     dataset.version = data_version(hashed)

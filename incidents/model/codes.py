@@ -64,6 +64,24 @@ BAD_VALUE = _error(
     "A value no program can hold: an impossible date (`2026-02-30`), an integer of thousands of digits or beyond "
     "±2^63, a number that is not finite. The file is not read, and the other files load as usual.",
 )
+TEXT_TOO_LONG = _error(
+    "TEXT_TOO_LONG",
+    "a text of {length:,} characters, over the limit of {limit:,}; the file is not read",
+    "A text (or key) is longer than the limit per text field (the longest real one is about 1,200 characters); "
+    "the file is not read, so one text cannot fill every page.",
+)
+TOTAL_TOO_LARGE = _error(
+    "TOTAL_TOO_LARGE",
+    "the record files so far hold {total} and this one would pass the limit of {limit} in all; it is not read",
+    "The record files together are larger than the total limit (about twice the largest benchmarked data); the "
+    "files past it are not read.",
+)
+TOO_MANY_RECORDS = _error(
+    "TOO_MANY_RECORDS",
+    "{count:,} records would pass the limit of {limit:,} in all; this file's records are not read",
+    "The files hold more records than the total limit (about twice the largest benchmarked data); the files past "
+    "it are not read, so a load stays within seconds and memory.",
+)
 DUPLICATE_KEY = _error(
     "DUPLICATE_KEY",
     "key {key!r} repeats the one at line {first_line}; YAML would silently keep only the last",
@@ -191,6 +209,11 @@ NO_HISTORY = _error(
     "no git history of the data here ({reason}), so its versions cannot be read",
     "The data directory is not in a git repository (or git is missing): versions, diff and time travel need it.",
 )
+VERSION_SKIPPED = _warning(
+    "VERSION_SKIPPED",
+    "an old version cannot be read, so it is left out of the history: {reason}",
+    "A commit's record files cannot be read from git (or loaded); that version is skipped and the others listed.",
+)
 UNKNOWN_VERSION = _error(
     "UNKNOWN_VERSION",
     "no data version {version!r} in the history; `python -m incidents versions` lists them",
@@ -206,6 +229,9 @@ CODES: dict[str, Code] = {
         YAML_ALIAS,
         YAML_TOO_DEEP,
         BAD_VALUE,
+        TEXT_TOO_LONG,
+        TOTAL_TOO_LARGE,
+        TOO_MANY_RECORDS,
         DUPLICATE_KEY,
         SCHEMA,
         BAD_URL,
@@ -233,6 +259,7 @@ CODES: dict[str, Code] = {
         QUOTE_COPY_UNREADABLE,
         QUOTE_NOT_CHECKED,
         NO_HISTORY,
+        VERSION_SKIPPED,
         UNKNOWN_VERSION,
     )
 }

@@ -1,0 +1,100 @@
+"""Where the disk caches live, and why an entry found there can be believed.
+
+A cache entry is data another process wrote; one planted in a repository (committed under `.cache/`) would be served
+as if this machine had computed it. So:
+
+- the caches live outside the work tree by default: `$XDG_CACHE_HOME/incidents-monitor/` (else
+  `~/.cache/incidents-monitor/`), one folder per cache;
+- a cache folder that git tracks (any file in it committed) is refused, and the cache is then off for the process;
+- every entry is signed with an HMAC under a key of this machine (`key`, 32 random bytes, created 0600 in the
+  cache folder, never in git): an entry written elsewhere, or edited, does not verify and is a miss.
+
+The entry's own key already names the code that wrote it (`filecache.CODE_VERSION`), so a signed entry is tied to
+both the code and the machine.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import stat
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+APP_DIR = "incidents-monitor"
+KEY_FILE = "key"
+KEY_BYTES = 32
+_DIGEST = 64  # hex characters of a sha256 HMAC
+
+
+def cache_home() -> Path:
+    """`$XDG_CACHE_HOME/incidents-monitor`, else `~/.cache/incidents-monitor` (the XDG base directory rule)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if base and Path(base).is_absolute() else Path.home() / ".cache"
+    return root / APP_DIR
+
+
+@lru_cache(maxsize=32)
+def tracked_by_git(folder: Path) -> bool:
+    """Whether git tracks any file in `folder` (or the folder is a tracked file's path); False outside a work tree."""
+    probe = folder
+    while not probe.is_dir() and probe != probe.parent:
+        probe = probe.parent
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(probe), "ls-files", "-z", "--", str(folder.resolve())],
+            capture_output=True, timeout=20, check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False  # no git here: nothing can be tracked
+    return done.returncode == 0 and bool(done.stdout.strip(b"\0"))
+
+
+def machine_key(folder: Path) -> bytes | None:
+    """The folder's signing key, created on first use (0600, never overwritten); None when it cannot be had."""
+    path = folder / KEY_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        try:
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(handle, "wb") as out:
+                out.write(secrets.token_bytes(KEY_BYTES))
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+        with os.fdopen(handle, "rb") as key_file:
+            info = os.fstat(key_file.fileno())
+            key = key_file.read(KEY_BYTES + 1)
+    except OSError:
+        return None
+    # Only a key this user alone can read is a secret: a key others can read (or a planted one) is refused.
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or info.st_uid != os.getuid() or len(key) != KEY_BYTES:
+        return None
+    return key
+
+
+def sign(key: bytes, body: bytes) -> bytes:
+    """The entry as stored: its HMAC (hex), a newline, its body."""
+    return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+
+
+def verified(key: bytes, stored: bytes) -> bytes | None:
+    """The body of a stored entry whose HMAC matches; None for an entry this machine did not write."""
+    mac, sep, body = stored.partition(b"\n")
+    if not sep or len(mac) != _DIGEST:
+        return None
+    expected = hmac.new(key, body, hashlib.sha256).hexdigest().encode()
+    return body if hmac.compare_digest(mac, expected) else None
+
+
+@lru_cache(maxsize=32)
+def usable(folder: Path) -> bytes | None:
+    """The key to sign and check `folder`'s entries with, or None when the folder must not be used as a cache: git
+    tracks it, or its key cannot be made private."""
+    if tracked_by_git(folder):
+        return None
+    return machine_key(folder)
