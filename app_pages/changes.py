@@ -11,7 +11,7 @@ from components.context import get_context
 from components.filters import share_link
 from components.timetravel import cached_diff, cached_history, version_diffs
 from incidents.history.changes import DataDiff, markdown_lines
-from incidents.text import md_screen
+from incidents.text import md_link, md_screen
 
 MAX_SHOWN = 30  # versions listed on the page; the rest are in `python -m incidents versions`
 
@@ -40,7 +40,7 @@ st.caption(
     + (f" Only what touched the incident {md_screen(incident)} is listed." if incident else "")
 )
 # Not in the caption: a caption's faded link colour fails WCAG AA contrast.
-st.markdown(f"Subscribe to these changes in a feed reader: [changes.atom]({base}app/static/changes.atom)")
+st.markdown(f"Subscribe to these changes in a feed reader: {md_link('changes.atom', base + 'app/static/changes.atom')}")
 travel = context.travel
 if travel is not None and travel.state == "old" and travel.version is not None and travel.latest is not None:
     st.subheader(f"Since version {travel.version.version}")
@@ -51,7 +51,7 @@ for item, change in list(zip(shown, version_diffs(context.data_dir, shown), stri
     with st.container(border=True):
         st.markdown(
             f"**Version {item.version}** · {md_screen(item.date[:16].replace('T', ' '))} UTC · "
-            f"[view the data at this version]({share_link(base, context.filter, {}, item.version)})"
+            + md_link("view the data at this version", share_link(base, context.filter, {}, item.version))
         )
         st.caption(md_screen(item.message))
         st.markdown(lines(change) if change is not None else "- The first version of the data.")

@@ -44,7 +44,7 @@ places = [
 when_column, where_column, harm_column, grade_column = st.columns(4)
 when_column.metric("When", short_dates(incident.when))
 when_column.caption(md_escape(incident.when.label()))
-where_column.metric("Where", short_place(places))
+where_column.metric("Where", md_escape(short_place(places)))
 where_column.caption(md_escape("; ".join(f"{p.names.en} ({p.geo_precision}, ±{p.precision_m:,} m)" for p in places)))
 comparison = compare(dataset, incident.id)
 tracks = comparison.figures if isinstance(comparison, Comparison) else ()

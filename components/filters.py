@@ -7,6 +7,7 @@ from collections.abc import Collection, Mapping
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+from components.safe import md_escape
 from incidents.model.dataset import Dataset
 from incidents.views.filtering import RECORD_KINDS, FilterValue, record_choices
 from incidents.views.params import BY_NAME
@@ -75,7 +76,7 @@ def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
             key=_key("actor"),
             bind="query-params",
             placeholder="All actors",
-            help="Ids as in the data. " + "; ".join(f"{i} = {n}" for i, n in sorted(actor_names.items())),
+            help="Ids as in the data. " + "; ".join(f"{i} = {md_escape(n)}" for i, n in sorted(actor_names.items())),
             on_change=_clear_notices,
         )
     )

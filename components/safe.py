@@ -6,10 +6,10 @@ the components and pages that import it from here.
 
 from __future__ import annotations
 
-from incidents.text import is_http_url
+from incidents.text import is_http_url, md_link, md_url
 from incidents.text import md_screen as md_escape
 
-__all__ = ["isolate", "md_escape", "rtl", "safe_url"]
+__all__ = ["isolate", "md_escape", "md_link", "md_url", "rtl", "safe_url"]
 
 
 def safe_url(url: str | None) -> str | None:

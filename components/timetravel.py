@@ -19,7 +19,7 @@ from incidents.history.timetravel import Travel, resolve
 from incidents.history.versions import NoHistory, Version, find_repo, history, load_version
 from incidents.load.review import for_mode, published_only_from
 from incidents.model.dataset import Dataset
-from incidents.text import md_screen
+from incidents.text import md_link, md_screen
 
 
 # A minute: a new commit shows up in the history without a restart; a reader's reruns do not run git each time.
@@ -91,7 +91,8 @@ def _banner(state: Travel, current_link: str, changes_link: str) -> None:
         st.warning(
             f"**You are seeing the data as it was at version {md_screen(state.version.version)}** "
             f"({md_screen(state.version.date[:10])}: {md_screen(state.version.message[:120])}); {since}. "
-            f"[See this view on the current data]({current_link}) · [What changed since]({changes_link})",
+            f"{md_link('See this view on the current data', current_link)} · "
+            f"{md_link('What changed since', changes_link)}",
             icon=":material/history:",
         )
     elif state.state == "unavailable":

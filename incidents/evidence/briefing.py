@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from incidents.evidence.comparison import STANCE_TEXT, TIER_TEXT, Cell, Comparison, StatementRef
 from incidents.model.vocabulary import QUANTITY_TEXT
-from incidents.text import md_file, spreadsheet_safe
+from incidents.text import md_file, md_url, spreadsheet_safe
 
 CSV_COLUMNS = (
     "incident_id",
@@ -91,8 +91,8 @@ def to_markdown(comparison: Comparison, url: str) -> str:
     lines += _discrepancy_lines(comparison, cite)
     lines += ["", "## Sources", ""]
     for source in comparison.sources:
-        link = f" <{source.url}>" if source.url else ""
-        archive = f" (archived: <{source.archive_url}>)" if source.archive_url else ""
+        link = f" <{md_url(source.url)}>" if md_url(source.url) else ""
+        archive = f" (archived: <{md_url(source.archive_url)}>)" if md_url(source.archive_url) else ""
         lines.append(f"{cite.numbers[source.id]}. {md_file(source.citation())}{link}{archive}")
     lines.append("")
     return "\n".join(lines)
@@ -109,7 +109,7 @@ def _head_lines(comparison: Comparison, url: str) -> list[str]:
         f"- Incident: `{incident.id}` · {md_file(incident.when.label())}",
         f"- Data last updated: {meta['data_last_updated'] or 'unknown'} (data version {meta['data_version'] or '?'}); "
         f"this incident's record last updated {meta['incident_last_updated']}",
-        f"- View: <{url}>" if url else "- View: (no URL given)",
+        f"- View: <{md_url(url)}>" if md_url(url) else "- View: (no URL given)",
         "- Parties: "
         + (
             ", ".join(f"{md_file(p.name)}{' (accusing party)' if p.accuser else ''}" for p in comparison.parties)
