@@ -6,7 +6,7 @@ import streamlit as st
 
 from incidents.load.review import review_notice
 from incidents.model.codes import UNREAD_CODES
-from incidents.model.dataset import Dataset
+from incidents.model.dataset import Dataset, Problem
 from incidents.text import md_screen
 from incidents.views.urlstate import Notice
 
@@ -53,11 +53,37 @@ def render_data_problems(dataset: Dataset, expanded: bool = True) -> None:
         )
     if unread:
         label.append(f":orange[**{len(unread)} file(s) not read** — each says where its records belong.]")
+    listed = [*errors, *unread]
     with st.expander(" ".join(label), expanded=expanded):
-        st.code("\n".join(str(p) for p in [*errors, *unread]), language=None, wrap_lines=True)
+        st.code(shown_lines(listed, PANEL_LINES_SHOWN), language=None, wrap_lines=True)
+        if len(listed) > PANEL_LINES_SHOWN:
+            st.caption(f"The first {PANEL_LINES_SHOWN} of {len(listed)}; the download has them all.")
+            _download(listed, dataset.version, "problems_download")
 
 
+# Bounds of what a page sends (issue 23: 100,000 duplicate keys made a 15.7 MB panel on every page): lines listed on
+# screen, and characters of each line; the downloads hold every line whole.
+PANEL_LINES_SHOWN = 50
 REPORT_LINES_SHOWN = 200
+LINE_CHARS_SHOWN = 400
+
+
+def shown_lines(problems: list[Problem], limit: int) -> str:
+    """The first `limit` problems as report lines, each cut to `LINE_CHARS_SHOWN` characters."""
+    lines = (str(p) for p in problems[:limit])
+    return "\n".join(line if len(line) <= LINE_CHARS_SHOWN else line[:LINE_CHARS_SHOWN] + " …" for line in lines)
+
+
+def _download(problems: list[Problem], version: str, key: str) -> None:
+    st.download_button(
+        "Download the whole report",
+        data=lambda: "\n".join(str(p) for p in problems) + "\n",
+        file_name=f"validation-{version or 'report'}.txt",
+        mime="text/plain",
+        on_click="ignore",
+        icon=":material/download:",
+        key=key,
+    )
 
 
 def render_report(dataset: Dataset) -> None:
@@ -69,15 +95,7 @@ def render_report(dataset: Dataset) -> None:
     # Errors first; a long report is cut on screen (thousands of lines would be sent on every visit) and whole in
     # the download, as `python -m incidents validate` prints it.
     ordered = [*dataset.errors, *dataset.warnings]
-    st.code("\n".join(str(p) for p in ordered[:REPORT_LINES_SHOWN]), language=None, wrap_lines=True)
+    st.code(shown_lines(ordered, REPORT_LINES_SHOWN), language=None, wrap_lines=True)
     if len(ordered) > REPORT_LINES_SHOWN:
         st.caption(f"The first {REPORT_LINES_SHOWN} of {len(ordered)} lines; the download has them all.")
-    st.download_button(
-        "Download the whole report",
-        data=lambda: "\n".join(str(p) for p in dataset.problems) + "\n",
-        file_name=f"validation-{dataset.version or 'report'}.txt",
-        mime="text/plain",
-        on_click="ignore",
-        icon=":material/download:",
-        key="report_download",
-    )
+    _download(dataset.problems, dataset.version, "report_download")

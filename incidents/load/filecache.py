@@ -35,7 +35,7 @@ from incidents.model.registry import BY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
 CACHE_ENV = "INCIDENTS_PARSE_CACHE"
-ENTRY_FORMAT = 2  # bump when the entry's layout changes
+ENTRY_FORMAT = 3  # bump when the entry's layout changes
 
 
 def _code_version() -> str:
@@ -133,7 +133,7 @@ def encode(result: FileResult) -> bytes:
     entry = {
         "version": CODE_VERSION,
         "problems": [[p.path, p.line, p.col, p.code, p.message] for p in result.problems],
-        "file": [parsed.path, parsed.kind, sorted(parsed.failed_ids)] if parsed else None,
+        "file": [parsed.path, parsed.kind, sorted(parsed.failed_ids), parsed.spans] if parsed else None,
         "records": [
             [r.collection.key, list(r.loc), r.record.model_dump_json(exclude_unset=True), _facts(r)]
             for r in result.records
@@ -178,8 +178,9 @@ def decode(body: bytes) -> FileResult | None:
         records: list[Located] = []
         parsed = None
         if entry["file"] is not None:
-            path, kind, failed = entry["file"]
-            parsed = ParsedFile(path, kind, None, LazyMarks(entry["marks"].encode()), set(failed))
+            path, kind, failed, spans = entry["file"]
+            parsed = ParsedFile(path, kind, None, LazyMarks(entry["marks"].encode()), set(failed),
+                                [(int(line), bool(shown), str(name)) for line, shown, name in spans])
             for key, loc, text, facts in entry["records"]:
                 collection = BY_KEY[key]
                 # From JSON, not Python: JSON mode tells a date from a datetime at midnight in `date | datetime`.

@@ -61,6 +61,9 @@ class ParsedFile:
     data: Any
     marks: Mapping[Loc, yaml.Mark]
     failed_ids: set[str] = field(default_factory=set)
+    # Every record of the file, valid or not: (line it starts on, published?, id or ""), so a hosted report can
+    # leave out the problems that lie inside an unpublished record (`incidents.load.review.published_only`).
+    spans: list[tuple[int, bool, str]] = field(default_factory=list)
 
     @property
     def data_label(self) -> str:

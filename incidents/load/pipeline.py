@@ -74,6 +74,7 @@ def parse_files(
         dataset.problems.extend(result.problems)
         if result.parsed is None:
             continue
+        dataset.spans[display] = result.parsed.spans
         if total_records + len(result.records) > MAX_RECORDS:
             count = total_records + len(result.records)
             dataset.problems.append(codes.TOO_MANY_RECORDS.at(display, 1, 1, count=count, limit=MAX_RECORDS))

@@ -9,6 +9,8 @@ marks what is not yet published.
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 import re
 from collections.abc import Mapping
 from typing import Literal
@@ -115,17 +117,28 @@ def hidden_ids(dataset: Dataset) -> set[str]:
     return hidden
 
 
-def _mentions(problem: Problem, pattern: re.Pattern[str] | None, hidden_paths: set[str]) -> bool:
-    return problem.path in hidden_paths or (pattern is not None and pattern.search(str(problem)) is not None)
+def _private(problem: Problem, spans: dict[str, list[tuple[int, bool, str]]], hidden: set[str]) -> bool:
+    """Whether the problem lies inside a record hosted mode does not show (unpublished, valid or not, or hidden as a
+    dependent), or before the first record of a file whose records are all such."""
+    rows = spans.get(problem.path)
+    if not rows:
+        return False
+    starts = [line for line, _shown, _id in rows]
+    at = bisect.bisect_right(starts, problem.line) - 1
+    chosen = [rows[at]] if at >= 0 else rows  # a file-level problem: private only when every record is
+    return all(not shown or record_id in hidden for _line, shown, record_id in chosen)
 
 
 def published_only(dataset: Dataset) -> Dataset:
     """The dataset as a hosted instance shows it: published records only, nothing that names a hidden one.
 
-    Problems that name a hidden id, or sit in a file that holds only hidden records, are left out of the report.
+    A problem inside an unpublished record (one that failed validation too), or inside a record hidden as a
+    dependent, is left out of the report; a problem elsewhere that names a hidden id is shown with the id replaced
+    (`REDACTED`), so the report says what is wrong without naming the draft.
     """
     hidden = hidden_ids(dataset)
-    if not hidden:
+    unpublished_failed = {i for rows in dataset.spans.values() for _line, shown, i in rows if i and not shown}
+    if not hidden and not unpublished_failed:
         return dataset
     kept = Dataset(version=dataset.version)
     for collection in COLLECTIONS:
@@ -138,10 +151,23 @@ def published_only(dataset: Dataset) -> Dataset:
     hidden_paths = {dataset.origins[i][0] for i in hidden if i in dataset.origins} - shown_paths
     kept.files = [path for path in dataset.files if path not in hidden_paths]
     # Ids are [a-z0-9-]: a hidden id counts only as a whole word, never inside a longer id.
-    words = "|".join(re.escape(i) for i in sorted(hidden, key=len, reverse=True))
+    private = hidden | unpublished_failed
+    words = "|".join(re.escape(i) for i in sorted(private, key=len, reverse=True))
     pattern = re.compile(rf"(?<![a-z0-9-])(?:{words})(?![a-z0-9-])") if words else None
-    kept.problems = [p for p in dataset.problems if not _mentions(p, pattern, hidden_paths)]
+    kept.problems = [
+        _redacted(p, pattern) for p in dataset.problems
+        if p.path not in hidden_paths and not _private(p, dataset.spans, hidden)
+    ]
     return kept
+
+
+REDACTED = "(a record not shown here)"
+
+
+def _redacted(problem: Problem, pattern: re.Pattern[str] | None) -> Problem:
+    if pattern is None or not pattern.search(problem.message):
+        return problem
+    return dataclasses.replace(problem, message=pattern.sub(REDACTED, problem.message))
 
 
 def for_mode(dataset: Dataset, published: bool) -> Dataset:

@@ -157,6 +157,10 @@ def _reviewed(item: Any, file_review: str | None) -> Any:
 def _record(
     parsed: ParsedFile, collection: Collection, loc: Loc, item: Any, problems: list[Problem]
 ) -> Iterator[Located]:
+    mark = locate(parsed.marks, loc)
+    review = item.get(REVIEW_KEY, "published") if isinstance(item, dict) else "published"
+    record_id = item.get("id") if isinstance(item, dict) else None
+    parsed.spans.append((mark.line + 1 if mark else 1, review == "published", str(record_id or "")))
     try:
         record = collection.model.model_validate(item)
     except ValidationError as exc:

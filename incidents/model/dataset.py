@@ -69,6 +69,8 @@ class Dataset(Derives):
     files: list[str] = field(default_factory=list)
     # Where each kept record's id is written, (path, line): the validator's review list points curators there.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)
+    # Where every record of a file starts, valid or not: path → [(line, published?, id or "")], in file order.
+    spans: dict[str, list[tuple[int, bool, str]]] = field(default_factory=dict)
     # What pages derive from the whole dataset (`Derives`); filled only once loading is over. Not an init field, so
     # `dataclasses.replace` gives a changed dataset a fresh one instead of the original's derivations.
     derived: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
