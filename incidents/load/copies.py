@@ -1,14 +1,21 @@
 """Stored copies of sources (`local_copy`): where they are and their SHA-256, read in bounded time.
 
 A `local_copy` is relative to the repository root, the data directory's parent. Copies may be kept outside the
-repository (the shipped article's is), so a clean clone may not hold them.
+repository, in the archive directory (`INCIDENTS_ARCHIVE_DIR`, else `shared/sources/` beside the repository, where
+the shipped corpus lives), so a clean clone may not hold them.
+
+A `local_copy` is confined (issue 23): a relative path that stays inside the repository or the archive directory,
+through no symlink, to a regular file (no FIFO, device or folder); anything else is refused without being opened,
+so a record cannot make `validate` hash, or `check-quotes` print, any file the process can read.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 from pathlib import Path
+from typing import BinaryIO
 
 from incidents.load.validate import Located
 from incidents.model import codes
@@ -19,8 +26,16 @@ MAX_COPY_BYTES = 100 * 2**20
 _CHUNK = 2**20
 
 
+ARCHIVE_ENV = "INCIDENTS_ARCHIVE_DIR"
+
+
 class CopyTooLarge(OSError):
     """The copy is over `MAX_COPY_BYTES`, so it is neither hashed nor read."""
+
+
+class CopyRefused(OSError):
+    """The `local_copy` leaves the repository and the archive directory, goes through a symlink, or is not a
+    regular file: it is not opened."""
 
 
 def repository_root(data_dir: Path) -> Path:
@@ -28,9 +43,37 @@ def repository_root(data_dir: Path) -> Path:
     return data_dir.resolve().parent
 
 
+def archive_dir(data_dir: Path) -> Path:
+    """The other folder a `local_copy` may point into: `INCIDENTS_ARCHIVE_DIR`, else `shared/sources` beside the
+    repository (the layout the shipped data uses)."""
+    configured = os.environ.get(ARCHIVE_ENV)
+    return Path(configured).resolve() if configured else repository_root(data_dir).parent / "shared" / "sources"
+
+
 def copy_path(data_dir: Path, local_copy: str) -> Path:
-    """Where a `local_copy` value points."""
-    return repository_root(data_dir) / local_copy
+    """Where a `local_copy` value points, once confined; `CopyRefused` (an OSError) when it may not be read."""
+    root = repository_root(data_dir)
+    if not local_copy or "\0" in local_copy or Path(local_copy).is_absolute():
+        raise CopyRefused(f"{local_copy!r} is not a path relative to the repository root")
+    lexical = Path(os.path.normpath(root / local_copy))
+    if not any(lexical.is_relative_to(folder) for folder in (root, archive_dir(data_dir))):
+        raise CopyRefused(f"{local_copy!r} is outside the repository and the archive directory")
+    if Path(os.path.realpath(lexical)) != lexical:
+        raise CopyRefused(f"{local_copy!r} goes through a symbolic link")
+    return lexical
+
+
+def _open_regular(path: Path) -> BinaryIO:
+    """The file opened for reading, never following a final symlink nor blocking on a FIFO; `CopyRefused` for
+    anything but a regular file."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise CopyRefused(f"{path.name} is not a regular file")
+        return os.fdopen(handle, "rb")
+    except BaseException:
+        os.close(handle)
+        raise
 
 
 def relative_copy(data_dir: Path, path: Path) -> str:
@@ -40,11 +83,11 @@ def relative_copy(data_dir: Path, path: Path) -> str:
 
 def sha256_of(path: Path) -> str:
     """The file's SHA-256 in hex, read in chunks; `CopyTooLarge` past `MAX_COPY_BYTES`, `OSError` if unreadable."""
-    if path.stat().st_size > MAX_COPY_BYTES:
-        raise CopyTooLarge(f"{path} is larger than {MAX_COPY_BYTES // 2**20} MB")
-    digest = hashlib.sha256()
-    read = 0
-    with path.open("rb") as handle:
+    with _open_regular(path) as handle:
+        if os.fstat(handle.fileno()).st_size > MAX_COPY_BYTES:
+            raise CopyTooLarge(f"{path} is larger than {MAX_COPY_BYTES // 2**20} MB")
+        digest = hashlib.sha256()
+        read = 0
         while chunk := handle.read(_CHUNK):
             read += len(chunk)
             if read > MAX_COPY_BYTES:  # the file grew while we read it
@@ -55,7 +98,7 @@ def sha256_of(path: Path) -> str:
 
 def read_copy(path: Path, limit: int = MAX_COPY_BYTES) -> str:
     """A stored copy's UTF-8 text; `CopyTooLarge` past `limit` bytes, `OSError` or `UnicodeDecodeError` otherwise."""
-    with path.open("rb") as handle:
+    with _open_regular(path) as handle:
         raw = handle.read(limit + 1)
     if len(raw) > limit:
         raise CopyTooLarge(f"larger than {limit // 2**20} MB")
@@ -69,9 +112,13 @@ def stored_copy_problems(dataset: Dataset, records: dict[str, Located], data_dir
         if not source.local_copy:
             continue
         located = records[source.id]
-        path = copy_path(data_dir, source.local_copy)
         shown = source.local_copy
-        if not path.is_file():
+        try:
+            path = copy_path(data_dir, source.local_copy)
+        except CopyRefused as exc:  # nothing is opened or even looked up
+            problems.append(located.problem(codes.STORED_COPY_UNREADABLE, "local_copy", copy=shown, reason=exc))
+            continue
+        if not path.exists():  # a FIFO or a folder exists, and is refused as unreadable below
             problems.append(located.problem(codes.STORED_COPY_MISSING, "local_copy", copy=shown))
             continue
         try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,7 +101,8 @@ def data_files(data_dir: Path) -> list[tuple[Path, str]]:
         if directory is not None and directory.is_dir():
             names += [f"{kind.directory}/{path.name}" for path in directory.iterdir()]
     candidates = [(data_dir / name, kind) for name, kind in record_names(names)]
-    return [(path, kind) for path, kind in candidates if path.is_file()]
+    # A symlink is never followed (it could point at any file the process can read): `warn` reports it.
+    return [(path, kind) for path, kind in candidates if path.is_file() and not path.is_symlink()]
 
 
 def all_files(data_dir: Path) -> list[Path]:
@@ -321,8 +323,12 @@ class _Unusual(Exception):
 def read_bounded(path: Path, display: str, problems: list[Problem]) -> bytes | None:
     """The file's bytes, or None with a problem when it cannot be read or is over `MAX_BYTES` (never read whole)."""
     try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+        # No symlink (one swapped in after listing) and no FIFO or device: a regular file, or nothing is read.
+        handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        with os.fdopen(handle, "rb") as stream:
+            if not stat.S_ISREG(os.fstat(handle).st_mode):
+                raise OSError("not a regular file")
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         problems.append(codes.FILE_READ.at(display, 1, 1, reason=f"cannot read file: {exc}"))
         return None

@@ -109,6 +109,8 @@ def _why_unread(path: Path, rel: Path, label: str) -> str:
     """Why the loader skips a file under the data directory (`rel` is its path inside it)."""
     if path.is_dir():
         return "links to folders are not followed"
+    if path.is_symlink():
+        return "it is a symbolic link, and links are not followed"
     if not path.is_file():
         return "it is not a regular file"
     if len(rel.parts) == 1:
@@ -126,7 +128,7 @@ def _why_unread(path: Path, rel: Path, label: str) -> str:
 
 def _top_keys(path: Path) -> list[tuple[str, yaml.Mark]]:
     """A file's top-level mapping keys, composed only (never constructed, so an alias bomb stays small)."""
-    raw = read_bounded(path, "", []) if path.is_file() else None
+    raw = read_bounded(path, "", []) if path.is_file() and not path.is_symlink() else None
     if raw is None:
         return []
     loader = yaml.CSafeLoader(raw.decode("utf-8", errors="replace"))
