@@ -29,6 +29,7 @@ import tempfile
 import time
 import tomllib
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
@@ -126,19 +127,35 @@ def render_nginx_config(
     ancestors: str,
     access_log: str = "off",
     debug_upstream: bool = False,
+    behind_tls: bool = False,
 ) -> str:
-    """nginx.conf for `replica_ports` behind `listen`; `debug_upstream` adds an X-Upstream header (tests)."""
+    """nginx.conf for `replica_ports` behind `listen`; `debug_upstream` adds an X-Upstream header (tests).
+
+    `behind_tls` (the public address is https, `behind_tls_from`): the affinity cookie gets `Secure` and every
+    response HSTS. Off for plain-HTTP localhost, where a Secure cookie would never come back and HSTS would pin
+    http://localhost to https for a year."""
     servers = "\n".join(f"        server 127.0.0.1:{port} max_fails=1 fail_timeout=10s;" for port in replica_ports)
     debug = "        add_header X-Upstream $upstream_addr always;\n" if debug_upstream else ""
+    hsts = f'        add_header Strict-Transport-Security "{HSTS}" always;\n' if behind_tls else ""
     return NginxTemplate(TEMPLATE.read_text(encoding="utf-8")).substitute(
         prefix=prefix,
         listen=listen,
         servers=servers,
         csp=content_security_policy(ancestors),
         access_log=access_log,
-        cookie_secure="",
-        debug_headers=debug,
+        cookie_secure="; Secure" if behind_tls else "",
+        debug_headers=debug + hsts,
     )
+
+
+HSTS = "max-age=31536000"  # a year; no includeSubDomains: the monitor does not speak for its parent domain's hosts
+PUBLIC_URL_ENVS = ("PUBLIC_URL", "INCIDENTS_PUBLIC_URL")
+
+
+def behind_tls_from(environ: Mapping[str, str]) -> bool:
+    """Whether `make serve` sits behind TLS: its public address (`PUBLIC_URL`, else `INCIDENTS_PUBLIC_URL`) is https."""
+    url = next((environ[name] for name in PUBLIC_URL_ENVS if environ.get(name)), "")
+    return url.strip().lower().startswith("https://")
 
 
 def free_port() -> int:
@@ -282,7 +299,8 @@ def serve(options: argparse.Namespace) -> int:
     conf = prefix / "nginx.conf"
     conf.write_text(
         render_nginx_config(prefix, f"{options.bind}:{options.port}", [r.port for r in replicas],
-                            options.frame_ancestors, options.access_log, options.debug_upstream),
+                            options.frame_ancestors, options.access_log, options.debug_upstream,
+                            behind_tls_from(os.environ)),
         encoding="utf-8",
     )  # fmt: skip
     command = [nginx, "-e", "stderr", "-p", str(prefix), "-c", str(conf)]
@@ -352,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     if options.mode == "config":
         prefix = Path(tempfile.gettempdir()) / "incident-monitor-nginx"
         ports = [8501 + index for index in range(options.replicas)]
-        print(render_nginx_config(prefix, f"{options.bind}:{options.port}", ports, options.frame_ancestors))
+        print(render_nginx_config(prefix, f"{options.bind}:{options.port}", ports, options.frame_ancestors,
+                                  behind_tls=behind_tls_from(os.environ)))
         return 0
     try:
         return serve(options)

@@ -172,14 +172,16 @@ def test_production_settings() -> None:
     assert 1 <= int(settings["--server.maxMessageSize"]) < 200, "a bound below Streamlit's default of 200 MB"
 
 
-def test_rendered_nginx_config_passes_nginx_t(tmp_path: Path) -> None:
+@pytest.mark.parametrize("behind_tls", [False, True], ids=["http", "tls"])
+def test_rendered_nginx_config_passes_nginx_t(tmp_path: Path, behind_tls: bool) -> None:
     nginx = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin")
     if nginx is None:
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("Debian's nginx is not installed (make test installs it when run as root)")
         pytest.skip("Debian's nginx is not installed")
     conf = tmp_path / "nginx.conf"
-    conf.write_text(render_nginx_config(tmp_path, f"127.0.0.1:{free_port()}", [free_port(), free_port()], "'self'"))
+    conf.write_text(render_nginx_config(tmp_path, f"127.0.0.1:{free_port()}", [free_port(), free_port()], "'self'",
+                                        behind_tls=behind_tls))
     result = subprocess.run([nginx, "-e", "stderr", "-p", str(tmp_path), "-c", str(conf), "-t"], capture_output=True)
     assert result.returncode == 0, result.stderr.decode()
 
@@ -237,3 +239,30 @@ def test_serve_fails_cleanly_when_nginx_rejects_its_config() -> None:
     assert result.returncode == 1
     assert "deploy/serve.py: Command" in result.stderr and "Traceback" not in result.stderr
     assert "replica 0" not in result.stdout
+
+
+@pytest.mark.parametrize(("environ", "tls"), [
+    ({}, False),
+    ({"PUBLIC_URL": "http://localhost:8080"}, False),
+    ({"PUBLIC_URL": "https://monitor.example.org"}, True),
+    ({"INCIDENTS_PUBLIC_URL": "HTTPS://monitor.example.org/"}, True),
+    ({"PUBLIC_URL": "http://monitor.example.org", "INCIDENTS_PUBLIC_URL": "https://x.example"}, False),
+])
+def test_behind_tls_the_cookie_is_secure_and_hsts_is_sent(environ: dict[str, str], tls: bool) -> None:
+    """Issue 23, finding 15: behind TLS (PUBLIC_URL https) the affinity cookie is Secure and HSTS is sent; on plain
+    HTTP neither (a Secure cookie would never come back)."""
+    from deploy.serve import HSTS, behind_tls_from
+
+    assert behind_tls_from(environ) is tls
+    rendered = render_nginx_config(Path("/tmp/x"), "127.0.0.1:8080", [8501], "'self'", behind_tls=tls)
+    (cookie,) = [line for line in rendered.splitlines() if "monitor_replica=$request_id" in line]
+    assert ("; Secure" in cookie) is tls
+    assert (f'add_header Strict-Transport-Security "{HSTS}" always;' in rendered) is tls
+
+
+def test_make_serve_config_follows_public_url() -> None:
+    for url, tls in (("https://monitor.example.org", True), ("http://127.0.0.1:8080", False)):
+        env = {**os.environ, "PUBLIC_URL": url}
+        done = subprocess.run([sys.executable, "deploy/serve.py", "config"], cwd=ROOT, env=env, capture_output=True,
+                              text=True, timeout=60, check=True)
+        assert ("Strict-Transport-Security" in done.stdout) is tls and ("; Secure" in done.stdout) is tls
