@@ -25,7 +25,7 @@ import orjson
 import pydantic
 import yaml
 
-from incidents.load import cachedir
+import incidents.load.cachedir as cachedir
 from incidents.load.parse import MAX_RECORDS, Loc, ParsedFile, parse_file, record_count
 from incidents.load.validate import Located, file_records
 from incidents.model import codes
