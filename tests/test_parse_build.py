@@ -13,7 +13,8 @@ from incidents.load.parse import parse_file
 ROOT = Path(__file__).resolve().parents[1]
 CASES = {
     "plain scalars": "a: 1\nb: 2.5\nc: true\nd: ~\ne: 2026-03-05\nf: 2026-03-05T10:00:00+04:00\ng: text\nh: '1'\n",
-    "other number forms": "a: 0x1F\nb: .inf\nc: -.5\nd: 1_000\ne: 0o17\n",
+    # `.inf` and `.nan` are refused since issue 23 (BAD_VALUE: no record number is infinite)
+    "other number forms": "a: 0x1F\nb: 1e3\nc: -.5\nd: 1_000\ne: 0o17\n",
     "tagged scalars": "a: !!str 2\nb: !!int '7'\nc: !!float 3\nd: !!binary aGVsbG8=\n",
     "repeated key: the last wins": "a: 1\nb: x\na: 2\n",
     "non-string keys": "1: a\ntrue: b\n2026-03-05: c\n~: d\n",
