@@ -13,7 +13,7 @@ from components.context import get_context
 from components.figures import figures_frame
 from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
-from components.safe import md_escape
+from components.safe import md_escape, md_link
 from components.timetravel import render_proposition_history
 from incidents.evidence.briefing import to_csv, to_markdown
 from incidents.evidence.comparison import STATUS_TEXT, ComparisonError, StatementRef, compare
@@ -177,4 +177,5 @@ download_csv.download_button(
     on_click="ignore",
     icon=":material/table:",
 )
-st.caption(f"Both carry the incident id, the data's last-updated date and this view's link: {md_escape(view_url)}")
+# A link, not the text of the URL: escaped text would carry an invisible word joiner (no autolink) into a copy.
+st.caption("Both carry the incident id, the data's last-updated date and " + md_link("this view's link", view_url))
