@@ -27,6 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from incidents.load import cachedir
+from incidents.load.filecache import CODE_VERSION
 from incidents.load.parse import MAX_BYTES, MAX_TOTAL_BYTES, record_names
 from incidents.load.pipeline import data_version, load_dataset
 from incidents.model.dataset import Dataset
@@ -258,13 +259,14 @@ def load_version(repo: Repo, version: Version) -> Dataset:
 
 
 def _read_signed(path: Path) -> object:
-    """A JSON entry of the cache that this machine signed, else None."""
+    """A JSON entry of the cache that this machine signed, written by this code; else None."""
     key = cachedir.usable(cache_root())
     try:
         body = cachedir.verified(key, path.read_bytes()) if key is not None else None
-        return json.loads(body) if body is not None else None
+        entry = json.loads(body) if body is not None else None
     except (OSError, ValueError):
         return None
+    return entry.get("value") if isinstance(entry, dict) and entry.get("code") == CODE_VERSION else None
 
 
 def _write_signed(path: Path, value: object) -> None:
@@ -274,7 +276,7 @@ def _write_signed(path: Path, value: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        staging.write_bytes(cachedir.sign(key, json.dumps(value).encode()))
+        staging.write_bytes(cachedir.sign(key, json.dumps({"code": CODE_VERSION, "value": value}).encode()))
         staging.replace(path)
     except OSError:  # a read-only cache only costs time
         pass
