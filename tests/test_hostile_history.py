@@ -76,6 +76,16 @@ def test_a_forged_subject_adds_no_version_and_writes_nothing(hostile_repo: tuple
             assert set(revision) <= HEX and len(revision) == 40, args
 
 
+def test_the_changes_page_shows_no_forged_version(hostile_repo: tuple[Path, Path]) -> None:
+    from tests.conftest import open_app
+
+    data, _cache = hostile_repo
+    at = open_app("changes", data_dir=data)
+    assert not at.exception, at.exception
+    shown = "\n".join(str(element.value) for element in at.markdown)
+    assert shown.count("**Version ") == 3 and "2030" not in shown and "\x1b" not in shown
+
+
 def test_odd_names_and_symlinks_in_a_commit_are_left_out(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(versions.CACHE_ENV, str(tmp_path / "cache"))
     repo = tmp_path / "repo"
