@@ -149,3 +149,31 @@ def test_the_banners_current_link_keeps_the_pages_own_controls(repo_data: Path, 
     banners = [w for w in at.get("warning") if "You are seeing the data as it was" in str(w.value)]
     assert len(banners) == 1  # drawn twice into one slot, shown once
     assert f"order=name&v={new}" in str(banners[0].value)
+
+
+HOSTILE_PATH = "http://localhost:8501/x)[Sign-in-required](https:phish.example)"
+
+
+@pytest.mark.parametrize("page", ["overview", "changes"])
+def test_the_pages_own_url_stays_one_link(repo_data: Path, versions: tuple[str, str], page: str,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 23, finding 6: st.context.url is what the reader typed; the banner and the changes page never let it
+    close their link and open another (`md_link`)."""
+    from markdown_it import MarkdownIt
+    from streamlit.runtime.context import ContextProxy
+
+    monkeypatch.setattr(ContextProxy, "url", property(lambda self: HOSTILE_PATH))
+    old, _new = versions
+    at = open_app(page, {"v": old}, repo_data)
+    assert not at.exception
+    texts = [str(e.value) for e in [*at.get("warning"), *at.markdown]]
+    assert any("localhost:8501/x" in text for text in texts)  # the hostile URL did reach the page
+    parser = MarkdownIt("commonmark")
+    for text in texts:
+        for token in parser.parse(text):
+            for child in token.children or []:
+                if child.type == "link_open":
+                    href = str(child.attrs["href"])  # every link stays on the monitor's own host
+                    assert href.startswith("http://localhost:8501/"), (text, href)
+                if child.type == "text":
+                    assert "Sign-in-required" not in child.content or "%5B" in text, text
