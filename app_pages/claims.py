@@ -92,10 +92,21 @@ with layout_column:
 comparison = comparison.reordered(order)
 
 if not comparison.rows:
+    # No matrix without propositions, but the record still holds statements, figures and discrepancies: show them.
     st.info(
-        "No propositions are recorded for this incident yet, so there is nothing to compare. "
-        "Choose another incident above, or see its statements on the timeline."
+        "No propositions are recorded for this incident, so there is no matrix. Its statements by party, its"
+        " figures and its discrepancies follow."
     )
+    with st.container(key="claims-by-party"):
+        st.subheader("Statements by party")
+        ui.render_statements_by_party(dataset, comparison)
+    if comparison.figures:
+        with st.container(key="claims-figures"):
+            st.markdown("**Figures, as each gave them** (in time order; revisions and disagreements kept)")
+            st.dataframe(figures_frame(comparison.figures), hide_index=True)
+    with st.container(key="claims-discrepancies"):
+        st.subheader(f"Discrepancies ({len(comparison.discrepancies)})")
+        ui.render_discrepancies(comparison)
     st.stop()
 
 counts = comparison.counts

@@ -37,8 +37,20 @@ STATUS_CHIPS: dict[str, tuple[str, str]] = {
     "agreed": ("green", "✔ agreed"),
     "unaddressed": ("gray", "○ no position taken yet"),
 }
-# A one-sided or agreed row says which way: a lone denial does not read like a lone accusation.
+# A one-sided or agreed row says which way, in words no stronger than the stances held (fixed labels only).
 DIRECTION_WORDS = {"asserted": "asserted", "denied": "denied"}
+STRENGTH_WORDS = {
+    "asserted": "asserted",
+    "suggested": "hedged",
+    "implied": "implied (our inference)",
+    "denied": "denied",
+    "denied-inferred": "denial (inferred)",
+    "unnamed": "unnamed source only",
+    "unnamed-denied": "denied by unnamed source only",
+    "aligned": "aligned media only",
+    "aligned-denied": "denied by aligned media only",
+    "voices-disagree": "its voices disagree",
+}
 GRADE_CHIPS: dict[str, str] = {
     "confirmed": "green",
     "fair": "blue",
@@ -74,11 +86,22 @@ def stance_chip(stance: str) -> str:
     return chip(color, text)
 
 
-def status_chip(status: str, direction: str | None = None) -> str:
+def status_chip(status: str, direction: str | None = None, strength: str | None = None) -> str:
     color, text = STATUS_CHIPS[status]
-    if direction and status in ("one-sided", "agreed"):
+    if strength and status in ("one-sided", "agreed"):
+        text += f": {STRENGTH_WORDS[strength]}"
+    elif direction and status in ("one-sided", "agreed"):
         text += f": {DIRECTION_WORDS[direction]}"
     return chip(color, text)
+
+
+def row_status_chip(row: Row) -> str:
+    return status_chip(row.status, row.direction, row.strength)
+
+
+def discrepancy_lines(row: Row) -> list[str]:
+    """The discrepancies that concern a proposition, for beside it: status and title."""
+    return [f"⚠ *Discrepancy ({md_escape(d.status)}): {md_escape(d.title)}*" for d in row.discrepancies]
 
 
 def cell_chips(cell: Cell) -> str:
@@ -148,11 +171,13 @@ def statement_lines(dataset: Dataset, position: Position, selected: str | None, 
 
 
 def statement_caption(ref: StatementRef) -> str:
-    """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words."""
+    """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words; how it counts
+    when it is not a party's statement in its own name."""
+    footing = f" · *{md_escape(ref.footing_text)}*" if ref.footing != "party" else ""
     return (
         f"**{md_escape(ref.speaker_name)}** · {KIND_LABELS.get(ref.kind, ref.kind)} · {md_escape(ref.when_label)}"
         f" · grade **{md_escape(ref.grade)}** at the nearest source, **{md_escape(ref.chain_grade)}** as we hold it"
-        f" (the weakest link of the chain), {md_escape(ref.credibility_text)}"
+        f" (the weakest link of the chain), {md_escape(ref.credibility_text)}{footing}"
     )
 
 
@@ -210,7 +235,7 @@ def glance_markdown(comparison: Comparison) -> str:
             cell_chips(c) + "".join(f" *(supports #{numbers[o]} instead)*" for o in c.competing if o in numbers)
             for c in row.cells
         )
-        status = status_chip(row.status, row.direction)
+        status = row_status_chip(row)
         text = md_escape(row.proposition.text) + review_chip(row.proposition)
         lines.append(f"| {number} | {status} {text} | {cells} |")
     return "\n".join(lines)
@@ -233,7 +258,8 @@ def glance_cards(comparison: Comparison) -> list[str]:
     for number, row in enumerate(comparison.rows, start=1):
         lines = [
             f"**{number}\\. {md_escape(row.proposition.text)}**{review_chip(row.proposition)}",
-            f"{status_chip(row.status, row.direction)} {standing(comparison, row.proposition.id)}",
+            f"{row_status_chip(row)} {standing(comparison, row.proposition.id)}"
+            + "".join(f" {line}" for line in discrepancy_lines(row)),
         ]
         for cell in row.cells:
             instead = "".join(f" *(supports #{numbers[o]} instead)*" for o in cell.competing if o in numbers)
@@ -262,7 +288,9 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
     if row.proposition.question:
         st.caption(md_escape(row.proposition.question))
-    st.markdown(status_chip(row.status, row.direction) + review_chip(row.proposition))
+    st.markdown(row_status_chip(row) + review_chip(row.proposition))
+    for line in discrepancy_lines(row):
+        st.caption(line)
 
 
 # Up to this many parties, each party is a column of the whole table; beyond it a column would be too narrow to
@@ -331,17 +359,19 @@ def render_reporting(dataset: Dataset, row: Row, selected: str | None, links: Li
     """The publication's own voice on a proposition: reporting of its own, shown apart from the parties."""
     if not row.reporting:
         return
-    st.markdown("**Reporting of its own** (the publication's voice, not a party)")
+    st.markdown(
+        "**Reporting** (the publication's voice, not a party; only an independent outlet's own observation counts)"
+    )
     for position in row.reporting:
         render_statement(dataset, position, selected, links, own_chip=True)
 
 
 TIER_HEADINGS = {
-    "accepted": ("green", "✔ accepted", "Accepted by the party it concerns, disputed by no one"),
+    "accepted": ("green", "✔ accepted", "Accepted by the party it goes against, disputed by no one"),
     "corroborated": (
         "blue",
         "≡ corroborated",
-        "Reported of their own by two or more independent origins, disputed by no one",
+        "Observed by two or more independent outlets aligned with no party, disputed by no one",
     ),
 }
 
@@ -354,6 +384,7 @@ def established_lines(comparison: Comparison, tier: str) -> list[str]:
         for discrepancy in item.discrepancies:
             line += f" · ⚠ *see discrepancy: {md_escape(discrepancy.title)}*"
         lines.append(line)
+        lines += [f"    - {md_escape(name)}: {md_escape(why)}" for name, why in item.grounds]
     return lines
 
 
@@ -372,7 +403,9 @@ def render_established(comparison: Comparison) -> None:
             st.caption("None yet: " + "; ".join(empty) + ".")
         st.caption(
             "A claim only one side makes is never listed here, whoever makes it; hedged and implied stances do not"
-            " count as assertions, and outlets that carry the same statement count once."
+            " count as assertions; outlets that carry the same statement count once; media aligned with a"
+            " government speak for it, and restatements and unattributed recaps never corroborate; a disputed"
+            " figure or an open discrepancy keeps a proposition off this list."
         )
 
 
@@ -445,3 +478,27 @@ def reply_lines(comparison: Comparison) -> list[str]:
             f"({KIND_LABELS.get(asked.kind, asked.kind)}, {md_escape(asked.when_label)})"
         )
     return lines
+
+
+def statements_by_party(comparison: Comparison) -> list[tuple[str, list[StatementRef]]]:
+    """An incident's statements grouped by the party they count with (in the order they first spoke), then the
+    reporting that counts with no party: for an incident without propositions."""
+    groups: dict[str, list[StatementRef]] = {}
+    for ref in comparison.other_statements:
+        key = ref.party or ""
+        groups.setdefault(key, []).append(ref)
+    named = [(k, v) for k, v in groups.items() if k]
+    ordered = sorted(named, key=lambda kv: kv[1][0].sort_key)
+    if "" in groups:
+        ordered.append(("", groups[""]))
+    return ordered
+
+
+def render_statements_by_party(dataset: Dataset, comparison: Comparison) -> None:
+    """Each party's statements, then the reporting, each with its speaker, time, footing and source chain."""
+    for party, refs in statements_by_party(comparison):
+        heading = dataset.actor_index.name(party) if party else "Reporting (no party's voice)"
+        st.markdown(f"**{md_escape(heading)}** ({len(refs)})")
+        for ref in refs:
+            st.markdown(f"- {md_escape(ref.paraphrase)}")
+            st.caption(statement_caption(ref) + " · Via " + md_escape(ref.via_text))

@@ -21,6 +21,7 @@ from incidents.model.evidence import (
     EarlierAssessment,
     Figure,
     GradeChange,
+    Quantity,
     Quote,
     Reliability,
     Stance,
@@ -386,6 +387,11 @@ class Proposition(Entry):
     against: list[ActorId] = Field(
         default_factory=list,
         description="The parties it accuses or holds responsible. It counts as established by acceptance only when one of them asserts it.",
+    )
+    states: list[Quantity] = Field(
+        default_factory=list,
+        description="The quantities it states a value for ('Four people were injured': injured). While the givers of "
+        "such a figure disagree, it is not established.",
     )
     note: str | None = None
     incident: IncidentId | None = Field(None, description="The incident it belongs to.")
