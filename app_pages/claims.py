@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import claims as ui
+from components import claims_more as more
 from components import responsive
 from components.cards import mark_prefix
 from components.context import get_context
@@ -99,14 +100,14 @@ if not comparison.rows:
     )
     with st.container(key="claims-by-party"):
         st.subheader("Statements by party")
-        ui.render_statements_by_party(dataset, comparison)
+        more.render_statements_by_party(dataset, comparison)
     if comparison.figures:
         with st.container(key="claims-figures"):
             st.markdown("**Figures, as each gave them** (in time order; revisions and disagreements kept)")
             st.dataframe(figures_frame(comparison.figures), hide_index=True)
     with st.container(key="claims-discrepancies"):
         st.subheader(f"Discrepancies ({len(comparison.discrepancies)})")
-        ui.render_discrepancies(comparison)
+        more.render_discrepancies(comparison)
     st.stop()
 
 counts = comparison.counts
@@ -134,7 +135,7 @@ if comparison.figures:
         st.dataframe(figures_frame(comparison.figures), hide_index=True)
 ui.render_assessment(comparison)
 with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
-    ui.render_discrepancies(comparison)
+    more.render_discrepancies(comparison)
 with st.expander("How each proposition and figure changed over the data versions"):
     render_proposition_history(context.data_dir, context.travel, dataset, incident.id)
 
@@ -157,10 +158,10 @@ else:
 with st.container(key="claims-tracks"):
     st.subheader("Stance over time")
     st.caption("Each party's statements on each proposition, in order; a change of stance is marked.")
-    ui.render_tracks(comparison)
+    more.render_tracks(comparison)
     if comparison.replies:
         st.markdown("**Who answered whom**")
-        st.markdown("\n".join(ui.reply_lines(comparison)))
+        st.markdown("\n".join(more.reply_lines(comparison)))
     if comparison.other_statements:
         with st.expander(f"Other statements on this incident ({len(comparison.other_statements)})"):
             st.caption("They take no position on the propositions above (threats, background, context).")

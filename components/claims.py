@@ -104,12 +104,26 @@ def discrepancy_lines(row: Row) -> list[str]:
     return [f"⚠ *Discrepancy ({md_escape(d.status)}): {md_escape(d.title)}*" for d in row.discrepancies]
 
 
+# What unnamed sources or aligned media say for a party: shown apart from its own stance (fixed labels only).
+SECOND_HAND_CHIPS: dict[str, tuple[str, str]] = {
+    "unnamed": ("gray", "◌ unnamed source"),
+    "aligned-media": ("gray", "◌ aligned media"),
+}
+
+
 def cell_chips(cell: Cell) -> str:
-    """Every stance the party took here; a shift between asserting and disputing is flagged in words."""
-    chips = " ".join(stance_chip(s) for s in cell.stances)
+    """Every stance the party took here in its own name, then what unnamed sources or aligned media say for it;
+    a shift of one voice, and voices that disagree, are flagged in words."""
+    own = [s for s in cell.stances if s != "none" or not cell.second_hand]
+    chips = " ".join(stance_chip(s) for s in own)
+    for footing, stance in cell.second_hand:
+        color, label = SECOND_HAND_CHIPS.get(footing, ("gray", "◌ second-hand"))
+        chips += " " + chip(color, f"{label} {STANCE_CHIPS[stance][1].split(' ', 1)[1]}")
     if cell.shifted:
         chips += " " + chip("violet", "⇄ position changed")
-    return chips
+    if cell.voices_disagree:
+        chips += " " + chip("violet", "⇆ its voices disagree")
+    return chips.strip()
 
 
 def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
@@ -419,86 +433,3 @@ def render_assessment(comparison: Comparison) -> None:
     st.markdown(md_escape(assessment.rationale))
     for earlier in reversed(assessment.earlier):
         st.caption(f"Earlier ({earlier.assessed_on.isoformat()}): {earlier.grade} — {md_escape(earlier.rationale)}")
-
-
-def render_discrepancies(comparison: Comparison) -> None:
-    if not comparison.discrepancies:
-        st.caption("None recorded for this incident.")
-    for item in comparison.discrepancies:
-        status = item.status if item.status != "resolved" else f"resolved {item.resolved_on}"
-        st.markdown(f"- **{md_escape(item.title)}** · {md_escape(item.kind)} · {md_escape(status)}")
-        st.caption(md_escape(item.description))
-        if item.handling:
-            st.caption("Handling: " + md_escape(item.handling))
-
-
-def track_lines(comparison: Comparison, proposition_id: str) -> list[str]:
-    """Each party's statements on one proposition, numbered in time order; changes of stance marked."""
-    lines = []
-    for track in (t for t in comparison.tracks if t.proposition == proposition_id):
-        party = comparison.party(track.party)
-        shift = " " + chip("violet", "⇄ position changed") if track.shifted else ""
-        lines.append(f"- **{md_escape(party.label)}**{shift}")
-        for number, step in enumerate(track.steps, start=1):
-            ref = step.position.statement
-            change = f" — *changed: {md_escape(step.change)}*" if step.change not in (None, "same") else ""
-            lines.append(
-                f"    {number}. {md_escape(ref.when_label)} · {md_escape(ref.speaker_name)} · "
-                f"{stance_chip(step.position.stance)}{change}"
-            )
-    return lines
-
-
-def render_tracks(comparison: Comparison) -> None:
-    """Sequences where a party spoke more than once on a proposition; shifts named first."""
-    shifts = [t for t in comparison.tracks if t.shifted]
-    if shifts:
-        names = ", ".join(
-            f"{md_escape(comparison.party(t.party).label)} on #{comparison.row_number(t.proposition)}" for t in shifts
-        )
-        st.markdown(f"{chip('violet', '⇄ position changed')} {len(shifts)} change(s) of position: {names}")
-    else:
-        st.caption("No party has changed its position on any proposition in the records so far.")
-    repeated = {t.proposition for t in comparison.tracks if len(t.steps) > 1}
-    for number, row in enumerate(comparison.rows, start=1):
-        if row.proposition.id in repeated:
-            st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
-            st.markdown("\n".join(track_lines(comparison, row.proposition.id)))
-    if len(repeated) < len(comparison.rows):
-        st.caption("On the other propositions each party has spoken once at most; the matrix above shows it.")
-
-
-def reply_lines(comparison: Comparison) -> list[str]:
-    lines = []
-    for reply in comparison.replies:
-        answer, asked = reply.statement, reply.answers
-        lines.append(
-            f"- **{md_escape(answer.speaker_name)}** ({KIND_LABELS.get(answer.kind, answer.kind)}, "
-            f"{md_escape(answer.when_label)}) ↩ answers **{md_escape(asked.speaker_name)}** "
-            f"({KIND_LABELS.get(asked.kind, asked.kind)}, {md_escape(asked.when_label)})"
-        )
-    return lines
-
-
-def statements_by_party(comparison: Comparison) -> list[tuple[str, list[StatementRef]]]:
-    """An incident's statements grouped by the party they count with (in the order they first spoke), then the
-    reporting that counts with no party: for an incident without propositions."""
-    groups: dict[str, list[StatementRef]] = {}
-    for ref in comparison.other_statements:
-        key = ref.party or ""
-        groups.setdefault(key, []).append(ref)
-    named = [(k, v) for k, v in groups.items() if k]
-    ordered = sorted(named, key=lambda kv: kv[1][0].sort_key)
-    if "" in groups:
-        ordered.append(("", groups[""]))
-    return ordered
-
-
-def render_statements_by_party(dataset: Dataset, comparison: Comparison) -> None:
-    """Each party's statements, then the reporting, each with its speaker, time, footing and source chain."""
-    for party, refs in statements_by_party(comparison):
-        heading = dataset.actor_index.name(party) if party else "Reporting (no party's voice)"
-        st.markdown(f"**{md_escape(heading)}** ({len(refs)})")
-        for ref in refs:
-            st.markdown(f"- {md_escape(ref.paraphrase)}")
-            st.caption(statement_caption(ref) + " · Via " + md_escape(ref.via_text))

@@ -141,13 +141,15 @@ def test_fixture_incident_renders_three_party_columns() -> None:
     assert len(columns) == 4  # the proposition, then three parties
     assert [c[0].split("**")[1] for c in columns[1:]] == ["Ruritania", "Borduria", "Syldavia"]
     borduria = columns[2]
-    assert "⇄ position changed" in borduria[0]
+    # Issue 22: the army denies and the foreign ministry asserts: two voices disagree, not a change of position.
+    assert "⇆ its voices disagree" in borduria[0] and "⇄ position changed" not in borduria[0]
     # Persian keeps its script, wrapped in a right-to-left isolate.
     assert any("\u2067گشت ما از مرز عبور نکرد\u2069" in text for text in borduria + texts_in(at.main))
     tracks = texts_in(keyed_block(at, "claims-tracks"))
-    assert any("1 change(s) of position: Borduria on #2" in text for text in tracks)
+    assert any("different offices of one party disagree: Borduria on #2" in text for text in tracks)
+    assert not any("change(s) of position" in text for text in tracks)
     sequence = next(text for text in tracks if "- **Borduria**" in text).split("- **Borduria**")[1]
-    assert sequence.index("✖ denies") < sequence.index("changed: denies → asserts")
+    assert "changed:" not in sequence and sequence.index("✖ denies") < sequence.index("✔ asserts")
     assert any("Bordurian Army (fictional)** (Denial" in text and "answers **Ruritanian Foreign Office" in text
                for text in tracks)
     glance = next(m.value for m in at.markdown if m.value.startswith("| # | Proposition |"))
@@ -209,7 +211,11 @@ def test_the_links_layout_wins_over_the_screen(layout: str, table_key: str | Non
         text = "\n".join(texts_in(keyed_block(at, cards_key)))
         assert "**1. Iran launched the drones that struck Nakhchivan.**" in text
         # Each party's stance on a line of its own: Azerbaijan asserts (and, in one statement, only implies it).
-        assert "- **Azerbaijan** :green-badge[✔ asserts] :violet-badge[∴ implies (our inference)]\n" in text
+        # Issue 22: its own stances first, then (apart) what unnamed sources and aligned media say for it.
+        assert (
+            "- **Azerbaijan** :green-badge[✔ asserts] :violet-badge[∴ implies (our inference)]"
+            " :gray-badge[◌ unnamed source asserts] :gray-badge[◌ aligned media asserts]"
+        ) in text
         assert any(line.startswith("- **Iran** ") and "✖ denies" in line for line in text.split("\n"))
     assert any("layout=" in code.value for code in at.code) == (layout != "auto")
 

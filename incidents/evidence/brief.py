@@ -89,6 +89,12 @@ def to_brief(comparison: Comparison) -> dict[str, Any]:
                 "excludes": list(row.proposition.excludes),
                 "answers": list(row.proposition.answers),
                 "stances": {cell.party: _cell_stance(cell.stance, bool(cell.competing)) for cell in row.cells},
+                # What unnamed sources or aligned media say for a party here, apart from its own stance.
+                "second_hand": {
+                    cell.party: [{"footing": f, "stance": s} for f, s in cell.second_hand]
+                    for cell in row.cells
+                    if cell.second_hand
+                },
                 "statements": {
                     cell.party: [_statement(p.statement, p.stance) for p in cell.positions] for cell in row.cells
                 },

@@ -40,13 +40,21 @@ CSV_COLUMNS = (
 )
 
 
+SECOND_HAND_TEXT = {"unnamed": "unnamed source", "aligned-media": "aligned media"}
+
+
 def stances_text(cell: Cell) -> str:
-    """'asserts · implies (our inference)'; a shift shows as a sequence: 'denies → asserts'."""
+    """'asserts · implies (our inference)'; a shift shows as a sequence: 'denies → asserts'; what unnamed sources
+    or aligned media say for the party follows in brackets: 'no statement recorded (aligned media: asserts)'."""
     if not cell.shifted:
-        return " · ".join(STANCE_TEXT[s] for s in cell.stances)
-    sequence = [p.stance for p in cell.positions]
-    steps = [s for i, s in enumerate(sequence) if i == 0 or s != sequence[i - 1]]
-    return " → ".join(STANCE_TEXT[s] for s in steps)
+        text = " · ".join(STANCE_TEXT[s] for s in cell.stances)
+    else:
+        sequence = [p.stance for p in cell.positions if p.statement.footing == "party"]
+        steps = [s for i, s in enumerate(sequence) if i == 0 or s != sequence[i - 1]]
+        text = " → ".join(STANCE_TEXT[s] for s in steps)
+    for footing, stance in cell.second_hand:
+        text += f" ({SECOND_HAND_TEXT.get(footing, footing)}: {STANCE_TEXT[stance]})"
+    return text
 
 
 def metadata(comparison: Comparison, url: str) -> list[tuple[str, str]]:

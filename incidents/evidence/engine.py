@@ -169,7 +169,12 @@ def _rows(
             concerning.setdefault(record_id, []).append(item)
 
     def direct_side(prop_id: str, party_id: str) -> str:
-        mine = [p for p in by_row.get(prop_id, ()) if p.statement.party == party_id and polarity(p.stance) != "none"]
+        # Only the party's own name: an inferred denial never rests on unnamed sources or aligned media.
+        mine = [
+            p
+            for p in by_row.get(prop_id, ())
+            if p.statement.party == party_id and p.statement.footing == "party" and polarity(p.stance) != "none"
+        ]
         return polarity(mine[-1].stance) if mine else "none"
 
     rows = []

@@ -112,9 +112,14 @@ def cell_strength(cell: Cell) -> Strength | None:
         if not held:
             return "denied-inferred"
         return "unnamed-denied" if any(p.statement.footing == "unnamed" for p in held) else "aligned-denied"
-    for stance, strength in (("asserts", "asserted"), ("suggests", "suggested"), ("implies", "implied")):
+    ladder: tuple[tuple[str, Strength], ...] = (
+        ("asserts", "asserted"),
+        ("suggests", "suggested"),
+        ("implies", "implied"),
+    )
+    for stance, strength in ladder:
         if any(p.stance == stance for p in own):
-            return strength  # type: ignore[return-value]
+            return strength
     return "unnamed" if any(p.statement.footing == "unnamed" for p in held) else "aligned"
 
 
@@ -156,8 +161,10 @@ class Cell:
 
     @property
     def stance(self) -> CellStance:
-        """The party's current position: the stance of its latest statement."""
-        return self.positions[-1].stance if self.positions else "none"
+        """The party's current position in its own name: the stance of its latest own statement ('none' when only
+        unnamed sources or aligned media speak for it here; those are `second_hand`)."""
+        own = [p for p in self.positions if _own_name(p)]
+        return own[-1].stance if own else "none"
 
     @property
     def side(self) -> Side:
@@ -176,10 +183,15 @@ class Cell:
 
     @property
     def stances(self) -> tuple[CellStance, ...]:
-        """Every stance the party has taken here, first occurrence order (e.g. denies, alternative)."""
-        if not self.positions:
-            return ("none",)
-        return tuple(dict.fromkeys(p.stance for p in self.positions))
+        """Every stance the party has taken here in its own name, first occurrence order (e.g. denies, asserts);
+        unnamed sources and aligned media are `second_hand`, never shown as the party's own stance."""
+        own = [p.stance for p in self.positions if _own_name(p)]
+        return tuple(dict.fromkeys(own)) if own else ("none",)
+
+    @property
+    def second_hand(self) -> tuple[tuple[str, str], ...]:
+        """(footing, stance) of what unnamed sources or media aligned with the party say for it here."""
+        return tuple(dict.fromkeys((p.statement.footing, p.stance) for p in self.positions if not _own_name(p)))
 
     @property
     def shifted(self) -> bool:

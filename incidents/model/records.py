@@ -325,10 +325,7 @@ class Statement(Entry):
         description=f"For the publication's own voice only, how it knows: {describe_in_brackets(BASIS_TEXT)}. "
         "Only `observed` reporting from an outlet aligned with no party corroborates.",
     )
-    restates: list[StatementId] = Field(
-        default_factory=list,
-        description="With basis `restates`: the statements (ours) whose words or figure it restates.",
-    )
+    restates: list[StatementId] = Field(default_factory=list, description="With basis restates: the statements it restates.")
     restates_speaker: ActorId | None = Field(
         None, description="With basis `restates`: whose statement it restates, when we do not hold that statement."
     )
