@@ -126,14 +126,14 @@ st.caption(
 )
 
 ui.render_glance(comparison, layout)
-ui.render_established(comparison)
+more.render_established(comparison)
 if comparison.figures:
     with st.container(key="claims-figures"):
         st.markdown(
             "**Figures, as each party gave them** (in time order; revisions and disagreements kept, never averaged)"
         )
         st.dataframe(figures_frame(comparison.figures), hide_index=True)
-ui.render_assessment(comparison)
+more.render_assessment(comparison)
 with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
     more.render_discrepancies(comparison)
 with st.expander("How each proposition and figure changed over the data versions"):

@@ -236,23 +236,57 @@ def render_cell(
         render_statement(dataset, positions[-1], selected, links, own_chip)
 
 
+# Up to this many parties, each is a column of the glance table; beyond, the two in dispute keep their columns and
+# the others share one, each named where it spoke (a silent party takes no room).
+GLANCE_PARTY_COLUMNS = 4
+
+
+def _cell_text(cell: Cell, numbers: dict[str, int]) -> str:
+    """The cell's chips; a party silent here but supporting a competing proposition reads as that, compactly."""
+    instead = "".join(f" *(supports #{numbers[o]} instead)*" for o in cell.competing if o in numbers)
+    if not cell.positions and instead:
+        return instead.strip()
+    return cell_chips(cell) + instead
+
+
+def _spoke(cell: Cell) -> bool:
+    return bool(cell.positions or cell.competing)
+
+
 def glance_markdown(comparison: Comparison) -> str:
     """The whole matrix in one table of chips: each row's status, then each party's stance and its strength.
 
-    The status sits in the proposition's cell rather than a column of its own, so the table fits a phone."""
-    header = "| # | Proposition | " + " | ".join(md_escape(p.label) for p in comparison.parties) + " |"
-    rule = "|---:|---|" + "---|" * len(comparison.parties)
-    lines = [header, rule]
+    The status sits in the proposition's cell rather than a column of its own, so the table fits a phone. With more
+    than `GLANCE_PARTY_COLUMNS` parties, the two in dispute keep a column each and the others share the last one,
+    named only on the rows where they spoke, so no column is too narrow to read a label whole."""
     numbers = {row.proposition.id: n for n, row in enumerate(comparison.rows, start=1)}
+    grouped = len(comparison.parties) > GLANCE_PARTY_COLUMNS
+    principal, others = comparison.grouped_parties() if grouped else (comparison.parties, ())
+    names = [md_escape(p.label) for p in principal] + (["Other parties"] if grouped else [])
+    lines = ["| # | Proposition | " + " | ".join(names) + " |", "|---:|---|" + "---|" * len(names)]
     for number, row in enumerate(comparison.rows, start=1):
-        cells = " | ".join(
-            cell_chips(c) + "".join(f" *(supports #{numbers[o]} instead)*" for o in c.competing if o in numbers)
-            for c in row.cells
-        )
-        status = row_status_chip(row)
+        cells = [_cell_text(row.cell(p.id), numbers) for p in principal]
+        if grouped:
+            spoke = [
+                f"**{md_escape(p.label)}** {_cell_text(row.cell(p.id), numbers)}"
+                for p in others
+                if _spoke(row.cell(p.id))
+            ]
+            cells.append(" · ".join(spoke) or "—")
         text = md_escape(row.proposition.text) + review_chip(row.proposition)
-        lines.append(f"| {number} | {status} {text} | {cells} |")
+        lines.append(f"| {number} | {row_status_chip(row)} {text} | {' | '.join(cells)} |")
     return "\n".join(lines)
+
+
+def glance_caption(comparison: Comparison) -> str | None:
+    """Under a grouped glance table: which parties share the last column, and that a blank there means silence."""
+    if len(comparison.parties) <= GLANCE_PARTY_COLUMNS:
+        return None
+    _, others = comparison.grouped_parties()
+    return (
+        "Other parties (" + ", ".join(md_escape(p.label) for p in others) + ") share the last column: each is named"
+        " on the rows where it took a position; a party not named there said nothing on that proposition."
+    )
 
 
 def standing(comparison: Comparison, proposition_id: str) -> str:
@@ -272,13 +306,21 @@ def glance_cards(comparison: Comparison) -> list[str]:
     for number, row in enumerate(comparison.rows, start=1):
         lines = [
             f"**{number}\\. {md_escape(row.proposition.text)}**{review_chip(row.proposition)}",
-            f"{row_status_chip(row)} {standing(comparison, row.proposition.id)}"
-            + "".join(f" {line}" for line in discrepancy_lines(row)),
+            f"{row_status_chip(row)} {standing(comparison, row.proposition.id)}",
+            *discrepancy_lines(row),
         ]
-        for cell in row.cells:
-            instead = "".join(f" *(supports #{numbers[o]} instead)*" for o in cell.competing if o in numbers)
-            lines.append(f"- **{md_escape(comparison.party(cell.party).label)}** {cell_chips(cell)}{instead}")
-        cards.append("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
+        head = len(lines)
+        principal, others = comparison.grouped_parties()
+        silent = []
+        for party in (*principal, *others):
+            cell = row.cell(party.id)
+            if party not in principal and not _spoke(cell):
+                silent.append(md_escape(party.label))  # silent parties take one line between them
+                continue
+            lines.append(f"- **{md_escape(party.label)}** {_cell_text(cell, numbers)}")
+        if silent:
+            lines.append("- *No statement:* " + ", ".join(silent))
+        cards.append("\n\n".join(lines[:head]) + "\n\n" + "\n".join(lines[head:]))
     return cards
 
 
@@ -290,6 +332,9 @@ def render_glance(comparison: Comparison, layout: str) -> None:
         table_key = responsive.wide_key("claims-glance") if layout == "auto" else responsive.scroll_key("claims-glance")
         with st.container(key=table_key):
             st.markdown(glance_markdown(comparison))
+            caption = glance_caption(comparison)
+            if caption:
+                st.caption(caption)
     if layout != "table":
         cards_key = responsive.narrow_key("claims-glance") if layout == "auto" else "claims-glance-cards"
         with st.container(key=cards_key, gap="small"):
@@ -345,8 +390,10 @@ def render_grid(dataset: Dataset, comparison: Comparison, selected: str | None, 
             head, body = st.columns([2, 9])
             with head:
                 render_proposition_head(row, number)
-            spoke = [cell for cell in row.cells if cell.positions or cell.competing]
-            silent = [comparison.party(cell.party).label for cell in row.cells if cell not in spoke]
+            principal, others = comparison.grouped_parties()
+            ordered = [row.cell(p.id) for p in (*principal, *others)]  # the two in dispute first
+            spoke = [cell for cell in ordered if _spoke(cell)]
+            silent = [comparison.party(cell.party).label for cell in ordered if cell not in spoke]
             with body:
                 for start in range(0, len(spoke), GRID_COLUMNS):
                     line = st.columns(GRID_COLUMNS)
@@ -388,48 +435,3 @@ TIER_HEADINGS = {
         "Observed by two or more independent outlets aligned with no party, disputed by no one",
     ),
 }
-
-
-def established_lines(comparison: Comparison, tier: str) -> list[str]:
-    """One line per proposition of a tier: the proposition, why it is here, and any discrepancy about it."""
-    lines = []
-    for item in (e for e in comparison.established if e.tier == tier):
-        line = f"- **{md_escape(item.proposition.text)}** — {md_escape(item.reason)}"
-        for discrepancy in item.discrepancies:
-            line += f" · ⚠ *see discrepancy: {md_escape(discrepancy.title)}*"
-        lines.append(line)
-        lines += [f"    - {md_escape(name)}: {md_escape(why)}" for name, why in item.grounds]
-    return lines
-
-
-def render_established(comparison: Comparison) -> None:
-    """The 'what is established' strip: agreed, confirmed, then undisputed one-sided facts, each labelled."""
-    with st.container(border=True, key="claims-established"):
-        st.markdown("**What is established**")
-        empty = []
-        for tier, (color, label, heading) in TIER_HEADINGS.items():
-            lines = established_lines(comparison, tier)
-            if not lines:
-                empty.append(heading.lower())
-                continue
-            st.markdown(f"{chip(color, label)} {heading}:\n" + "\n".join(lines))
-        if empty:
-            st.caption("None yet: " + "; ".join(empty) + ".")
-        st.caption(
-            "A claim only one side makes is never listed here, whoever makes it; hedged and implied stances do not"
-            " count as assertions; outlets that carry the same statement count once; media aligned with a"
-            " government speak for it, and restatements and unattributed recaps never corroborate; a disputed"
-            " figure or an open discrepancy keeps a proposition off this list."
-        )
-
-
-def render_assessment(comparison: Comparison) -> None:
-    assessment = comparison.incident.assessment
-    by = f" by {md_escape(assessment.assessed_by)}" if assessment.assessed_by else ""
-    st.markdown(
-        f"**Assessment** {chip(GRADE_CHIPS[assessment.grade], assessment.grade)} "
-        f"(assessed {assessment.assessed_on.isoformat()}{by})"
-    )
-    st.markdown(md_escape(assessment.rationale))
-    for earlier in reversed(assessment.earlier):
-        st.caption(f"Earlier ({earlier.assessed_on.isoformat()}): {earlier.grade} — {md_escape(earlier.rationale)}")

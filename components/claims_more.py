@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.claims import chip, stance_chip, statement_caption
+from components.claims import GRADE_CHIPS, TIER_HEADINGS, chip, stance_chip, statement_caption
 from components.safe import md_escape
 from incidents.evidence.comparison import Comparison, StatementRef
 from incidents.model.dataset import Dataset
@@ -100,3 +100,48 @@ def render_statements_by_party(dataset: Dataset, comparison: Comparison) -> None
         for ref in refs:
             st.markdown(f"- {md_escape(ref.paraphrase)}")
             st.caption(statement_caption(ref) + " · Via " + md_escape(ref.via_text))
+
+
+def established_lines(comparison: Comparison, tier: str) -> list[str]:
+    """One line per proposition of a tier: the proposition, why it is here, and any discrepancy about it."""
+    lines = []
+    for item in (e for e in comparison.established if e.tier == tier):
+        line = f"- **{md_escape(item.proposition.text)}** — {md_escape(item.reason)}"
+        for discrepancy in item.discrepancies:
+            line += f" · ⚠ *see discrepancy: {md_escape(discrepancy.title)}*"
+        lines.append(line)
+        lines += [f"    - {md_escape(name)}: {md_escape(why)}" for name, why in item.grounds]
+    return lines
+
+
+def render_established(comparison: Comparison) -> None:
+    """The 'what is established' strip: agreed, confirmed, then undisputed one-sided facts, each labelled."""
+    with st.container(border=True, key="claims-established"):
+        st.markdown("**What is established**")
+        empty = []
+        for tier, (color, label, heading) in TIER_HEADINGS.items():
+            lines = established_lines(comparison, tier)
+            if not lines:
+                empty.append(heading.lower())
+                continue
+            st.markdown(f"{chip(color, label)} {heading}:\n" + "\n".join(lines))
+        if empty:
+            st.caption("None yet: " + "; ".join(empty) + ".")
+        st.caption(
+            "A claim only one side makes is never listed here, whoever makes it; hedged and implied stances do not"
+            " count as assertions; outlets that carry the same statement count once; media aligned with a"
+            " government speak for it, and restatements and unattributed recaps never corroborate; a disputed"
+            " figure or an open discrepancy keeps a proposition off this list."
+        )
+
+
+def render_assessment(comparison: Comparison) -> None:
+    assessment = comparison.incident.assessment
+    by = f" by {md_escape(assessment.assessed_by)}" if assessment.assessed_by else ""
+    st.markdown(
+        f"**Assessment** {chip(GRADE_CHIPS[assessment.grade], assessment.grade)} "
+        f"(assessed {assessment.assessed_on.isoformat()}{by})"
+    )
+    st.markdown(md_escape(assessment.rationale))
+    for earlier in reversed(assessment.earlier):
+        st.caption(f"Earlier ({earlier.assessed_on.isoformat()}): {earlier.grade} — {md_escape(earlier.rationale)}")

@@ -270,9 +270,33 @@ def test_many_parties_show_only_those_that_spoke_and_name_the_silent() -> None:
     assert isinstance(comparison, Comparison) and len(comparison.parties) > 4
     for row in comparison.rows:
         spoke = {comparison.party(c.party).label for c in row.cells if c.positions or c.competing}
-        silent = [comparison.party(c.party).label for c in row.cells if not (c.positions or c.competing)]
+        # The two in dispute first, then the others (issue 22), the silent named in that order.
+        principal, others = comparison.grouped_parties()
+        ordered = [row.cell(p.id) for p in (*principal, *others)]
+        silent = [comparison.party(c.party).label for c in ordered if not (c.positions or c.competing)]
         _, cells = party_columns(at, row.proposition.id)
         assert set(cells) == spoke, row.proposition.id
         texts = " ".join(texts_in(keyed_block(at, f"claims-row-{row.proposition.id}")))
         named = "No statement on this from: " + ", ".join(silent)
         assert named in texts if silent else "No statement on this from" not in texts
+
+
+def test_the_glance_groups_many_parties_and_keeps_few_as_columns() -> None:
+    """Issue 22, point 8: ten parties: the two in dispute keep a column, the others share one and are named only
+    where they spoke; three parties: one column each."""
+    from components.claims import glance_caption, glance_markdown
+
+    comparison = compare(load_dataset(DATA), NAKHCHIVAN)
+    assert isinstance(comparison, Comparison)
+    assert [p.id for p in comparison.in_dispute()] == ["aze", "irn"]
+    table = glance_markdown(comparison).splitlines()
+    assert table[0] == "| # | Proposition | Azerbaijan | Iran | Other parties |"
+    row_of = {r.proposition.id: n for n, r in enumerate(comparison.rows, start=2)}  # after the header and rule
+    three = table[row_of["four-drones"]]
+    assert three.endswith("| — |")  # no other party spoke on it: nothing listed, no 'no statement' chips
+    first = table[row_of["iran-launched"]]
+    assert "**EU**" in first and "**Kazakhstan**" not in first  # silent parties take no room
+    assert "Kazakhstan" in (glance_caption(comparison) or "")
+    fixture = compare(load_dataset(CLAIMS_FIXTURE), "fictional-strelsau-2024")
+    assert isinstance(fixture, Comparison) and glance_caption(fixture) is None
+    assert glance_markdown(fixture).splitlines()[0] == "| # | Proposition | Ruritania | Borduria | Syldavia |"

@@ -335,6 +335,31 @@ class Comparison:
     def party(self, party_id: str) -> Party:
         return next(p for p in self.parties if p.id == party_id)
 
+    def in_dispute(self) -> tuple[Party, ...]:
+        """The two parties in dispute, in column order: the accusing party (else the first column) and the party
+        that most often takes the other side from it (else the next column). Fewer when fewer parties spoke."""
+        if len(self.parties) <= 2:
+            return self.parties
+        first = next((p for p in self.parties if p.accuser), self.parties[0])
+
+        def opposed(party: Party) -> int:
+            return sum(
+                1
+                for row in self.rows
+                if row.cell(first.id).side != "none"
+                and row.cell(party.id).side not in ("none", row.cell(first.id).side)
+            )
+
+        others = [p for p in self.parties if p.id != first.id]
+        second = max(others, key=lambda p: (opposed(p), -others.index(p)))
+        return tuple(p for p in self.parties if p.id in (first.id, second.id))
+
+    def grouped_parties(self) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+        """(the two in dispute, every other party), each in column order."""
+        principal = self.in_dispute()
+        ids = {p.id for p in principal}
+        return principal, tuple(p for p in self.parties if p.id not in ids)
+
     def reordered(self, order: PartyOrder) -> Comparison:
         """The same comparison with its columns in another order."""
         parties = order_parties(self.parties, order)
