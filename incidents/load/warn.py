@@ -66,6 +66,15 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
     return problems
 
 
+def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Statements in the publication's own voice that do not say how the outlet knows."""
+    return [
+        records[s.id].problem(codes.BASIS_MISSING, "voice", id=s.id)
+        for s in dataset.statements.values()
+        if s.voice == "publication" and s.basis is None
+    ]
+
+
 def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Propositions no statement takes a stance on."""
     taken = {stance.proposition for s in dataset.statements.values() for stance in s.stances}
@@ -101,6 +110,7 @@ def warnings(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
         *ungraded_sources(dataset, records),
         *single_source_claims(dataset, records),
         *orphan_propositions(dataset, records),
+        *basis_missing(dataset, records),
         *placeholders(dataset, records),
     ]
 

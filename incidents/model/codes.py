@@ -110,6 +110,23 @@ FIGURE_VALUE = _error(
     "{field}: {reason}",
     "A figure is not a number or a low–high range (or gives both, or high is below low).",
 )
+BASIS_VALUE = _error(
+    "BASIS_VALUE",
+    "{field}: {reason}",
+    "A statement's `basis` is not observed, restates or unattributed, is given for a voice other than the "
+    "publication's own, or `restates` is given without basis restates.",
+)
+AFFILIATION_INCOMPLETE = _error(
+    "AFFILIATION_INCOMPLETE",
+    "{field}: {reason}",
+    "A source's `affiliation` has no reason; or it is aligned (state-owned, state-controlled, government-aligned) "
+    "without its party or the references that assess it; or it names a party while independent or unsettled.",
+)
+RESTATES_UNKNOWN = _error(
+    "RESTATES_UNKNOWN",
+    "{field}: restates {ref!r}, which is no statement we hold; link only held statements (else name restates_speaker)",
+    "A statement's `restates` points nowhere: no statement has that id. The statement is left out.",
+)
 UNKNOWN_REF = _error(
     "UNKNOWN_REF",
     "{field}: unknown {what} {ref!r}",
@@ -132,6 +149,12 @@ SINGLE_SOURCE = _warning(
     "SINGLE_SOURCE",
     "claim {id!r} reaches us through one document only ({document})",
     "Every statement asserting a claim's propositions reaches us through one document.",
+)
+BASIS_MISSING = _warning(
+    "BASIS_MISSING",
+    "statement {id!r} is in the publication's own voice but has no basis; it is not counted as corroboration",
+    "A statement in the publication's own voice does not say how the outlet knows (basis observed, restates or "
+    "unattributed); until it does, it is treated as unattributed.",
 )
 UNGRADED_SOURCE = _warning(
     "UNGRADED_SOURCE",
@@ -240,11 +263,15 @@ CODES: dict[str, Code] = {
         DUPLICATE_ID,
         STANCE_VALUE,
         FIGURE_VALUE,
+        BASIS_VALUE,
+        AFFILIATION_INCOMPLETE,
+        RESTATES_UNKNOWN,
         UNKNOWN_REF,
         INVALID_REF,
         REF_CYCLE,
         FUTURE_DATE,
         SINGLE_SOURCE,
+        BASIS_MISSING,
         UNGRADED_SOURCE,
         ORPHAN_PROPOSITION,
         UNREAD_FILE,
