@@ -168,3 +168,7 @@ def test_every_warning_the_shipped_data_keeps_is_explained() -> None:
         named = re.findall(r"'([a-z0-9][a-z0-9-]*)'", problem.message)
         if problem.code in ("SINGLE_SOURCE", "ORPHAN_PROPOSITION"):
             assert named and f"`{named[0]}`" in section, problem
+    # and the other way: every statement the list names as single-source is one the validator warns about
+    listed = section.split("- `SINGLE_SOURCE`", 1)[1].split("\n- `", 1)[0].split("(`cabinet-freight-resumed`")[0]
+    warned = {re.findall(r"'([a-z0-9-]+)'", p.message)[0] for p in warnings if p.code == "SINGLE_SOURCE"}
+    assert set(re.findall(r"`([a-z0-9][a-z0-9-]+)`", listed)) - {"via", "carried_by"} == warned

@@ -20,10 +20,11 @@ from incidents.load.parse import (
     loc_text,
     read_bounded,
 )
+from incidents.load.review import PUBLISHED, hidden_ids, prune_record
 from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
-from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
+from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN, Entry
 from incidents.model.provenance import origins
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
 
@@ -40,9 +41,13 @@ def ungraded_sources(dataset: Dataset, records: dict[str, Located]) -> list[Prob
 
 
 def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
-    """A party's claims whose every asserted proposition reaches us through documents of one origin only (two
-    outlets carrying one agency's story are one origin). The publication's own reporting is not a party's claim."""
-    documents: dict[str, set[str]] = {}
+    """A party's claims that reach us through documents of one origin only (two outlets carrying one agency's story
+    are one origin). The publication's own reporting is not a party's claim.
+
+    Documents are counted per statement (its last `via` and its `carried_by`) and per proposition (every asserting
+    statement's documents). A claim with no asserted stance is single-source when the statement's own documents are
+    one origin; a claim with asserted stances is named once, with every asserted proposition whose documents are one
+    origin, even when its other stances are well sourced."""
     known: dict[str, frozenset[str]] = {}  # each source's origins, walked once (statements share their sources)
 
     def origins_of(source: str) -> frozenset[str]:
@@ -50,20 +55,83 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
             known[source] = origins(dataset, source)
         return known[source]
 
+    carriers: dict[str, set[str]] = {}
+    documents: dict[str, set[str]] = {}
     for statement in dataset.statements.values():
-        carriers = {o for source in (statement.via[-1], *statement.carried_by) for o in origins_of(source)}
+        chain_end = (statement.via[-1], *statement.carried_by)
+        carriers[statement.id] = {o for source in chain_end for o in origins_of(source)}
         for stance in statement.stances:
             if stance.stance == "asserts":
-                documents.setdefault(stance.proposition, set()).update(carriers)
+                documents.setdefault(stance.proposition, set()).update(carriers[statement.id])
     problems = []
     for statement in dataset.statements.values():
         if statement.kind not in ASSERTING_KINDS or statement.voice == "publication":
             continue
-        asserted = [s.proposition for s in statement.stances if s.stance == "asserts"]
-        if all(len(documents.get(p, set())) <= 1 for p in asserted):
-            located = records[statement.id]
-            problems.append(located.problem(codes.SINGLE_SOURCE, "via", id=statement.id, document=statement.via[-1]))
+        located = records[statement.id]
+        asserted = [(i, s.proposition) for i, s in enumerate(statement.stances) if s.stance == "asserts"]
+        if not asserted:
+            if len(carriers[statement.id]) <= 1:
+                problems.append(located.problem(
+                    codes.SINGLE_SOURCE, "via", id=statement.id, document=statement.via[-1], what=""
+                ))
+            continue
+        weak = [(i, p) for i, p in asserted if len(documents.get(p, set())) <= 1]
+        if weak:
+            names = ", ".join(repr(p) for _i, p in weak)
+            what = f" for {names}" if len(weak) < len(asserted) else ""
+            problems.append(located.problem(
+                codes.SINGLE_SOURCE, "stances", weak[0][0], "proposition",
+                id=statement.id, document=statement.via[-1], what=what,
+            ))
     return problems
+
+
+def statements_in_no_incident(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Statements that name no incident: the per-incident briefing and claims page would leave them out silently."""
+    return [
+        records[statement.id].problem(codes.STATEMENT_NO_INCIDENT, "id", id=statement.id)
+        for statement in dataset.statements.values()
+        if not statement.incidents
+    ]
+
+
+def hosted_changes(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Published records that the hosted view leaves out or cuts because they name an unpublished record (or one that
+    is left out in its turn), each naming the record it names. Nothing when every record is published."""
+    hidden = hidden_ids(dataset)
+    if not hidden:
+        return []
+    problems = []
+    for collection in COLLECTIONS:
+        for record_id, record in dataset.collection(collection.key).items():
+            if record.review != PUBLISHED or record_id not in records:
+                continue
+            located = records[record_id]
+            named = [(loc, ref) for loc, ref, _target in located.refs if ref in hidden]
+            if not named:
+                continue
+            left_out = record_id in hidden
+            # The references whose loss alone leaves the record out are the cause; the others are cut.
+            causes = {ref for _loc, ref in named if left_out and prune_record(record, collection.key, {ref}) is None}
+            if left_out and not causes:  # several references together (the last source of a list) leave it out
+                causes = {ref for _loc, ref in named}
+            for loc, ref in named:
+                code = codes.HOSTED_HIDES if ref in causes else codes.HOSTED_CUTS
+                target = _entry(dataset, ref)
+                state = target.review if target is not None and target.review != PUBLISHED else "itself left out"
+                problems.append(located.file.problem(
+                    code, loc, kind=collection.singular, id=record_id, field=loc_text(loc[len(located.loc):]),
+                    ref=ref, state=state,
+                ))
+    return problems
+
+
+def _entry(dataset: Dataset, record_id: str) -> Entry | None:
+    for collection in COLLECTIONS:
+        found = dataset.collection(collection.key).get(record_id)
+        if found is not None:
+            return found
+    return None
 
 
 def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
@@ -100,6 +168,8 @@ def warnings(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     return [
         *ungraded_sources(dataset, records),
         *single_source_claims(dataset, records),
+        *statements_in_no_incident(dataset, records),
+        *hosted_changes(dataset, records),
         *orphan_propositions(dataset, records),
         *placeholders(dataset, records),
     ]

@@ -106,8 +106,29 @@ FUTURE_DATE = _error(
 )
 SINGLE_SOURCE = _warning(
     "SINGLE_SOURCE",
-    "claim {id!r} reaches us through one document only ({document})",
-    "Every statement asserting a claim's propositions reaches us through one document.",
+    "claim {id!r} reaches us through one document only ({document}){what}",
+    "A party's claim reaches us through documents of one origin only: a statement with no asserted stance whose "
+    "`via` and `carried_by` come down to one document, or an asserted proposition that every statement asserting "
+    "it brings through one document (each such stance is named, even when the statement's other stances are "
+    "well sourced).",
+)
+STATEMENT_NO_INCIDENT = _warning(
+    "STATEMENT_NO_INCIDENT",
+    "statement {id!r} names no incident (`incidents:`), so no briefing or claims page shows it",
+    "A statement without `incidents:` belongs to no incident: the briefing and the claims page, which are built per "
+    "incident, leave it out. Name the incidents it concerns.",
+)
+HOSTED_HIDES = _warning(
+    "HOSTED_HIDES",
+    "published {kind} {id!r} is left out of the hosted view because {field} names unpublished {ref!r} ({state})",
+    "A published record depends on a draft or in-review record (or on one that is itself left out), so the hosted "
+    "instance does not show it until the other is published: `validate --hosted` shows the hosted view.",
+)
+HOSTED_CUTS = _warning(
+    "HOSTED_CUTS",
+    "published {kind} {id!r} is shown in the hosted view without {field} {ref!r} ({state}), which is cut",
+    "A published record names a draft or in-review record that the hosted instance cuts from it: the record goes "
+    "live without that reference (a source chain, a carrier, a proposition) until the other is published.",
 )
 UNGRADED_SOURCE = _warning(
     "UNGRADED_SOURCE",
@@ -212,6 +233,9 @@ CODES: dict[str, Code] = {
         REF_CYCLE,
         FUTURE_DATE,
         SINGLE_SOURCE,
+        STATEMENT_NO_INCIDENT,
+        HOSTED_HIDES,
+        HOSTED_CUTS,
         UNGRADED_SOURCE,
         ORPHAN_PROPOSITION,
         UNREAD_FILE,
