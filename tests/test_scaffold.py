@@ -129,7 +129,7 @@ def test_new_source_records_its_stored_copy(capsys: pytest.CaptureFixture[str], 
     assert status == 0, err
     record_id = created(out)[1]
     source = load_dataset(data_dir).sources[record_id]
-    assert record_id == "news-example-az-2026-03-05"
+    assert record_id == "news-example-az-091"  # <outlet-slug>-<NNN>, after the highest, news-az-090
     assert source.local_copy == "copies/page.html"
     assert source.sha256 == hashlib.sha256(copy.read_bytes()).hexdigest()
     assert source.retrieved == dt.date.today()

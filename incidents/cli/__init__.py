@@ -14,6 +14,7 @@ COMMAND_MODULES = (
     "incidents.cli.records",
     "incidents.cli.edit",
     "incidents.cli.scaffold",
+    "incidents.cli.add",
     "incidents.cli.find",
     "incidents.cli.quotes",
     "incidents.cli.history",
