@@ -222,7 +222,12 @@ def test_c_loader_is_available() -> None:
 # the parties a proposition accuses, and the sources and discrepancies that settle a discrepancy).
 FORMER_REFERENCES = {
     "actors": (("parent", "actors"), ("sources", "sources")),
-    "sources": (("republishes", "sources"), ("rewrites", "sources")),
+    "sources": (
+        ("republishes", "sources"),
+        ("rewrites", "sources"),
+        ("affiliation.party", "actors"),  # issue 22
+        ("affiliation.references", "sources"),
+    ),
     "places": (
         ("within", "places"),
         ("sources", "sources"),
@@ -246,6 +251,8 @@ FORMER_REFERENCES = {
         ("via", "sources"),
         ("carried_by", "sources"),
         ("responds_to", "statements"),
+        ("restates", "statements"),  # issue 22
+        ("restates_speaker", "actors"),
         ("stances.*.proposition", "propositions"),
         ("incidents", "incident"),
     ),
@@ -339,6 +346,11 @@ ISSUE_CODES = {
     "STATEMENT_NO_INCIDENT": "warning",
     "HOSTED_HIDES": "warning",
     "HOSTED_CUTS": "warning",
+    # issue 22: affiliation and basis
+    "BASIS_VALUE": "error",
+    "AFFILIATION_INCOMPLETE": "error",
+    "RESTATES_UNKNOWN": "error",
+    "BASIS_MISSING": "warning",
 }
 
 

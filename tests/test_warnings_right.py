@@ -48,7 +48,9 @@ statements:
 """
 
 
-def statement(sid: str, via: str, carried: str = "", stances: str = "", extra: str = "", incidents: str = "[inc]") -> str:
+def statement(
+    sid: str, via: str, carried: str = "", stances: str = "", extra: str = "", incidents: str = "[inc]"
+) -> str:
     lines = [
         f"  - id: {sid}",
         "    speaker: land-a",

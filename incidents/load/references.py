@@ -31,6 +31,8 @@ def check_references(records: dict[str, Located], failed: set[str], problems: li
             field = loc_text(ref_loc)
             if ref in failed:
                 problems.append(located.file.problem(codes.INVALID_REF, ref_loc, field=field, ref=ref))
+            elif ref_loc[-2:-1] == ("restates",) or ref_loc[-1:] == ("restates",):
+                problems.append(located.file.problem(codes.RESTATES_UNKNOWN, ref_loc, field=field, ref=ref))
             else:
                 what = _target_word(target)
                 problems.append(located.file.problem(codes.UNKNOWN_REF, ref_loc, field=field, what=what, ref=ref))

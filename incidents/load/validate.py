@@ -21,7 +21,7 @@ from incidents.load.parse import Loc, ParsedFile, at_mark, home, loc_text, locat
 from incidents.model import codes
 from incidents.model.codes import Code
 from incidents.model.dataset import Problem
-from incidents.model.evidence import STANCE_VALUES
+from incidents.model.evidence import BASIS_VALUES, STANCE_VALUES
 from incidents.model.fields import PLACEHOLDER, REVIEW_KEY, REVIEW_STATES
 from incidents.model.records import Entry
 from incidents.model.registry import BY_KEY, FILE_KINDS, Collection, file_collections
@@ -32,6 +32,8 @@ PYDANTIC_CODES: dict[str, Code] = {
     "coord_range": codes.COORD_RANGE,
     "end_before_start": codes.END_BEFORE_START,
     "figure_value": codes.FIGURE_VALUE,
+    "basis_value": codes.BASIS_VALUE,
+    "affiliation": codes.AFFILIATION_INCOMPLETE,
 }
 SCHEMA_KEY = "$schema"  # editors' `$schema` line may sit beside the collections
 
@@ -169,6 +171,9 @@ def _record(
             if error["type"] == "literal_error" and full[-1] == "stance":
                 value, allowed = error["input"], ", ".join(STANCE_VALUES)
                 problems.append(parsed.problem(codes.STANCE_VALUE, full, field=field, value=value, allowed=allowed))
+            elif error["type"] == "literal_error" and full[-1] == "basis":
+                reason = f"{error['input']!r} is not a basis; use one of {', '.join(BASIS_VALUES)}"
+                problems.append(parsed.problem(codes.BASIS_VALUE, full, field=field, reason=reason))
             elif code is codes.SCHEMA:
                 problems.append(parsed.problem(code, full, reason=f"{field}: {reason}"))
             else:

@@ -134,6 +134,15 @@ def _entry(dataset: Dataset, record_id: str) -> Entry | None:
     return None
 
 
+def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Statements in the publication's own voice that do not say how the outlet knows."""
+    return [
+        records[s.id].problem(codes.BASIS_MISSING, "voice", id=s.id)
+        for s in dataset.statements.values()
+        if s.voice == "publication" and s.basis is None
+    ]
+
+
 def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Propositions no statement takes a stance on."""
     taken = {stance.proposition for s in dataset.statements.values() for stance in s.stances}
@@ -171,6 +180,7 @@ def warnings(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
         *statements_in_no_incident(dataset, records),
         *hosted_changes(dataset, records),
         *orphan_propositions(dataset, records),
+        *basis_missing(dataset, records),
         *placeholders(dataset, records),
     ]
 

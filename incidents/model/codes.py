@@ -86,6 +86,23 @@ FIGURE_VALUE = _error(
     "{field}: {reason}",
     "A figure is not a number or a low–high range (or gives both, or high is below low).",
 )
+BASIS_VALUE = _error(
+    "BASIS_VALUE",
+    "{field}: {reason}",
+    "A statement's `basis` is not observed, restates or unattributed, is given for a voice other than the "
+    "publication's own, or `restates` is given without basis restates.",
+)
+AFFILIATION_INCOMPLETE = _error(
+    "AFFILIATION_INCOMPLETE",
+    "{field}: {reason}",
+    "A source's `affiliation` has no reason; or it is aligned (state-owned, state-controlled, government-aligned) "
+    "without its party or the references that assess it; or it names a party while independent or unsettled.",
+)
+RESTATES_UNKNOWN = _error(
+    "RESTATES_UNKNOWN",
+    "{field}: restates {ref!r}, which is no statement we hold; link only held statements (else name restates_speaker)",
+    "A statement's `restates` points nowhere: no statement has that id. The statement is left out.",
+)
 UNKNOWN_REF = _error(
     "UNKNOWN_REF",
     "{field}: unknown {what} {ref!r}",
@@ -129,6 +146,12 @@ HOSTED_CUTS = _warning(
     "published {kind} {id!r} is shown in the hosted view without {field} {ref!r} ({state}), which is cut",
     "A published record names a draft or in-review record that the hosted instance cuts from it: the record goes "
     "live without that reference (a source chain, a carrier, a proposition) until the other is published.",
+)
+BASIS_MISSING = _warning(
+    "BASIS_MISSING",
+    "statement {id!r} is in the publication's own voice but has no basis; it is not counted as corroboration",
+    "A statement in the publication's own voice does not say how the outlet knows (basis observed, restates or "
+    "unattributed); until it does, it is treated as unattributed.",
 )
 UNGRADED_SOURCE = _warning(
     "UNGRADED_SOURCE",
@@ -228,6 +251,9 @@ CODES: dict[str, Code] = {
         DUPLICATE_ID,
         STANCE_VALUE,
         FIGURE_VALUE,
+        BASIS_VALUE,
+        AFFILIATION_INCOMPLETE,
+        RESTATES_UNKNOWN,
         UNKNOWN_REF,
         INVALID_REF,
         REF_CYCLE,
@@ -236,6 +262,7 @@ CODES: dict[str, Code] = {
         STATEMENT_NO_INCIDENT,
         HOSTED_HIDES,
         HOSTED_CUTS,
+        BASIS_MISSING,
         UNGRADED_SOURCE,
         ORPHAN_PROPOSITION,
         UNREAD_FILE,

@@ -11,8 +11,10 @@ from typing import Literal, get_args
 from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
-from incidents.model.fields import PropositionId, Record, SourceId
+from incidents.model.fields import ActorId, PropositionId, Record, SourceId
 from incidents.model.vocabulary import (
+    AFFILIATION_TEXT,
+    ALIGNED_KINDS,
     ASSESSMENT_TEXT,
     QUANTITY_TEXT,
     RELIABILITY_TEXT,
@@ -36,6 +38,10 @@ Quantity = Literal[
     "other",
 ]
 Reliability = Literal["A", "B", "C", "D", "E", "F"]
+Basis = Literal["observed", "restates", "unattributed"]
+BASIS_VALUES: tuple[str, ...] = get_args(Basis)
+AffiliationKind = Literal["state-owned", "state-controlled", "government-aligned", "independent", "unsettled"]
+AFFILIATION_KINDS: tuple[str, ...] = get_args(AffiliationKind)
 AssessmentGrade = Literal["confirmed", "fair", "weak", "contested", "discounted"]
 
 
@@ -70,6 +76,12 @@ class Figure(Record):
     value: float | None = Field(None, ge=0, description="The figure, when one number is given.")
     low: float | None = Field(None, ge=0, description="The low end, when a range ('two to four') is given.")
     high: float | None = Field(None, ge=0, description="The high end of the range.")
+    item: str | None = Field(
+        None,
+        description="What exactly it counts, in a few words: required for quantity `other` ('flights planned'), and "
+        "for each of several values one statement gives for one quantity ('flour', 'rice'): those are separate items, "
+        "never revisions of each other.",
+    )
     as_of: dt.datetime | dt.date | None = Field(
         None, description="When the figure was given (ISO datetime with offset); the statement's time when empty."
     )
@@ -85,7 +97,16 @@ class Figure(Record):
             )
         if self.low is not None and self.high is not None and self.high < self.low:
             raise PydanticCustomError("figure_value", "high {high} is below low {low}", {"low": self.low, "high": self.high})
+        if self.quantity == "other" and not self.item:
+            raise PydanticCustomError("figure_value", "quantity other needs `item`: what it counts, in a few words", {})
         return self
+
+    @property
+    def name(self) -> str:
+        """The quantity's own name: 'injured', 'aid-tonnes: flour', 'flights planned' (an `other` is its item)."""
+        if self.quantity == "other":
+            return self.item or "other"
+        return f"{self.quantity}: {self.item}" if self.item else self.quantity
 
     def label(self) -> str:
         """'4', or '2–4'; whole numbers without a decimal point."""
@@ -113,3 +134,39 @@ class EarlierAssessment(Record):
     rationale: str
     assessed_on: dt.date
     assessed_by: str | None = None
+
+
+class Affiliation(Record):
+    """How an outlet stands to the governments: aligned with a party (its unattributed reporting is that party's
+    voice, never corroboration), independent of them, or not settled. Always with our reason and, for an aligned
+    outlet, the reference records that assess it."""
+
+    kind: AffiliationKind = Field(description=f"{describe_in_brackets(AFFILIATION_TEXT)}.")
+    party: ActorId | None = Field(
+        None, description="The party it is aligned with (a state actor: aze, irn, rus, tur). Only for an aligned kind."
+    )
+    reason: str | None = Field(None, description="Why, in our words (required): what the cited pages say, or what is missing.")
+    references: list[SourceId] = Field(
+        default_factory=list,
+        description="Ids of the source records (kind: reference) of the pages that assess the outlet: a press-freedom "
+        "monitor's page, a media-ownership register, the outlet's own about page. Required for an aligned kind.",
+    )
+    assessed_on: dt.date | None = Field(None, description="When we settled it.")
+
+    @model_validator(mode="after")
+    def _complete(self) -> Affiliation:
+        if not self.reason:
+            raise PydanticCustomError("affiliation", "an affiliation needs a reason (our words: why)", {})
+        if self.kind in ALIGNED_KINDS and (self.party is None or not self.references):
+            raise PydanticCustomError(
+                "affiliation", "an aligned outlet ({kind}) names its party and the references that assess it", {"kind": self.kind}
+            )
+        if self.kind not in ALIGNED_KINDS and self.party is not None:
+            raise PydanticCustomError(
+                "affiliation", "party is only for an aligned outlet, not for one that is {kind}", {"kind": self.kind}
+            )
+        return self
+
+    @property
+    def aligned(self) -> bool:
+        return self.kind in ALIGNED_KINDS

@@ -15,7 +15,9 @@ from pydantic import Field, model_validator
 from pydantic_core import PydanticCustomError
 
 from incidents.model.evidence import (
+    Affiliation,
     AssessmentGrade,
+    Basis,
     EarlierAssessment,
     Figure,
     GradeChange,
@@ -44,6 +46,7 @@ from incidents.model.fields import (
 )
 from incidents.model.vocabulary import (
     ASSESSMENT_TEXT,
+    BASIS_TEXT,
     CREDIBILITY_TEXT,
     DISCREPANCY_STATUS_TEXT,
     RELIABILITY_TEXT,
@@ -140,6 +143,12 @@ class Source(Entry):
         description="Sources this one rewrites, with changes or additions of its own: not independent of them.",
     )
     second_hand: bool = Field(False, description="True when we know this source only because another one cites it.")
+    affiliation: Affiliation | None = Field(
+        None,
+        description="How its outlet stands to the governments (aligned with a party, independent, or not settled), "
+        "with our reason and the references that assess it. Give it on every source of an outlet; empty for pages "
+        "that are no outlet's reporting (reference works).",
+    )
     retrieval_note: str | None = Field(
         None, description="How we read it: where the stored copy is and how to find it again (e.g. the search query)."
     )
@@ -310,6 +319,19 @@ class Statement(Entry):
         default_factory=list,
         description="Other documents that print the same statement. They carry it; they do not corroborate it.",
     )
+    basis: Basis | None = Field(
+        None,
+        description=f"For the publication's own voice only, how it knows: {describe_in_brackets(BASIS_TEXT)}. "
+        "Only `observed` reporting from an outlet aligned with no party corroborates.",
+    )
+    restates: list[StatementId] = Field(
+        default_factory=list,
+        description="With basis `restates`: the statements (ours) whose words or figure it restates.",
+    )
+    restates_speaker: ActorId | None = Field(
+        None, description="With basis `restates`: whose statement it restates, when we do not hold that statement."
+    )
+    basis_note: str | None = Field(None, description="What the page says about how it knows (its attribution line).")
     credibility: int | None = Field(
         None,
         ge=1,
@@ -331,6 +353,10 @@ class Statement(Entry):
             raise PydanticCustomError("voice", "the publication's own voice has no speaker; use voice: named", {})
         if self.voice == "unnamed" and not self.unnamed_reason:
             raise PydanticCustomError("voice", "unnamed speakers need unnamed_reason", {})
+        if self.basis is not None and self.voice != "publication":
+            raise PydanticCustomError("basis_value", "basis is for the publication's own voice only", {})
+        if (self.restates or self.restates_speaker) and self.basis != "restates":
+            raise PydanticCustomError("basis_value", "restates and restates_speaker go with basis: restates", {})
         return self
 
     @property

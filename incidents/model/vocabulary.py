@@ -130,8 +130,23 @@ QUANTITY_TEXT: dict[str, str] = {
     "diplomats-evacuated": "diplomats and staff evacuated",
     "passengers-diverted": "passengers on diverted flights",
     "aid-tonnes": "tonnes of humanitarian aid",
-    "other": "another quantity (say which in the note)",
+    "other": "another quantity (name it in `item`: 'flights planned', 'hours closed')",
 }
+# The basis of a statement in the publication's own voice: only `observed` reporting can corroborate.
+BASIS_TEXT: dict[str, str] = {
+    "observed": "its own reporting: its correspondent saw it, it verified footage itself, or it saw the documents",
+    "restates": "it restates a party's statement or figure (linked in `restates` when we hold the statement)",
+    "unattributed": "it says so without saying how it knows (a recap, a background line)",
+}
+# How an outlet stands to the governments: the first three make its unattributed reporting its party's voice.
+AFFILIATION_TEXT: dict[str, str] = {
+    "state-owned": "the state owns it",
+    "state-controlled": "the state or its appointees control it, whoever owns it",
+    "government-aligned": "privately held but loyal to a government (pro-government, 'captured private')",
+    "independent": "independent of the governments concerned (says which in `reason`)",
+    "unsettled": "not settled: what we could find does not decide it (`reason` says what is missing)",
+}
+ALIGNED_KINDS: tuple[str, ...] = ("state-owned", "state-controlled", "government-aligned")
 # A discrepancy's life: recorded, then settled by a source, or replaced by a better-framed one.
 DISCREPANCY_STATUS_TEXT: dict[str, str] = {
     "open": "unresolved",
