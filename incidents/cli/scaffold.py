@@ -14,7 +14,7 @@ from incidents.curate.scaffold import ScaffoldError, write_record
 from incidents.curate.skeletons import BUILDERS
 from incidents.load.parse import display_path
 from incidents.model import records as models
-from incidents.model.evidence import Voice
+from incidents.model.evidence import AFFILIATION_KINDS, BASIS_VALUES, Voice
 from incidents.model.fields import PLACEHOLDER
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -85,6 +85,11 @@ def register(commands: SubParsers) -> None:
     st.add_argument("--credibility", type=int, choices=range(1, 7), metavar="1-6",
                     help="Admiralty information credibility (the model grades information on statements)")
     st.add_argument("--credibility-note", help="why this credibility")
+    st.add_argument("--basis", choices=list(BASIS_VALUES),
+                    help="with --voice publication: how the outlet knows (observed, restates, unattributed)")
+    st.add_argument("--restates", action="append", help="with --basis restates: a statement it restates (repeatable)")
+    st.add_argument("--restates-speaker", help="with --basis restates: whose statement, when we do not hold it")
+    st.add_argument("--basis-note", help="what the page says about how it knows (its attribution line)")
     pr = _common(kinds, "proposition", "a proposition, appended to its incident's propositions")
     pr.add_argument("--incident", required=True, help="the incident it belongs to; added to that incident's file")
     pr.add_argument("--text", required=True, help="a statement that can be asserted or denied ('Iran launched it')")
@@ -117,6 +122,12 @@ def register(commands: SubParsers) -> None:
     src.add_argument("--rewrites", action="append", help="a source it rewrites (repeatable)")
     src.add_argument("--retrieval-note", help="how we read it, and how to find it again")
     src.add_argument("--second-hand", action="store_true", help="known only because another source cites it")
+    src.add_argument("--affiliation", choices=list(AFFILIATION_KINDS),
+                     help="how the outlet stands to the governments (aligned: with --aligned-with and a reference)")
+    src.add_argument("--aligned-with", help="the party an aligned outlet is aligned with (an actor id)")
+    src.add_argument("--affiliation-reason", help="why, in our words (required with --affiliation)")
+    src.add_argument("--affiliation-ref", action="append",
+                     help="a reference source that assesses the outlet (repeatable)")
     src.add_argument("--stored-copy", help="a copy we hold in the repository's tree: records local_copy and its sha256")
     pl = _common(kinds, "place", "a place, appended to data/places.yaml")
     pl.add_argument("--name", required=True, help="its name in English")

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from incidents.curate.records_index import RecordIndex
 from incidents.curate.scaffold import (
     ID_MAX,
@@ -29,6 +31,7 @@ from incidents.curate.scaffold import (
     when_for,
 )
 from incidents.load.copies import CopyTooLarge, relative_copy, sha256_of
+from incidents.model.evidence import Affiliation
 from incidents.model.fields import placeholder
 from incidents.text import is_http_url
 
@@ -137,6 +140,7 @@ def statement(index: RecordIndex, opts: Options, today: dt.date) -> tuple[Target
     if opts.get("as_reported"):
         when["as_reported"] = opts["as_reported"]
     day = when["start"].date() if isinstance(when["start"], dt.datetime) else when["start"]
+    basis = _basis(index, opts, voice["voice"], where)
     base = f"{voice.get('speaker') or voice['voice']}-{opts['kind']}"
     record = {
         "id": _id(index, opts, base, day.isoformat()),
@@ -150,9 +154,28 @@ def statement(index: RecordIndex, opts: Options, today: dt.date) -> tuple[Target
         "credibility": opts.get("credibility"),
         "credibility_note": opts.get("credibility_note"),
         "responds_to": opts.get("responds_to"),
+        **basis,
         "incidents": [opts["incident"]],
     }
     return Target(parent.file_path, "statements"), drafted(record)
+
+
+def _basis(index: RecordIndex, opts: Options, voice: str, where: str) -> dict[str, Any]:
+    """`--basis` (the publication's own voice only): observed, restates (with what it restates) or unattributed."""
+    basis = opts.get("basis")
+    restates, speaker = opts.get("restates") or [], opts.get("restates_speaker")
+    if basis is None:
+        if restates or speaker or opts.get("basis_note"):
+            raise ScaffoldError(where, "--restates, --restates-speaker and --basis-note go with --basis")
+        return {}
+    if voice != "publication":
+        raise ScaffoldError(where, "--basis is for the publication's own voice only (--voice publication)")
+    if (restates or speaker) and basis != "restates":
+        raise ScaffoldError(where, "--restates and --restates-speaker go with --basis restates")
+    require(index, "statements", restates, "--restates")
+    if speaker:
+        require(index, "actors", [speaker], "--restates-speaker")
+    return {"basis": basis, "restates": restates, "restates_speaker": speaker, "basis_note": opts.get("basis_note")}
 
 
 def _short(text: str, words: int = 6) -> str:
@@ -331,8 +354,34 @@ def source(index: RecordIndex, opts: Options, today: dt.date) -> tuple[Target, d
         "rewrites": opts.get("rewrites"),
         "second_hand": True if opts.get("second_hand") else None,
         "retrieval_note": opts.get("retrieval_note"),
+        "affiliation": _affiliation(index, opts, today, where),
     }
     return Target(index.data_dir / "sources.yaml", "sources"), drafted(record)
+
+
+def _affiliation(index: RecordIndex, opts: Options, today: dt.date, where: str) -> dict[str, Any] | None:
+    """`--affiliation KIND` with its party, reason and references, checked as the model checks it."""
+    kind = opts.get("affiliation")
+    if kind is None:
+        if opts.get("aligned_with") or opts.get("affiliation_reason") or opts.get("affiliation_ref"):
+            reason = "--aligned-with, --affiliation-reason and --affiliation-ref go with --affiliation"
+            raise ScaffoldError(where, reason)
+        return None
+    if opts.get("aligned_with"):
+        require(index, "actors", [opts["aligned_with"]], "--aligned-with")
+    require(index, "sources", opts.get("affiliation_ref") or [], "--affiliation-ref")
+    value = {
+        "kind": kind,
+        "party": opts.get("aligned_with"),
+        "reason": opts.get("affiliation_reason"),
+        "references": opts.get("affiliation_ref") or [],
+        "assessed_on": today,
+    }
+    try:
+        Affiliation.model_validate(value)
+    except ValidationError as exc:
+        raise ScaffoldError(where, f"--affiliation: {exc.errors()[0]['msg']}") from exc
+    return {k: v for k, v in value.items() if v not in (None, [])}
 
 
 def place(index: RecordIndex, opts: Options, today: dt.date) -> tuple[Target, dict[str, Any]]:

@@ -34,6 +34,8 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("actors", "sources"): "cut",
     ("sources", "republishes"): "cut",
     ("sources", "rewrites"): "cut",
+    ("sources", "affiliation.party"): "drop",  # the affiliation goes (an aligned one names its party); not the source
+    ("sources", "affiliation.references"): "cut",
     ("places", "within"): "cut",
     ("places", "status_source"): "cut",
     ("places", "status_changes.*.sources"): "cut-keep-one",  # the status change goes without a source
@@ -52,6 +54,8 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("statements", "responds_to"): "cut",
     ("statements", "stances.*.proposition"): "drop",  # the stance goes
     ("statements", "incidents"): "cut-keep-one",  # a statement about hidden incidents only goes
+    ("statements", "restates"): "cut",
+    ("statements", "restates_speaker"): "cut",
     ("propositions", "excludes"): "cut",
     ("propositions", "answers"): "cut",
     ("propositions", "against"): "cut",
@@ -77,6 +81,11 @@ def _prune(obj: BaseModel, path: str, policy: Policy, hidden: set[str]) -> BaseM
         items = getattr(obj, head)
         kept = [found for item in items if (found := _prune(item, rest, policy, hidden)) is not None]
         return obj if len(kept) == len(items) else obj.model_copy(update={head: kept})
+    head, dot, rest = path.partition(".")
+    if dot:  # one nested model (a source's affiliation): prune it; "drop" drops the nested model, not `obj`
+        nested = getattr(obj, head)
+        pruned = _prune(nested, rest, policy, hidden) if nested is not None else None
+        return obj if pruned is nested else obj.model_copy(update={head: pruned})
     value = getattr(obj, head)
     if isinstance(value, list):
         left = [ref for ref in value if ref not in hidden]
