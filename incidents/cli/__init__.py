@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "incidents.cli.add",
     "incidents.cli.find",
     "incidents.cli.quotes",
+    "incidents.cli.archive",
     "incidents.cli.history",
     "incidents.cli.synth",
 )

@@ -194,3 +194,29 @@ def append_to_field(text: str, record_loc: tuple[str | int, ...], key: str, item
     else:
         block = dump_block([item], value.start_mark.column)
     return Inserted("".join(lines[:index]) + block + "".join(lines[index:]), index + 1)
+
+
+def set_field(text: str, record_loc: tuple[str | int, ...], key: str, value: Any) -> Inserted:
+    """The file's text with the record's `key` set to a scalar `value`: a one-line value is replaced on its line (its
+    comment kept), a missing key is added after the record's last line. Raises `EditError` for a value over several
+    lines (a block scalar), which is left for a curator to edit."""
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    if root is None:
+        raise EditError(1, 1, "the file is empty")
+    record = _record_node(root, record_loc)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    dumped = _flow_item(value)
+    found = [(k, v) for k, v in record.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+    if not found:
+        index = _insertion_index(lines, _last_line(record))
+        line = " " * record.start_mark.column + f"{key}: {dumped}\n"
+        return Inserted("".join(lines[:index]) + line + "".join(lines[index:]), index + 1)
+    _key, node = found[-1]
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(node, yaml.ScalarNode) or start.line != end.line or node.style in ("|", ">"):
+        raise EditError(start.line + 1, start.column + 1, f"{key!r} is not a one-line value; edit it by hand")
+    row = lines[start.line]
+    lines[start.line] = row[: start.column] + dumped + row[end.column :]
+    return Inserted("".join(lines), start.line + 1)

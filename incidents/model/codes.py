@@ -209,9 +209,9 @@ WEEKDAY_MISMATCH = _warning(
 # Reported by `python -m incidents check-quotes`, not by the validator.
 QUOTE_MISMATCH = _error(
     "QUOTE_MISMATCH",
-    "{field}: not in the stored copy {copy} of {source!r}; nearest passage: {nearest!r}",
-    "check-quotes: a quote is not found in the stored copy of its source (whitespace, typographic quotes and "
-    "dashes and Unicode forms aside).",
+    "{field}: not in {copy} of {source!r}; nearest passage: {nearest!r}",
+    "check-quotes: a quote is not found in the archived page or the stored copy of its source (whitespace, "
+    "typographic quotes and dashes and Unicode forms aside).",
 )
 QUOTE_COPY_UNREADABLE = _error(
     "QUOTE_COPY_UNREADABLE",
@@ -220,9 +220,11 @@ QUOTE_COPY_UNREADABLE = _error(
 )
 QUOTE_NOT_CHECKED = _warning(
     "QUOTE_NOT_CHECKED",
-    "{field}: not checked: the stored copy {copy} of {source!r} is not on this machine",
-    "check-quotes: the stored copy is kept outside the repository and is absent here (a fresh clone, say); the "
-    "quote could not be checked. `--strict` makes this fail.",
+    "{field}: not checked (no copy here): {why}",
+    "check-quotes: no copy of the quote's page is on this machine: its source has no `archive` hash that this "
+    "machine's archive holds (`python -m incidents archive URL --source ID` fills it) and no `local_copy` present "
+    "(copies are kept outside the repository, so a fresh clone has none); the quote could not be checked. "
+    "`--strict` makes this fail.",
 )
 NO_HISTORY = _error(
     "NO_HISTORY",
