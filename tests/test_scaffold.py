@@ -327,7 +327,15 @@ def test_find_searches_every_text_field(capsys: pytest.CaptureFixture[str], data
 
 @pytest.mark.parametrize(
     "argv",
-    [["new"], *[["new", kind] for kind in ("incident", "event", "statement", "source", "place", "actor")], ["find"]],
+    [
+        ["new"],
+        *[["new", kind] for kind in ("incident", "event", "statement", "proposition", "discrepancy", "source", "place",
+                                     "actor")],
+        ["add"],
+        *[["add", kind] for kind in ("figure", "quote", "carrier", "stance")],
+        ["find"],
+        ["archive"],
+    ],
 )
 def test_help(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:
