@@ -66,6 +66,13 @@ def register(commands: SubParsers) -> None:
     ev.add_argument("--title")
     ev.add_argument("--type", choices=_choices(models.EventType), default="other")
     ev.add_argument("--status", choices=_choices(models.EventStatus), default="reported")
+    _statement(kinds)
+    _proposition_and_discrepancy(kinds)
+    _source(kinds)
+    _place_and_actor(kinds)
+
+
+def _statement(kinds: SubParsers) -> None:
     st = _common(kinds, "statement", "a statement, appended to its incident's statements")
     _in_incident(st)
     st.add_argument("--at", help="when it was said: YYYY-MM-DD, or an ISO datetime with its UTC offset "
@@ -90,6 +97,9 @@ def register(commands: SubParsers) -> None:
     st.add_argument("--restates", action="append", help="with --basis restates: a statement it restates (repeatable)")
     st.add_argument("--restates-speaker", help="with --basis restates: whose statement, when we do not hold it")
     st.add_argument("--basis-note", help="what the page says about how it knows (its attribution line)")
+
+
+def _proposition_and_discrepancy(kinds: SubParsers) -> None:
     pr = _common(kinds, "proposition", "a proposition, appended to its incident's propositions")
     pr.add_argument("--incident", required=True, help="the incident it belongs to; added to that incident's file")
     pr.add_argument("--text", required=True, help="a statement that can be asserted or denied ('Iran launched it')")
@@ -107,6 +117,9 @@ def register(commands: SubParsers) -> None:
                     help="a source it rests on (repeatable; default: the documents of the records it concerns)")
     di.add_argument("--description", help="what disagrees with what, in our words")
     di.add_argument("--handling", help="what the records do about it")
+
+
+def _source(kinds: SubParsers) -> None:
     src = _common(kinds, "source", "a source, appended to data/sources.yaml; id <outlet>-<NNN>, or agency-<name>")
     src.add_argument("url", nargs="?", help="its http(s) address")
     src.add_argument("--outlet", help="the publisher")
@@ -129,6 +142,9 @@ def register(commands: SubParsers) -> None:
     src.add_argument("--affiliation-ref", action="append",
                      help="a reference source that assesses the outlet (repeatable)")
     src.add_argument("--stored-copy", help="a copy we hold in the repository's tree: records local_copy and its sha256")
+
+
+def _place_and_actor(kinds: SubParsers) -> None:
     pl = _common(kinds, "place", "a place, appended to data/places.yaml")
     pl.add_argument("--name", required=True, help="its name in English")
     pl.add_argument("--lat", type=float, required=True)

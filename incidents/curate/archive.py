@@ -117,7 +117,7 @@ def _read(response: object, max_bytes: int, started: float, deadline: float) -> 
     if declared and declared.isdigit() and int(declared) > max_bytes:
         raise ArchiveError(f"the page is larger than {max_bytes} bytes ({declared} declared)")
     body = bytearray()
-    for chunk in response.stream(_CHUNK):  # type: ignore[attr-defined]
+    for chunk in response.stream(_CHUNK):  # type: ignore[attr-defined]  # an urllib3 response, typed loosely here
         body += chunk
         if len(body) > max_bytes:
             raise ArchiveError(f"the page is larger than {max_bytes} bytes")
@@ -161,7 +161,7 @@ def extract_text(raw: bytes, content_type: str = "", name: str = "") -> str:
 def visible_text(html: str) -> str:
     """All of an HTML page's visible text (scripts and styles left out), for quotes the main text does not hold
     (a caption, a standfirst)."""
-    import lxml.html  # type: ignore[import-untyped]
+    import lxml.html  # type: ignore[import-untyped]  # lxml ships no stubs
 
     try:
         tree = lxml.html.fromstring(html)

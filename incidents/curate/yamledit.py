@@ -137,11 +137,11 @@ def _record_node(root: yaml.Node, record_loc: tuple[str | int, ...]) -> yaml.Map
     for part in record_loc:
         if isinstance(part, str) and isinstance(node, yaml.MappingNode):
             found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
-            node = found[-1] if found else None  # type: ignore[assignment]
+            node = found[-1] if found else None  # type: ignore[assignment]  # None ends the walk below
         elif isinstance(part, int) and isinstance(node, yaml.SequenceNode) and part < len(node.value):
             node = node.value[part]
         else:
-            node = None  # type: ignore[assignment]
+            node = None  # type: ignore[assignment]  # None ends the walk below
         if node is None:
             raise EditError(1, 1, f"no record at {record_loc!r}")
     if not isinstance(node, yaml.MappingNode):
