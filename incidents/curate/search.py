@@ -20,6 +20,7 @@ from incidents.curate.records_index import RawRecord, RecordIndex
 MAX_QUERY = 200  # characters, as the app's text filter
 MIN_RATIO = 0.8  # difflib ratio for a near spelling
 MAX_WORDS = 2_000  # words of one field compared word by word (a long summary is still searched as a whole)
+MAX_SEEN = 200_000  # texts remembered during one search (memory stays bounded on a huge data directory)
 MAX_FIELDS = 500  # text fields of one record searched (a record is never that large; a hostile one is bounded)
 # Letters NFKD does not decompose into an ASCII base: Azerbaijani schwa and dotless i, and a few others.
 _FOLD = str.maketrans({"ə": "e", "Ə": "e", "ı": "i", "ß": "ss", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d"})
@@ -45,6 +46,8 @@ EXACT, PART, INSIDE, NEAR = 1.0, 0.9, 0.85, 0.85
 
 def fold(text: str) -> str:
     """Text as compared: no accents or diacritics, casefolded, words separated by single spaces."""
+    if text.isascii():  # most text: nothing to decompose
+        return " ".join(_WORD.findall(text.casefold()))
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
     return " ".join(_WORD.findall(bare))
@@ -139,18 +142,34 @@ def fields(data: dict[str, Any]) -> Iterator[Field]:
             yield path, text, False
 
 
-def _near(matcher: difflib.SequenceMatcher[str], query_words: int, text: str) -> float:
-    """The best ratio of the query against any run of as many words in the text."""
+def _near(
+    matcher: difflib.SequenceMatcher[str], query: str, text: str, memo: dict[str, float] | None = None
+) -> float:
+    """The best ratio of the query against any run of as many words in the text (each distinct run once, and only
+    runs whose length allows the ratio: 2·min/(sum) ≥ MIN_RATIO)."""
     words = text.split()[:MAX_WORDS]
+    size, query_words = len(query), len(query.split())
+    low, high = size * MIN_RATIO / (2 - MIN_RATIO), size * (2 - MIN_RATIO) / MIN_RATIO
+    runs = {" ".join(words[start : start + query_words]) for start in range(max(1, len(words) - query_words + 1))}
     best = 0.0
-    for start in range(max(1, len(words) - query_words + 1)):
-        matcher.set_seq1(" ".join(words[start : start + query_words]))
-        if matcher.real_quick_ratio() >= MIN_RATIO and matcher.quick_ratio() >= MIN_RATIO:
-            best = max(best, matcher.ratio())
+    for run in runs:
+        if not low <= len(run) <= high:
+            continue
+        ratio = memo.get(run) if memo is not None else None
+        if ratio is None:
+            matcher.set_seq1(run)
+            ratio = 0.0
+            if matcher.real_quick_ratio() >= MIN_RATIO and matcher.quick_ratio() >= MIN_RATIO:
+                ratio = matcher.ratio()
+            if memo is not None and len(memo) < MAX_SEEN:
+                memo[run] = ratio
+        best = max(best, ratio)
     return best
 
 
-def match(query: str, text: str, matcher: difflib.SequenceMatcher[str] | None = None) -> Match:
+def match(
+    query: str, text: str, matcher: difflib.SequenceMatcher[str] | None = None, memo: dict[str, float] | None = None
+) -> Match:
     """How well a folded query matches a text (see `EXACT`…`NEAR`); `NO_MATCH` when it does not."""
     folded = fold(text)
     if not query or not folded:
@@ -164,7 +183,7 @@ def match(query: str, text: str, matcher: difflib.SequenceMatcher[str] | None = 
         return Match(INSIDE + coverage, False)
     if matcher is None:
         matcher = difflib.SequenceMatcher(None, "", query, autojunk=False)
-    ratio = _near(matcher, len(query.split()), folded)
+    ratio = _near(matcher, query, folded, memo)
     return Match(ratio * NEAR, False) if ratio >= MIN_RATIO else NO_MATCH
 
 
@@ -184,6 +203,8 @@ def find(index: RecordIndex, text: str) -> list[Hit]:
     query = fold(text[:MAX_QUERY])
     matcher = difflib.SequenceMatcher(None, "", query, autojunk=False)
     speakers = _speaker_names(index)
+    seen: dict[str, Match] = {}  # texts repeat (names, boilerplate): each is matched once a search
+    runs: dict[str, float] = {}  # and so do words: each is compared once
     hits = []
     for order, record in enumerate(index.records):
         best: tuple[bool, float, tuple[str | int, ...]] = (False, 0.0, ())
@@ -192,7 +213,11 @@ def find(index: RecordIndex, text: str) -> list[Hit]:
         if isinstance(speaker, str):
             candidates += [(("speaker",), name, False) for name in speakers.get(speaker, [])]
         for path, value, primary in candidates:
-            found = match(query, value, matcher)
+            found = seen.get(value)
+            if found is None:
+                found = match(query, value, matcher, runs)
+                if len(seen) < MAX_SEEN:
+                    seen[value] = found
             if not found.score:
                 continue
             ranked = (found.exact, found.score * (1.0 if primary else SECONDARY), path)
