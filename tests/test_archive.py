@@ -249,3 +249,31 @@ def test_check_quotes_counts_every_unchecked_quote_then_checks_them_from_the_arc
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(data_dir))
     mismatches = [line for line in out.splitlines() if " QUOTE_MISMATCH " in line and "archive sha256:" in line]
     assert status == 1 and len(mismatches) == 1
+
+
+def test_issue_24_done_when_on_a_copy_of_the_shipped_data(
+    capsys: pytest.CaptureFixture[str], server: str, data_dir: Path
+) -> None:
+    """Every new command in turn on one copy, then `validate` passes (no errors)."""
+    incident = "nakhchivan-2026-03-05"
+    steps = [
+        ["new", "source", f"{server}/page", "--outlet", "Loopback News", "--reliability", "C",
+         "--reliability-note", "A test page."],
+        ["new", "proposition", "--incident", incident, "--text", "Two drones crossed at dawn", "--against", "irn"],
+        ["new", "discrepancy", "--incident", incident, "--title", "Dawn or morning", "--concerns", "aliyev-accusation",
+         "--description", "The pages disagree on the hour."],
+        ["add", "figure", "aliyev-accusation", "--quantity", "drones-fired", "--value", "2"],
+        ["add", "quote", "aliyev-accusation", "--text", QUOTE, "--source", "report-az-017"],
+        ["add", "carrier", "aliyev-accusation", "unn-ua-001"],
+    ]
+    created = []
+    for argv in steps:
+        status, out, err = run(capsys, *argv, "--data-dir", str(data_dir))
+        assert status == 0, (argv, err)
+        created.append(out.split()[1])
+    status, _out, err = run(capsys, "archive", f"{server}/page", "--source", created[0], "--data-dir", str(data_dir))
+    assert status == 0, err
+    status, out, err = run(capsys, "validate", str(data_dir))
+    assert status == 0 and "0 error(s)" in err, out
+    assert all(record_id in out for record_id in created[:3])  # waiting for review
+    assert load_dataset(data_dir).sources[created[0]].archive == f"sha256:{hashlib.sha256(PAGE).hexdigest()}"
