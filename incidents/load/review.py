@@ -37,8 +37,9 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("actors", "sources"): "cut",
     ("sources", "republishes"): "cut",
     ("sources", "rewrites"): "cut",
-    ("sources", "affiliation.party"): "drop",  # the affiliation goes (an aligned one names its party); not the source
-    ("sources", "affiliation.references"): "cut",
+    # Issue 22: an affiliation resting on a hidden party or reference goes (the source stays, unassessed).
+    ("sources", "affiliation.party"): "drop",
+    ("sources", "affiliation.references"): "drop",
     ("places", "within"): "cut",
     ("places", "status_source"): "cut",
     ("places", "status_changes.*.sources"): "cut-keep-one",  # the status change goes without a source
@@ -55,10 +56,10 @@ POLICIES: dict[tuple[str, str], Policy] = {
     ("statements", "via"): "drop",  # a chain with a hidden link cannot be traced
     ("statements", "carried_by"): "cut",
     ("statements", "responds_to"): "cut",
-    ("statements", "stances.*.proposition"): "drop",  # the stance goes
-    ("statements", "incidents"): "cut-keep-one",  # a statement about hidden incidents only goes
     ("statements", "restates"): "cut",
     ("statements", "restates_speaker"): "cut",
+    ("statements", "stances.*.proposition"): "drop",  # the stance goes
+    ("statements", "incidents"): "cut-keep-one",  # a statement about hidden incidents only goes
     ("propositions", "excludes"): "cut",
     ("propositions", "answers"): "cut",
     ("propositions", "against"): "cut",
@@ -85,10 +86,12 @@ def _prune(obj: BaseModel, path: str, policy: Policy, hidden: set[str]) -> BaseM
         kept = [found for item in items if (found := _prune(item, rest, policy, hidden)) is not None]
         return obj if len(kept) == len(items) else obj.model_copy(update={head: kept})
     head, dot, rest = path.partition(".")
-    if dot:  # one nested model (a source's affiliation): prune it; "drop" drops the nested model, not `obj`
+    if dot:  # one optional nested model (a source's affiliation): it goes when it must, never its record
         nested = getattr(obj, head)
-        pruned = _prune(nested, rest, policy, hidden) if nested is not None else None
-        return obj if pruned is nested else obj.model_copy(update={head: pruned})
+        if nested is None:
+            return obj
+        found = _prune(nested, rest, policy, hidden)
+        return obj if found is nested else obj.model_copy(update={head: found})
     value = getattr(obj, head)
     if isinstance(value, list):
         left = [ref for ref in value if ref not in hidden]
