@@ -277,3 +277,20 @@ def test_issue_24_done_when_on_a_copy_of_the_shipped_data(
     assert status == 0 and "0 error(s)" in err, out
     assert all(record_id in out for record_id in created[:3])  # waiting for review
     assert load_dataset(data_dir).sources[created[0]].archive == f"sha256:{hashlib.sha256(PAGE).hexdigest()}"
+
+
+@pytest.mark.parametrize(
+    ("raw", "content_type", "name", "plain"),
+    [
+        (b"Plain words", "", "page", True),
+        ("\ufeffPlain words with a byte-order mark".encode(), "", "page", True),
+        ("\ufeff<html><p>x</p></html>".encode(), "", "page", False),
+        (b"<p>x</p>", "", "saved.html", False),
+        (b"Words", "text/plain; charset=utf-8", "", True),
+        (b"Words", "text/html", "", False),
+    ],
+)
+def test_plain_text_or_html(raw: bytes, content_type: str, name: str, plain: bool) -> None:
+    from incidents.curate.archive import is_plain_text
+
+    assert is_plain_text(raw, content_type, name) is plain

@@ -142,8 +142,8 @@ def is_plain_text(raw: bytes, content_type: str, name: str = "") -> bool:
     """A page kept as plain text (a `.txt` file, `text/plain`), not HTML."""
     if content_type.split(";")[0].strip().lower() in TEXT_TYPES or name.lower().endswith(".txt"):
         return True
-    head = raw[:2048].lstrip().lower()
-    return not content_type and not name.lower().endswith((".htm", ".html")) and not head.startswith((b"<", b"\xef"))
+    head = raw[:2048].removeprefix(b"\xef\xbb\xbf").lstrip().lower()  # a UTF-8 byte-order mark says nothing
+    return not content_type and not name.lower().endswith((".htm", ".html")) and not head.startswith(b"<")
 
 
 def extract_text(raw: bytes, content_type: str = "", name: str = "") -> str:
