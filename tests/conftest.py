@@ -36,6 +36,13 @@ def write_data(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture(autouse=True)
+def _own_archive(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test gets an empty page archive of its own (`incidents.curate.archive`): a curator's real archive on
+    this machine must never make a quote checked, nor a test write into it. Subprocesses inherit it."""
+    monkeypatch.setenv("INCIDENTS_ARCHIVE_DIR", str(tmp_path_factory.mktemp("archive")))
+
+
+@pytest.fixture(autouse=True)
 def _restore_data_dir_env():
     """AppTest reads INCIDENTS_DATA_DIR from the environment; never let one test's choice leak into the next."""
     previous = os.environ.get("INCIDENTS_DATA_DIR")

@@ -56,10 +56,31 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     return status, out, err
 
 
+def _lines(out: str) -> tuple[list[str], tuple[int, int]]:
+    """check-quotes' lines, one a quote, and its closing counts (checked, not checked)."""
+    *lines, last = out.splitlines()
+    found = re.fullmatch(r"(\d+) checked, (\d+) not checked \(no copy here\)", last)
+    assert found, last
+    return lines, (int(found.group(1)), int(found.group(2)))
+
+
+def _article_quotes() -> int:
+    dataset = load_dataset(DATA)
+    return sum(1 for s in dataset.statements.values() for q in s.quotes if (q.source or s.via[-1]) == ARTICLE)
+
+
+def _all_quotes() -> int:
+    return sum(len(s.quotes) for s in load_dataset(DATA).statements.values())
+
+
 def test_check_quotes_passes_on_typographic_variants(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
     status, out, err = run(capsys, "check-quotes", "--data-dir", str(repo))
-    assert (status, out) == (0, ""), out
-    assert re.search(r"^([1-9]\d*) quote\(s\) checked", err, re.MULTILINE)
+    lines, (checked, unchecked) = _lines(out)
+    assert status == 0, out
+    assert checked == _article_quotes() and checked + unchecked == _all_quotes() == len(lines)
+    found = [line for line in lines if ": checked: found in the stored copy copies/article.txt" in line]
+    assert len(found) == checked
+    assert all(" QUOTE_NOT_CHECKED (warning) " in line for line in lines if line not in found)
 
 
 def test_check_quotes_catches_a_changed_word(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
@@ -71,7 +92,7 @@ def test_check_quotes_catches_a_changed_word(capsys: pytest.CaptureFixture[str],
     line = next(n for n, x in enumerate(incident.read_text(encoding="utf-8").splitlines(), 1) if "baseless" in x)
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
     assert status == 1
-    (problem,) = out.splitlines()
+    (problem,) = [x for x in _lines(out)[0] if " QUOTE_MISMATCH " in x]
     assert re.match(rf"^\S+nakhchivan-2026-03-05\.yaml:{line}:\d+: QUOTE_MISMATCH ", problem), problem
     assert re.search(r"nearest passage: '[^']*We will not tolerate this groundless act of terror", problem), problem
 
@@ -79,7 +100,12 @@ def test_check_quotes_catches_a_changed_word(capsys: pytest.CaptureFixture[str],
 def test_check_quotes_warns_on_an_absent_copy_and_strict_fails(capsys: pytest.CaptureFixture[str], repo: Path) -> None:
     (repo.parent / "copies" / "article.txt").unlink()
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
-    assert status == 0 and out and all(" QUOTE_NOT_CHECKED (warning) " in line for line in out.splitlines())
+    lines, counts = _lines(out)
+    assert status == 0 and counts == (0, _all_quotes())
+    assert all(" QUOTE_NOT_CHECKED (warning) " in line for line in lines)
+    assert sum("stored copy copies/article.txt of 'article-2026-03-06' is not on this machine" in x for x in lines) == (
+        _article_quotes()
+    )
     strict, _, _ = run(capsys, "check-quotes", "--data-dir", str(repo), "--strict")
     assert strict == 1
 
@@ -89,7 +115,9 @@ def test_check_quotes_fails_on_an_unreadable_copy(capsys: pytest.CaptureFixture[
     copy.unlink()
     copy.mkdir()  # there, but not a file it can read
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
-    assert status == 1 and out and all(" QUOTE_COPY_UNREADABLE " in line for line in out.splitlines())
+    lines = [x for x in _lines(out)[0] if " QUOTE_NOT_CHECKED " not in x]
+    assert status == 1 and len(lines) == _article_quotes()
+    assert all(" QUOTE_COPY_UNREADABLE " in line for line in lines)
 
 
 @pytest.mark.parametrize(
@@ -217,5 +245,6 @@ def test_check_quotes_does_not_read_a_copy_over_the_cap(
 
     monkeypatch.setattr(incidents.curate.quotecheck, "MAX_BYTES", 100)
     status, out, _err = run(capsys, "check-quotes", "--data-dir", str(repo))
-    lines = out.splitlines()
-    assert status == 1 and lines and all(" QUOTE_COPY_UNREADABLE " in x and "larger than" in x for x in lines)
+    lines = [x for x in _lines(out)[0] if " QUOTE_NOT_CHECKED " not in x]
+    assert status == 1 and len(lines) == _article_quotes()
+    assert all(" QUOTE_COPY_UNREADABLE " in x and "larger than" in x for x in lines)

@@ -347,6 +347,10 @@ ISSUE_CODES = {
     "QUOTE_MISMATCH": "error",
     "QUOTE_COPY_UNREADABLE": "error",
     "QUOTE_NOT_CHECKED": "warning",
+    # issue 24: warnings that are right
+    "STATEMENT_NO_INCIDENT": "warning",
+    "HOSTED_HIDES": "warning",
+    "HOSTED_CUTS": "warning",
     # issue 22: affiliation and basis
     "BASIS_VALUE": "error",
     "AFFILIATION_INCOMPLETE": "error",

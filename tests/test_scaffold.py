@@ -129,7 +129,7 @@ def test_new_source_records_its_stored_copy(capsys: pytest.CaptureFixture[str], 
     assert status == 0, err
     record_id = created(out)[1]
     source = load_dataset(data_dir).sources[record_id]
-    assert record_id == "news-example-az-2026-03-05"
+    assert record_id == "news-example-az-091"  # <outlet-slug>-<NNN>, after the highest, news-az-090
     assert source.local_copy == "copies/page.html"
     assert source.sha256 == hashlib.sha256(copy.read_bytes()).hexdigest()
     assert source.retrieved == dt.date.today()
@@ -236,14 +236,18 @@ def test_find_forgives_accents_and_near_spellings(
 ) -> None:
     actors = data_dir / "actors.yaml"
     actors.write_text(actors.read_text(encoding="utf-8") + ALIASES, encoding="utf-8")
-    status, out, _err = run(capsys, "find", query, "--data-dir", str(data_dir))
+    status, out, _err = run(capsys, "find", query, "--fuzzy", "--data-dir", str(data_dir))
     assert status == 0
-    # The shipped data has the real ambassador (spelled alike) too: both must lead, the invented one among them.
+    # The shipped data has the real ambassador (spelled alike) too: both are the leading actors. An exact hit (his
+    # statements, found by their speaker) ranks before a fuzzy one, so only exact hits may come before either.
     hits = [row.split("  ") for row in out.splitlines()]
-    leaders = [hit for hit in hits[:2] if hit[1].startswith("irn-ambassador")]
-    assert [hit[0] for hit in hits[:2]] == ["actor", "actor"] and len(leaders) == 2, hits[:3]
+    actor_hits = [hit for hit in hits if hit[0] == "actor"]
+    leaders = [hit for hit in actor_hits[:2] if hit[1].startswith("irn-ambassador")]
+    assert len(leaders) == 2, hits[:3]
+    for hit in hits[: max(hits.index(leader) for leader in leaders)]:
+        assert hit in leaders or hit[-1] != "(fuzzy)", hits
     first = next(hit for hit in leaders if hit[1] == "irn-ambassador-invented")
-    path, line = first[-1].rsplit(":", 1)
+    path, line = first[3].rsplit(":", 1)
     lines = actors.read_text(encoding="utf-8").splitlines()
     start = lines.index("  - id: irn-ambassador-invented") + 1
     assert Path(path).name == "actors.yaml" and start <= int(line) < start + 10  # the field that matched
@@ -272,9 +276,66 @@ def test_find_exits_1_when_nothing_matches(capsys: pytest.CaptureFixture[str], d
     assert status == 1 and out == "" and "nothing matches" in err
 
 
+def _rows(out: str) -> list[list[str]]:
+    return [row.split("  ") for row in out.splitlines()]
+
+
+# issue 24's examples, on the shipped data: (query, --fuzzy, exit status, ids that must be exact hits, ids that may
+# only be fuzzy hits)
+FIND_CASES = [
+    ("m24", False, 0, ["freight-resumption-time"], ["sources"]),
+    ("vesti", False, 1, [], ["investigation-gap", "irn-investigating"]),
+    ("vesti", True, 0, [], ["investigation-gap", "irn-investigating"]),
+    ("Armenpress", False, 1, [], ["marebpress-net-019"]),
+    ("Hajizada", False, 0, ["aze-mfa-hajizada", "mfa-spokesman-evacuation"], []),
+    ("AZ MFA spokesman Hajizada", False, 0, ["aze-mfa-hajizada", "mfa-spokesman-evacuation"], []),
+    ("Naxçıvan Beynəlxalq Hava Limanı", False, 0, ["nakhchivan-airport"], []),
+]
+
+
+@pytest.mark.parametrize(("query", "fuzzy", "status", "exact", "fuzzy_only"), FIND_CASES)
+def test_find_issue_examples(
+    capsys: pytest.CaptureFixture[str], query: str, fuzzy: bool, status: int, exact: list[str], fuzzy_only: list[str]
+) -> None:
+    flags = ["--fuzzy"] if fuzzy else []
+    got, out, err = run(capsys, "find", query, *flags, "--data-dir", str(DATA))
+    assert got == status, (out, err)
+    rows = _rows(out)
+    exact_ids = [row[1] for row in rows if row[-1] != "(fuzzy)"]
+    fuzzy_ids = [row[1] for row in rows if row[-1] == "(fuzzy)"]
+    assert set(exact) <= set(exact_ids), rows
+    assert not set(exact_ids) & set(fuzzy_only), rows
+    # exact hits come first; fuzzy ones are listed (marked) when nothing is exact, or with --fuzzy
+    assert rows == sorted(rows, key=lambda row: row[-1] == "(fuzzy)")
+    if not exact_ids or fuzzy:
+        assert [i for i in fuzzy_only if i != "sources"] and set(fuzzy_only) - {"sources"} <= set(fuzzy_ids)
+    if fuzzy_only == ["sources"]:  # 'tgcom24-…' is cited by statements: ids cited are not searched
+        assert all(row[0] != "statement" for row in rows), rows
+
+
+def test_find_searches_every_text_field(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    incident = data_dir / "incidents" / "nakhchivan-2026-03-05.yaml"
+    text = incident.read_text(encoding="utf-8")
+    # the first discrepancy's handling
+    marked = text.replace("    handling: >-\n      ", "    handling: >-\n      Zyxwvut ", 1)
+    incident.write_text(marked, encoding="utf-8")
+    status, out, _err = run(capsys, "find", "zyxwvut", "--data-dir", str(data_dir))
+    assert status == 0 and _rows(out)[0][:2] == ["discrepancy", "wednesday-march-5"], out
+    line = int(_rows(out)[0][3].rsplit(":", 1)[1])
+    assert incident.read_text(encoding="utf-8").splitlines()[line - 1].strip() == "handling: >-"  # at the field
+
+
 @pytest.mark.parametrize(
     "argv",
-    [["new"], *[["new", kind] for kind in ("incident", "event", "statement", "source", "place", "actor")], ["find"]],
+    [
+        ["new"],
+        *[["new", kind] for kind in ("incident", "event", "statement", "proposition", "discrepancy", "source", "place",
+                                     "actor")],
+        ["add"],
+        *[["add", kind] for kind in ("figure", "quote", "carrier", "stance")],
+        ["find"],
+        ["archive"],
+    ],
 )
 def test_help(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

@@ -21,8 +21,10 @@ COMMAND_MODULES = (
     "incidents.cli.records",
     "incidents.cli.edit",
     "incidents.cli.scaffold",
+    "incidents.cli.add",
     "incidents.cli.find",
     "incidents.cli.quotes",
+    "incidents.cli.archive",
     "incidents.cli.history",
     "incidents.cli.synth",
 )

@@ -1,4 +1,4 @@
-"""`check-quotes`: every quote compared with the stored copy of the document that prints it."""
+"""`check-quotes`: every quote compared with the archived page, else the stored copy, of the document that prints it."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from incidents.cli.common import data_dir, indexed
+from incidents.curate.archive import ARCHIVE_ENV, archive_dir
 from incidents.curate.quotecheck import check_quotes
 
 
@@ -14,30 +15,37 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add `check-quotes`."""
     sub = commands.add_parser(
         "check-quotes",
-        help="compare every quote with its source's stored copy; exit 1 on a mismatch or an unreadable copy "
-        "(a copy absent from this machine is a warning; --strict fails on it)",
+        help="compare every quote with its source's archived page, else its stored copy; exit 1 on a mismatch or "
+        "an unreadable copy (--strict: also when a quote has no copy here)",
         description=(
-            "For every quote whose source (the quote's own `source`, else the statement's last `via`) has a "
-            "local_copy, look the quote up in that copy, normalising whitespace, typographic quotes, apostrophes "
-            "and dashes, and Unicode (NFC); an ellipsis stands for words left out. Prints path:line:col of each "
-            "quote not found, with the copy's nearest passage."
+            "For every quote, look it up in the document that prints it (the quote's own `source`, else the "
+            "statement's last `via`): in its archived page (`archive: sha256:…`, from the archive directory, "
+            f"{ARCHIVE_ENV} or the XDG default) when this machine holds it, else in its `local_copy`, normalising "
+            "whitespace, typographic quotes, apostrophes and dashes, and Unicode (NFC); an ellipsis stands for words "
+            "left out. Prints one line a quote (checked and found, not found with the copy's nearest passage, or not "
+            "checked) and ends with 'N checked, M not checked (no copy here)'."
         ),
     )
     sub.add_argument("--data-dir", type=Path, default=data_dir(), help="the data directory (default: data)")
-    sub.add_argument("--strict", action="store_true", help="quotes whose copy is absent here fail the run too")
+    sub.add_argument("--archive-dir", type=Path, default=None, help=f"the archive (default: {ARCHIVE_ENV} or XDG)")
+    sub.add_argument("--strict", action="store_true", help="quotes with no copy here fail the run too")
     sub.set_defaults(run=_check_quotes)
 
 
 def _check_quotes(args: argparse.Namespace) -> int:
     index = indexed(args.data_dir)
-    problems, checked = check_quotes(index)
-    for problem in problems:
-        print(problem)
-    errors = [problem for problem in problems if problem.severity == "error"]
-    unchecked = len(problems) - len(errors)
-    print(
-        f"{checked} quote(s) checked against stored copies, {len(errors)} problem(s), {unchecked} not checked "
-        "(copy absent here)",
-        file=sys.stderr,
-    )
-    return 1 if errors or (args.strict and unchecked) else 0
+    report = check_quotes(index, args.archive_dir or archive_dir())
+    lines = [(line.split(": ", 1)[0], line) for line in report.found]
+    lines += [(f"{p.path}:{p.line}:{p.col}", str(p)) for p in report.problems]
+    for _where, line in sorted(lines, key=lambda pair: _order(pair[0])):
+        print(line)
+    errors = [problem for problem in report.problems if problem.severity == "error"]
+    if errors:
+        print(f"{len(errors)} quote(s) not found in their copy, or whose copy cannot be read", file=sys.stderr)
+    print(f"{report.checked} checked, {report.unchecked} not checked (no copy here)")
+    return 1 if errors or (args.strict and report.unchecked) else 0
+
+
+def _order(where: str) -> tuple[str, int, int]:
+    path, line, col = where.rsplit(":", 2)
+    return path, int(line), int(col)

@@ -13,7 +13,13 @@ from incidents.curate.docs import data_readme, json_schema, with_generated
 from incidents.evidence import brief, briefing
 from incidents.evidence.comparison import Comparison, compare
 from incidents.load.pipeline import load_dataset
-from incidents.load.review import PUBLISHED_ONLY_ENV, for_mode, published_only_from, review_queue
+from incidents.load.review import (
+    PUBLISHED_ONLY_ENV,
+    for_mode,
+    published_only,
+    published_only_from,
+    review_queue,
+)
 from incidents.model.codes import codes_table
 from incidents.model.registry import COLLECTIONS, FILE_KINDS
 
@@ -23,6 +29,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     validate = commands.add_parser("validate", help="validate the record files; exit 1 on errors")
     validate.add_argument("data_dir", nargs="?", default=data_dir(), type=Path)
     validate.add_argument("--strict", action="store_true", help="warnings fail the run too")
+    validate.add_argument(
+        "--hosted",
+        action="store_true",
+        help="validate what a hosted instance shows (published records only, references to drafts cut): its "
+        "problems, its record counts and how many records it leaves out",
+    )
     validate.add_argument(
         "--only",
         nargs="+",
@@ -58,7 +70,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _validate(args: argparse.Namespace) -> int:
-    dataset = load_dataset(args.data_dir)
+    full = load_dataset(args.data_dir)
+    dataset = published_only(full) if args.hosted else full
     problems = dataset.problems
     if args.only:
         wanted = {path.resolve() for path in args.only}
@@ -68,13 +81,16 @@ def _validate(args: argparse.Namespace) -> int:
     errors = [problem for problem in problems if problem.severity == "error"]
     warnings = [problem for problem in problems if problem.severity != "error"]
     # Drafts are normal work, not problems: listed after them, never counted as warnings.
-    waiting = review_queue(dataset)
+    waiting = [] if args.hosted else review_queue(dataset)
     if waiting:
         print("Waiting for review:")
         print("\n".join(waiting))
     counts = {c.key: len(dataset.collection(c.key)) for c in COLLECTIONS}
     summary = ", ".join(f"{n} {name}" for name, n in counts.items())
     scope = f" in {len(args.only)} file(s)" if args.only else ""
+    if args.hosted:
+        left_out = sum(len(full.collection(c.key)) - len(dataset.collection(c.key)) for c in COLLECTIONS)
+        scope += f" in the hosted view (left out of the hosted view: {left_out} record(s))"
     print(f"{len(errors)} error(s), {len(warnings)} warning(s){scope}; valid records: {summary}", file=sys.stderr)
     failed = bool(errors) or (args.strict and bool(warnings))
     return 1 if failed else 0

@@ -14,6 +14,7 @@ from incidents.curate.scaffold import ScaffoldError, write_record
 from incidents.curate.skeletons import BUILDERS
 from incidents.load.parse import display_path
 from incidents.model import records as models
+from incidents.model.evidence import AFFILIATION_KINDS, BASIS_VALUES, Voice
 from incidents.model.fields import PLACEHOLDER
 
 SubParsers: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
@@ -50,7 +51,7 @@ def _in_incident(sub: argparse.ArgumentParser) -> None:
 
 
 def register(commands: SubParsers) -> None:
-    """Add `new incident|event|statement|source|place|actor`."""
+    """Add `new incident|event|statement|proposition|discrepancy|source|place|actor`."""
     new = commands.add_parser(
         "new", help="write a record skeleton into its file; prints its id and path:line",
         description="Write a record skeleton (review: draft) into the file it belongs in, leaving the rest as is.",
@@ -65,22 +66,85 @@ def register(commands: SubParsers) -> None:
     ev.add_argument("--title")
     ev.add_argument("--type", choices=_choices(models.EventType), default="other")
     ev.add_argument("--status", choices=_choices(models.EventStatus), default="reported")
+    _statement(kinds)
+    _proposition_and_discrepancy(kinds)
+    _source(kinds)
+    _place_and_actor(kinds)
+
+
+def _statement(kinds: SubParsers) -> None:
     st = _common(kinds, "statement", "a statement, appended to its incident's statements")
     _in_incident(st)
-    st.add_argument("--speaker", help="the actor who said it; unnamed speakers when omitted")
+    st.add_argument("--at", help="when it was said: YYYY-MM-DD, or an ISO datetime with its UTC offset "
+                    "(e.g. 2026-03-06T09:30:00+04:00; minute precision)")
+    st.add_argument("--precision", choices=list(models.TIME_PRECISIONS), help="override the precision --at implies")
+    st.add_argument("--as-reported", help="the time as the page words it ('on Friday')")
+    st.add_argument("--voice", choices=_choices(Voice), help="named (needs --speaker; the default with one), "
+                    "publication (the page's own voice), unnamed (the default without --speaker)")
+    st.add_argument("--speaker", help="the actor who said it (for an unnamed voice: the party they speak for)")
+    st.add_argument("--unnamed-as", help="how the page refers to unnamed speakers ('officials')")
+    st.add_argument("--unnamed-reason", help="why the speakers are unnamed")
     st.add_argument("--kind", required=True, choices=list(models.STATEMENT_KINDS))
-    src = _common(kinds, "source", "a source, appended to data/sources.yaml")
+    st.add_argument("--paraphrase", help="what was said, in our words")
+    st.add_argument("--channel", help="how it was said ('statement', 'remarks to reporters')")
+    st.add_argument("--carried-by", action="append", help="another document that prints it (repeatable)")
+    st.add_argument("--responds-to", action="append", help="a statement it answers (repeatable)")
+    st.add_argument("--credibility", type=int, choices=range(1, 7), metavar="1-6",
+                    help="Admiralty information credibility (the model grades information on statements)")
+    st.add_argument("--credibility-note", help="why this credibility")
+    st.add_argument("--basis", choices=list(BASIS_VALUES),
+                    help="with --voice publication: how the outlet knows (observed, restates, unattributed)")
+    st.add_argument("--restates", action="append", help="with --basis restates: a statement it restates (repeatable)")
+    st.add_argument("--restates-speaker", help="with --basis restates: whose statement, when we do not hold it")
+    st.add_argument("--basis-note", help="what the page says about how it knows (its attribution line)")
+
+
+def _proposition_and_discrepancy(kinds: SubParsers) -> None:
+    pr = _common(kinds, "proposition", "a proposition, appended to its incident's propositions")
+    pr.add_argument("--incident", required=True, help="the incident it belongs to; added to that incident's file")
+    pr.add_argument("--text", required=True, help="a statement that can be asserted or denied ('Iran launched it')")
+    pr.add_argument("--question", help="the question it answers")
+    pr.add_argument("--topic", choices=_choices(models.Proposition.model_fields["topic"].annotation))
+    pr.add_argument("--excludes", nargs="+", help="propositions that cannot be true with it")
+    pr.add_argument("--answers", action="append", help="a proposition it answers without excluding it (repeatable)")
+    pr.add_argument("--against", nargs="+", help="the parties it accuses or holds responsible (actor ids)")
+    di = _common(kinds, "discrepancy", "a discrepancy, appended to its incident's discrepancies")
+    di.add_argument("--incident", required=True, help="the incident it belongs to; added to that incident's file")
+    di.add_argument("--title", required=True, help="the discrepancy in a few words, ours")
+    di.add_argument("--kind", choices=_choices(models.Discrepancy.model_fields["kind"].annotation))
+    di.add_argument("--concerns", nargs="+", help="ids of the records it concerns")
+    di.add_argument("--source", action="append",
+                    help="a source it rests on (repeatable; default: the documents of the records it concerns)")
+    di.add_argument("--description", help="what disagrees with what, in our words")
+    di.add_argument("--handling", help="what the records do about it")
+
+
+def _source(kinds: SubParsers) -> None:
+    src = _common(kinds, "source", "a source, appended to data/sources.yaml; id <outlet>-<NNN>, or agency-<name>")
     src.add_argument("url", nargs="?", help="its http(s) address")
     src.add_argument("--outlet", help="the publisher")
     src.add_argument("--title")
     src.add_argument("--kind", choices=_choices(models.SourceKind), default="article")
     src.add_argument("--published", help="YYYY-MM-DD, or an ISO datetime with its offset (sets published_at too)")
+    src.add_argument("--retrieved", type=_date, help="when we read it, YYYY-MM-DD (default today; none second-hand)")
     src.add_argument("--language", default="en", help="BCP 47 code of the text we read (default en)")
+    src.add_argument("--reliability", choices=_choices(models.Reliability), help="Admiralty source reliability A-F")
+    src.add_argument("--reliability-note", help="why this grade, in our words")
+    src.add_argument("--graded-on", type=_date, help="when the grade was given (default today, with --reliability)")
     src.add_argument("--republishes", action="append", help="a source it carries as is (repeatable)")
     src.add_argument("--rewrites", action="append", help="a source it rewrites (repeatable)")
     src.add_argument("--retrieval-note", help="how we read it, and how to find it again")
     src.add_argument("--second-hand", action="store_true", help="known only because another source cites it")
-    src.add_argument("--stored-copy", help="the copy we hold: records local_copy, its sha256 and retrieved=today")
+    src.add_argument("--affiliation", choices=list(AFFILIATION_KINDS),
+                     help="how the outlet stands to the governments (aligned: with --aligned-with and a reference)")
+    src.add_argument("--aligned-with", help="the party an aligned outlet is aligned with (an actor id)")
+    src.add_argument("--affiliation-reason", help="why, in our words (required with --affiliation)")
+    src.add_argument("--affiliation-ref", action="append",
+                     help="a reference source that assesses the outlet (repeatable)")
+    src.add_argument("--stored-copy", help="a copy we hold in the repository's tree: records local_copy and its sha256")
+
+
+def _place_and_actor(kinds: SubParsers) -> None:
     pl = _common(kinds, "place", "a place, appended to data/places.yaml")
     pl.add_argument("--name", required=True, help="its name in English")
     pl.add_argument("--lat", type=float, required=True)

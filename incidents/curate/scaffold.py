@@ -141,7 +141,7 @@ def write_record(index: RecordIndex, target: Target, record: dict[str, Any]) -> 
         if target.path.exists():
             raise ScaffoldError(f"{display}:1:1", "the file already exists")
         head = f"{FORMAT_KEY}: {CURRENT_FORMAT}\n\n{target.key}:\n"
-        _write(target.path, head + dump_block(record, 2))
+        write_atomic(target.path, head + dump_block(record, 2))
         return Created(record["id"], target.path, head.count("\n") + 1)
     problems = index.problems.get(target.path)
     if problems:
@@ -152,11 +152,11 @@ def write_record(index: RecordIndex, target: Target, record: dict[str, Any]) -> 
         inserted = append_to_list(old, target.key, record)
     except EditError as exc:
         raise ScaffoldError(f"{display}:{exc.line}:{exc.col}", exc.reason) from exc
-    _write(target.path, inserted.text)
+    write_atomic(target.path, inserted.text)
     return Created(record["id"], target.path, inserted.line)
 
 
-def _write(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str) -> None:
     """Replace the file in one step, so a failure never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -124,3 +124,99 @@ def append_to_list(text: str, key: str, record: dict[str, Any]) -> Inserted:
     block = ("\n" if spaced else "") + dump_block([record], value.start_mark.column)
     new_text = "".join(lines[:index]) + block + "".join(lines[index:])
     return Inserted(new_text, index + 1 + (1 if spaced else 0))
+
+
+def _flow_item(item: Any) -> str:
+    """An item as one line of flow YAML (`an-id`, `{quantity: killed, value: 2}`)."""
+    text = yaml.dump(item, Dumper=_HouseDumper, default_flow_style=True, allow_unicode=True, width=2**20)
+    return text.strip().removesuffix("...").strip()
+
+
+def _record_node(root: yaml.Node, record_loc: tuple[str | int, ...]) -> yaml.MappingNode:
+    node = root
+    for part in record_loc:
+        if isinstance(part, str) and isinstance(node, yaml.MappingNode):
+            found = [v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == part]
+            node = found[-1] if found else None  # type: ignore[assignment]  # None ends the walk below
+        elif isinstance(part, int) and isinstance(node, yaml.SequenceNode) and part < len(node.value):
+            node = node.value[part]
+        else:
+            node = None  # type: ignore[assignment]  # None ends the walk below
+        if node is None:
+            raise EditError(1, 1, f"no record at {record_loc!r}")
+    if not isinstance(node, yaml.MappingNode):
+        raise EditError(node.start_mark.line + 1, node.start_mark.column + 1, "the record is not a mapping")
+    if node.flow_style:
+        raise EditError(node.start_mark.line + 1, node.start_mark.column + 1,
+                        "the record is written in flow style ({...}); write it as a block to add to it")
+    return node
+
+
+def append_to_field(text: str, record_loc: tuple[str | int, ...], key: str, item: Any) -> Inserted:
+    """The file's text with `item` appended to the list `key` of the record at `record_loc` (`("statements", 4)`).
+
+    Only text is inserted: a block list gets a `- item` after its last item, a one-line flow list (`[a, b]`) gets
+    `, item` before its `]`, and a record without the key gets `key:` and the item after its last line. Raises
+    `EditError` when the record or the field cannot take it (a flow-style record, a field that is no list)."""
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    if root is None:
+        raise EditError(1, 1, "the file is empty")
+    record = _record_node(root, record_loc)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    found = [(k, v) for k, v in record.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+    indent = record.start_mark.column
+    if not found:
+        index = _insertion_index(lines, _last_line(record))
+        block = " " * indent + f"{key}:\n" + dump_block([item], indent + 2)
+        return Inserted("".join(lines[:index]) + block + "".join(lines[index:]), index + 2)
+    key_node, value = found[-1]
+    where = (value.start_mark.line + 1, value.start_mark.column + 1)
+    empty = isinstance(value, yaml.ScalarNode) and value.value in ("", "~", "null")
+    if empty and value.end_mark.line == key_node.start_mark.line:
+        return _replace_empty(lines, key_node, key, item)
+    if not isinstance(value, yaml.SequenceNode):
+        raise EditError(*where, f"{key!r} is not a list")
+    if value.flow_style:
+        line, col = value.end_mark.line, value.end_mark.column - 1  # the closing bracket
+        if lines[line][col : col + 1] != "]":
+            raise EditError(*where, f"{key!r}: cannot find the end of its flow list")
+        added = ("" if not value.value else ", ") + _flow_item(item)
+        lines[line] = lines[line][:col] + added + lines[line][col:]
+        return Inserted("".join(lines), line + 1)
+    if not value.value:
+        return _replace_empty(lines, key_node, key, item)
+    last = value.value[-1]
+    index = _insertion_index(lines, _last_line(last))
+    if isinstance(last, yaml.MappingNode) and last.flow_style:  # keep the list's style: `- {a: 1, b: 2}`
+        block = " " * value.start_mark.column + "- " + _flow_item(item) + "\n"
+    else:
+        block = dump_block([item], value.start_mark.column)
+    return Inserted("".join(lines[:index]) + block + "".join(lines[index:]), index + 1)
+
+
+def set_field(text: str, record_loc: tuple[str | int, ...], key: str, value: Any) -> Inserted:
+    """The file's text with the record's `key` set to a scalar `value`: a one-line value is replaced on its line (its
+    comment kept), a missing key is added after the record's last line. Raises `EditError` for a value over several
+    lines (a block scalar), which is left for a curator to edit."""
+    root = yaml.compose(text, Loader=yaml.CSafeLoader)
+    if root is None:
+        raise EditError(1, 1, "the file is empty")
+    record = _record_node(root, record_loc)
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
+    dumped = _flow_item(value)
+    found = [(k, v) for k, v in record.value if isinstance(k, yaml.ScalarNode) and k.value == key]
+    if not found:
+        index = _insertion_index(lines, _last_line(record))
+        line = " " * record.start_mark.column + f"{key}: {dumped}\n"
+        return Inserted("".join(lines[:index]) + line + "".join(lines[index:]), index + 1)
+    _key, node = found[-1]
+    start, end = node.start_mark, node.end_mark
+    if not isinstance(node, yaml.ScalarNode) or start.line != end.line or node.style in ("|", ">"):
+        raise EditError(start.line + 1, start.column + 1, f"{key!r} is not a one-line value; edit it by hand")
+    row = lines[start.line]
+    lines[start.line] = row[: start.column] + dumped + row[end.column :]
+    return Inserted("".join(lines), start.line + 1)

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 
 from incidents.evidence.comparison import STANCE_TEXT, TIER_TEXT, Cell, Comparison, StatementRef
 from incidents.evidence.figures import DISAGREEMENT_TEXT
-from incidents.model.vocabulary import QUANTITY_TEXT
 from incidents.text import md_file, md_url, spreadsheet_safe
 
 CSV_COLUMNS = (

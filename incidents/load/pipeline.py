@@ -6,7 +6,8 @@
 3. validate each record against its model (`validate`, after `migrate`): one id each across files;
 4. cross-file checks: references, dates and `parent` cycles, then drop the records that depend on a bad one
    (`references`);
-5. warnings about the kept records (`warn`; weekdays that contradict their dates, `weekdays`; the sources' stored
+5. warnings about the kept records (`warn`; published records a draft hides or cuts in hosted mode, `review`;
+   weekdays that contradict their dates, `weekdays`; the sources' stored
    copies, `copies`) and about the files under the data directory the loader does not read (`warn`);
 6. the `Dataset`: the kept records and the sorted report.
 
@@ -29,6 +30,7 @@ from incidents.load.filecache import FILE_CACHE, FileCache, FileResult, compute
 from incidents.load.memory import gc_paused
 from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
 from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents
+from incidents.load.review import hosted_problems
 from incidents.load.validate import Located, origin, unique_records
 from incidents.load.warn import unread_files, warnings
 from incidents.load.weekdays import weekday_mismatches
@@ -119,6 +121,7 @@ def _load(data_dir: Path, today: dt.date, cache: FileCache | None) -> Dataset:
     drop_dependents(records, bad, problems)
     keep(dataset, records, bad)
     problems += warnings(dataset, records)
+    problems += hosted_problems(dataset, records)
     problems += weekday_mismatches(dataset, records)
     problems += stored_copy_problems(dataset, records, data_dir)
     problems += unread_files(data_dir)

@@ -17,6 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel
 
+from incidents.load.parse import loc_text
+from incidents.load.validate import Located
+from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import Entry
 from incidents.model.registry import BY_MODEL, COLLECTIONS, REFERENCES
@@ -139,6 +142,45 @@ def _private(problem: Problem, spans: dict[str, list[tuple[int, bool, str]]], hi
     at = bisect.bisect_right(starts, problem.line) - 1
     chosen = [rows[at]] if at >= 0 else rows  # a file-level problem: private only when every record is
     return all(not shown or record_id in hidden for _line, shown, record_id in chosen)
+
+
+def hosted_problems(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Published records that the hosted view leaves out or cuts because they name an unpublished record (or one that
+    is left out in its turn), each naming the record it names. Nothing when every record is published."""
+    hidden = hidden_ids(dataset)
+    if not hidden:
+        return []
+    problems = []
+    for collection in COLLECTIONS:
+        for record_id, record in dataset.collection(collection.key).items():
+            if record.review != PUBLISHED or record_id not in records:
+                continue
+            located = records[record_id]
+            named = [(loc, ref) for loc, ref, _target in located.refs if ref in hidden]
+            if not named:
+                continue
+            left_out = record_id in hidden
+            # The references whose loss alone leaves the record out are the cause; the others are cut.
+            causes = {ref for _loc, ref in named if left_out and prune_record(record, collection.key, {ref}) is None}
+            if left_out and not causes:  # several references together (the last source of a list) leave it out
+                causes = {ref for _loc, ref in named}
+            for loc, ref in named:
+                code = codes.HOSTED_HIDES if ref in causes else codes.HOSTED_CUTS
+                target = _entry(dataset, ref)
+                state = target.review if target is not None and target.review != PUBLISHED else "itself left out"
+                problems.append(located.file.problem(
+                    code, loc, kind=collection.singular, id=record_id, field=loc_text(loc[len(located.loc):]),
+                    ref=ref, state=state,
+                ))
+    return problems
+
+
+def _entry(dataset: Dataset, record_id: str) -> Entry | None:
+    for collection in COLLECTIONS:
+        found = dataset.collection(collection.key).get(record_id)
+        if found is not None:
+            return found
+    return None
 
 
 def published_only(dataset: Dataset) -> Dataset:

@@ -40,9 +40,13 @@ def ungraded_sources(dataset: Dataset, records: dict[str, Located]) -> list[Prob
 
 
 def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
-    """A party's claims whose every asserted proposition reaches us through documents of one origin only (two
-    outlets carrying one agency's story are one origin). The publication's own reporting is not a party's claim."""
-    documents: dict[str, set[str]] = {}
+    """A party's claims that reach us through documents of one origin only (two outlets carrying one agency's story
+    are one origin). The publication's own reporting is not a party's claim.
+
+    Documents are counted per statement (its last `via` and its `carried_by`) and per proposition (every asserting
+    statement's documents). A claim with no asserted stance is single-source when the statement's own documents are
+    one origin; a claim with asserted stances is named once, with every asserted proposition whose documents are one
+    origin, even when its other stances are well sourced."""
     known: dict[str, frozenset[str]] = {}  # each source's origins, walked once (statements share their sources)
 
     def origins_of(source: str) -> frozenset[str]:
@@ -50,20 +54,44 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
             known[source] = origins(dataset, source)
         return known[source]
 
+    carriers: dict[str, set[str]] = {}
+    documents: dict[str, set[str]] = {}
     for statement in dataset.statements.values():
-        carriers = {o for source in (statement.via[-1], *statement.carried_by) for o in origins_of(source)}
+        chain_end = (statement.via[-1], *statement.carried_by)
+        carriers[statement.id] = {o for source in chain_end for o in origins_of(source)}
         for stance in statement.stances:
             if stance.stance == "asserts":
-                documents.setdefault(stance.proposition, set()).update(carriers)
+                documents.setdefault(stance.proposition, set()).update(carriers[statement.id])
     problems = []
     for statement in dataset.statements.values():
         if statement.kind not in ASSERTING_KINDS or statement.voice == "publication":
             continue
-        asserted = [s.proposition for s in statement.stances if s.stance == "asserts"]
-        if all(len(documents.get(p, set())) <= 1 for p in asserted):
-            located = records[statement.id]
-            problems.append(located.problem(codes.SINGLE_SOURCE, "via", id=statement.id, document=statement.via[-1]))
+        located = records[statement.id]
+        asserted = [(i, s.proposition) for i, s in enumerate(statement.stances) if s.stance == "asserts"]
+        if not asserted:
+            if len(carriers[statement.id]) <= 1:
+                problems.append(located.problem(
+                    codes.SINGLE_SOURCE, "via", id=statement.id, document=statement.via[-1], what=""
+                ))
+            continue
+        weak = [(i, p) for i, p in asserted if len(documents.get(p, set())) <= 1]
+        if weak:
+            names = ", ".join(repr(p) for _i, p in weak)
+            what = f" for {names}" if len(weak) < len(asserted) else ""
+            problems.append(located.problem(
+                codes.SINGLE_SOURCE, "stances", weak[0][0], "proposition",
+                id=statement.id, document=statement.via[-1], what=what,
+            ))
     return problems
+
+
+def statements_in_no_incident(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+    """Statements that name no incident: the per-incident briefing and claims page would leave them out silently."""
+    return [
+        records[statement.id].problem(codes.STATEMENT_NO_INCIDENT, "id", id=statement.id)
+        for statement in dataset.statements.values()
+        if not statement.incidents
+    ]
 
 
 def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
@@ -109,6 +137,7 @@ def warnings(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     return [
         *ungraded_sources(dataset, records),
         *single_source_claims(dataset, records),
+        *statements_in_no_incident(dataset, records),
         *orphan_propositions(dataset, records),
         *basis_missing(dataset, records),
         *placeholders(dataset, records),

@@ -147,8 +147,29 @@ FUTURE_DATE = _error(
 )
 SINGLE_SOURCE = _warning(
     "SINGLE_SOURCE",
-    "claim {id!r} reaches us through one document only ({document})",
-    "Every statement asserting a claim's propositions reaches us through one document.",
+    "claim {id!r} reaches us through one document only ({document}){what}",
+    "A party's claim reaches us through documents of one origin only: a statement with no asserted stance whose "
+    "`via` and `carried_by` come down to one document, or an asserted proposition that every statement asserting "
+    "it brings through one document (each such stance is named, even when the statement's other stances are "
+    "well sourced).",
+)
+STATEMENT_NO_INCIDENT = _warning(
+    "STATEMENT_NO_INCIDENT",
+    "statement {id!r} names no incident (`incidents:`), so no briefing or claims page shows it",
+    "A statement without `incidents:` belongs to no incident: the briefing and the claims page, which are built per "
+    "incident, leave it out. Name the incidents it concerns.",
+)
+HOSTED_HIDES = _warning(
+    "HOSTED_HIDES",
+    "published {kind} {id!r} is left out of the hosted view because {field} names unpublished {ref!r} ({state})",
+    "A published record depends on a draft or in-review record (or on one that is itself left out), so the hosted "
+    "instance does not show it until the other is published: `validate --hosted` shows the hosted view.",
+)
+HOSTED_CUTS = _warning(
+    "HOSTED_CUTS",
+    "published {kind} {id!r} is shown in the hosted view without {field} {ref!r} ({state}), which is cut",
+    "A published record names a draft or in-review record that the hosted instance cuts from it: the record goes "
+    "live without that reference (a source chain, a carrier, a proposition) until the other is published.",
 )
 BASIS_MISSING = _warning(
     "BASIS_MISSING",
@@ -212,9 +233,9 @@ WEEKDAY_MISMATCH = _warning(
 # Reported by `python -m incidents check-quotes`, not by the validator.
 QUOTE_MISMATCH = _error(
     "QUOTE_MISMATCH",
-    "{field}: not in the stored copy {copy} of {source!r}; nearest passage: {nearest!r}",
-    "check-quotes: a quote is not found in the stored copy of its source (whitespace, typographic quotes and "
-    "dashes and Unicode forms aside).",
+    "{field}: not in {copy} of {source!r}; nearest passage: {nearest!r}",
+    "check-quotes: a quote is not found in the archived page or the stored copy of its source (whitespace, "
+    "typographic quotes and dashes and Unicode forms aside).",
 )
 QUOTE_COPY_UNREADABLE = _error(
     "QUOTE_COPY_UNREADABLE",
@@ -223,9 +244,11 @@ QUOTE_COPY_UNREADABLE = _error(
 )
 QUOTE_NOT_CHECKED = _warning(
     "QUOTE_NOT_CHECKED",
-    "{field}: not checked: the stored copy {copy} of {source!r} is not on this machine",
-    "check-quotes: the stored copy is kept outside the repository and is absent here (a fresh clone, say); the "
-    "quote could not be checked. `--strict` makes this fail.",
+    "{field}: not checked (no copy here): {why}",
+    "check-quotes: no copy of the quote's page is on this machine: its source has no `archive` hash that this "
+    "machine's archive holds (`python -m incidents archive URL --source ID` fills it) and no `local_copy` present "
+    "(copies are kept outside the repository, so a fresh clone has none); the quote could not be checked. "
+    "`--strict` makes this fail.",
 )
 NO_HISTORY = _error(
     "NO_HISTORY",
@@ -271,6 +294,9 @@ CODES: dict[str, Code] = {
         REF_CYCLE,
         FUTURE_DATE,
         SINGLE_SOURCE,
+        STATEMENT_NO_INCIDENT,
+        HOSTED_HIDES,
+        HOSTED_CUTS,
         BASIS_MISSING,
         UNGRADED_SOURCE,
         ORPHAN_PROPOSITION,

@@ -122,6 +122,7 @@ class Source(Entry):
     sha256: str | None = Field(
         None, pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the local copy (Berkeley Protocol chain of custody)."
     )
+    archive: str | None = Field(None, pattern=r"^sha256:[0-9a-f]{64}$", description="The page as we archived it (`python -m incidents archive URL --source ID`): `sha256:` and the SHA-256 of its raw bytes, kept with its main text in the archive directory outside the repository (`INCIDENTS_ARCHIVE_DIR`); the repository keeps only this hash, and `check-quotes` reads the archived text first.")
     published: dt.date | None = None
     published_at: dt.datetime | None = Field(
         None, description="Publication date and time with its UTC offset, where the page shows a time (e.g. 2026-03-05T12:41:00+04:00)."
