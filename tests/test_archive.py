@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from incidents.cli import main
-from incidents.curate.archive import ArchiveError, archive_dir, extract_text, fetch
+from incidents.curate.archive import ArchiveError, extract_text, fetch
+from incidents.load.copies import archive_dir
 from incidents.load.pipeline import load_dataset
 from tests.conftest import DATA
 

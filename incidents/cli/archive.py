@@ -10,13 +10,11 @@ from pathlib import Path
 
 from incidents.cli.common import data_dir
 from incidents.curate.archive import (
-    ARCHIVE_ENV,
     MAX_BYTES,
     MAX_REDIRECTS,
     PREFIX,
     READ_TIMEOUT,
     ArchiveError,
-    archive_dir,
     fetch,
     store,
     verify,
@@ -24,6 +22,7 @@ from incidents.curate.archive import (
 from incidents.curate.records_index import RawRecord, index_records
 from incidents.curate.scaffold import ScaffoldError, data_location, write_atomic
 from incidents.curate.yamledit import EditError, set_field
+from incidents.load.copies import ARCHIVE_ENV, archive_dir
 from incidents.load.parse import display_path
 from incidents.text import is_http_url
 

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from incidents.cli.common import data_dir, indexed
-from incidents.curate.archive import ARCHIVE_ENV, archive_dir
 from incidents.curate.quotecheck import check_quotes
+from incidents.load.copies import ARCHIVE_ENV, archive_dir
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

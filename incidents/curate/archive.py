@@ -28,7 +28,6 @@ from urllib.parse import urljoin
 from incidents.curate.scaffold import write_atomic
 from incidents.text import is_http_url
 
-ARCHIVE_ENV = "INCIDENTS_ARCHIVE_DIR"
 PREFIX = "sha256:"
 MAX_BYTES = 20 * 2**20  # a news page with its markup is well under this; a larger body is refused as it streams
 MAX_REDIRECTS = 5
@@ -42,15 +41,6 @@ TEXT_TYPES = ("text/plain",)
 
 class ArchiveError(ValueError):
     """A page that cannot be archived: not http(s), too large, too many redirects, too slow, not there."""
-
-
-def archive_dir(environ: dict[str, str] | None = None) -> Path:
-    """`INCIDENTS_ARCHIVE_DIR`, else the XDG data directory's `incidents-monitor/archive`."""
-    env = os.environ if environ is None else environ
-    if env.get(ARCHIVE_ENV):
-        return Path(env[ARCHIVE_ENV])
-    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local" / "share")
-    return Path(base) / "incidents-monitor" / "archive"
 
 
 @dataclass(frozen=True)

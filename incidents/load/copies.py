@@ -1,11 +1,12 @@
 """Stored copies of sources (`local_copy`): where they are and their SHA-256, read in bounded time.
 
 A `local_copy` is relative to the repository root, the data directory's parent. Copies may be kept outside the
-repository, in the archive directory (`INCIDENTS_ARCHIVE_DIR`, else `shared/sources/` beside the repository, where
-the shipped corpus lives), so a clean clone may not hold them.
+repository: in `shared/sources/` beside it (the project's read-only source documents, where the shipped corpus lives)
+or in the curators' page archive (`INCIDENTS_ARCHIVE_DIR`, else the XDG data directory's `incidents-monitor/archive`,
+which `python -m incidents archive` fills), so a clean clone may not hold them.
 
-A `local_copy` is confined (issue 23): a relative path that stays inside the repository or the archive directory,
-through no symlink, to a regular file (no FIFO, device or folder); anything else is refused without being opened,
+A `local_copy` is confined (issue 23): a relative path that stays inside one of those three folders, through no
+symlink, to a regular file (no FIFO, device or folder); anything else is refused without being opened,
 so a record cannot make `validate` hash, or `check-quotes` print, any file the process can read.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
@@ -43,11 +45,20 @@ def repository_root(data_dir: Path) -> Path:
     return data_dir.resolve().parent
 
 
-def archive_dir(data_dir: Path) -> Path:
-    """The other folder a `local_copy` may point into: `INCIDENTS_ARCHIVE_DIR`, else `shared/sources` beside the
-    repository (the layout the shipped data uses)."""
-    configured = os.environ.get(ARCHIVE_ENV)
-    return Path(configured).resolve() if configured else repository_root(data_dir).parent / "shared" / "sources"
+def archive_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """The curators' page archive (`incidents.curate.archive` writes it): `INCIDENTS_ARCHIVE_DIR`, else the XDG data
+    directory's `incidents-monitor/archive`."""
+    env = os.environ if environ is None else environ
+    if env.get(ARCHIVE_ENV):
+        return Path(env[ARCHIVE_ENV])
+    base = env.get("XDG_DATA_HOME") or str(Path(env.get("HOME") or Path.home()) / ".local" / "share")
+    return Path(base) / "incidents-monitor" / "archive"
+
+
+def copy_folders(data_dir: Path) -> tuple[Path, ...]:
+    """The folders a `local_copy` may point into: the repository, `shared/sources` beside it, the page archive."""
+    root = repository_root(data_dir)
+    return root, root.parent / "shared" / "sources", archive_dir().resolve()
 
 
 def copy_path(data_dir: Path, local_copy: str) -> Path:
@@ -56,8 +67,8 @@ def copy_path(data_dir: Path, local_copy: str) -> Path:
     if not local_copy or "\0" in local_copy or Path(local_copy).is_absolute():
         raise CopyRefused(f"{local_copy!r} is not a path relative to the repository root")
     lexical = Path(os.path.normpath(root / local_copy))
-    if not any(lexical.is_relative_to(folder) for folder in (root, archive_dir(data_dir))):
-        raise CopyRefused(f"{local_copy!r} is outside the repository and the archive directory")
+    if not any(lexical.is_relative_to(folder) for folder in copy_folders(data_dir)):
+        raise CopyRefused(f"{local_copy!r} is outside the repository, shared/sources beside it and the page archive")
     if Path(os.path.realpath(lexical)) != lexical:
         raise CopyRefused(f"{local_copy!r} goes through a symbolic link")
     return lexical
