@@ -7,6 +7,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import claims as ui
+from components import claims_more as more
 from components import responsive
 from components.cards import mark_prefix
 from components.context import get_context
@@ -92,10 +93,21 @@ with layout_column:
 comparison = comparison.reordered(order)
 
 if not comparison.rows:
+    # No matrix without propositions, but the record still holds statements, figures and discrepancies: show them.
     st.info(
-        "No propositions are recorded for this incident yet, so there is nothing to compare. "
-        "Choose another incident above, or see its statements on the timeline."
+        "No propositions are recorded for this incident, so there is no matrix. Its statements by party, its"
+        " figures and its discrepancies follow."
     )
+    with st.container(key="claims-by-party"):
+        st.subheader("Statements by party")
+        more.render_statements_by_party(dataset, comparison)
+    if comparison.figures:
+        with st.container(key="claims-figures"):
+            st.markdown("**Figures, as each gave them** (in time order; revisions and disagreements kept)")
+            st.dataframe(figures_frame(comparison.figures), hide_index=True)
+    with st.container(key="claims-discrepancies"):
+        st.subheader(f"Discrepancies ({len(comparison.discrepancies)})")
+        more.render_discrepancies(comparison)
     st.stop()
 
 counts = comparison.counts
@@ -114,16 +126,16 @@ st.caption(
 )
 
 ui.render_glance(comparison, layout)
-ui.render_established(comparison)
+more.render_established(comparison)
 if comparison.figures:
     with st.container(key="claims-figures"):
         st.markdown(
             "**Figures, as each party gave them** (in time order; revisions and disagreements kept, never averaged)"
         )
         st.dataframe(figures_frame(comparison.figures), hide_index=True)
-ui.render_assessment(comparison)
+more.render_assessment(comparison)
 with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
-    ui.render_discrepancies(comparison)
+    more.render_discrepancies(comparison)
 with st.expander("How each proposition and figure changed over the data versions"):
     render_proposition_history(context.data_dir, context.travel, dataset, incident.id)
 
@@ -146,10 +158,10 @@ else:
 with st.container(key="claims-tracks"):
     st.subheader("Stance over time")
     st.caption("Each party's statements on each proposition, in order; a change of stance is marked.")
-    ui.render_tracks(comparison)
+    more.render_tracks(comparison)
     if comparison.replies:
         st.markdown("**Who answered whom**")
-        st.markdown("\n".join(ui.reply_lines(comparison)))
+        st.markdown("\n".join(more.reply_lines(comparison)))
     if comparison.other_statements:
         with st.expander(f"Other statements on this incident ({len(comparison.other_statements)})"):
             st.caption("They take no position on the propositions above (threats, background, context).")

@@ -37,8 +37,20 @@ STATUS_CHIPS: dict[str, tuple[str, str]] = {
     "agreed": ("green", "✔ agreed"),
     "unaddressed": ("gray", "○ no position taken yet"),
 }
-# A one-sided or agreed row says which way: a lone denial does not read like a lone accusation.
+# A one-sided or agreed row says which way, in words no stronger than the stances held (fixed labels only).
 DIRECTION_WORDS = {"asserted": "asserted", "denied": "denied"}
+STRENGTH_WORDS = {
+    "asserted": "asserted",
+    "suggested": "hedged",
+    "implied": "implied (our inference)",
+    "denied": "denied",
+    "denied-inferred": "denial (inferred)",
+    "unnamed": "unnamed source only",
+    "unnamed-denied": "denied by unnamed source only",
+    "aligned": "aligned media only",
+    "aligned-denied": "denied by aligned media only",
+    "voices-disagree": "its voices disagree",
+}
 GRADE_CHIPS: dict[str, str] = {
     "confirmed": "green",
     "fair": "blue",
@@ -74,19 +86,44 @@ def stance_chip(stance: str) -> str:
     return chip(color, text)
 
 
-def status_chip(status: str, direction: str | None = None) -> str:
+def status_chip(status: str, direction: str | None = None, strength: str | None = None) -> str:
     color, text = STATUS_CHIPS[status]
-    if direction and status in ("one-sided", "agreed"):
+    if strength and status in ("one-sided", "agreed"):
+        text += f": {STRENGTH_WORDS[strength]}"
+    elif direction and status in ("one-sided", "agreed"):
         text += f": {DIRECTION_WORDS[direction]}"
     return chip(color, text)
 
 
+def row_status_chip(row: Row) -> str:
+    return status_chip(row.status, row.direction, row.strength)
+
+
+def discrepancy_lines(row: Row) -> list[str]:
+    """The discrepancies that concern a proposition, for beside it: status and title."""
+    return [f"⚠ *Discrepancy ({md_escape(d.status)}): {md_escape(d.title)}*" for d in row.discrepancies]
+
+
+# What unnamed sources or aligned media say for a party: shown apart from its own stance (fixed labels only).
+SECOND_HAND_CHIPS: dict[str, tuple[str, str]] = {
+    "unnamed": ("gray", "◌ unnamed source"),
+    "aligned-media": ("gray", "◌ aligned media"),
+}
+
+
 def cell_chips(cell: Cell) -> str:
-    """Every stance the party took here; a shift between asserting and disputing is flagged in words."""
-    chips = " ".join(stance_chip(s) for s in cell.stances)
+    """Every stance the party took here in its own name, then what unnamed sources or aligned media say for it;
+    a shift of one voice, and voices that disagree, are flagged in words."""
+    own = [s for s in cell.stances if s != "none" or not cell.second_hand]
+    chips = " ".join(stance_chip(s) for s in own)
+    for footing, stance in cell.second_hand:
+        color, label = SECOND_HAND_CHIPS.get(footing, ("gray", "◌ second-hand"))
+        chips += " " + chip(color, f"{label} {STANCE_CHIPS[stance][1].split(' ', 1)[1]}")
     if cell.shifted:
         chips += " " + chip("violet", "⇄ position changed")
-    return chips
+    if cell.voices_disagree:
+        chips += " " + chip("violet", "⇆ its voices disagree")
+    return chips.strip()
 
 
 def order_control(page_params: dict[str, list[str]]) -> PartyOrder:
@@ -148,11 +185,13 @@ def statement_lines(dataset: Dataset, position: Position, selected: str | None, 
 
 
 def statement_caption(ref: StatementRef) -> str:
-    """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words."""
+    """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words; how it counts
+    when it is not a party's statement in its own name."""
+    footing = f" · *{md_escape(ref.footing_text)}*" if ref.footing != "party" else ""
     return (
         f"**{md_escape(ref.speaker_name)}** · {KIND_LABELS.get(ref.kind, ref.kind)} · {md_escape(ref.when_label)}"
         f" · grade **{md_escape(ref.grade)}** at the nearest source, **{md_escape(ref.chain_grade)}** as we hold it"
-        f" (the weakest link of the chain), {md_escape(ref.credibility_text)}"
+        f" (the weakest link of the chain), {md_escape(ref.credibility_text)}{footing}"
     )
 
 
@@ -197,23 +236,57 @@ def render_cell(
         render_statement(dataset, positions[-1], selected, links, own_chip)
 
 
+# Up to this many parties, each is a column of the glance table; beyond, the two in dispute keep their columns and
+# the others share one, each named where it spoke (a silent party takes no room).
+GLANCE_PARTY_COLUMNS = 4
+
+
+def _cell_text(cell: Cell, numbers: dict[str, int]) -> str:
+    """The cell's chips; a party silent here but supporting a competing proposition reads as that, compactly."""
+    instead = "".join(f" *(supports #{numbers[o]} instead)*" for o in cell.competing if o in numbers)
+    if not cell.positions and instead:
+        return instead.strip()
+    return cell_chips(cell) + instead
+
+
+def _spoke(cell: Cell) -> bool:
+    return bool(cell.positions or cell.competing)
+
+
 def glance_markdown(comparison: Comparison) -> str:
     """The whole matrix in one table of chips: each row's status, then each party's stance and its strength.
 
-    The status sits in the proposition's cell rather than a column of its own, so the table fits a phone."""
-    header = "| # | Proposition | " + " | ".join(md_escape(p.label) for p in comparison.parties) + " |"
-    rule = "|---:|---|" + "---|" * len(comparison.parties)
-    lines = [header, rule]
+    The status sits in the proposition's cell rather than a column of its own, so the table fits a phone. With more
+    than `GLANCE_PARTY_COLUMNS` parties, the two in dispute keep a column each and the others share the last one,
+    named only on the rows where they spoke, so no column is too narrow to read a label whole."""
     numbers = {row.proposition.id: n for n, row in enumerate(comparison.rows, start=1)}
+    grouped = len(comparison.parties) > GLANCE_PARTY_COLUMNS
+    principal, others = comparison.grouped_parties() if grouped else (comparison.parties, ())
+    names = [md_escape(p.label) for p in principal] + (["Other parties"] if grouped else [])
+    lines = ["| # | Proposition | " + " | ".join(names) + " |", "|---:|---|" + "---|" * len(names)]
     for number, row in enumerate(comparison.rows, start=1):
-        cells = " | ".join(
-            cell_chips(c) + "".join(f" *(supports #{numbers[o]} instead)*" for o in c.competing if o in numbers)
-            for c in row.cells
-        )
-        status = status_chip(row.status, row.direction)
+        cells = [_cell_text(row.cell(p.id), numbers) for p in principal]
+        if grouped:
+            spoke = [
+                f"**{md_escape(p.label)}** {_cell_text(row.cell(p.id), numbers)}"
+                for p in others
+                if _spoke(row.cell(p.id))
+            ]
+            cells.append(" · ".join(spoke) or "—")
         text = md_escape(row.proposition.text) + review_chip(row.proposition)
-        lines.append(f"| {number} | {status} {text} | {cells} |")
+        lines.append(f"| {number} | {row_status_chip(row)} {text} | {' | '.join(cells)} |")
     return "\n".join(lines)
+
+
+def glance_caption(comparison: Comparison) -> str | None:
+    """Under a grouped glance table: which parties share the last column, and that a blank there means silence."""
+    if len(comparison.parties) <= GLANCE_PARTY_COLUMNS:
+        return None
+    _, others = comparison.grouped_parties()
+    return (
+        "Other parties (" + ", ".join(md_escape(p.label) for p in others) + ") share the last column: each is named"
+        " on the rows where it took a position; a party not named there said nothing on that proposition."
+    )
 
 
 def standing(comparison: Comparison, proposition_id: str) -> str:
@@ -233,12 +306,21 @@ def glance_cards(comparison: Comparison) -> list[str]:
     for number, row in enumerate(comparison.rows, start=1):
         lines = [
             f"**{number}\\. {md_escape(row.proposition.text)}**{review_chip(row.proposition)}",
-            f"{status_chip(row.status, row.direction)} {standing(comparison, row.proposition.id)}",
+            f"{row_status_chip(row)} {standing(comparison, row.proposition.id)}",
+            *discrepancy_lines(row),
         ]
-        for cell in row.cells:
-            instead = "".join(f" *(supports #{numbers[o]} instead)*" for o in cell.competing if o in numbers)
-            lines.append(f"- **{md_escape(comparison.party(cell.party).label)}** {cell_chips(cell)}{instead}")
-        cards.append("\n\n".join(lines[:2]) + "\n\n" + "\n".join(lines[2:]))
+        head = len(lines)
+        principal, others = comparison.grouped_parties()
+        silent = []
+        for party in (*principal, *others):
+            cell = row.cell(party.id)
+            if party not in principal and not _spoke(cell):
+                silent.append(md_escape(party.label))  # silent parties take one line between them
+                continue
+            lines.append(f"- **{md_escape(party.label)}** {_cell_text(cell, numbers)}")
+        if silent:
+            lines.append("- *No statement:* " + ", ".join(silent))
+        cards.append("\n\n".join(lines[:head]) + "\n\n" + "\n".join(lines[head:]))
     return cards
 
 
@@ -250,6 +332,9 @@ def render_glance(comparison: Comparison, layout: str) -> None:
         table_key = responsive.wide_key("claims-glance") if layout == "auto" else responsive.scroll_key("claims-glance")
         with st.container(key=table_key):
             st.markdown(glance_markdown(comparison))
+            caption = glance_caption(comparison)
+            if caption:
+                st.caption(caption)
     if layout != "table":
         cards_key = responsive.narrow_key("claims-glance") if layout == "auto" else "claims-glance-cards"
         with st.container(key=cards_key, gap="small"):
@@ -262,7 +347,9 @@ def render_proposition_head(row: Row, number: int) -> None:
     st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
     if row.proposition.question:
         st.caption(md_escape(row.proposition.question))
-    st.markdown(status_chip(row.status, row.direction) + review_chip(row.proposition))
+    st.markdown(row_status_chip(row) + review_chip(row.proposition))
+    for line in discrepancy_lines(row):
+        st.caption(line)
 
 
 # Up to this many parties, each party is a column of the whole table; beyond it a column would be too narrow to
@@ -303,8 +390,10 @@ def render_grid(dataset: Dataset, comparison: Comparison, selected: str | None, 
             head, body = st.columns([2, 9])
             with head:
                 render_proposition_head(row, number)
-            spoke = [cell for cell in row.cells if cell.positions or cell.competing]
-            silent = [comparison.party(cell.party).label for cell in row.cells if cell not in spoke]
+            principal, others = comparison.grouped_parties()
+            ordered = [row.cell(p.id) for p in (*principal, *others)]  # the two in dispute first
+            spoke = [cell for cell in ordered if _spoke(cell)]
+            silent = [comparison.party(cell.party).label for cell in ordered if cell not in spoke]
             with body:
                 for start in range(0, len(spoke), GRID_COLUMNS):
                     line = st.columns(GRID_COLUMNS)
@@ -331,117 +420,18 @@ def render_reporting(dataset: Dataset, row: Row, selected: str | None, links: Li
     """The publication's own voice on a proposition: reporting of its own, shown apart from the parties."""
     if not row.reporting:
         return
-    st.markdown("**Reporting of its own** (the publication's voice, not a party)")
+    st.markdown(
+        "**Reporting** (the publication's voice, not a party; only an independent outlet's own observation counts)"
+    )
     for position in row.reporting:
         render_statement(dataset, position, selected, links, own_chip=True)
 
 
 TIER_HEADINGS = {
-    "accepted": ("green", "✔ accepted", "Accepted by the party it concerns, disputed by no one"),
+    "accepted": ("green", "✔ accepted", "Accepted by the party it goes against, disputed by no one"),
     "corroborated": (
         "blue",
         "≡ corroborated",
-        "Reported of their own by two or more independent origins, disputed by no one",
+        "Observed by two or more independent outlets aligned with no party, disputed by no one",
     ),
 }
-
-
-def established_lines(comparison: Comparison, tier: str) -> list[str]:
-    """One line per proposition of a tier: the proposition, why it is here, and any discrepancy about it."""
-    lines = []
-    for item in (e for e in comparison.established if e.tier == tier):
-        line = f"- **{md_escape(item.proposition.text)}** — {md_escape(item.reason)}"
-        for discrepancy in item.discrepancies:
-            line += f" · ⚠ *see discrepancy: {md_escape(discrepancy.title)}*"
-        lines.append(line)
-    return lines
-
-
-def render_established(comparison: Comparison) -> None:
-    """The 'what is established' strip: agreed, confirmed, then undisputed one-sided facts, each labelled."""
-    with st.container(border=True, key="claims-established"):
-        st.markdown("**What is established**")
-        empty = []
-        for tier, (color, label, heading) in TIER_HEADINGS.items():
-            lines = established_lines(comparison, tier)
-            if not lines:
-                empty.append(heading.lower())
-                continue
-            st.markdown(f"{chip(color, label)} {heading}:\n" + "\n".join(lines))
-        if empty:
-            st.caption("None yet: " + "; ".join(empty) + ".")
-        st.caption(
-            "A claim only one side makes is never listed here, whoever makes it; hedged and implied stances do not"
-            " count as assertions, and outlets that carry the same statement count once."
-        )
-
-
-def render_assessment(comparison: Comparison) -> None:
-    assessment = comparison.incident.assessment
-    by = f" by {md_escape(assessment.assessed_by)}" if assessment.assessed_by else ""
-    st.markdown(
-        f"**Assessment** {chip(GRADE_CHIPS[assessment.grade], assessment.grade)} "
-        f"(assessed {assessment.assessed_on.isoformat()}{by})"
-    )
-    st.markdown(md_escape(assessment.rationale))
-    for earlier in reversed(assessment.earlier):
-        st.caption(f"Earlier ({earlier.assessed_on.isoformat()}): {earlier.grade} — {md_escape(earlier.rationale)}")
-
-
-def render_discrepancies(comparison: Comparison) -> None:
-    if not comparison.discrepancies:
-        st.caption("None recorded for this incident.")
-    for item in comparison.discrepancies:
-        status = item.status if item.status != "resolved" else f"resolved {item.resolved_on}"
-        st.markdown(f"- **{md_escape(item.title)}** · {md_escape(item.kind)} · {md_escape(status)}")
-        st.caption(md_escape(item.description))
-        if item.handling:
-            st.caption("Handling: " + md_escape(item.handling))
-
-
-def track_lines(comparison: Comparison, proposition_id: str) -> list[str]:
-    """Each party's statements on one proposition, numbered in time order; changes of stance marked."""
-    lines = []
-    for track in (t for t in comparison.tracks if t.proposition == proposition_id):
-        party = comparison.party(track.party)
-        shift = " " + chip("violet", "⇄ position changed") if track.shifted else ""
-        lines.append(f"- **{md_escape(party.label)}**{shift}")
-        for number, step in enumerate(track.steps, start=1):
-            ref = step.position.statement
-            change = f" — *changed: {md_escape(step.change)}*" if step.change not in (None, "same") else ""
-            lines.append(
-                f"    {number}. {md_escape(ref.when_label)} · {md_escape(ref.speaker_name)} · "
-                f"{stance_chip(step.position.stance)}{change}"
-            )
-    return lines
-
-
-def render_tracks(comparison: Comparison) -> None:
-    """Sequences where a party spoke more than once on a proposition; shifts named first."""
-    shifts = [t for t in comparison.tracks if t.shifted]
-    if shifts:
-        names = ", ".join(
-            f"{md_escape(comparison.party(t.party).label)} on #{comparison.row_number(t.proposition)}" for t in shifts
-        )
-        st.markdown(f"{chip('violet', '⇄ position changed')} {len(shifts)} change(s) of position: {names}")
-    else:
-        st.caption("No party has changed its position on any proposition in the records so far.")
-    repeated = {t.proposition for t in comparison.tracks if len(t.steps) > 1}
-    for number, row in enumerate(comparison.rows, start=1):
-        if row.proposition.id in repeated:
-            st.markdown(f"**{number}\\. {md_escape(row.proposition.text)}**")
-            st.markdown("\n".join(track_lines(comparison, row.proposition.id)))
-    if len(repeated) < len(comparison.rows):
-        st.caption("On the other propositions each party has spoken once at most; the matrix above shows it.")
-
-
-def reply_lines(comparison: Comparison) -> list[str]:
-    lines = []
-    for reply in comparison.replies:
-        answer, asked = reply.statement, reply.answers
-        lines.append(
-            f"- **{md_escape(answer.speaker_name)}** ({KIND_LABELS.get(answer.kind, answer.kind)}, "
-            f"{md_escape(answer.when_label)}) ↩ answers **{md_escape(asked.speaker_name)}** "
-            f"({KIND_LABELS.get(asked.kind, asked.kind)}, {md_escape(asked.when_label)})"
-        )
-    return lines

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidents.evidence.figures import FigureTrack
+from incidents.evidence.figures import DISAGREEMENT_TEXT, FigureTrack
 from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological, current_incident
 from incidents.model.records import Place, Statement, When
-from incidents.model.vocabulary import QUANTITY_TEXT
 
 __all__ = ["current_incident"]  # the pages read it here, beside the overview's other helpers
 
@@ -29,10 +28,10 @@ def figure_lines(tracks: Iterable[FigureTrack]) -> list[str]:
         steps = []
         for value in track.values:
             civilians = " civilians" if value.civilians else ""
-            revised = " (revises its earlier figure)" if value.revises else ""
+            revised = " (revises this voice's earlier figure)" if value.revises else ""
             steps.append(f"{value.label}{civilians} per {value.by_name} ({value.as_of_text}){revised}")
-        flag = " — the givers disagree" if track.disputed else ""
-        lines.append(f"{QUANTITY_TEXT.get(track.quantity, track.quantity)}: {' → '.join(steps)}{flag}")
+        flag = f" — {DISAGREEMENT_TEXT[track.disagreement]}" if track.disagreement else ""
+        lines.append(f"{track.label}: {' → '.join(steps)}{flag}")
     return lines
 
 

@@ -23,13 +23,17 @@ STYLESHEET = f"""<style>
 @media (min-width: {PHONE_MAX_WIDTH + 1}px) {{
   [class*="st-key-{NARROW_PREFIX}"] {{ display: none !important; }}
 }}
-/* The claims glance with many parties: the table keeps to the page's width, its cells wrapping, instead of
-   running past the main column (a scrolling frame would need keyboard focus, which a container cannot take). */
-[class*="st-key-{WIDE_PREFIX}claims-glance"] table {{ table-layout: fixed; width: 100%; }}
+/* The claims glance: the table keeps to the page's width, its cells wrapping between words (never inside one),
+   instead of running past the main column (a scrolling frame would need keyboard focus, which a container cannot
+   take). With many parties the others share one column (components/claims.py), so no column is too narrow. */
+[class*="st-key-{WIDE_PREFIX}claims-glance"] table {{ width: 100%; }}
 [class*="st-key-{WIDE_PREFIX}claims-glance"] th, [class*="st-key-{WIDE_PREFIX}claims-glance"] td {{
-  overflow-wrap: anywhere; }}
+  overflow-wrap: normal; word-break: normal; hyphens: manual; }}
 [class*="st-key-{WIDE_PREFIX}claims-glance"] th:first-child {{ width: 2.5em; }}
-[class*="st-key-{WIDE_PREFIX}claims-glance"] th:nth-child(2) {{ width: 18%; }}
+[class*="st-key-{WIDE_PREFIX}claims-glance"] th:nth-child(2) {{ width: 26%; }}
+/* Stance and status chips on the claims page wrap between words rather than end in an ellipsis. */
+[class*="st-key-"][class*="claims"] .stMarkdownBadge {{
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; }}
 /* A frame that scrolls on its own, so a wide table never makes the page scroll sideways. */
 [class*="st-key-scroll-x-"] {{ overflow-x: auto; }}
 </style>"""

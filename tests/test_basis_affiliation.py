@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incidents.load.pipeline import load_dataset
+from incidents.model.records import Source
 
 INCIDENT = (
     "format: 2\n"
@@ -98,3 +99,14 @@ def test_a_complete_affiliation_passes(write_data, affiliation: str) -> None:
     dataset = _load(write_data, affiliation=affiliation)
     assert not dataset.errors, [str(p) for p in dataset.errors]
     assert dataset.sources["doc"].affiliation is not None
+
+
+def test_a_hidden_reference_takes_the_affiliation_not_the_source(write_data) -> None:
+    """Hosted mode: an affiliation that rests on an unpublished reference goes; the source stays, unassessed."""
+    from incidents.load.review import prune_record
+
+    dataset = _load(write_data, affiliation="{kind: state-owned, party: a, reason: r, references: [ref]}")
+    source = dataset.sources["doc"]
+    assert prune_record(source, "sources", {"nothing"}) is source
+    pruned = prune_record(source, "sources", {"ref"})
+    assert isinstance(pruned, Source) and pruned.id == "doc" and pruned.affiliation is None

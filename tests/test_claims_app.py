@@ -141,13 +141,15 @@ def test_fixture_incident_renders_three_party_columns() -> None:
     assert len(columns) == 4  # the proposition, then three parties
     assert [c[0].split("**")[1] for c in columns[1:]] == ["Ruritania", "Borduria", "Syldavia"]
     borduria = columns[2]
-    assert "⇄ position changed" in borduria[0]
+    # Issue 22: the army denies and the foreign ministry asserts: two voices disagree, not a change of position.
+    assert "⇆ its voices disagree" in borduria[0] and "⇄ position changed" not in borduria[0]
     # Persian keeps its script, wrapped in a right-to-left isolate.
     assert any("\u2067گشت ما از مرز عبور نکرد\u2069" in text for text in borduria + texts_in(at.main))
     tracks = texts_in(keyed_block(at, "claims-tracks"))
-    assert any("1 change(s) of position: Borduria on #2" in text for text in tracks)
+    assert any("different offices of one party disagree: Borduria on #2" in text for text in tracks)
+    assert not any("change(s) of position" in text for text in tracks)
     sequence = next(text for text in tracks if "- **Borduria**" in text).split("- **Borduria**")[1]
-    assert sequence.index("✖ denies") < sequence.index("changed: denies → asserts")
+    assert "changed:" not in sequence and sequence.index("✖ denies") < sequence.index("✔ asserts")
     assert any("Bordurian Army (fictional)** (Denial" in text and "answers **Ruritanian Foreign Office" in text
                for text in tracks)
     glance = next(m.value for m in at.markdown if m.value.startswith("| # | Proposition |"))
@@ -209,7 +211,11 @@ def test_the_links_layout_wins_over_the_screen(layout: str, table_key: str | Non
         text = "\n".join(texts_in(keyed_block(at, cards_key)))
         assert "**1. Iran launched the drones that struck Nakhchivan.**" in text
         # Each party's stance on a line of its own: Azerbaijan asserts (and, in one statement, only implies it).
-        assert "- **Azerbaijan** :green-badge[✔ asserts] :violet-badge[∴ implies (our inference)]\n" in text
+        # Issue 22: its own stances first, then (apart) what unnamed sources and aligned media say for it.
+        assert (
+            "- **Azerbaijan** :green-badge[✔ asserts] :violet-badge[∴ implies (our inference)]"
+            " :gray-badge[◌ unnamed source asserts] :gray-badge[◌ aligned media asserts]"
+        ) in text
         assert any(line.startswith("- **Iran** ") and "✖ denies" in line for line in text.split("\n"))
     assert any("layout=" in code.value for code in at.code) == (layout != "auto")
 
@@ -264,9 +270,33 @@ def test_many_parties_show_only_those_that_spoke_and_name_the_silent() -> None:
     assert isinstance(comparison, Comparison) and len(comparison.parties) > 4
     for row in comparison.rows:
         spoke = {comparison.party(c.party).label for c in row.cells if c.positions or c.competing}
-        silent = [comparison.party(c.party).label for c in row.cells if not (c.positions or c.competing)]
+        # The two in dispute first, then the others (issue 22), the silent named in that order.
+        principal, others = comparison.grouped_parties()
+        ordered = [row.cell(p.id) for p in (*principal, *others)]
+        silent = [comparison.party(c.party).label for c in ordered if not (c.positions or c.competing)]
         _, cells = party_columns(at, row.proposition.id)
         assert set(cells) == spoke, row.proposition.id
         texts = " ".join(texts_in(keyed_block(at, f"claims-row-{row.proposition.id}")))
         named = "No statement on this from: " + ", ".join(silent)
         assert named in texts if silent else "No statement on this from" not in texts
+
+
+def test_the_glance_groups_many_parties_and_keeps_few_as_columns() -> None:
+    """Issue 22, point 8: ten parties: the two in dispute keep a column, the others share one and are named only
+    where they spoke; three parties: one column each."""
+    from components.claims import glance_caption, glance_markdown
+
+    comparison = compare(load_dataset(DATA), NAKHCHIVAN)
+    assert isinstance(comparison, Comparison)
+    assert [p.id for p in comparison.in_dispute()] == ["aze", "irn"]
+    table = glance_markdown(comparison).splitlines()
+    assert table[0] == "| # | Proposition | Azerbaijan | Iran | Other parties |"
+    row_of = {r.proposition.id: n for n, r in enumerate(comparison.rows, start=2)}  # after the header and rule
+    three = table[row_of["four-drones"]]
+    assert three.endswith("| — |")  # no other party spoke on it: nothing listed, no 'no statement' chips
+    first = table[row_of["iran-launched"]]
+    assert "**EU**" in first and "**Kazakhstan**" not in first  # silent parties take no room
+    assert "Kazakhstan" in (glance_caption(comparison) or "")
+    fixture = compare(load_dataset(CLAIMS_FIXTURE), "fictional-strelsau-2024")
+    assert isinstance(fixture, Comparison) and glance_caption(fixture) is None
+    assert glance_markdown(fixture).splitlines()[0] == "| # | Proposition | Ruritania | Borduria | Syldavia |"

@@ -48,8 +48,9 @@ def _row(comparison: Comparison, proposition: str):
         ("ev-blast-happened", "agreed", "asserted", "every party that spoke asserts it"),
         ("ev-foreign-troops", "contested", None, "an accusation answered by an assurance"),
         ("ev-curfew", "one-sided", "denied", "a lone denial reads as a denial"),
-        ("ev-second-blast", "one-sided", "asserted", "unnamed officials speak for their party"),
-        ("ev-windows", "unaddressed", None, "only the press reports it: no party took a side"),
+        ("ev-second-blast", "one-sided", "asserted", "unnamed officials count with their party (shown as unnamed)"),
+        ("ev-windows", "one-sided", "asserted", "an aligned outlet's own reporting counts with its party"),
+        ("ev-school-hit", "unaddressed", None, "only independent press reports it: no party took a side"),
         ("ev-border-shut", "agreed", "asserted", "an implied stance is on the same side"),
     ],
 )
@@ -78,9 +79,14 @@ def test_cells_keep_the_strength_of_each_stance(
 @pytest.mark.parametrize(
     ("proposition", "tier", "rule"),
     [
-        ("ev-blast-happened", "accepted", "both parties fully assert it and it accuses no one"),
-        ("ev-windows", "corroborated", "two independent origins of their own (a reprint is the agency again)"),
+        ("ev-blast-happened", None, "strictly: agreement where it goes against no one is not acceptance"),
+        ("ev-tar-troops-near", "accepted", "the party it goes against asserts it in its own name"),
+        ("ev-windows", "corroborated", "two independent observing origins (not the reprint, the aligned radio, the "
+         "unassessed daily)"),
         ("ev-school-hit", None, "a rewrite of the agency is not a second origin"),
+        ("ev-four-injured", None, "a restating lede and an unattributed recap never corroborate; its figure is "
+         "disputed"),
+        ("ev-hospital-full", None, "the party's voices disagree"),
         ("ev-tar-fired", None, "contested"),
         ("ev-foreign-troops", None, "a one-sided accusation, answered, is never established"),
         ("ev-no-troops-used", None, "one side only, however undisputed"),
@@ -100,22 +106,88 @@ def test_corroboration_counts_origins_not_pages(dataset: Dataset, comparison: Co
     windows = next(e for e in comparison.established if e.proposition.id == "ev-windows")
     assert set(windows.origins) == {"ev-agency", "ev-gazette"}
     assert "2 independent origins" in windows.reason
+    # Each origin is named by its outlet, with why it counts.
+    assert [name for name, _ in windows.grounds] == ["Fictional Wire Agency", "Orlen Gazette"]
+    assert all(why.startswith("observed; independent:") for _, why in windows.grounds)
     # Two carriers of one statement add no corroboration: the accusation stays contested, not established.
     accusation = comparison.statements["ev-vel-accuses"]
     assert [s.id for s in accusation.carried_by] == ["ev-reprint", "ev-rewrite"]
 
 
-def test_a_figure_revised_by_its_own_party_and_disputed_by_another(comparison: Comparison) -> None:
+def test_figures_are_told_by_voice_not_by_party(comparison: Comparison) -> None:
     (injured,) = [t for t in comparison.figures if t.quantity == "injured"]
     values = [(v.label, v.by, v.statement, v.revises) for v in injured.values]
     assert values == [
         ("2", "vel", "ev-vel-accuses", None),
-        ("4", "vel", "ev-vel-revises", "ev-vel-accuses"),  # Velmora revises its own figure
+        ("4", "vel", "ev-vel-revises", None),  # another office of Velmora: not a revision
+        ("4", "reporting:ev-gazette", "ev-lede-restates", None),  # a restatement, named as one
         ("1–2", "tar", "ev-tar-denies", None),  # Tarsany gives another: a disagreement, not a revision
     ]
-    assert injured.revised and injured.disputed
+    assert not injured.revised and injured.disagreement == "parties"
+    assert injured.values[2].by_name == "Orlen Gazette, restating Velmoran Health Ministry (fictional)"
     # Time order uses the time each figure was given (UTC), never a sum or an average.
     assert [v.as_of.isoformat() for v in injured.values][:2] == ["2026-02-10T09:41:00", "2026-02-10T17:00:00"]
+
+
+@pytest.mark.parametrize(
+    ("name", "labels", "revises", "rule"),
+    [
+        ("aid-tonnes: flour", ["12", "10"], [None, None], "a day-only value sorts as its day, never as 00:00 UTC, "
+         "and never revises a value of the same day"),
+        ("aid-tonnes: rice", ["6"], [None], "an item of a list in one statement is its own quantity"),
+        ("convoys sent", ["2"], [None], "an `other` figure is named by its item, never pooled under 'other'"),
+    ],
+)
+def test_every_quantity_has_its_own_name(
+    comparison: Comparison, name: str, labels: list[str], revises: list[str | None], rule: str
+) -> None:
+    (track,) = [t for t in comparison.figures if t.name == name]
+    assert [v.label for v in track.values] == labels, rule
+    assert [v.revises for v in track.values] == revises, rule
+    assert "other" not in {t.name for t in comparison.figures}
+
+
+def test_the_voices_of_one_party_disagree_and_nobody_shifts(comparison: Comparison) -> None:
+    row = _row(comparison, "ev-hospital-full")
+    assert row.strength == "voices-disagree" and "voices disagree" in row.status_text
+    (track,) = [t for t in comparison.tracks if t.proposition == "ev-hospital-full"]
+    assert track.voices_disagree and not track.shifted
+
+
+@pytest.mark.parametrize(
+    ("proposition", "strength", "words"),
+    [
+        ("ev-curfew", "denied", "denied"),
+        ("ev-second-blast", "unnamed", "asserted by unnamed sources only"),
+        ("ev-windows", "aligned", "asserted by media aligned with it only"),
+        ("ev-no-troops-used", "asserted", "asserted"),
+        ("ev-tar-fired", None, "the parties contradict each other"),
+    ],
+)
+def test_wording_follows_the_stances_held(comparison: Comparison, proposition: str, strength, words: str) -> None:
+    row = _row(comparison, proposition)
+    assert row.strength == strength
+    assert row.status_text.endswith(words)
+
+
+@pytest.mark.parametrize(
+    ("statement", "footing", "party", "corroborating"),
+    [
+        ("ev-agency-own", "observed", None, {"ev-agency"}),
+        ("ev-reprint-own", "observed", None, {"ev-agency"}),  # the reprint is the agency again
+        ("ev-radio-own", "aligned-media", "tar", set()),  # an aligned outlet: its party's voice
+        ("ev-lede-restates", "restates", None, set()),
+        ("ev-recap", "unattributed", None, set()),
+        ("ev-unsettled-saw", "observed", None, set()),  # not assessed independent: cannot corroborate
+        ("ev-unnamed", "unnamed", "vel", set()),
+        ("ev-vel-accuses", "party", "vel", set()),
+    ],
+)
+def test_each_statement_counts_by_its_footing(
+    comparison: Comparison, statement: str, footing: str, party: str | None, corroborating: set[str]
+) -> None:
+    ref = comparison.statements[statement]
+    assert (ref.footing, ref.party, set(ref.corroborating)) == (footing, party, corroborating)
 
 
 @pytest.mark.parametrize(
@@ -136,7 +208,8 @@ def test_speakers_can_be_the_press_or_unnamed(comparison: Comparison) -> None:
     assert {p.statement.voice for p in windows.reporting} == {"publication"}
     assert all(p.statement.party is None for p in windows.reporting)
     unnamed = comparison.statements["ev-unnamed"]
-    assert unnamed.party == "vel" and unnamed.speaker_name.startswith("unnamed officials")
+    assert unnamed.party == "vel" and unnamed.speaker_name == "officials (unnamed), per Fictional Wire Agency"
+    assert comparison.statements["ev-reprint-own"].speaker_name == "Fictional Wire Agency, carried by Daily Reprint"
 
 
 def test_a_statement_belongs_to_the_incidents_it_names(dataset: Dataset, comparison: Comparison) -> None:
@@ -164,14 +237,22 @@ def test_brief_json_holds_the_documented_shape(comparison: Comparison) -> None:
     fired = next(p for p in brief["propositions"] if p["id"] == "ev-tar-fired")
     assert fired["status"] == "contested" and fired["stances"] == {"vel": "asserts", "tar": "denies"}
     assert fired["statements"]["tar"][0]["grade_chain"] == "D6"
-    assert {e["proposition"] for e in brief["established"]} == {"ev-blast-happened", "ev-windows"}
-    assert all(e["why"] for e in brief["established"])
+    assert {e["proposition"] for e in brief["established"]} == {"ev-tar-troops-near", "ev-windows"}
+    assert all(e["why"] and e["grounds"] for e in brief["established"])
     (injured,) = [f for f in brief["figures"] if f["quantity"] == "injured"]
     assert [(v.get("value"), v.get("low"), v["by"], v["revises"]) for v in injured["values"]] == [
         (2, None, "vel", False),
-        (4, None, "vel", True),
+        (4, None, "vel", False),
+        (4, None, "reporting:ev-gazette", False),
         (None, 1, "tar", False),
     ]
+    assert injured["disagreement"] == "parties"
+    assert [d["id"] for d in brief["discrepancies"]] == ["ev-injured-count", "ev-old-framing"]
+    resolved = brief["discrepancies"][0]
+    assert resolved["status"] == "resolved" and resolved["resolved_by"] == ["ev-gazette"]
+    assert resolved["concerns"] == ["ev-vel-accuses", "ev-tar-denies"]
+    recap = next(p for p in brief["propositions"] if p["id"] == "ev-four-injured")["reporting"]
+    assert {s["id"]: s["footing"] for s in recap} == {"ev-lede-restates": "restates", "ev-recap": "unattributed"}
 
 
 def _brief(*args: str, data_dir=DATA) -> subprocess.CompletedProcess[str]:
@@ -186,12 +267,20 @@ def test_brief_command_on_the_shipped_data() -> None:
     statuses = {p["id"]: p["status"] for p in brief["propositions"]}
     assert statuses["iran-launched"] == "contested"
     dataset = load_dataset(DATA)
-    # Nothing contested is established, and no one-sided accusation: only facts that accuse no one, corroborated.
-    assert brief["established"]
+    # Nothing contested is established, and no one-sided accusation; and (issue 22) nothing through aligned
+    # outlets or restatements: every corroborating origin is an outlet assessed independent.
     for item in brief["established"]:
         assert statuses[item["proposition"]] != "contested"
         if statuses[item["proposition"]] == "one-sided":
             assert item["tier"] == "corroborated" and not dataset.propositions[item["proposition"]].against
+        for origin in item["origins"]:
+            affiliation = dataset.sources[origin].affiliation
+            assert affiliation is not None and affiliation.kind == "independent", origin
+    strength = {p["id"]: p["strength"] for p in brief["propositions"]}
+    assert strength["deliberate"] == "implied" and "asserted" not in statuses.get("deliberate", "")
+    assert strength["school-in-julfa"] == "denied-inferred"
+    assert strength["missiles-used"] == "unnamed"
+    assert {d["id"] for d in brief["discrepancies"]} >= {"injured-count", "school-location"}
     (injured,) = [f for f in brief["figures"] if f["quantity"] == "injured"]
     assert all(v["by_name"] and v["as_of"] and v["statement"] for v in injured["values"])
     giving = {

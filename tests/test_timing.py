@@ -224,7 +224,8 @@ def test_format_duration(delta: dt.timedelta, text: str) -> None:
 
 
 def test_every_lag_line_names_who_spoke_whatever_the_voice() -> None:
-    """A page's own reporting and unnamed officials are named too ("Kommersant (own reporting)'s claim")."""
+    """A page's own reporting and unnamed officials are named too, by origin and carrier (issue 22: "APA, carried
+    by UNN's claim")."""
     import re
 
     from incidents.load.pipeline import load_dataset
@@ -235,4 +236,4 @@ def test_every_lag_line_names_who_spoke_whatever_the_voice() -> None:
     assert {s.voice for s in dataset.statements.values()} >= {"named", "publication"}
     lines = lag_lines(dataset, response_lags(dataset, dataset.statements.values()))
     assert lines and not [line for line in lines if re.search(r"(^|[(:] )'s ", line)]
-    assert any("(own reporting)'s" in line for line in lines)
+    assert any(", carried by " in line and "'s " in line for line in lines)

@@ -15,7 +15,9 @@ from incidents.evidence.figures import FigureValue
 from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 
-BRIEF_FORMAT = 1
+# 2 (issue 22): propositions gain strength and discrepancies, statements their footing and basis, established its
+# grounds, figures their own names and who disagrees; the brief gains discrepancies.
+BRIEF_FORMAT = 2
 
 
 def latest_incident(dataset: Dataset) -> str | None:
@@ -39,6 +41,10 @@ def _statement(statement: StatementRef, stance: str) -> dict[str, Any]:
         "via": [source.id for source in statement.via],
         "carried_by": [source.id for source in statement.carried_by],
         "quotes": [quote.model_dump(exclude_none=True) for quote in statement.quotes],
+        "footing": statement.footing,
+        "counts_as": statement.footing_text,
+        "basis": statement.basis,
+        "restates": list(statement.restates),
     }
 
 
@@ -54,6 +60,7 @@ def _value(value: FigureValue) -> dict[str, Any]:
         statement=value.statement,
         revises=value.revises is not None,
         revises_statement=value.revises,
+        voice=value.voice,
     )
     if value.civilians is not None:
         found["civilians"] = value.civilians
@@ -77,9 +84,17 @@ def to_brief(comparison: Comparison) -> dict[str, Any]:
                 "status": row.status,
                 "direction": row.direction,
                 "status_text": row.status_text,
+                "strength": row.strength,
+                "discrepancies": [d.id for d in row.discrepancies],
                 "excludes": list(row.proposition.excludes),
                 "answers": list(row.proposition.answers),
                 "stances": {cell.party: _cell_stance(cell.stance, bool(cell.competing)) for cell in row.cells},
+                # What unnamed sources or aligned media say for a party here, apart from its own stance.
+                "second_hand": {
+                    cell.party: [{"footing": f, "stance": s} for f, s in cell.second_hand]
+                    for cell in row.cells
+                    if cell.second_hand
+                },
                 "statements": {
                     cell.party: [_statement(p.statement, p.stance) for p in cell.positions] for cell in row.cells
                 },
@@ -93,12 +108,38 @@ def to_brief(comparison: Comparison) -> dict[str, Any]:
         "parties": [{"id": p.id, "name": p.name, "accuser": p.accuser} for p in comparison.parties],
         "propositions": propositions,
         "established": [
-            {"proposition": e.proposition.id, "tier": e.tier, "why": e.reason, "origins": list(e.origins)}
+            {
+                "proposition": e.proposition.id,
+                "tier": e.tier,
+                "why": e.reason,
+                "origins": list(e.origins),
+                "grounds": [{"name": name, "why": why} for name, why in e.grounds],
+            }
             for e in comparison.established
         ],
         "figures": [
-            {"quantity": t.quantity, "disputed": t.disputed, "values": [_value(v) for v in t.values]}
+            {
+                "quantity": t.quantity,
+                "name": t.name,
+                "label": t.label,
+                "disputed": t.disputed,
+                "disagreement": t.disagreement,
+                "values": [_value(v) for v in t.values],
+            }
             for t in comparison.figures
+        ],
+        "discrepancies": [
+            {
+                "id": d.id,
+                "title": d.title,
+                "kind": d.kind,
+                "status": d.status,
+                "concerns": list(d.concerns),
+                "resolved_by": list(d.resolved_by),
+                "resolved_on": d.resolved_on.isoformat() if d.resolved_on else None,
+                "superseded_by": d.superseded_by,
+            }
+            for d in comparison.discrepancies
         ],
     }
 

@@ -11,7 +11,7 @@ import io
 from collections.abc import Iterable
 
 from incidents.evidence.comparison import STANCE_TEXT, TIER_TEXT, Cell, Comparison, StatementRef
-from incidents.model.vocabulary import QUANTITY_TEXT
+from incidents.evidence.figures import DISAGREEMENT_TEXT
 from incidents.text import md_file, spreadsheet_safe
 
 CSV_COLUMNS = (
@@ -40,13 +40,21 @@ CSV_COLUMNS = (
 )
 
 
+SECOND_HAND_TEXT = {"unnamed": "unnamed source", "aligned-media": "aligned media"}
+
+
 def stances_text(cell: Cell) -> str:
-    """'asserts · implies (our inference)'; a shift shows as a sequence: 'denies → asserts'."""
+    """'asserts · implies (our inference)'; a shift shows as a sequence: 'denies → asserts'; what unnamed sources
+    or aligned media say for the party follows in brackets: 'no statement recorded (aligned media: asserts)'."""
     if not cell.shifted:
-        return " · ".join(STANCE_TEXT[s] for s in cell.stances)
-    sequence = [p.stance for p in cell.positions]
-    steps = [s for i, s in enumerate(sequence) if i == 0 or s != sequence[i - 1]]
-    return " → ".join(STANCE_TEXT[s] for s in steps)
+        text = " · ".join(STANCE_TEXT[s] for s in cell.stances)
+    else:
+        sequence = [p.stance for p in cell.positions if p.statement.footing == "party"]
+        steps = [s for i, s in enumerate(sequence) if i == 0 or s != sequence[i - 1]]
+        text = " → ".join(STANCE_TEXT[s] for s in steps)
+    for footing, stance in cell.second_hand:
+        text += f" ({SECOND_HAND_TEXT.get(footing, footing)}: {STANCE_TEXT[stance]})"
+    return text
 
 
 def metadata(comparison: Comparison, url: str) -> list[tuple[str, str]]:
@@ -143,6 +151,8 @@ def _established_lines(comparison: Comparison) -> list[str]:
     for item in comparison.established:
         flags = "".join(f" (see discrepancy: {md_file(d.title)})" for d in item.discrepancies)
         lines.append(f"- **{TIER_TEXT[item.tier]}:** {md_file(item.proposition.text)} — {md_file(item.reason)}{flags}")
+        for name, why in item.grounds:
+            lines.append(f"  - {md_file(name)}: {md_file(why)}")
     return lines
 
 
@@ -167,15 +177,16 @@ def _matrix_lines(comparison: Comparison) -> list[str]:
 
 
 def _figure_lines(comparison: Comparison) -> list[str]:
-    """Each figure's values in time order, with who gave them; revisions and disagreements said, never averaged."""
+    """Each figure's values in time order, with who gave them; revisions (one voice) and disagreements (between
+    parties, or between one party's voices) said, never averaged."""
     if not comparison.figures:
         return []
     lines = ["", "## Figures", ""]
     for track in comparison.figures:
-        flag = " — the givers disagree" if track.disputed else ""
-        lines.append(f"- **{md_file(QUANTITY_TEXT.get(track.quantity, track.quantity))}**{flag}:")
+        flag = f" — {DISAGREEMENT_TEXT[track.disagreement]}" if track.disagreement else ""
+        lines.append(f"- **{md_file(track.label)}**{flag}:")
         for value in track.values:
-            revised = " (revises its earlier figure)" if value.revises else ""
+            revised = f" (revises this voice's earlier figure, {value.revises})" if value.revises else ""
             civilians = " civilians" if value.civilians else ""
             lines.append(
                 f"  - {value.label}{civilians} per {md_file(value.by_name)}, as of "
@@ -192,6 +203,10 @@ def _proposition_lines(comparison: Comparison, cite: _Citations) -> list[str]:
         lines.append("")
         if row.proposition.question:
             lines += [f"*{md_file(row.proposition.question)}*", ""]
+        for item in row.discrepancies:
+            lines += [f"- Discrepancy ({item.status}): {md_file(item.title)}"]
+        if row.discrepancies:
+            lines.append("")
         for party in comparison.parties:
             cell = row.cell(party.id)
             lines.append(f"**{md_file(party.label)}: {stances_text(cell)}**")
@@ -201,7 +216,7 @@ def _proposition_lines(comparison: Comparison, cite: _Citations) -> list[str]:
                 lines += _statement_lines(statement, position.stance, position.note, cite.statement(statement))
             lines.append("")
         if row.reporting:
-            lines += ["**Reporting of its own (the publication's voice, not a party):**", ""]
+            lines += ["**Reporting (the publication's voice, not a party; only independent observation counts):**", ""]
             for position in row.reporting:
                 statement = position.statement
                 lines += _statement_lines(statement, position.stance, position.note, cite.statement(statement))
@@ -210,15 +225,27 @@ def _proposition_lines(comparison: Comparison, cite: _Citations) -> list[str]:
 
 
 def _shift_lines(comparison: Comparison) -> list[str]:
-    if not any(t.shifted for t in comparison.tracks):
+    """Shifts of one voice (the same actor or office), and parties whose voices disagree, told apart."""
+    if not any(t.shifted or t.voices_disagree for t in comparison.tracks):
         return []
     names = {p.id: p.label for p in comparison.parties}
     lines = ["## Shifts in position", ""]
     for track in comparison.tracks:
+        topic = md_file(comparison.proposition_text(track.proposition))
         if track.shifted:
-            steps = " → ".join(f"{s.position.stance} ({md_file(s.position.statement.when_label)})" for s in track.steps)
-            topic = md_file(comparison.proposition_text(track.proposition))
-            lines.append(f"- {md_file(names[track.party])} on “{topic}”: {steps}")
+            changed = {s.position.statement.speaker_key for s in track.steps if s.change not in (None, "same")}
+            steps = " → ".join(
+                f"{s.position.stance} ({md_file(s.position.statement.speaker_name)}, "
+                f"{md_file(s.position.statement.when_label)})"
+                for s in track.steps
+                if s.position.statement.speaker_key in changed
+            )
+            lines.append(f"- {md_file(names[track.party])} on “{topic}”, one voice changed: {steps}")
+        if track.voices_disagree:
+            voices = "; ".join(
+                f"{md_file(s.position.statement.speaker_name)} {s.position.stance}" for s in track.steps
+            )
+            lines.append(f"- {md_file(names[track.party])} on “{topic}”: the party's voices disagree ({voices})")
     return [*lines, ""]
 
 
@@ -247,7 +274,8 @@ def _discrepancy_lines(comparison: Comparison, cite: _Citations) -> list[str]:
             status = f"resolved on {item.resolved_on.isoformat()}"
         elif item.superseded_by:
             status = f"superseded by {item.superseded_by}"
-        head = f"- **{md_file(item.title)}** ({item.kind}, {status}): {md_file(item.description)}"
+        head = f"- **{md_file(item.title)}** ({item.kind}, {status}; concerns {', '.join(item.concerns)}): "
+        head += md_file(item.description)
         lines.append(f"{head}{handling} {refs}".rstrip())
     return lines
 
@@ -259,6 +287,8 @@ def _statement_lines(statement: StatementRef, stance: str | None, note: str | No
         head += f" · {STANCE_TEXT[stance]}"
     grades = f"grade {statement.grade} (nearest source), {statement.chain_grade} as we hold it"
     lines = [head + f" · {grades}, {statement.credibility_text} {cite}".rstrip()]
+    if statement.footing != "party":
+        lines.append(f"  How it counts: {md_file(statement.footing_text)}")
     for quote in statement.quotes:
         printed = " (as printed, a translation)" if quote.printed_as_translation else ""
         # On its own line, so a right-to-left quote gets its own paragraph direction.

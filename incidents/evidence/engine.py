@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from incidents.evidence.figures import figure_tracks
+from incidents.evidence.figures import FigureTrack, figure_tracks
 from incidents.evidence.matrix import (
+    STRENGTH_ORDER,
     Cell,
     Comparison,
     ComparisonError,
@@ -20,6 +21,8 @@ from incidents.evidence.matrix import (
     RowStatus,
     StanceStep,
     StanceTrack,
+    Strength,
+    cell_strength,
     order_parties,
     party_order,
 )
@@ -60,19 +63,20 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
     placed = [(prop, pos) for prop in propositions for pos in by_row[prop.id]]
     accuser = _accuser(placed)
     parties = order_parties(_parties(dataset, placed, accuser), order)
-    rows = _rows(propositions, parties, by_row, reporting, exclusions(dataset.propositions.values()))
+    discrepancies = tuple(d for d in dataset.discrepancies.values() if d.incident == incident.id)
+    rows = _rows(propositions, parties, by_row, reporting, exclusions(dataset.propositions.values()), discrepancies)
     # Made in this order on purpose: the replies and the source list also cover statements resolved before them.
     others = _other_statements(dataset, incident.id, placed, refs)
     replies = _replies(dataset, refs)
-    discrepancies = tuple(d for d in dataset.discrepancies.values() if d.incident == incident.id)
     names = {p.id: p.label for p in parties}
     concerning = [refs(s) for s in dataset.statements.values() if incident.id in s.incidents and s.figures]
+    figures = figure_tracks(sorted(concerning, key=lambda r: r.sort_key), names)
     return Comparison(
         incident=incident,
         parties=parties,
         rows=tuple(rows),
-        established=_established(rows, names, discrepancies, replies),
-        figures=figure_tracks(sorted(concerning, key=lambda r: r.sort_key), names),
+        established=_established(rows, names, discrepancies, replies, figures),
+        figures=figures,
         tracks=_tracks(rows),
         replies=tuple(replies),
         other_statements=tuple(others),
@@ -124,7 +128,8 @@ def _accuser(placed: Placed) -> str | None:
     ranked = [
         (rank, pos.statement.sort_key, pos.statement.party)
         for prop, pos in placed
-        if (rank := accusation_rank(pos.stance, pos.statement.kind, prop.topic)) is not None
+        if pos.statement.footing == "party"
+        and (rank := accusation_rank(pos.stance, pos.statement.kind, prop.topic)) is not None
     ]
     return min(ranked)[2] if ranked else None
 
@@ -154,12 +159,22 @@ def _rows(
     by_row: dict[str, list[Position]],
     reporting: dict[str, list[Position]],
     excluded: dict[str, set[str]],
+    discrepancies: Iterable[Discrepancy] = (),
 ) -> list[Row]:
-    """One row per proposition, one cell per party in column order."""
+    """One row per proposition, one cell per party in column order, with the discrepancies that concern it."""
     parties = list(parties)
+    concerning: dict[str, list[Discrepancy]] = {}
+    for item in discrepancies:
+        for record_id in dict.fromkeys(item.concerns):
+            concerning.setdefault(record_id, []).append(item)
 
     def direct_side(prop_id: str, party_id: str) -> str:
-        mine = [p for p in by_row.get(prop_id, ()) if p.statement.party == party_id and polarity(p.stance) != "none"]
+        # Only the party's own name: an inferred denial never rests on unnamed sources or aligned media.
+        mine = [
+            p
+            for p in by_row.get(prop_id, ())
+            if p.statement.party == party_id and p.statement.footing == "party" and polarity(p.stance) != "none"
+        ]
         return polarity(mine[-1].stance) if mine else "none"
 
     rows = []
@@ -175,8 +190,16 @@ def _rows(
             )
             cells.append(Cell(party.id, prop.id, positions, competing))
         status, direction = _row_status(cells)
-        rows.append(Row(prop, tuple(cells), status, direction, tuple(reporting.get(prop.id, ()))))
+        strength = _row_strength(cells) if status in ("one-sided", "agreed") else None
+        found = tuple(concerning.get(prop.id, ()))
+        rows.append(Row(prop, tuple(cells), status, direction, tuple(reporting.get(prop.id, ())), strength, found))
     return rows
+
+
+def _row_strength(cells: Iterable[Cell]) -> Strength | None:
+    """The row's words: the strongest way any party holds the side the row takes (contested rows have none)."""
+    held = [s for c in cells if (s := cell_strength(c)) is not None]
+    return min(held, key=STRENGTH_ORDER.index) if held else None
 
 
 def _other_statements(dataset: Dataset, incident_id: str, placed: Placed, refs: _Refs) -> list[StatementRef]:
@@ -220,17 +243,20 @@ def _row_status(cells: Iterable[Cell]) -> tuple[RowStatus, Direction | None]:
     return ("one-sided" if len(sides) == 1 else "agreed"), direction
 
 
-def _reporting_origins(row: Row) -> tuple[tuple[str, ...], bool]:
-    """The independent origins that report the proposition of their own (full assertions only), and whether any
-    own reporting denies it or calls it unclear."""
+def _reporting_origins(row: Row) -> tuple[tuple[str, ...], bool, list[Position]]:
+    """The independent, non-aligned origins whose own observation (`observed` basis) asserts the proposition, whether
+    any reporting denies it or calls it unclear, and the positions that corroborate. Restatements, unattributed
+    recaps and aligned media never count."""
     origins: dict[str, None] = {}
     doubted = False
+    counted = []
     for position in row.reporting:
-        if is_full_assertion(position.stance):
-            origins.update(dict.fromkeys(sorted(position.statement.origins)))
+        if is_full_assertion(position.stance) and position.statement.corroborating:
+            origins.update(dict.fromkeys(sorted(position.statement.corroborating)))
+            counted.append(position)
         elif position.stance in ("denies", "doubts"):
             doubted = True
-    return tuple(origins), doubted
+    return tuple(origins), doubted, counted
 
 
 def _silent_answerers(
@@ -242,44 +268,72 @@ def _silent_answerers(
     return tuple(p for p in names if p in silent and any(p in answers.get(x.statement.id, ()) for x in asserted))
 
 
+def _disputed_figures(row: Row, figures: Iterable[FigureTrack]) -> list[str]:
+    """The quantities the proposition states (`states`) whose givers disagree."""
+    stated = set(row.proposition.states)
+    return [t.name for t in figures if t.quantity in stated and t.disputed]
+
+
 def _established(
-    rows: Iterable[Row], names: dict[str, str], discrepancies: Iterable[Discrepancy], replies: Iterable[Reply]
+    rows: Iterable[Row],
+    names: dict[str, str],
+    discrepancies: Iterable[Discrepancy],
+    replies: Iterable[Reply],
+    figures: Iterable[FigureTrack] = (),
 ) -> tuple[Established, ...]:
-    """What the reader can lean on, and why: only what the party it concerns accepts, or what two or more
-    independent origins report of their own, and in both cases no party disputes. A one-sided accusation never is."""
-    concerns: dict[str, list[Discrepancy]] = {}
-    for item in discrepancies:
-        for record_id in item.concerns:
-            concerns.setdefault(record_id, []).append(item)
+    """What the reader can lean on, strictly (issue 22): accepted by the party it goes against (a full assertion in
+    that party's own name), or corroborated by two or more independent, non-aligned origins reporting what they
+    observed; and in either case no party disputes it, no figure it states is disputed among its givers, and no
+    open discrepancy concerns it or the statements it rests on. A one-sided accusation never is."""
+    figures = list(figures)
+    discrepancies = list(discrepancies)
     answers: dict[str, set[str]] = {}
     for reply in replies:
         if reply.statement.party is not None:
             answers.setdefault(reply.answers.id, set()).add(reply.statement.party)
     found = []
     for row in rows:
-        origins, doubted = _reporting_origins(row)
-        if row.disputing or doubted:
+        origins, doubted, counted = _reporting_origins(row)
+        if row.disputing or doubted or _disputed_figures(row, figures):
             continue
         full = tuple(c.party for c in row.cells if c.side == "for" and c.full)
         accused = tuple(p for p in row.proposition.against if p in names)
+        accepting = tuple(p for p in accused if p in full)
         tier: EstablishedTier
-        if accused and any(p in full for p in accused):
-            tier, reason = "accepted", f"accepted by {_join(names[p] for p in accused if p in full)}, whom it concerns"
-        elif not row.proposition.against and len(full) >= 2 and len(full) == len(row.spoken):
-            tier, reason = "accepted", f"agreed by {_join(names[p] for p in full)}; it accuses no one"
+        grounds: list[tuple[str, str]] = []
+        if accepting:
+            tier, reason = "accepted", f"accepted by {_join(names[p] for p in accepting)}, the party it goes against"
+            for party in accepting:
+                for position in row.cell(party).positions:
+                    if is_full_assertion(position.stance) and position.statement.footing == "party":
+                        why = f"speaks for {names[party]}, which it goes against"
+                        grounds.append((position.statement.speaker_name, why))
+            resting = [p.statement.id for c in row.cells if c.party in accepting for p in c.positions]
         elif len(origins) >= 2:
-            tier, reason = "corroborated", f"reported of their own by {len(origins)} independent origins"
+            tier = "corroborated"
+            reason = f"reported from their own observation by {len(origins)} independent origins aligned with no party"
+            resting = [p.statement.id for p in counted]
         else:
             continue
-        if len(origins) >= 2 and tier == "accepted":
-            reason += f"; reported of their own by {len(origins)} independent origins"
-        reason += "; no party disputes it"
+        if tier == "accepted" and len(origins) >= 2:
+            reason += f"; also observed by {len(origins)} independent origins"
+        for position in counted:
+            for outlet, why in position.statement.origin_notes:
+                grounds.append((outlet, f"{position.statement.basis or 'observed'}; {why}"))
+        flagged = tuple(
+            d for d in discrepancies if row.proposition.id in d.concerns or any(r in d.concerns for r in resting)
+        )
+        if any(d.status == "open" for d in flagged):
+            continue
+        reason += "; no party disputes it, no figure it states is disputed, no open discrepancy concerns it"
         answered = _silent_answerers(row, full, names, answers)
         if answered:
             verb = "reply does" if len(answered) == 1 else "replies do"
             reason += f"; {_join(names[p] for p in answered)}'s {verb} not address it"
-        flagged = tuple(concerns.get(row.proposition.id, ()))
-        found.append(Established(row.proposition, tier, full, origins, reason, flagged, answered))
+        grounds = list(dict.fromkeys(grounds))
+        found.append(
+            Established(row.proposition, tier, full, origins, reason, tuple(grounds), flagged, answered)
+        )
     order = {"accepted": 0, "corroborated": 1}
     return tuple(sorted(found, key=lambda e: order[e.tier]))
 
@@ -291,21 +345,25 @@ def _join(names: Iterable[str]) -> str:
 
 
 def _tracks(rows: Iterable[Row]) -> tuple[StanceTrack, ...]:
+    """Each party's statements on each proposition in time order; a change is told only against the same voice's
+    previous stance (the same actor or office), so two offices of one party are never one party changing its mind."""
     tracks = []
     for row in rows:
         for cell in row.cells:
             if not cell.positions:
                 continue
             steps = []
-            previous: str | None = None
+            previous: dict[str, str] = {}
             for position in cell.positions:
-                if previous is None:
+                key = position.statement.speaker_key
+                before = previous.get(key)
+                if before is None:
                     change = None
-                elif previous == position.stance:
+                elif before == position.stance:
                     change = "same"
                 else:
-                    change = f"{previous} → {position.stance}"
+                    change = f"{before} → {position.stance}"
                 steps.append(StanceStep(position, change))
-                previous = position.stance
-            tracks.append(StanceTrack(cell.party, row.proposition.id, tuple(steps)))
+                previous[key] = position.stance
+            tracks.append(StanceTrack(cell.party, row.proposition.id, tuple(steps), cell.voices_disagree))
     return tuple(tracks)

@@ -22,6 +22,34 @@ PartyOrder = Literal["accuser", "chronological", "name"]
 # more); corroborated: two or more independent origins report it of their own. Either way no party disputes it.
 # A one-sided accusation is never established, whoever makes it.
 EstablishedTier = Literal["accepted", "corroborated"]
+# How the side a party takes is held (issue 22): the words a row may use. "asserted" only where a party asserts it
+# in its own name; our inference, a hedge, an inferred denial, unnamed sources and aligned media are said as such.
+Strength = Literal[
+    "asserted",
+    "suggested",
+    "implied",
+    "denied",
+    "denied-inferred",
+    "unnamed",
+    "unnamed-denied",
+    "aligned",
+    "aligned-denied",
+    "voices-disagree",
+]
+STRENGTH_TEXT: dict[str, str] = {
+    "asserted": "asserted",
+    "suggested": "hedged (suggested, not asserted)",
+    "implied": "implied (our inference)",
+    "denied": "denied",
+    "denied-inferred": "denial (inferred: it supports a competing proposition)",
+    "unnamed": "asserted by unnamed sources only",
+    "unnamed-denied": "denied by unnamed sources only",
+    "aligned": "asserted by media aligned with it only",
+    "aligned-denied": "denied by media aligned with it only",
+    "voices-disagree": "the party's voices disagree",
+}
+# The strongest first: a row that is agreed reads as its strongest cell.
+STRENGTH_ORDER: tuple[str, ...] = tuple(STRENGTH_TEXT)
 
 # incidents.views.params.PARTY_ORDERS with its type: the URL's choices, the first the default
 # (a test checks they agree).
@@ -39,7 +67,7 @@ STANCE_TEXT: dict[str, str] = {
     "none": "no statement recorded",
 }
 TIER_TEXT: dict[str, str] = {
-    "accepted": "Accepted by the party it concerns",
+    "accepted": "Accepted by the party it goes against",
     "corroborated": "Corroborated by independent reporting, disputed by no one",
 }
 STATUS_TEXT: dict[str, str] = {
@@ -50,13 +78,49 @@ STATUS_TEXT: dict[str, str] = {
 }
 
 
-def status_text(status: RowStatus, direction: Direction | None) -> str:
-    """The row's status for people: a lone denial reads as one, not like a lone accusation."""
+def status_text(status: RowStatus, direction: Direction | None, strength: Strength | None = None) -> str:
+    """The row's status for people, in words no stronger than the stances held: a lone denial reads as one, our
+    inference and a hedge are said as such, and "asserted" only where a party asserts it in its own name."""
+    if status == "one-sided" and strength:
+        return f"one-sided: only one party has spoken: {STRENGTH_TEXT[strength]}"
     if status == "one-sided" and direction:
         return f"one-sided: only one party has spoken, and it {direction} it"
+    if status == "agreed" and strength not in (None, "asserted", "denied"):
+        return f"agreed: every party that spoke takes the same side, at most {STRENGTH_TEXT[strength]}"
     if status == "agreed" and direction == "denied":
         return "agreed: every party that spoke denies it"
     return STATUS_TEXT[status]
+
+
+def _own_name(position: Position) -> bool:
+    return position.statement.footing == "party"
+
+
+def cell_strength(cell: Cell) -> Strength | None:
+    """How the cell's side is held: in the party's own name (asserted, hedged, implied, denied), only by unnamed
+    sources or aligned media, or (a denial) only inferred from a competing position. None when it takes no side."""
+    side = cell.side
+    if side == "none":
+        return None
+    if cell.voices_disagree:
+        return "voices-disagree"
+    held = [p for p in cell.positions if polarity(p.stance) == side]
+    own = [p for p in held if _own_name(p)]
+    if side == "against":
+        if own:
+            return "denied"
+        if not held:
+            return "denied-inferred"
+        return "unnamed-denied" if any(p.statement.footing == "unnamed" for p in held) else "aligned-denied"
+    ladder: tuple[tuple[str, Strength], ...] = (
+        ("asserts", "asserted"),
+        ("suggests", "suggested"),
+        ("implies", "implied"),
+    )
+    for stance, strength in ladder:
+        if any(p.stance == stance for p in own):
+            return strength
+    return "unnamed" if any(p.statement.footing == "unnamed" for p in held) else "aligned"
 
 
 @dataclass(frozen=True)
@@ -97,8 +161,10 @@ class Cell:
 
     @property
     def stance(self) -> CellStance:
-        """The party's current position: the stance of its latest statement."""
-        return self.positions[-1].stance if self.positions else "none"
+        """The party's current position in its own name: the stance of its latest own statement ('none' when only
+        unnamed sources or aligned media speak for it here; those are `second_hand`)."""
+        own = [p for p in self.positions if _own_name(p)]
+        return own[-1].stance if own else "none"
 
     @property
     def side(self) -> Side:
@@ -111,20 +177,38 @@ class Cell:
 
     @property
     def full(self) -> bool:
-        """True when the party's side rests on a full assertion (not only a hedge or our inference)."""
-        return any(is_full_assertion(p.stance) for p in self.positions)
+        """True when the party's side rests on a full assertion in its own name (not a hedge, our inference,
+        unnamed sources or the reporting of media aligned with it)."""
+        return any(is_full_assertion(p.stance) and _own_name(p) for p in self.positions)
 
     @property
     def stances(self) -> tuple[CellStance, ...]:
-        """Every stance the party has taken here, first occurrence order (e.g. denies, alternative)."""
-        if not self.positions:
-            return ("none",)
-        return tuple(dict.fromkeys(p.stance for p in self.positions))
+        """Every stance the party has taken here in its own name, first occurrence order (e.g. denies, asserts);
+        unnamed sources and aligned media are `second_hand`, never shown as the party's own stance."""
+        own = [p.stance for p in self.positions if _own_name(p)]
+        return tuple(dict.fromkeys(own)) if own else ("none",)
+
+    @property
+    def second_hand(self) -> tuple[tuple[str, str], ...]:
+        """(footing, stance) of what unnamed sources or media aligned with the party say for it here."""
+        return tuple(dict.fromkeys((p.statement.footing, p.stance) for p in self.positions if not _own_name(p)))
 
     @property
     def shifted(self) -> bool:
-        """True when the party moved between asserting and disputing over time."""
-        return len({polarity(p.stance) for p in self.positions}) > 1
+        """True when one voice of the party (the same actor or office) moved between asserting and disputing."""
+        by_voice: dict[str, set[str]] = {}
+        for p in self.positions:
+            by_voice.setdefault(p.statement.speaker_key, set()).add(polarity(p.stance))
+        return any(len(sides - {"none"}) > 1 for sides in by_voice.values())
+
+    @property
+    def voices_disagree(self) -> bool:
+        """True when different voices of the party (two offices, say) hold opposite sides at their latest."""
+        latest: dict[str, str] = {}
+        for p in self.positions:
+            if polarity(p.stance) != "none":
+                latest[p.statement.speaker_key] = polarity(p.stance)
+        return len(set(latest.values())) > 1
 
 
 @dataclass(frozen=True)
@@ -137,10 +221,13 @@ class Row:
     direction: Direction | None = None
     # The publication's own voice on it: reporting of its own, not a party.
     reporting: tuple[Position, ...] = ()
+    strength: Strength | None = None
+    # The discrepancies that concern the proposition, shown beside it.
+    discrepancies: tuple[Discrepancy, ...] = ()
 
     @property
     def status_text(self) -> str:
-        return status_text(self.status, self.direction)
+        return status_text(self.status, self.direction, self.strength)
 
     def cell(self, party_id: str) -> Cell:
         for cell in self.cells:
@@ -171,6 +258,8 @@ class Established:
     # The independent origins (source ids) that report it of their own.
     origins: tuple[str, ...]
     reason: str
+    # (name, why it counts) for each voice it rests on: the accepting party's statements, or the outlets.
+    grounds: tuple[tuple[str, str], ...] = ()
     discrepancies: tuple[Discrepancy, ...] = ()
     # Parties that answered a statement asserting it, yet took no position on it.
     answered_by: tuple[str, ...] = ()
@@ -189,9 +278,12 @@ class StanceTrack:
     party: str
     proposition: str
     steps: tuple[StanceStep, ...]
+    # Different voices of the party hold different sides: not a shift, a disagreement within the party.
+    voices_disagree: bool = False
 
     @property
     def shifted(self) -> bool:
+        """True when one voice changed its own stance (a change between two voices is not a shift)."""
         return any(step.change not in (None, "same") for step in self.steps)
 
 
@@ -242,6 +334,31 @@ class Comparison:
 
     def party(self, party_id: str) -> Party:
         return next(p for p in self.parties if p.id == party_id)
+
+    def in_dispute(self) -> tuple[Party, ...]:
+        """The two parties in dispute, in column order: the accusing party (else the first column) and the party
+        that most often takes the other side from it (else the next column). Fewer when fewer parties spoke."""
+        if len(self.parties) <= 2:
+            return self.parties
+        first = next((p for p in self.parties if p.accuser), self.parties[0])
+
+        def opposed(party: Party) -> int:
+            return sum(
+                1
+                for row in self.rows
+                if row.cell(first.id).side != "none"
+                and row.cell(party.id).side not in ("none", row.cell(first.id).side)
+            )
+
+        others = [p for p in self.parties if p.id != first.id]
+        second = max(others, key=lambda p: (opposed(p), -others.index(p)))
+        return tuple(p for p in self.parties if p.id in (first.id, second.id))
+
+    def grouped_parties(self) -> tuple[tuple[Party, ...], tuple[Party, ...]]:
+        """(the two in dispute, every other party), each in column order."""
+        principal = self.in_dispute()
+        ids = {p.id for p in principal}
+        return principal, tuple(p for p in self.parties if p.id not in ids)
 
     def reordered(self, order: PartyOrder) -> Comparison:
         """The same comparison with its columns in another order."""

@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Literal
 
 from incidents.model.dataset import Dataset
 from incidents.model.evidence import Figure, Quote
 from incidents.model.provenance import origins, weakest_grade
-from incidents.model.queries import speaker_name
+from incidents.model.queries import outlet_name, reporting_origins, speaker_name
 from incidents.model.records import Statement, When
 from incidents.model.vocabulary import RELIABILITY_TEXT, admiralty_grade, credibility_text, reliability_grade
+
+# How a statement counts (issue 22): a party's named voice; unnamed sources for a party (shown as unnamed, never as
+# the party asserting); an aligned outlet's own reporting (its party's voice, never corroboration); a restatement of
+# a party's statement or figure (never counted again); an unattributed recap (never counted); an independent
+# outlet's own observation (the only reporting that corroborates).
+Footing = Literal["party", "unnamed", "aligned-media", "restates", "unattributed", "observed"]
+FOOTING_TEXT: dict[str, str] = {
+    "party": "the party's own statement",
+    "unnamed": "unnamed sources, as the outlet quotes them: not the party on the record",
+    "aligned-media": "an outlet aligned with the party: its reporting is the party's voice, never corroboration",
+    "restates": "restates a party's statement or figure: not counted again",
+    "unattributed": "says so without saying how it knows: not counted",
+    "observed": "its own reporting (correspondent, own verification, documents seen)",
+}
 
 
 @dataclass(frozen=True)
@@ -79,6 +94,33 @@ class StatementRef:
     incidents: tuple[str, ...] = ()
     # Position in the curated files: breaks ties between statements known only to the same window.
     seq: int = 0
+    footing: Footing = "party"
+    basis: str | None = None
+    # The independent, non-aligned origins whose own observation this is (empty unless footing is `observed` and
+    # every origin is assessed independent): what corroboration counts.
+    corroborating: frozenset[str] = frozenset()
+    # (outlet name, why it counts or does not) for each origin of the publication's own voice.
+    origin_notes: tuple[tuple[str, str], ...] = ()
+    restates: tuple[str, ...] = ()
+    restates_name: str | None = None
+    unnamed_as: str | None = None
+
+    @property
+    def footing_text(self) -> str:
+        """How the statement counts, for people: 'restates Azerbaijan's Prosecutor General: not counted again'."""
+        if self.footing == "restates" and self.restates_name:
+            return f"restates {self.restates_name}: not counted again"
+        return FOOTING_TEXT[self.footing]
+
+    @property
+    def speaker_key(self) -> str:
+        """One voice: the same actor or office (named), the same unnamed sources through the same outlet, or the
+        same origin (the publication's voice). Revisions and shifts are told only within one voice."""
+        if self.voice == "named" and self.speaker:
+            return self.speaker
+        if self.voice == "unnamed":
+            return f"unnamed:{self.speaker or ''}:{self.unnamed_as or ''}:{self.via[0].id if self.via else ''}"
+        return "reporting:" + ",".join(sorted(self.origins))
 
     @property
     def sort_key(self) -> tuple[dt.datetime, int, str]:
@@ -138,14 +180,62 @@ def source_ref(dataset: Dataset, source_id: str) -> SourceRef:
     )
 
 
-def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> StatementRef:
-    """The statement resolved against the dataset: speaker's full name, party (top of its chain), sources."""
+Notes = tuple[tuple[str, str], ...]
+
+
+def _footing(dataset: Dataset, statement: Statement) -> tuple[Footing, str | None, frozenset[str], Notes]:
+    """(footing, the party it counts with, the origins that corroborate, (outlet, why) per origin)."""
     actors = dataset.actor_index
+    if statement.voice != "publication":
+        party = actors.top(statement.speaker) if statement.speaker else None
+        return ("party" if statement.voice == "named" else "unnamed"), party, frozenset(), ()
+    found = reporting_origins(dataset, statement)
+    notes = []
+    aligned: dict[str, None] = {}
+    independent = []
+    for origin in found:
+        source = dataset.sources.get(origin)
+        affiliation = source.affiliation if source is not None else None
+        name = outlet_name(dataset, origin)
+        if affiliation is None:
+            notes.append((name, "its ties to the governments are not assessed"))
+        elif affiliation.aligned and affiliation.party:
+            party = actors.top(affiliation.party)
+            aligned[party] = None
+            notes.append((name, f"{affiliation.kind}, aligned with {actors.name(party)}: {affiliation.reason}"))
+        elif affiliation.kind == "independent":
+            independent.append(origin)
+            notes.append((name, f"independent: {affiliation.reason}"))
+        else:
+            notes.append((name, f"not settled: {affiliation.reason}"))
+    basis = statement.basis or "unattributed"
+    if basis == "restates":
+        return "restates", None, frozenset(), tuple(notes)
+    if len(aligned) == 1:
+        return "aligned-media", next(iter(aligned)), frozenset(), tuple(notes)
+    if basis == "observed" and not aligned and len(independent) == len(found):
+        return "observed", None, frozenset(independent), tuple(notes)
+    # An observation from an outlet we could not assess (or from outlets aligned with different parties) is
+    # shown, but cannot corroborate: only outlets assessed independent of both governments do.
+    return ("observed" if basis == "observed" else "unattributed"), None, frozenset(), tuple(notes)
+
+
+def _restates_name(dataset: Dataset, statement: Statement) -> str | None:
+    names = [speaker_name(dataset, dataset.statements[s]) for s in statement.restates if s in dataset.statements]
+    if statement.restates_speaker:
+        names.append(dataset.actor_index.name(statement.restates_speaker))
+    return " and ".join(dict.fromkeys(names)) or None
+
+
+def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> StatementRef:
+    """The statement resolved against the dataset: speaker's full name, the party it counts with, sources, and how
+    it counts (its footing: a party's voice, unnamed sources, aligned media, a restatement, own observation)."""
+    footing, party, corroborating, notes = _footing(dataset, statement)
     return StatementRef(
         id=statement.id,
         speaker=statement.speaker,
         speaker_name=speaker_name(dataset, statement),
-        party=actors.top(statement.speaker) if statement.speaker and statement.voice != "publication" else None,
+        party=party,
         kind=statement.kind,
         when=statement.when,
         paraphrase=statement.paraphrase,
@@ -160,4 +250,11 @@ def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> State
         responds_to=tuple(statement.responds_to),
         incidents=tuple(statement.incidents),
         seq=seq,
+        footing=footing,
+        basis=statement.basis,
+        corroborating=corroborating,
+        origin_notes=notes,
+        restates=tuple(statement.restates),
+        restates_name=_restates_name(dataset, statement),
+        unnamed_as=statement.unnamed_as,
     )

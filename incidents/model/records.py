@@ -21,6 +21,7 @@ from incidents.model.evidence import (
     EarlierAssessment,
     Figure,
     GradeChange,
+    Quantity,
     Quote,
     Reliability,
     Stance,
@@ -325,10 +326,7 @@ class Statement(Entry):
         description=f"For the publication's own voice only, how it knows: {describe_in_brackets(BASIS_TEXT)}. "
         "Only `observed` reporting from an outlet aligned with no party corroborates.",
     )
-    restates: list[StatementId] = Field(
-        default_factory=list,
-        description="With basis `restates`: the statements (ours) whose words or figure it restates.",
-    )
+    restates: list[StatementId] = Field(default_factory=list, description="With basis restates: the statements it restates.")
     restates_speaker: ActorId | None = Field(
         None, description="With basis `restates`: whose statement it restates, when we do not hold that statement."
     )
@@ -387,6 +385,11 @@ class Proposition(Entry):
     against: list[ActorId] = Field(
         default_factory=list,
         description="The parties it accuses or holds responsible. It counts as established by acceptance only when one of them asserts it.",
+    )
+    states: list[Quantity] = Field(
+        default_factory=list,
+        description="The quantities it states a value for ('Four people were injured': injured). While the givers of "
+        "such a figure disagree, it is not established.",
     )
     note: str | None = None
     incident: IncidentId | None = Field(None, description="The incident it belongs to.")
