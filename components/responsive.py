@@ -31,8 +31,9 @@ STYLESHEET = f"""<style>
   overflow-wrap: normal; word-break: normal; hyphens: manual; }}
 [class*="st-key-{WIDE_PREFIX}claims-glance"] th:first-child {{ width: 2.5em; }}
 [class*="st-key-{WIDE_PREFIX}claims-glance"] th:nth-child(2) {{ width: 26%; }}
-/* Stance and status chips on the claims page wrap between words rather than end in an ellipsis. */
-[class*="st-key-"][class*="claims"] .stMarkdownBadge {{
+/* Stance and status chips on the claims page wrap between words rather than end in an ellipsis (except in a table
+   chosen on a phone, which keeps them whole on one line and scrolls in its own frame). */
+[class*="st-key-"][class*="claims"]:not([class*="st-key-scroll-x-"]) .stMarkdownBadge {{
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; }}
 /* A frame that scrolls on its own, so a wide table never makes the page scroll sideways. */
 [class*="st-key-scroll-x-"] {{ overflow-x: auto; }}
