@@ -29,7 +29,7 @@ ESCAPERS = {"md_escape", "md_screen", "md_link"}
 SAFE_BUILDERS = {
     "mark_prefix", "quote_markdown", "status_chip", "review_chip", "chip", "cell_chips", "glance_markdown",
     "track_lines", "reply_lines", "markdown_lines", "timeline_summary", "map_summary", "statement_caption", "lines",
-    "len", "short_dates", "headline_figure", "established_lines",
+    "len", "short_dates", "headline_figure", "established_lines", "row_status_chip",
     # the About page's documentation: made from constants of the code, never from records
     "graded", "glossed", "one_of", "admiralty_grade", "get_args", "field_docs",
 }
@@ -77,6 +77,8 @@ REVIEWED: dict[str, str] = {
     "v": "ORDER_LABELS: constant labels",
     "i": "actor ids (pattern-checked by the model)",
     "empty": "constant tier headings (components.claims.TIER_HEADINGS)",
+    "caption": "components.claims.glance_caption: md_escape'd party labels in a constant sentence",
+    "line": "components.claims.discrepancy_lines: md_escape'd status and title",
     "lines": "built line by line from md_escape'd text or constants: map legend (our own words, counts), sources "
              "chain, claims' established lines, report notices (md_screen), timeline lags (md_escape)",
     "lines[:half]": "the map legend's lines (see lines)",
@@ -158,3 +160,19 @@ def test_the_walk_sees_the_sinks_it_guards() -> None:
         call = ast.parse(source).body[0]
         assert isinstance(call, ast.Expr) and isinstance(call.value, ast.Call)
         assert any(unsafe(argument) for argument in sink_arguments(call.value)), source
+
+
+def test_the_claims_builders_the_walk_trusts_escape_record_text() -> None:
+    """discrepancy_lines and glance_caption are listed above as safe: hostile titles and party labels stay text."""
+    from types import SimpleNamespace
+
+    from components.claims import discrepancy_lines, glance_caption
+
+    hostile = "[Official update](https://phish.example/login) ![](https://tracker.example/px.gif)"
+    row = SimpleNamespace(discrepancies=[SimpleNamespace(status="open", title=hostile)])
+    lines = discrepancy_lines(row)  # type: ignore[arg-type]
+    assert len(lines) == 1 and "](" not in lines[0] and "\\[Official update\\]" in lines[0]
+    parties = [SimpleNamespace(label=f"{hostile} {n}") for n in range(6)]
+    comparison = SimpleNamespace(parties=parties, grouped_parties=lambda: (parties[:2], parties[2:]))
+    caption = glance_caption(comparison) or ""  # type: ignore[arg-type]
+    assert "](" not in caption and caption.count("\\[Official update\\]") == 4
