@@ -50,6 +50,7 @@ from incidents.model.vocabulary import (
     BASIS_TEXT,
     CREDIBILITY_TEXT,
     DISCREPANCY_STATUS_TEXT,
+    INCIDENT_KIND_TEXT,
     RELIABILITY_TEXT,
     describe,
     describe_in_brackets,
@@ -235,8 +236,21 @@ class Assessment(Record):
     )
 
 
+IncidentKind = Literal[
+    "strike", "attack-on-mission", "detention", "drills", "expulsion", "airspace", "border", "accusation", "other"
+]
+
+
 class Incident(Entry):
     title: str
+    short_title: str | None = Field(
+        None, description="A few words for the incidents index and charts, e.g. 'Nakhchivan drone strike'."
+    )
+    kind: IncidentKind | None = Field(
+        None,
+        description=f"What sort of incident: {describe_in_brackets(INCIDENT_KIND_TEXT)}. Empty: read from "
+        "`sub_event_type` (an air/drone strike or shelling is a strike, arrests a detention), else other.",
+    )
     summary: str
     when: When
     places: list[PlaceRole] = Field(default_factory=list)
@@ -390,6 +404,13 @@ class Proposition(Entry):
         default_factory=list,
         description="The quantities it states a value for ('Four people were injured': injured). While the givers of "
         "such a figure disagree, it is not established.",
+    )
+    recurs_as: str | None = Field(
+        None,
+        pattern=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        description="A short key shared by the propositions of different incidents that say the same thing "
+        "('israeli-presence', 'mission-attacked', 'border-closed'): the patterns page lists them together as one "
+        "recurring proposition, incident after incident. Only this key groups them, never similar wording.",
     )
     note: str | None = None
     incident: IncidentId | None = Field(None, description="The incident it belongs to.")
