@@ -35,7 +35,7 @@ from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Incident, Proposition, Statement
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
-from incidents.model.when import WindowLag, time_window, window_lag
+from incidents.model.when import WindowLag, date_text, time_window, window_lag
 
 ANSWER_KINDS: tuple[str, ...] = tuple(ANSWER_TEXT)
 _ACCUSING = ("asserts", "suggests")
@@ -58,6 +58,7 @@ class Accusation:
 
     incident: str
     incident_date: dt.date
+    incident_dates: str  # the incident's dates at their precision ('September 2021')
     proposition: str
     text: str
     accused: str
@@ -88,6 +89,7 @@ class Occurrence:
 
     incident: str
     incident_date: dt.date
+    incident_dates: str
     proposition: str
     text: str
     status: str  # its row status in the incident's comparison (contested, one-sided, agreed, unaddressed)
@@ -231,6 +233,7 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
                 Accusation(
                     incident=incident.id,
                     incident_date=_date(incident),
+                    incident_dates=date_text(incident.when),
                     proposition=proposition.id,
                     text=proposition.text,
                     accused=accused,
@@ -269,7 +272,7 @@ def recurring(dataset: Dataset, comparisons: dict[str, Comparison] | None = None
             (row.status for row in comparison.rows if row.proposition.id == proposition.id), "unaddressed"
         ) if comparison else "unaddressed"
         groups.setdefault(proposition.recurs_as, []).append(
-            Occurrence(incident.id, _date(incident), proposition.id, proposition.text, status)
+            Occurrence(incident.id, _date(incident), date_text(incident.when), proposition.id, proposition.text, status)
         )
     found = [
         Recurring(key, tuple(sorted(history, key=lambda o: (o.incident_date, o.incident, o.proposition))))
@@ -326,6 +329,7 @@ def to_json(found: Patterns) -> dict[str, Any]:
             {
                 "incident": a.incident,
                 "incident_date": a.incident_date.isoformat(),
+                "incident_dates": a.incident_dates,
                 "proposition": a.proposition,
                 "text": a.text,
                 "accused": a.accused,
@@ -363,6 +367,7 @@ def to_json(found: Patterns) -> dict[str, Any]:
                     {
                         "incident": o.incident,
                         "incident_date": o.incident_date.isoformat(),
+                        "incident_dates": o.incident_dates,
                         "proposition": o.proposition,
                         "text": o.text,
                         "status": o.status,

@@ -229,3 +229,19 @@ def window_lag(earlier: TimeWindow, later: TimeWindow) -> WindowLag:
     if low < dt.timedelta(0):
         return WindowLag("unordered", low, high)
     return WindowLag("exact" if high - low <= EXACT_LAG_WIDTH else "range", low, high)
+
+
+def date_text(when: When) -> str:
+    """An incident's dates no more precise than its sources: a day, a span of days, a week, a month, or 'by' a day."""
+    tilde = "~" if when.approximate else ""
+    if when.start is None:
+        return f"by {when.last_day.isoformat()}"
+    first = when.first_day
+    if when.precision == "month" and when.end is None:
+        return f"{tilde}{first.strftime('%B %Y')}"
+    if when.precision == "week" and when.end is None:
+        return f"{tilde}week of {first.isoformat()}"
+    last = when.last_day if when.end is not None else first
+    if last != first:
+        return f"{tilde}{first.isoformat()} – {last.isoformat()}"
+    return f"{tilde}{first.isoformat()}"

@@ -17,8 +17,9 @@ from dataclasses import asdict, dataclass
 
 from incidents.evidence.comparison import Comparison, compare
 from incidents.model.dataset import Dataset
-from incidents.model.records import Incident, When
+from incidents.model.records import Incident
 from incidents.model.vocabulary import incident_kind
+from incidents.model.when import date_text
 from incidents.text import spreadsheet_safe
 from incidents.views.params import INDEX_SORTS
 
@@ -64,22 +65,6 @@ class IndexRow:
         """'2 contested · 1 one-sided · 0 agreed · something established'."""
         settled = f"{self.established} established" if self.established else "nothing established"
         return f"{self.contested} contested · {self.one_sided} one-sided · {self.agreed} agreed · {settled}"
-
-
-def date_text(when: When) -> str:
-    """An incident's dates no more precise than its sources: a day, a span of days, a week, a month, or 'by' a day."""
-    tilde = "~" if when.approximate else ""
-    if when.start is None:
-        return f"by {when.last_day.isoformat()}"
-    first = when.first_day
-    if when.precision == "month" and when.end is None:
-        return f"{tilde}{first.strftime('%B %Y')}"
-    if when.precision == "week" and when.end is None:
-        return f"{tilde}week of {first.isoformat()}"
-    last = when.last_day if when.end is not None else first
-    if last != first:
-        return f"{tilde}{first.isoformat()} – {last.isoformat()}"
-    return f"{tilde}{first.isoformat()}"
 
 
 def _sources(dataset: Dataset, incident: Incident) -> int:
