@@ -6,6 +6,8 @@ here changes everywhere.
 
 from __future__ import annotations
 
+from typing import Literal
+
 # What each record kind is called on screen (statement kinds, and 'event').
 KIND_LABELS: dict[str, str] = {
     "claim": "Claim",
@@ -167,6 +169,10 @@ INCIDENT_KIND_TEXT: dict[str, str] = {
     "accusation": "an accusation between the governments with no event of its own (espionage, plots, insults)",
     "other": "anything else (say what in the summary)",
 }
+# `Incident.kind`'s type: the keys above (a test holds them equal).
+IncidentKind = Literal[
+    "strike", "attack-on-mission", "detention", "drills", "expulsion", "airspace", "border", "accusation", "other"
+]
 # ACLED sub-event types -> the incident kind an incident without `kind` is listed under (anything else: 'other').
 KIND_FROM_SUB_EVENT: dict[str, str] = {
     "Air/drone strike": "strike",
