@@ -208,3 +208,18 @@ def to_json(rows: Iterable[IndexRow]) -> bytes:
         data["statuses"] = list(row.statuses)
         items.append(data)
     return json.dumps({"incidents": items}, ensure_ascii=False, indent=2).encode("utf-8")
+
+
+def index_options(dataset: Dataset) -> dict[str, tuple[str, ...]]:
+    """The values the index's data-dependent URL parameters accept: `year` (the years incidents start in) and
+    `party` (every party that spoke on record). Cheap: no comparison is made, so the frame can check every link."""
+
+    def make() -> dict[str, tuple[str, ...]]:
+        years = sorted({incident.when.first_day.year for incident in dataset.incidents.values()}, reverse=True)
+        index = dataset.actor_index
+        parties = {
+            index.top(s.speaker) for s in dataset.statements.values() if s.voice == "named" and s.speaker and s.incidents
+        }
+        return {"year": tuple(str(y) for y in years), "party": tuple(sorted(parties))}
+
+    return dataset.derive("incidents-index-options", make)
