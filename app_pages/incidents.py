@@ -119,7 +119,8 @@ else:
                     st.markdown("Places: " + md_escape("; ".join(row.places)))
                 if row.party_names:
                     st.markdown("Parties: " + md_escape(", ".join(row.party_names)))
-                st.markdown(md_escape(row.claims_text()) + f" · {plural(row.open_discrepancies, 'open discrepancy', 'open discrepancies')}")
+                open_count = plural(row.open_discrepancies, "open discrepancy", "open discrepancies")
+                st.markdown(md_escape(row.claims_text()) + f" · {open_count}")
                 st.button("Open this incident", key=f"open-{row.id}", on_click=_open, args=(row.id,))
 
 sidebar = st.sidebar.container(key="incidents-exports")

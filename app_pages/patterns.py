@@ -61,7 +61,8 @@ else:
     with st.container(key=responsive.narrow_key("patterns-cards")):
         for a in found.accusations:
             with st.container(border=True):
-                st.markdown(f"**{md_escape(found.party_names.get(a.accused, a.accused))}** · {md_escape(a.incident_dates)}")
+                accused = md_escape(found.party_names.get(a.accused, a.accused))
+                st.markdown(f"**{accused}** · {md_escape(a.incident_dates)}")
                 st.markdown(md_escape(a.text))
                 st.caption(
                     md_escape(

@@ -217,9 +217,8 @@ def index_options(dataset: Dataset) -> dict[str, tuple[str, ...]]:
     def make() -> dict[str, tuple[str, ...]]:
         years = sorted({incident.when.first_day.year for incident in dataset.incidents.values()}, reverse=True)
         index = dataset.actor_index
-        parties = {
-            index.top(s.speaker) for s in dataset.statements.values() if s.voice == "named" and s.speaker and s.incidents
-        }
+        spoke = (s for s in dataset.statements.values() if s.voice == "named" and s.incidents)
+        parties = {index.top(s.speaker) for s in spoke if s.speaker}
         return {"year": tuple(str(y) for y in years), "party": tuple(sorted(parties))}
 
     return dataset.derive("incidents-index-options", make)
