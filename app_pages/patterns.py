@@ -14,10 +14,25 @@ from components import responsive
 from components.context import get_context
 from components.monitor import accusations_frame, grid_figure, grid_summary
 from components.safe import md_escape
-from incidents.evidence.patterns import ANSWER_KINDS, patterns, to_json
+from incidents.evidence.patterns import ANSWER_KINDS, Accusation, lag_text, patterns, to_json
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
 
 CHART_KEY = "patterns_chart"
+TABLE_KEY = "patterns_table"
+MAX_LINKS = 6  # statements linked per accusation; the table names them all
+
+
+
+def statement_links(accusation: Accusation, key: str = "") -> None:
+    """Links to the accusation's statements on the timeline (`incident=` and `rec=`), accusation first."""
+    ids = [*accusation.accusing_statements, *(x.statement for x in accusation.answers)][:MAX_LINKS]
+    with st.container(horizontal=True, key=f"patterns-links-{key}" if key else None):
+        for statement_id in ids:
+            st.page_link(
+                "app_pages/timeline.py", label=statement_id, icon=":material/timeline:",
+                query_params={"incident": accusation.incident, "rec": statement_id},
+            )
+
 
 context = get_context()
 dataset = context.dataset
@@ -39,9 +54,11 @@ if not found.accusations:
     st.info(summary)
 else:
     st.subheader("Party × first answer, over time")
-    st.plotly_chart(
-        grid_figure(found), key=CHART_KEY, config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
-    )
+    config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+    with st.container(key=responsive.wide_key("patterns-chart")):
+        st.plotly_chart(grid_figure(found), key=CHART_KEY, config=config)
+    with st.container(key=responsive.narrow_key("patterns-chart")):
+        st.plotly_chart(grid_figure(found, phone=True), key=CHART_KEY + "_phone", config=config)
     # The chart's text alternative, read by screen readers and shown to everyone.
     st.caption(md_escape(summary))
     grid = found.grid()
@@ -54,27 +71,25 @@ else:
         key="patterns_grid_table",
     )
     st.subheader("Each accusation and its answers")
-    st.caption("The statements' ids open them on the timeline (`rec=`) and the incident on the claims page.")
+    st.caption("Choose a row (on a phone, a card's links) to open its statements on the timeline.")
     frame = accusations_frame(found)
     with st.container(key=responsive.wide_key("patterns-table")):
-        st.dataframe(frame, hide_index=True, column_config={"incident": None}, key="patterns_table")
+        st.dataframe(
+            frame, hide_index=True, column_config={"incident": None}, key=TABLE_KEY,
+            on_select="rerun", selection_mode="single-row",
+        )
+        picked = st.session_state.get(TABLE_KEY)
+        rows = getattr(getattr(picked, "selection", None), "rows", None) or []
+        if rows and rows[0] < len(found.accusations):
+            statement_links(found.accusations[rows[0]])
     with st.container(key=responsive.narrow_key("patterns-cards")):
         for a in found.accusations:
             with st.container(border=True):
                 accused = md_escape(found.party_names.get(a.accused, a.accused))
                 st.markdown(f"**{accused}** · {md_escape(a.incident_dates)}")
                 st.markdown(md_escape(a.text))
-                st.caption(
-                    md_escape(
-                        f"First answer: {ANSWER_LABELS[a.answer]} · statements: "
-                        + ", ".join([*a.accusing_statements, *(x.statement for x in a.answers)])
-                    )
-                )
-    first = found.accusations[0]
-    st.page_link(
-        "app_pages/timeline.py", label="Open the statements on the timeline", icon=":material/timeline:",
-        query_params={"incident": first.incident},
-    )
+                st.caption(md_escape(f"First answer: {ANSWER_LABELS[a.answer]} · lag: {lag_text(a.lag)}"))
+                statement_links(a, key=f"{a.incident}-{a.proposition}-{a.accused}")
 
 st.subheader("Propositions that recur across incidents")
 if not found.recurring:

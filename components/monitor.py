@@ -54,9 +54,10 @@ def index_frame(rows: list[IndexRow]) -> pd.DataFrame:
     )
 
 
-def grid_figure(found: Patterns) -> go.Figure:
+def grid_figure(found: Patterns, phone: bool = False) -> go.Figure:
     """Party × answer over time: one marker per accusation at its incident's date, in its party's row, coloured and
-    labelled by the first answer. A reader sees at a glance who denies, who blames others, who stays silent."""
+    labelled by the first answer. A reader sees at a glance who denies, who blames others, who stays silent.
+    `phone`: the legend one entry a line below the chart, with the room it needs (it would scroll otherwise)."""
     figure = go.Figure()
     parties = list(found.parties)
     names = found.party_names
@@ -81,10 +82,14 @@ def grid_figure(found: Patterns) -> go.Figure:
                 hoverinfo="text",
             )
         )
+    legend_room = 24 * (len(figure.data) + 1) if phone else 70
     figure.update_layout(
-        height=max(220, 90 + 60 * len(parties)),
-        margin={"l": 10, "r": 10, "t": 30, "b": 10},
-        legend={"orientation": "h", "y": -0.25, "title": {"text": "First answer"}},
+        height=max(160, 60 + 60 * len(parties)) + legend_room,
+        margin={"l": 10, "r": 10, "t": 20, "b": legend_room},
+        legend={
+            "orientation": "v" if phone else "h", "yanchor": "top", "y": -0.1 if phone else -0.15,
+            "x": 0, "title": {"text": "First answer"},
+        },
         yaxis={"categoryorder": "array", "categoryarray": [plot_text(names.get(p, p)) for p in reversed(parties)],
                "title": None},
         xaxis={"title": None, "type": "date"},
@@ -122,8 +127,8 @@ def accusations_frame(found: Patterns) -> pd.DataFrame:
                 "By": ", ".join(names.get(p, p) for p in a.accusers),
                 "Accusation": a.text,
                 "First answer": ANSWER_LABELS[a.answer],
-                "Latest answer": ANSWER_LABELS[a.latest],
                 "Lag to first answer": lag_text(a.lag),
+                "Latest answer": ANSWER_LABELS[a.latest],
                 "Accusing statements": ", ".join(a.accusing_statements),
                 "Answers": ", ".join(x.statement for x in a.answers),
                 "incident": a.incident,
@@ -131,7 +136,7 @@ def accusations_frame(found: Patterns) -> pd.DataFrame:
             for a in found.accusations
         ],
         columns=[
-            "Incident dates", "Accused", "By", "Accusation", "First answer", "Latest answer", "Lag to first answer",
+            "Incident dates", "Accused", "By", "Accusation", "First answer", "Lag to first answer", "Latest answer",
             "Accusing statements", "Answers", "incident",
         ],
     )
