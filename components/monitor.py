@@ -5,6 +5,8 @@ No Streamlit calls here; the pages (app_pages/incidents.py, app_pages/patterns.p
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -83,6 +85,10 @@ def grid_figure(found: Patterns, phone: bool = False) -> go.Figure:
             )
         )
     legend_room = 24 * (len(figure.data) + 1) if phone else 70
+    # Dates only, never times: with every accusation on one day plotly would otherwise zoom in to milliseconds.
+    days = [a.incident_date for a in found.accusations] or [dt.date.today()]
+    pad = max(dt.timedelta(days=45), (max(days) - min(days)) / 12)
+    x_range = [(min(days) - pad).isoformat(), (max(days) + pad).isoformat()]
     figure.update_layout(
         height=max(160, 60 + 60 * len(parties)) + legend_room,
         margin={"l": 10, "r": 10, "t": 20, "b": legend_room},
@@ -92,7 +98,7 @@ def grid_figure(found: Patterns, phone: bool = False) -> go.Figure:
         },
         yaxis={"categoryorder": "array", "categoryarray": [plot_text(names.get(p, p)) for p in reversed(parties)],
                "title": None},
-        xaxis={"title": None, "type": "date"},
+        xaxis={"title": None, "type": "date", "range": x_range, "tickformat": "%b %Y"},
     )
     return figure
 

@@ -119,3 +119,11 @@ def test_patterns_on_the_shipped_data() -> None:
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"], "the shipped data holds accusations and answers"
     assert any("no proposition recurs" in i.value.lower() for i in at.info)
+
+
+def test_patterns_axis_shows_dates_never_times() -> None:
+    """Every shipped accusation falls on one day: the axis is padded to months, not zoomed to milliseconds."""
+    at = run("patterns", data_dir=None)
+    xaxis = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
+    assert xaxis["tickformat"] == "%b %Y"
+    assert xaxis["range"] == ["2026-01-19", "2026-04-19"]
