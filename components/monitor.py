@@ -89,6 +89,9 @@ def grid_figure(found: Patterns, phone: bool = False) -> go.Figure:
     days = [a.incident_date for a in found.accusations] or [dt.date.today()]
     pad = max(dt.timedelta(days=45), (max(days) - min(days)) / 12)
     x_range = [(min(days) - pad).isoformat(), (max(days) + pad).isoformat()]
+    # One tick a month over two years or less, else one a year: never two ticks with the same label.
+    monthly = max(days) - min(days) + 2 * pad <= dt.timedelta(days=731)
+    ticks = {"dtick": "M1", "tickformat": "%b %Y"} if monthly else {"dtick": "M12", "tickformat": "%Y"}
     figure.update_layout(
         height=max(160, 60 + 60 * len(parties)) + legend_room,
         margin={"l": 10, "r": 10, "t": 20, "b": legend_room},
@@ -98,7 +101,7 @@ def grid_figure(found: Patterns, phone: bool = False) -> go.Figure:
         },
         yaxis={"categoryorder": "array", "categoryarray": [plot_text(names.get(p, p)) for p in reversed(parties)],
                "title": None},
-        xaxis={"title": None, "type": "date", "range": x_range, "tickformat": "%b %Y"},
+        xaxis={"title": None, "type": "date", "range": x_range, **ticks},
     )
     return figure
 

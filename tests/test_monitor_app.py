@@ -125,5 +125,10 @@ def test_patterns_axis_shows_dates_never_times() -> None:
     """Every shipped accusation falls on one day: the axis is padded to months, not zoomed to milliseconds."""
     at = run("patterns", data_dir=None)
     xaxis = json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
-    assert xaxis["tickformat"] == "%b %Y"
+    assert (xaxis["tickformat"], xaxis["dtick"]) == ("%b %Y", "M1")
     assert xaxis["range"] == ["2026-01-19", "2026-04-19"]
+
+
+def test_patterns_axis_over_years_ticks_once_a_year() -> None:
+    xaxis = json.loads(run("patterns").get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
+    assert (xaxis["tickformat"], xaxis["dtick"]) == ("%Y", "M12")
