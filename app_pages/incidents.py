@@ -39,8 +39,8 @@ def _open(incident_id: str) -> None:
 
 
 def _on_table_select() -> None:
-    selection = st.session_state.get(TABLE_KEY)
-    picked = getattr(getattr(selection, "selection", None), "rows", None) or []
+    selection = st.session_state.get(TABLE_KEY) or {}
+    picked = (selection.get("selection") or {}).get("rows") or []
     if picked and picked[0] < len(st.session_state.get("_incidents_shown", [])):
         _open(st.session_state["_incidents_shown"][picked[0]])
 

@@ -78,8 +78,8 @@ else:
             frame, hide_index=True, column_config={"incident": None}, key=TABLE_KEY,
             on_select="rerun", selection_mode="single-row",
         )
-        picked = st.session_state.get(TABLE_KEY)
-        rows = getattr(getattr(picked, "selection", None), "rows", None) or []
+        picked = st.session_state.get(TABLE_KEY) or {}
+        rows = (picked.get("selection") or {}).get("rows") or []
         if rows and rows[0] < len(found.accusations):
             statement_links(found.accusations[rows[0]])
     with st.container(key=responsive.narrow_key("patterns-cards")):

@@ -132,3 +132,17 @@ def test_patterns_axis_shows_dates_never_times() -> None:
 def test_patterns_axis_over_years_ticks_once_a_year() -> None:
     xaxis = json.loads(run("patterns").get("plotly_chart")[0].proto.spec)["layout"]["xaxis"]
     assert (xaxis["tickformat"], xaxis["dtick"]) == ("%Y", "M12")
+
+
+def test_a_chosen_accusation_links_its_statements_to_the_timeline() -> None:
+    def links_to(at: AppTest, statement: str) -> list:
+        return [link.proto for link in at.get("page_link") if f"rec={statement}" in link.proto.query_string]
+
+    plain = run("patterns")
+    chosen = open_app("patterns", None, MONITOR, state={"patterns_table": {"selection": {"rows": [0], "columns": []}}})
+    assert not chosen.exception
+    # Each phone card links its statements; a row chosen in the wide table adds its own links under the table.
+    assert len(links_to(plain, "mx19-rur-accuses")) == 1
+    assert len(links_to(chosen, "mx19-rur-accuses")) == 2
+    assert len(links_to(chosen, "mx21-rur-accuses")) == 1  # another row's statements: only its card
+    assert all("incident=mx-drone-2019" in link.query_string for link in links_to(chosen, "mx19-bor-denies"))
