@@ -83,7 +83,10 @@ shown = sort_rows(
 st.session_state["_incidents_shown"] = [row.id for row in shown]
 st.caption(f"{plural(len(shown), 'incident')} of {len(rows)}")
 
-selected = context.filter.incident
+# The incident chosen in the table (its callback also set the shared `incident`), else the one the link names.
+table_state = st.session_state.get(TABLE_KEY) or {}
+table_rows = (table_state.get("selection") or {}).get("rows") or []
+selected = shown[table_rows[0]].id if table_rows and table_rows[0] < len(shown) else context.filter.incident
 if selected in dataset.incidents:
     chosen_row = next((row for row in rows if row.id == selected), None)
     with st.container(border=True, key="incidents-open"):

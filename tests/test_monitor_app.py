@@ -146,3 +146,13 @@ def test_a_chosen_accusation_links_its_statements_to_the_timeline() -> None:
     assert len(links_to(chosen, "mx19-rur-accuses")) == 2
     assert len(links_to(chosen, "mx21-rur-accuses")) == 1  # another row's statements: only its card
     assert all("incident=mx-drone-2019" in link.query_string for link in links_to(chosen, "mx19-bor-denies"))
+
+
+def test_a_row_chosen_in_the_table_opens_that_incident() -> None:
+    at = open_app("incidents", {"sort": "oldest"}, MONITOR,
+                  state={"incidents_table": {"selection": {"rows": [1], "columns": []}}})
+    assert not at.exception
+    links = [link.proto for link in at.get("page_link")]
+    assert [link.label for link in links] == ["Its claims", "Its timeline", "Its map"]
+    assert all(link.query_string == "incident=mx-drills-2021" for link in links)  # the second row, oldest first
+    assert not [link for link in run("incidents", {"sort": "oldest"}).get("page_link")]
