@@ -111,7 +111,7 @@ else:
             key=TABLE_KEY,
             on_select=_on_table_select,
             selection_mode="single-row",
-            column_config={"id": None},
+            column_config={"id": None, "Incident": st.column_config.TextColumn(width="large")},
         )
     with st.container(key=responsive.narrow_key("incidents-cards")):
         for row in shown:

@@ -49,9 +49,10 @@ def index_frame(rows: list[IndexRow]) -> pd.DataFrame:
             }
             for row in rows
         ],
+        # The claims status before the long lists, so a wide screen shows it without scrolling the table.
         columns=[
-            "Dates", "Incident", "Kind", "Places", "Parties that spoke", "Contested", "One-sided", "Agreed",
-            "Established", "Open discrepancies", "Sources", "id",
+            "Dates", "Incident", "Kind", "Contested", "One-sided", "Agreed", "Established", "Open discrepancies",
+            "Sources", "Parties that spoke", "Places", "id",
         ],
     )
 
