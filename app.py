@@ -18,6 +18,7 @@ from incidents.load.pipeline import load_dataset
 from incidents.load.review import for_mode, published_only_from
 from incidents.model.dataset import Dataset
 from incidents.views.filtering import apply_filter
+from incidents.views.incidents_index import index_options
 from incidents.views.params import page_options
 from incidents.views.urlstate import link_version
 
@@ -52,7 +53,7 @@ time_travel = travel(str(DATA_DIR), link_version(raw_query_params()), current.ve
 dataset, time_travel = shown_dataset(str(DATA_DIR), time_travel, current)
 publish_feed(str(DATA_DIR), ROOT / "static")
 # The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
-notices = url_notices(dataset, page_options())
+notices = url_notices(dataset, {**page_options(), **index_options(dataset)})
 value, filter_notices = shared_filters(dataset)
 all_notices = list(dict.fromkeys(notices + filter_notices))
 context = AppContext(
@@ -65,7 +66,9 @@ pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
     st.Page("app_pages/timeline.py", title="Timeline", icon=":material/timeline:", url_path="timeline"),
     st.Page("app_pages/map.py", title="Map", icon=":material/map:", url_path="map"),
+    st.Page("app_pages/incidents.py", title="Incidents", icon=":material/table_rows:", url_path="incidents"),
     st.Page("app_pages/claims.py", title="Claims", icon=":material/balance:", url_path="claims"),
+    st.Page("app_pages/patterns.py", title="Patterns", icon=":material/grid_view:", url_path="patterns"),
     st.Page("app_pages/sources.py", title="Sources", icon=":material/menu_book:", url_path="sources"),
     st.Page("app_pages/changes.py", title="Changes", icon=":material/history:", url_path="changes"),
     st.Page("app_pages/about.py", title="About", icon=":material/info:", url_path="about"),

@@ -28,6 +28,8 @@ PAGES = {
     "timeline": "app_pages/timeline.py",
     "map": "app_pages/map.py",
     "claims": "app_pages/claims.py",
+    "incidents": "app_pages/incidents.py",
+    "patterns": "app_pages/patterns.py",
     "sources": "app_pages/sources.py",
     "about": "app_pages/about.py",
 }
@@ -282,7 +284,17 @@ def test_doc_examples_are_valid_on_the_real_data() -> None:
 
 @pytest.mark.parametrize(
     ("page", "name", "item"),
-    [("timeline", "group", SCRIPT), ("timeline", "group", "lanes"), ("claims", "order", "alphabetical")],
+    [
+        ("timeline", "group", SCRIPT),
+        ("timeline", "group", "lanes"),
+        ("claims", "order", "alphabetical"),
+        ("incidents", "sort", "alphabetical"),
+        ("incidents", "type", "rumour"),
+        ("incidents", "status", SCRIPT),
+        ("incidents", "year", "1999"),
+        ("incidents", "year", "twenty"),
+        ("incidents", "party", "nobody"),
+    ],
 )
 def test_bad_page_control_value_gets_a_notice(fixture_data: Path, page: str, name: str, item: str) -> None:
     """A page control's bound widget drops a value it has no option for; the reader is told, as for the filters."""

@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "incidents.cli.archive",
     "incidents.cli.history",
     "incidents.cli.synth",
+    "incidents.cli.patterns",
 )
 
 

@@ -13,7 +13,14 @@ from incidents.model.codes import CODES
 from incidents.model.evidence_docs import briefing_docs, evidence_docs
 from incidents.model.fields import REVIEW_KEY, REVIEW_STATES
 from incidents.model.registry import FILE_KINDS
-from incidents.model.vocabulary import ASSESSMENT_TEXT, CREDIBILITY_TEXT, RELIABILITY_TEXT
+from incidents.model.vocabulary import (
+    ANSWER_LABELS,
+    ANSWER_TEXT,
+    ASSESSMENT_TEXT,
+    CREDIBILITY_TEXT,
+    INCIDENT_KIND_TEXT,
+    RELIABILITY_TEXT,
+)
 
 # data/README.md is the curators' guide, written by hand, with this generated reference between two markers.
 GENERATED_BEGIN = (
@@ -196,9 +203,52 @@ def review_docs() -> str:
     return REVIEW_DOCS + "".join(rows)
 
 
+def patterns_docs() -> str:
+    """The incident kinds, the answer vocabulary and `python -m incidents patterns` (issue 27), from their tables."""
+    kinds = "\n".join(f"- `{key}`: {text}" for key, text in INCIDENT_KIND_TEXT.items())
+    answers = "\n".join(f"- `{key}` (**{ANSWER_LABELS[key]}**): {text}" for key, text in ANSWER_TEXT.items())
+    return f"""
+## Across incidents: kinds, answers, recurring propositions
+
+Each incident has a **kind** (`Incident.kind`; the `/incidents` index filters by it). Left empty, it is read from
+`sub_event_type` (an air/drone strike or shelling is a `strike`, arrests a `detention`), else `other`:
+
+{kinds}
+
+`python -m incidents patterns --format json|md` prints what the `/patterns` page shows: for each party, every
+accusation made against it and its first answer. A proposition accuses the parties in its `against`; it is made
+against one when another party asserts or suggests it in a named voice (unnamed sources and a page's own voice
+accuse no one on record). The accused party's named statements that take a stance on it, assert a competing
+proposition (`excludes`, `answers`) or reply to the accusation (`responds_to`) are its answers, each classified by
+the first rule that fits:
+
+{answers}
+
+The lag runs from the first accusing statement to the first answer, as a range the two times allow (`exact` when
+at most two hours wide, `range`, `unordered` when the windows overlap, `undated`): never more precise than the
+sources. Give propositions of different incidents that say the same thing (an Israeli presence in Azerbaijan, an
+attack on a mission, a border closure) the same **`recurs_as`** key: only that key groups them into a recurring
+proposition with its history, never similar wording. The JSON:
+
+```
+{{
+  "answer_kinds": {{kind: {{"label", "text"}}}}, "parties": {{party id: name}},
+  "grid": {{party id: {{answer kind: how many first answers}}}},
+  "accusations": [{{"incident", "incident_date", "incident_dates", "proposition", "text", "accused", "accusers",
+                    "accusing_statements", "accused_when", "answer", "latest_answer",
+                    "lag": {{"kind", "low_minutes", "high_minutes", "text"}} | null,
+                    "answers": [{{"statement", "speaker", "answer", "when", "blames"}}]}}],
+  "recurring": [{{"key", "incidents", "history": [{{"incident", "incident_date", "incident_dates", "proposition",
+                                               "text", "status"}}]}}]
+}}
+```
+"""
+
+
 def data_readme() -> str:
-    """The generated part of `data/README.md`: fields, the evidence model, the briefing's JSON, review, the codes."""
-    return field_docs() + evidence_docs() + briefing_docs() + review_docs() + codes_docs()
+    """The generated part of `data/README.md`: fields, the evidence model, the briefing's JSON, patterns, review,
+    the codes."""
+    return field_docs() + evidence_docs() + briefing_docs() + patterns_docs() + review_docs() + codes_docs()
 
 
 def generated_part(readme: str) -> str:

@@ -50,7 +50,9 @@ from incidents.model.vocabulary import (
     BASIS_TEXT,
     CREDIBILITY_TEXT,
     DISCREPANCY_STATUS_TEXT,
+    INCIDENT_KIND_TEXT,
     RELIABILITY_TEXT,
+    IncidentKind,
     describe,
     describe_in_brackets,
 )
@@ -237,14 +239,14 @@ class Assessment(Record):
 
 class Incident(Entry):
     title: str
+    short_title: str | None = Field(None, description="A few words for the index and charts: 'Nakhchivan drone strike'.")
+    kind: IncidentKind | None = Field(None, description=f"What sort of incident: {describe_in_brackets(INCIDENT_KIND_TEXT)}. Empty: read from `sub_event_type` (an air/drone strike or shelling is a strike, arrests a detention), else other.")
     summary: str
     when: When
     places: list[PlaceRole] = Field(default_factory=list)
     event_type: str = Field(description="ACLED event type, e.g. 'Explosions/Remote violence'.")
     sub_event_type: str = Field(description="ACLED sub-event type, e.g. 'Air/drone strike'.")
-    civilian_targeting: bool | None = Field(
-        None, description="ACLED flag: civilians were the main target, per the claims. Empty when unknown."
-    )
+    civilian_targeting: bool | None = Field(None, description="ACLED flag: civilians were the main target, per the claims. Empty when unknown.")
     assessment: Assessment
     tags: list[str] = Field(default_factory=list)
     sources: list[SourceId] = Field(min_length=1)
@@ -367,13 +369,9 @@ class Statement(Entry):
 class Proposition(Entry):
     """A contested question within an incident; statements take stances on it."""
 
-    text: str = Field(
-        description="The proposition as a statement that can be asserted or denied, e.g. 'Iran launched the drones'."
-    )
+    text: str = Field(description="The proposition as a statement that can be asserted or denied, e.g. 'Iran launched the drones'.")
     question: str | None = Field(None, description="The question it answers, e.g. 'Who launched the drones?'.")
-    topic: Literal["attribution", "target", "damage", "casualties", "intent", "responsibility", "response", "other"] = (
-        "other"
-    )
+    topic: Literal["attribution", "target", "damage", "casualties", "intent", "responsibility", "response", "other"] = "other"
     excludes: list[PropositionId] = Field(
         default_factory=list,
         description="Propositions that cannot be true together with this one (a false flag excludes 'Iran launched the drones'; an assurance excludes the accusation it answers). A stance for either counts against the other.",
@@ -391,6 +389,7 @@ class Proposition(Entry):
         description="The quantities it states a value for ('Four people were injured': injured). While the givers of "
         "such a figure disagree, it is not established.",
     )
+    recurs_as: str | None = Field(None, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="A key shared by propositions of different incidents that say the same thing ('israeli-presence', 'mission-attacked', 'border-closed'): the patterns page lists them as one recurring proposition. Only this key groups them, never similar wording.")
     note: str | None = None
     incident: IncidentId | None = Field(None, description="The incident it belongs to.")
 

@@ -6,6 +6,8 @@ here changes everywhere.
 
 from __future__ import annotations
 
+from typing import Literal
+
 # What each record kind is called on screen (statement kinds, and 'event').
 KIND_LABELS: dict[str, str] = {
     "claim": "Claim",
@@ -152,4 +154,58 @@ DISCREPANCY_STATUS_TEXT: dict[str, str] = {
     "open": "unresolved",
     "resolved": "settled by a later or better source (named, with the date)",
     "superseded": "replaced by another discrepancy (named)",
+}
+
+# What sort of incident it is (`Incident.kind`): the incidents index filters by it. Kept short on purpose; a new kind
+# is one line here (the model's field, data/README.md and the index read this table).
+INCIDENT_KIND_TEXT: dict[str, str] = {
+    "strike": "a strike or attack by drones, missiles, aircraft or artillery",
+    "attack-on-mission": "an attack on an embassy, consulate or diplomat",
+    "detention": "an arrest or detention of another country's citizens or officials",
+    "drills": "military exercises near the border that the other side reads as a threat",
+    "expulsion": "diplomats expelled, recalled or a mission closed",
+    "airspace": "an airspace violation, closure or diversion",
+    "border": "a border crossing closed, restricted or reopened",
+    "accusation": "an accusation between the governments with no event of its own (espionage, plots, insults)",
+    "other": "anything else (say what in the summary)",
+}
+# `Incident.kind`'s type: the keys above (a test holds them equal).
+IncidentKind = Literal[
+    "strike", "attack-on-mission", "detention", "drills", "expulsion", "airspace", "border", "accusation", "other"
+]
+# ACLED sub-event types -> the incident kind an incident without `kind` is listed under (anything else: 'other').
+KIND_FROM_SUB_EVENT: dict[str, str] = {
+    "Air/drone strike": "strike",
+    "Shelling/artillery/missile attack": "strike",
+    "Remote explosive/landmine/IED": "strike",
+    "Armed clash": "strike",
+    "Attack": "strike",
+    "Arrests": "detention",
+}
+
+
+def incident_kind(kind: str | None, sub_event_type: str) -> str:
+    """An incident's kind: the one curated (`Incident.kind`), else read from its ACLED sub-event type, else 'other'."""
+    return kind or KIND_FROM_SUB_EVENT.get(sub_event_type, "other")
+
+
+# How a party answered an accusation made against it (incidents.evidence.patterns): the first that fits, in this order.
+ANSWER_TEXT: dict[str, str] = {
+    "acknowledged": "acknowledged: it asserted or conceded what it was accused of",
+    "blamed-third-party": "blamed a third party: it asserted a competing version that holds another party "
+    "responsible",
+    "other-account": "gave another account or motive: it asserted a competing version that blames no other party",
+    "denied": "denied: it said the accusation is not so, and offered no competing version",
+    "investigation": "promised an investigation: it answered with an assurance that takes no side yet",
+    "declined": "declined to comment, or said it is unclear, on record",
+    "no-answer": "said nothing on record: no statement of it on the accusation is held",
+}
+ANSWER_LABELS: dict[str, str] = {
+    "acknowledged": "Acknowledged",
+    "blamed-third-party": "Blamed a third party",
+    "other-account": "Another account or motive",
+    "denied": "Denied",
+    "investigation": "Promised an investigation",
+    "declined": "Declined to comment",
+    "no-answer": "Nothing on record",
 }

@@ -202,3 +202,46 @@ def compute_window(when: When) -> TimeWindow:
         step = PRECISION_UNIT.get(precision, _ZERO)
         start_dt, end_dt = start_dt - step, end_dt + step
     return TimeWindow(start_dt, end_dt, precision, when.approximate)
+
+
+# A lag whose range is at most this wide is given as one figure (as incidents.views.timing gives response lags).
+EXACT_LAG_WIDTH = dt.timedelta(hours=2)
+LagKind = Literal["exact", "range", "unordered", "undated"]
+
+
+class WindowLag(NamedTuple):
+    """The time from one window to a later one, as a range [low, high]: never more precise than the two windows.
+
+    `exact` when the range is at most `EXACT_LAG_WIDTH` wide; `range` otherwise; `unordered` when the windows overlap
+    (which came first cannot be told); `undated` when either has only a latest date (low and high are then None)."""
+
+    kind: LagKind
+    low: dt.timedelta | None
+    high: dt.timedelta | None
+
+
+def window_lag(earlier: TimeWindow, later: TimeWindow) -> WindowLag:
+    """How long after `earlier` `later` came, as the two windows allow: low = later's start - earlier's end,
+    high = later's end - earlier's start (the rule of incidents.views.timing.response_lag)."""
+    if earlier.start is None or later.start is None:
+        return WindowLag("undated", None, None)
+    low, high = later.start - earlier.end, later.end - earlier.start
+    if low < dt.timedelta(0):
+        return WindowLag("unordered", low, high)
+    return WindowLag("exact" if high - low <= EXACT_LAG_WIDTH else "range", low, high)
+
+
+def date_text(when: When) -> str:
+    """An incident's dates no more precise than its sources: a day, a span of days, a week, a month, or 'by' a day."""
+    tilde = "~" if when.approximate else ""
+    if when.start is None:
+        return f"by {when.last_day.isoformat()}"
+    first = when.first_day
+    if when.precision == "month" and when.end is None:
+        return f"{tilde}{first.strftime('%B %Y')}"
+    if when.precision == "week" and when.end is None:
+        return f"{tilde}week of {first.isoformat()}"
+    last = when.last_day if when.end is not None else first
+    if last != first:
+        return f"{tilde}{first.isoformat()} – {last.isoformat()}"
+    return f"{tilde}{first.isoformat()}"

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from incidents.model.vocabulary import INCIDENT_KIND_TEXT
+
+INCIDENT_KINDS: tuple[str, ...] = tuple(INCIDENT_KIND_TEXT)
+
 ParamKind = Literal["date", "id", "kind", "text", "choice", "flag", "version", "streamlit"]
 Scope = Literal["shared", "page", "link", "streamlit"]
 # Which value of a single-valued key given twice `incidents.views.urlstate` keeps, as the bound widget reads it
@@ -23,6 +27,10 @@ PARTY_ORDERS: tuple[str, ...] = ("accuser", "chronological", "name")
 CLAIM_LAYOUTS: tuple[str, ...] = ("auto", "table", "cards")
 LAYER_IDS: tuple[str, ...] = ("countries", "border", "places", "events", "crossings", "labels", "claims")
 BASEMAP_CHOICES: tuple[str, ...] = ("true", "false")
+# The incidents index (/incidents): its sort orders (the first the default) and the claims statuses it filters by
+# (`incidents.views.incidents_index.IndexRow.statuses`; a test holds them equal).
+INDEX_SORTS: tuple[str, ...] = ("newest", "oldest", "contested", "sources", "title")
+INDEX_STATUSES: tuple[str, ...] = ("contested", "one-sided", "agreed", "established", "open-discrepancies")
 # The longest search the sidebar takes; a longer `q` is cut.
 MAX_TEXT = 200
 
@@ -123,6 +131,30 @@ PARAMS: tuple[Param, ...] = (
         "basemap", "choice", "page", default="false", page="map", choices=BASEMAP_CHOICES,
         default_doc="off (`false`)",
         doc="`true` draws Carto's light basemap under the records (its tiles come from an outside service)",
+    ),
+    Param(
+        "sort", "choice", "page", default=INDEX_SORTS[0], page="incidents", choices=INDEX_SORTS,
+        doc="Rows: `newest` first, `oldest` first, most `contested` propositions first, most `sources` first, "
+        "by `title`",
+    ),
+    Param(
+        "year", "text", "page", repeatable=True, page="incidents", default_doc="every year",
+        doc="Incidents that start in this year, e.g. `2023`; repeat for several. A year with no incident is "
+        "ignored with a notice.",
+    ),
+    Param(
+        "type", "choice", "page", repeatable=True, page="incidents", choices=INCIDENT_KINDS, default_doc="every kind",
+        doc=f"The incident's kind: {_choices(INCIDENT_KINDS)} (see data/README.md)",
+    ),
+    Param(
+        "party", "id", "page", repeatable=True, page="incidents", noun="party", default_doc="every party",
+        doc="Incidents where this party spoke on record (a state's id, e.g. `irn`; its bodies count for it).",
+    ),
+    Param(
+        "status", "choice", "page", repeatable=True, page="incidents", choices=INDEX_STATUSES,
+        default_doc="any",
+        doc="Incidents with at least one proposition `contested`, `one-sided` or `agreed`, with something "
+        "`established`, or with `open-discrepancies`",
     ),
     Param("table", "choice", "page", reserved=True),  # reserved for a later table-layout control
     Param(

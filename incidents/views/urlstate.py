@@ -163,6 +163,8 @@ def from_params(
     notices: list[Notice] = []
     fields: dict[str, Any] = {}
     for param in PARAMS:
+        if param.scope == "page":  # checked against `page_options` below, as their widgets accept
+            continue
         read = _read(param, list(raw.get(param.name, [])), known.get(param.name, ()), notices)
         if param.field is not None:
             fields[param.field] = read

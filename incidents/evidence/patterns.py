@@ -1,0 +1,380 @@
+"""How each party answers the accusations made against it, incident after incident (pure; no UI imports).
+
+`patterns(dataset)` gives a `Patterns`:
+
+- **accusations**: one per (incident, proposition, accused party). A proposition accuses the parties in its
+  `against` (each read as the top of its `parent` chain); it is *made* against a party when a statement of another
+  party, in a named voice, asserts or suggests it. Unnamed sources and the publication's own voice accuse no one on
+  record, and answer for no one.
+- **answers**: the accused party's named statements that take a stance on the proposition, assert or suggest a
+  proposition competing with it (`excludes` either way, or `answers`), or reply (`responds_to`) to an accusing
+  statement. Each is classified by the first rule that fits, in the order of
+  `incidents.model.vocabulary.ANSWER_TEXT`: acknowledged (asserts, suggests or implies it); blamed a third party
+  (asserts or suggests a competing proposition whose `against` names a party other than itself and the first
+  accuser: a counter-accusation against another party that joined the accusation still blames a third party);
+  another account or motive (a competing proposition that blames no one else, or an alternative-explanation);
+  denied (denies it); promised an investigation (an assurance that takes no side on it); declined (doubts or
+  declines). A party with no such statement "said nothing on record".
+- **lag**: from the first accusing statement's time window to the first answer's, as `incidents.model.when.window_lag`
+  gives it: a range, or unordered, never more precise than the two times.
+- **recurring**: propositions sharing a `recurs_as` key across two or more incidents, each with its history (the
+  incident, its date, the proposition's status in that incident's comparison). Only the curated key groups them;
+  similar wording never does, because a text match would join claims the curators did not judge the same.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from incidents.evidence.comparison import Comparison, compare
+from incidents.evidence.stances import exclusions, polarity
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological
+from incidents.model.records import Incident, Proposition, Statement
+from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
+from incidents.model.when import WindowLag, date_text, time_window, window_lag
+
+ANSWER_KINDS: tuple[str, ...] = tuple(ANSWER_TEXT)
+_ACCUSING = ("asserts", "suggests")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One statement of the accused party on the accusation, classified."""
+
+    statement: str
+    speaker: str
+    answer: str  # a key of ANSWER_TEXT (never 'no-answer')
+    when: str  # the statement's time as its sources give it
+    blames: tuple[str, ...] = ()  # the third parties it holds responsible (blamed-third-party)
+
+
+@dataclass(frozen=True)
+class Accusation:
+    """An accusation made against a party in one incident, and how that party answered it."""
+
+    incident: str
+    incident_date: dt.date
+    incident_dates: str  # the incident's dates at their precision ('September 2021')
+    proposition: str
+    text: str
+    accused: str
+    accusers: tuple[str, ...]
+    accusing_statements: tuple[str, ...]
+    accused_when: str
+    answers: tuple[Answer, ...]
+    lag: WindowLag | None  # None when there is no answer
+
+    @property
+    def answer(self) -> str:
+        """The first answer's kind, or 'no-answer'."""
+        return self.answers[0].answer if self.answers else "no-answer"
+
+    @property
+    def latest(self) -> str:
+        """The latest answer's kind (it may have moved from a denial to an acknowledgement), or 'no-answer'."""
+        return self.answers[-1].answer if self.answers else "no-answer"
+
+    @property
+    def year(self) -> int:
+        return self.incident_date.year
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """A recurring proposition in one incident."""
+
+    incident: str
+    incident_date: dt.date
+    incident_dates: str
+    proposition: str
+    text: str
+    status: str  # its row status in the incident's comparison (contested, one-sided, agreed, unaddressed)
+
+
+@dataclass(frozen=True)
+class Recurring:
+    """Propositions of several incidents that curators marked as the same claim (`recurs_as`), oldest first."""
+
+    key: str
+    history: tuple[Occurrence, ...]
+
+    @property
+    def incidents(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(o.incident for o in self.history))
+
+
+@dataclass(frozen=True)
+class Patterns:
+    """Every accusation with its answer, and the recurring propositions, across the record."""
+
+    accusations: tuple[Accusation, ...]
+    recurring: tuple[Recurring, ...]
+    party_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def parties(self) -> tuple[str, ...]:
+        """The accused parties, most accused first, then by name."""
+        counts: dict[str, int] = {}
+        for accusation in self.accusations:
+            counts[accusation.accused] = counts.get(accusation.accused, 0) + 1
+        return tuple(sorted(counts, key=lambda p: (-counts[p], self.party_names.get(p, p))))
+
+    def grid(self) -> dict[str, dict[str, int]]:
+        """party -> answer kind -> how many accusations it answered first that way (every kind present, 0 too)."""
+        found = {party: dict.fromkeys(ANSWER_KINDS, 0) for party in self.parties}
+        for accusation in self.accusations:
+            found[accusation.accused][accusation.answer] += 1
+        return found
+
+
+def _party(dataset: Dataset, statement: Statement) -> str | None:
+    """The party a statement speaks for on record: the top of a named speaker's chain; None otherwise."""
+    if statement.voice != "named" or statement.speaker is None:
+        return None
+    return dataset.actor_index.top(statement.speaker)
+
+
+def _classify(
+    statement: Statement,
+    proposition: Proposition,
+    competing: set[str],
+    propositions: dict[str, Proposition],
+    tops: dict[str, str],
+    accused: str,
+    accuser: str,
+) -> tuple[str, tuple[str, ...]] | None:
+    """The answer kind of one statement of the accused party (with the third parties it blames), None if it is no
+    answer. Rules in ANSWER_TEXT order; see the module docstring."""
+    own = [s.stance for s in statement.stances if s.proposition == proposition.id]
+    if any(polarity(stance) == "for" for stance in own):
+        return "acknowledged", ()
+    rival = [
+        propositions[s.proposition]
+        for s in statement.stances
+        if s.proposition in competing and s.stance in _ACCUSING and s.proposition in propositions
+    ]
+    blamed = tuple(
+        dict.fromkeys(
+            tops.get(a, a) for p in rival for a in p.against if tops.get(a, a) not in (accuser, accused)
+        )
+    )
+    if blamed:
+        return "blamed-third-party", blamed
+    if rival or (statement.kind == "alternative-explanation" and not own):
+        return "other-account", ()
+    if "denies" in own or (statement.kind == "denial" and not own):
+        return "denied", ()
+    if statement.kind == "assurance":
+        return "investigation", ()
+    if own:  # doubts or declines
+        return "declined", ()
+    return None
+
+
+def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> list[Accusation]:
+    """Every accusation made against a party, with its answers, oldest incident first (see the module docstring)."""
+    wanted = set(dataset.incidents) if incident_ids is None else set(incident_ids)
+    index = dataset.actor_index
+    tops = {actor_id: index.top(actor_id) for actor_id in dataset.actors}
+    rivals = exclusions(dataset.propositions.values())
+    by_incident: dict[str, list[Statement]] = {}
+    for statement in sorted(dataset.statements.values(), key=chronological):
+        for incident_id in statement.incidents:
+            by_incident.setdefault(incident_id, []).append(statement)
+    found: list[Accusation] = []
+    for proposition in dataset.propositions.values():
+        incident = dataset.incidents.get(proposition.incident or "")
+        if incident is None or incident.id not in wanted:
+            continue
+        statements = by_incident.get(incident.id, [])
+        for accused in dict.fromkeys(tops.get(a, a) for a in proposition.against):
+            accusing = [
+                s
+                for s in statements
+                if (party := _party(dataset, s)) is not None
+                and party != accused
+                and any(st.proposition == proposition.id and st.stance in _ACCUSING for st in s.stances)
+            ]
+            if not accusing:
+                continue
+            accusers = {p for s in accusing if (p := _party(dataset, s)) is not None}
+            accusing_ids = {s.id for s in accusing}
+            first_accuser = _party(dataset, accusing[0]) or ""
+            competing = rivals.get(proposition.id, set())
+            answers: list[tuple[Statement, Answer]] = []
+            for statement in statements:
+                if _party(dataset, statement) != accused:
+                    continue
+                touches = (
+                    any(st.proposition == proposition.id or st.proposition in competing for st in statement.stances)
+                    or bool(accusing_ids & set(statement.responds_to))
+                )
+                if not touches:
+                    continue
+                classified = _classify(
+                    statement, proposition, competing, dataset.propositions, tops, accused, first_accuser
+                )
+                if classified is None:
+                    continue
+                kind, blamed = classified
+                answers.append(
+                    (
+                        statement,
+                        Answer(statement.id, statement.speaker or "", kind, statement.when.label(), blamed),
+                    )
+                )
+            first = accusing[0]
+            lag = window_lag(time_window(first.when), time_window(answers[0][0].when)) if answers else None
+            found.append(
+                Accusation(
+                    incident=incident.id,
+                    incident_date=_date(incident),
+                    incident_dates=date_text(incident.when),
+                    proposition=proposition.id,
+                    text=proposition.text,
+                    accused=accused,
+                    accusers=tuple(sorted(accusers)),
+                    accusing_statements=tuple(s.id for s in accusing),
+                    accused_when=first.when.label(),
+                    answers=tuple(a for _, a in answers),
+                    lag=lag,
+                )
+            )
+    found.sort(key=lambda a: (a.incident_date, a.incident, a.accused, a.proposition))
+    return found
+
+
+def _date(incident: Incident) -> dt.date:
+    """The day an incident starts (or, undated, the latest day it may have happened)."""
+    return incident.when.first_day
+
+
+def recurring(dataset: Dataset, comparisons: dict[str, Comparison] | None = None) -> list[Recurring]:
+    """Propositions sharing a `recurs_as` key across two or more incidents, with their history, most incidents first.
+
+    `comparisons` may pass the incidents' comparisons when they are already made (incident id -> Comparison)."""
+    comparisons = dict(comparisons or {})
+    groups: dict[str, list[Occurrence]] = {}
+    for proposition in dataset.propositions.values():
+        incident = dataset.incidents.get(proposition.incident or "")
+        if proposition.recurs_as is None or incident is None:
+            continue
+        if incident.id not in comparisons:
+            made = compare(dataset, incident.id)
+            if isinstance(made, Comparison):
+                comparisons[incident.id] = made
+        comparison = comparisons.get(incident.id)
+        status = next(
+            (row.status for row in comparison.rows if row.proposition.id == proposition.id), "unaddressed"
+        ) if comparison else "unaddressed"
+        groups.setdefault(proposition.recurs_as, []).append(
+            Occurrence(incident.id, _date(incident), date_text(incident.when), proposition.id, proposition.text, status)
+        )
+    found = [
+        Recurring(key, tuple(sorted(history, key=lambda o: (o.incident_date, o.incident, o.proposition))))
+        for key, history in groups.items()
+        if len({o.incident for o in history}) >= 2
+    ]
+    found.sort(key=lambda r: (-len(r.incidents), r.key))
+    return found
+
+
+def patterns(dataset: Dataset, comparisons: dict[str, Comparison] | None = None) -> Patterns:
+    """The accusations with their answers and the recurring propositions of the whole record."""
+    found = accusations(dataset)
+    parties = {a.accused for a in found} | {p for a in found for p in a.accusers}
+    parties |= {p for a in found for answer in a.answers for p in answer.blames}
+    names = {p: dataset.actor_index.label(p) for p in parties}
+    return Patterns(tuple(found), tuple(recurring(dataset, comparisons)), names)
+
+
+def lag_text(lag: WindowLag | None) -> str:
+    """The lag in words at the precision the times allow: '5 h', 'between 1 day and 2 days', 'cannot be ordered'."""
+    if lag is None:
+        return "no answer"
+    if lag.kind == "undated" or lag.low is None or lag.high is None:
+        return "not measurable: a time is undated"
+    if lag.kind == "unordered":
+        return "the times overlap: which came first cannot be told"
+    if lag.kind == "exact":
+        return _duration((lag.low + lag.high) / 2) if lag.low != lag.high else _duration(lag.low)
+    if lag.low < dt.timedelta(minutes=1):
+        return f"up to {_duration(lag.high)}"
+    return f"between {_duration(lag.low)} and {_duration(lag.high)}"
+
+
+def _duration(delta: dt.timedelta) -> str:
+    """'45 min', '5 h', '2 days 3 h' (the units of incidents.views.timing.format_duration)."""
+    minutes = round(delta.total_seconds() / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} days" if hours == 0 else f"{days} days {hours} h"
+
+
+def to_json(found: Patterns) -> dict[str, Any]:
+    """Plain data for `python -m incidents patterns --format json` and the page's export."""
+    return {
+        "answer_kinds": {key: {"label": ANSWER_LABELS[key], "text": ANSWER_TEXT[key]} for key in ANSWER_KINDS},
+        "parties": {p: found.party_names.get(p, p) for p in found.parties},
+        "grid": found.grid(),
+        "accusations": [
+            {
+                "incident": a.incident,
+                "incident_date": a.incident_date.isoformat(),
+                "incident_dates": a.incident_dates,
+                "proposition": a.proposition,
+                "text": a.text,
+                "accused": a.accused,
+                "accusers": list(a.accusers),
+                "accusing_statements": list(a.accusing_statements),
+                "accused_when": a.accused_when,
+                "answer": a.answer,
+                "latest_answer": a.latest,
+                "lag": None
+                if a.lag is None
+                else {
+                    "kind": a.lag.kind,
+                    "low_minutes": None if a.lag.low is None else round(a.lag.low.total_seconds() / 60),
+                    "high_minutes": None if a.lag.high is None else round(a.lag.high.total_seconds() / 60),
+                    "text": lag_text(a.lag),
+                },
+                "answers": [
+                    {
+                        "statement": x.statement,
+                        "speaker": x.speaker,
+                        "answer": x.answer,
+                        "when": x.when,
+                        "blames": list(x.blames),
+                    }
+                    for x in a.answers
+                ],
+            }
+            for a in found.accusations
+        ],
+        "recurring": [
+            {
+                "key": r.key,
+                "incidents": list(r.incidents),
+                "history": [
+                    {
+                        "incident": o.incident,
+                        "incident_date": o.incident_date.isoformat(),
+                        "incident_dates": o.incident_dates,
+                        "proposition": o.proposition,
+                        "text": o.text,
+                        "status": o.status,
+                    }
+                    for o in r.history
+                ],
+            }
+            for r in found.recurring
+        ],
+    }
