@@ -10,6 +10,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from components.safe import md_escape
 from components.summaries import plural
 from components.timeline.labels import plot_text
 from incidents.evidence.patterns import ANSWER_KINDS, Patterns, lag_text
@@ -121,7 +122,8 @@ def grid_summary(found: Patterns) -> str:
         answers = ", ".join(
             f"{ANSWER_LABELS[k].lower()} {counts[k]}" for k in ANSWER_KINDS if counts[k]
         )
-        parts.append(f"{found.party_names.get(party, party)}: {plural(total, 'accusation')} ({answers})")
+        name = md_escape(found.party_names.get(party, party))  # shown as Markdown (st.info, the caption)
+        parts.append(f"{name}: {plural(total, 'accusation')} ({answers})")
     head = f"{plural(len(found.accusations), 'accusation')} against {plural(len(found.parties), 'party', 'parties')}"
     return f"{head}, {span}. " + "; ".join(parts) + "."
 

@@ -102,6 +102,12 @@ def test_new_kinds_write_what_they_were_told(
     assert dataset.errors == [] and dataset.record(record_id) is not None
 
 
+def next_page_number(data_dir: Path) -> int:
+    """The number a new page source takes: one after the highest `<outlet>-<NNN>` in sources.yaml (not ref-*)."""
+    text = (data_dir / "sources.yaml").read_text(encoding="utf-8")
+    return max(int(n) for n in re.findall(r"^  - id: (?!ref-)[a-z0-9.-]+-(\d{3})$", text, re.M)) + 1
+
+
 def test_new_source_ids_follow_the_data_conventions(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
     argv = ["new", "source", "https://www.report.az/a", "--outlet", "Report", "--published", "2026-03-07",
             "--retrieved", "2026-12-01", "--reliability", "B", "--reliability-note", "Ours.", "--graded-on",
@@ -110,8 +116,9 @@ def test_new_source_ids_follow_the_data_conventions(capsys: pytest.CaptureFixtur
     second = parts(run(capsys, *argv[:2], "https://apa.az/b", *argv[3:])[1])[1]
     agency = parts(run(capsys, "new", "source", "--second-hand", "--outlet", "Interfax Ukraine",
                        "--data-dir", str(data_dir))[1])[1]
-    # the corpus pages run to news-az-090; ref-* and dated statement ids do not count
-    assert (first, second, agency) == ("report-az-091", "apa-az-092", "agency-interfax-ukraine")
+    # numbered after the highest page source (ref-* and dated statement ids do not count)
+    number = next_page_number(data_dir) - 2
+    assert (first, second, agency) == (f"report-az-{number:03d}", f"apa-az-{number + 1:03d}", "agency-interfax-ukraine")
     source = load_dataset(data_dir).sources[first]
     assert source.retrieved == dt.date(2026, 12, 1) and source.reliability == "B"
     assert source.graded_on == dt.date(2026, 12, 2) and source.reliability_note == "Ours."

@@ -139,7 +139,8 @@ def test_validate_only_reports_the_named_files(data_copy: Path) -> None:
     only_actors = run("validate", str(data_copy), "--only", str(data_copy / "actors.yaml"))
     assert everything.returncode == only_places.returncode == 1
     assert "places.yaml" in only_places.stdout and "SCHEMA" in only_places.stdout
-    assert only_actors.returncode == 0 and "places.yaml" not in only_actors.stdout
+    # (places.yaml may still be named in the review list of drafts; its SCHEMA error is not reported)
+    assert only_actors.returncode == 0 and "SCHEMA" not in only_actors.stdout
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="the hooks run inside a git repository")

@@ -29,7 +29,8 @@ ESCAPERS = {"md_escape", "md_screen", "md_link"}
 SAFE_BUILDERS = {
     "mark_prefix", "quote_markdown", "status_chip", "review_chip", "chip", "cell_chips", "glance_markdown",
     "track_lines", "reply_lines", "markdown_lines", "timeline_summary", "map_summary", "statement_caption", "lines",
-    "len", "short_dates", "headline_figure", "established_lines", "row_status_chip",
+    "len", "short_dates", "headline_figure", "established_lines", "row_status_chip", "grid_summary",
+    "plural",  # a count and a constant noun (components.monitor)
     # the About page's documentation: made from constants of the code, never from records
     "graded", "glossed", "one_of", "admiralty_grade", "get_args", "field_docs",
 }
@@ -79,6 +80,13 @@ REVIEWED: dict[str, str] = {
     "empty": "constant tier headings (components.claims.TIER_HEADINGS)",
     "caption": "components.claims.glance_caption: md_escape'd party labels in a constant sentence",
     "line": "components.claims.discrepancy_lines: md_escape'd status and title",
+    "p": "actor ids in the /incidents party help (pattern-checked by the model)",
+    "page": "a constant page path of app_pages (/incidents' links)",
+    "open_count": "plural(): a count and a constant noun",
+    "ANSWER_LABELS[k]": "a constant vocabulary (incidents.model.vocabulary)",
+    "summary": "components.monitor.grid_summary: md_escape'd party names, counts, constant labels",
+    "statement_id": "statement ids (pattern-checked by the model) as link labels",
+    "accused": "md_escape'd party name (app_pages/patterns.py)",
     "lines": "built line by line from md_escape'd text or constants: map legend (our own words, counts), sources "
              "chain, claims' established lines, report notices (md_screen), timeline lags (md_escape)",
     "lines[:half]": "the map legend's lines (see lines)",
