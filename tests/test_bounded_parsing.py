@@ -32,7 +32,10 @@ BOMB = "\n".join(
     + ["incident: *i"]
 )
 BOMB_LIMIT_S = 5.0
-BOMB_LIMIT_RSS = 300 * 2**20
+# Expanded, the bomb is gigabytes (the child's address space is capped at 1 GB). The validator's own peak rose from
+# under 300 MB to about 330-350 MB in the session that added issue 22-24 and 27's modules (not yet profiled: see the
+# closing note); 400 MB still tells a refused bomb from an expanded one.
+BOMB_LIMIT_RSS = 400 * 2**20
 PAGES = ("overview", "timeline", "map", "claims", "sources", "about")
 
 
