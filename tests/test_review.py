@@ -262,7 +262,9 @@ def test_dependents_of_dependents_are_hidden_too(write_data) -> None:
 
 def test_the_container_replica_runs_in_hosted_mode(monkeypatch: pytest.MonkeyPatch) -> None:
     """`deploy/serve.py replica` (the image's CMD) replaces itself with Streamlit, in hosted mode."""
-    monkeypatch.delenv(PUBLISHED_ONLY_ENV, raising=False)
+    # setenv, not delenv: a delenv of an absent key records nothing to undo, and serve.main's "1" then leaked into
+    # every later test (hosted mode hid wave 1's drafts from test_scale_app's pages)
+    monkeypatch.setenv(PUBLISHED_ONLY_ENV, "0")
     seen: dict[str, str | None] = {}
 
     def execv(path: str, argv: list[str]) -> None:
