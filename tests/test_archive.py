@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import shutil
 import threading
 import time
 from collections.abc import Iterator
@@ -15,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from incidents.cli import main
 from incidents.curate.archive import ArchiveError, extract_text, fetch
 from incidents.load.copies import archive_dir
 from incidents.load.pipeline import load_dataset
+from tests.cli_helpers import run, shipped_copy
 from tests.conftest import DATA
 
 QUOTE = "Two drones crossed the border at dawn"
@@ -99,15 +98,9 @@ def server() -> Iterator[str]:
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A clean clone's data: a copy of the shipped data in `<tmp>/repo/data` (no stored copies beside it)."""
-    target = tmp_path / "repo" / "data"
-    shutil.copytree(DATA, target)
-    return target
+    return shipped_copy(tmp_path)
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_the_archive_lives_outside_the_repository(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -7,15 +7,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 import yaml
 
-from incidents.cli import main
 from incidents.load.pipeline import load_dataset
-from tests.conftest import DATA
+from tests.cli_helpers import next_page_number, run, shipped_copy
 
 LOCATED = re.compile(r"^\S+:\d+:\d+: ")
 INCIDENT = "nakhchivan-2026-03-05"
@@ -25,15 +23,9 @@ STATEMENT = "aliyev-accusation"
 
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "repo" / "data"
-    shutil.copytree(DATA, target)
-    return target
+    return shipped_copy(tmp_path)
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def only_inserted(before: str, after: str) -> list[str]:
@@ -101,11 +93,6 @@ def test_new_kinds_write_what_they_were_told(
     dataset = load_dataset(data_dir)
     assert dataset.errors == [] and dataset.record(record_id) is not None
 
-
-def next_page_number(data_dir: Path) -> int:
-    """The number a new page source takes: one after the highest `<outlet>-<NNN>` in sources.yaml (not ref-*)."""
-    text = (data_dir / "sources.yaml").read_text(encoding="utf-8")
-    return max(int(n) for n in re.findall(r"^  - id: (?!ref-)[a-z0-9.-]+-(\d{3})$", text, re.M)) + 1
 
 
 def test_new_source_ids_follow_the_data_conventions(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:

@@ -6,7 +6,6 @@ import datetime as dt
 import difflib
 import hashlib
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
@@ -16,8 +15,8 @@ import yaml
 from incidents.cli import main
 from incidents.load.pipeline import load_dataset
 from incidents.model.fields import PLACEHOLDER
+from tests.cli_helpers import next_page_number, run, shipped_copy
 from tests.conftest import DATA
-from tests.test_curate_commands import next_page_number
 
 LOCATED = re.compile(r"^\S+:\d+:\d+: ")
 INCIDENT = "nakhchivan-2026-03-05"
@@ -27,15 +26,9 @@ SOURCE = "article-2026-03-06"
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     """A copy of the shipped data in `<tmp>/repo/data`, so the repository root is `<tmp>/repo`."""
-    target = tmp_path / "repo" / "data"
-    shutil.copytree(DATA, target)
-    return target
+    return shipped_copy(tmp_path)
 
 
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def created(out: str) -> tuple[str, str, Path, int]:
