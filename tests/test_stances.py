@@ -173,9 +173,12 @@ def test_launch_claims_only_reads_the_launches_given(invented: Dataset) -> None:
                 "aliyev-accusation", "aliyev-demand", "cabinet-several-civilians", "eu-kallas",
                 "euronews-officials-three", "isr-saar", "kommersant-no-data", "un-dujarric-0305", "unn-no-injuries",
                 "mfa-accusation", "mod-four-drones", "mod-response", "call-readout-aze", "baku-tv-arash",
-                "newsaz-commentary", "usa-state-dept",
+                "newsaz-commentary", "apology2026-dayaz-reading", "usa-state-dept",
             ],
-            ["irn-false-flag", "irn-denial", "call-readout-irn", "pezeshkian-call-denial"],
+            [
+                "irn-false-flag", "irn-denial", "call-readout-irn", "pez2026-putin-call-denial", "pez2026-call-alalam",
+                "pezeshkian-call-denial",
+            ],
         ),
         (FIXTURES / "map", "fx-launch", ["fx-claim"], ["fx-denial"]),
         (
