@@ -89,6 +89,22 @@ def test_window_lag(earlier: TimeWindow, later: TimeWindow, kind: str, low_h: in
 
 
 @pytest.mark.parametrize(
+    ("earlier", "later", "expected"),
+    [
+        # windows that overlap: the order cannot be told
+        (_w("2020-01-01T00:00", "2020-01-02T00:00", "day"), _w("2020-01-01T12:00", "2020-01-01T13:00"),
+         "the times overlap: which came first cannot be told"),
+        # the answer's window lies wholly before the accusation's (a pre-emptive denial): the order is known
+        (_w("2020-01-10T00:00", "2020-01-11T00:00", "day"), _w("2020-01-01T00:00", "2020-01-02T00:00", "day"),
+         "the answer came first: between 8 days and 10 days before"),
+        (_w("2020-01-01T08:00", "2020-01-01T09:00"), _w("2020-01-01T13:00", "2020-01-01T14:00"), "5 h"),
+    ],
+)
+def test_lag_text_orders_what_the_times_order(earlier: TimeWindow, later: TimeWindow, expected: str) -> None:
+    assert lag_text(window_lag(earlier, later)) == expected
+
+
+@pytest.mark.parametrize(
     ("when", "expected"),
     [
         ({"start": "2021-09-01", "precision": "month"}, "September 2021"),

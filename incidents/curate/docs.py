@@ -225,10 +225,12 @@ the first rule that fits:
 {answers}
 
 The lag runs from the first accusing statement to the first answer, as a range the two times allow (`exact` when
-at most two hours wide, `range`, `unordered` when the windows overlap, `undated`): never more precise than the
-sources. Give propositions of different incidents that say the same thing (an Israeli presence in Azerbaijan, an
-attack on a mission, a border closure) the same **`recurs_as`** key: only that key groups them into a recurring
-proposition with its history, never similar wording. The JSON:
+at most two hours wide, `range`, `unordered` when the answer's window does not lie wholly after the accusation's,
+`undated`): never more precise than the sources. An `unordered` lag whose range lies wholly below zero is an answer
+given before the accusation (a pre-emptive denial), and its text says so. Give propositions of different incidents
+that say the same thing (an Israeli presence in Azerbaijan, an attack on a mission, a border closure) the same
+**`recurs_as`** key: only that key groups them into a recurring proposition with its history, never similar wording.
+The JSON:
 
 ```
 {{

@@ -299,6 +299,10 @@ def lag_text(lag: WindowLag | None) -> str:
     if lag.kind == "undated" or lag.low is None or lag.high is None:
         return "not measurable: a time is undated"
     if lag.kind == "unordered":
+        # The answer's whole window may lie before the accusation's (a denial given before the other side spoke):
+        # that order is known, so say it, rather than calling the times overlapping.
+        if lag.high < dt.timedelta(0):
+            return f"the answer came first: between {_duration(-lag.high)} and {_duration(-lag.low)} before"
         return "the times overlap: which came first cannot be told"
     if lag.kind == "exact":
         return _duration((lag.low + lag.high) / 2) if lag.low != lag.high else _duration(lag.low)
