@@ -44,8 +44,8 @@ with st.container(border=True, key="overview-lead"):
     st.caption("Latest incident" if lead.latest else "Selected incident")
     st.subheader(mark_prefix(incident) + md_escape(row.title))
     when_column, kind_column, grade_column = st.columns(3)
-    when_column.metric("When", row.date)
-    kind_column.metric("Kind", row.kind)
+    when_column.metric("When", md_escape(row.date))
+    kind_column.metric("Kind", md_escape(row.kind))
     grade_column.metric("Assessment", incident.assessment.grade)
     st.markdown(md_escape(incident.summary))
     open_count = plural(row.open_discrepancies, "open discrepancy", "open discrepancies")
@@ -72,7 +72,7 @@ with left.container(key="overview-open-discrepancies"):
     st.markdown(
         "\n".join(
             f"- **{md_escape(d.incident_title or 'No incident')}** ({md_escape(d.incident_dates or 'undated')}): "
-            f"{md_escape(d.title)}"
+            f"{mark_prefix(dataset.discrepancies[d.id])}{md_escape(d.title)}"
             for d in items.discrepancies[:MAX_OPEN]
         )
     )
@@ -88,7 +88,7 @@ with right.container(key="overview-unanswered"):
     st.markdown(
         "\n".join(
             f"- **{md_escape(u.accused_name)}**, accused by {md_escape(', '.join(u.accusers))} "
-            f"({md_escape(u.incident_dates)}): {md_escape(u.text)}"
+            f"({md_escape(u.incident_dates)}): {mark_prefix(dataset.propositions[u.proposition])}{md_escape(u.text)}"
             for u in items.unanswered[:MAX_OPEN]
         )
     )

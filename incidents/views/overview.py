@@ -55,6 +55,7 @@ class Unanswered:
 
     incident: str
     incident_dates: str
+    proposition: str
     accused: str
     accused_name: str
     accusers: tuple[str, ...]  # names
@@ -98,7 +99,7 @@ def open_items(dataset: Dataset, found: Patterns, rows: Sequence[IndexRow] | Non
     unanswered = sorted(
         (
             Unanswered(
-                a.incident, a.incident_dates, a.accused, names.get(a.accused, a.accused),
+                a.incident, a.incident_dates, a.proposition, a.accused, names.get(a.accused, a.accused),
                 tuple(names.get(p, p) for p in a.accusers), a.text,
             )
             for a in found.accusations
@@ -135,7 +136,8 @@ def per_year_text(counts: dict[int, dict[str, int]]) -> str:
             listed = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
             parts.append(f"{year}: {n} ({listed})")
     quiet = year_ranges([year for year, kinds in counts.items() if not sum(kinds.values())])
-    head = f"{total} incident{'s' if total != 1 else ''} from {years[0]} to {years[-1]} by the year each started"
+    span = f"in {years[0]}" if len(years) == 1 else f"from {years[0]} to {years[-1]}"
+    head = f"{total} incident{'s' if total != 1 else ''} {span}, by the year each started"
     tail = f" No incident is on record in {', '.join(quiet)}." if quiet else ""
     return f"{head}. " + "; ".join(parts) + "." + tail
 
