@@ -35,7 +35,7 @@ from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Incident, Proposition, Statement
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
-from incidents.model.when import WindowLag, date_text, time_window, window_lag
+from incidents.model.when import WindowLag, date_text, lag_span_text, time_window, window_lag
 
 ANSWER_KINDS: tuple[str, ...] = tuple(ANSWER_TEXT)
 _ACCUSING = ("asserts", "suggests")
@@ -293,30 +293,15 @@ def patterns(dataset: Dataset, comparisons: dict[str, Comparison] | None = None)
 
 
 def lag_text(lag: WindowLag | None) -> str:
-    """The lag in words at the precision the times allow: '5 h', 'between 1 day and 2 days', 'cannot be ordered'."""
+    """The lag in words at the precision the times allow ('about 5 h', 'between 24 h and 3 days'; the words of
+    incidents.model.when.lag_span_text, as the timeline's response lags), or why there is none."""
     if lag is None:
         return "no answer"
     if lag.kind == "undated" or lag.low is None or lag.high is None:
         return "not measurable: a time is undated"
     if lag.kind == "unordered":
         return "the times overlap: which came first cannot be told"
-    if lag.kind == "exact":
-        return _duration((lag.low + lag.high) / 2) if lag.low != lag.high else _duration(lag.low)
-    if lag.low < dt.timedelta(minutes=1):
-        return f"up to {_duration(lag.high)}"
-    return f"between {_duration(lag.low)} and {_duration(lag.high)}"
-
-
-def _duration(delta: dt.timedelta) -> str:
-    """'45 min', '5 h', '2 days 3 h' (the units of incidents.views.timing.format_duration)."""
-    minutes = round(delta.total_seconds() / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} days" if hours == 0 else f"{days} days {hours} h"
+    return lag_span_text(lag.low, lag.high, lag.kind == "exact")
 
 
 def to_json(found: Patterns) -> dict[str, Any]:
