@@ -299,3 +299,87 @@ def test_patterns_command(fmt: str) -> None:
     else:
         assert "| Borduria | 0 | 1 | 1 | 1 | 1 | 0 | 0 |" in done.stdout
         assert "foreign-troops" in done.stdout and "September 2021" in done.stdout
+
+
+# ---- which statements accuse: a proposition holding a party responsible, made by another party ----
+# An INVENTED "united front" case (issue 27's quirk, modelled on Cohen's remark of 2023): Syldavia's minister says
+# he agreed a front with Borduria against Ruritania; Ruritania suggests it (demanding an explanation); Borduria
+# denies it. Statements: (id, speaker, kind, day, stance on the proposition).
+FRONT_STATEMENTS = [
+    ("syl-agreed", "syldavia", "claim", 1, "asserts"),
+    ("rur-demands", "ruritania", "demand", 3, "suggests"),
+    ("bor-denies", "borduria", "denial", 4, "denies"),
+]
+
+
+def _front(write_data, against: str) -> Dataset:
+    statements = "".join(
+        f"""
+  - id: {i}
+    speaker: {speaker}
+    kind: {kind}
+    when: {{start: 2024-02-0{day}, precision: day}}
+    paraphrase: Invented.
+    via: [doc]
+    incidents: [front]
+    stances: [{{proposition: front-agreed, stance: {stance}}}]
+"""
+        for i, speaker, kind, day, stance in FRONT_STATEMENTS
+    )
+    root = write_data(
+        actors="""
+        actors:
+          - {id: ruritania, name: Ruritania, kind: state}
+          - {id: borduria, name: Borduria, kind: state}
+          - {id: syldavia, name: Syldavia, kind: state}
+        """,
+        sources="sources:\n  - {id: doc, title: Doc, reliability: C}\n",
+        incidents={
+            "front.yaml": f"""
+incident:
+  id: front
+  title: Invented united front
+  summary: Invented for a test.
+  when: {{start: 2024-02-01, precision: day}}
+  event_type: Other
+  sub_event_type: Other
+  assessment: {{grade: contested, rationale: test, assessed_on: 2024-02-07}}
+  sources: [doc]
+  first_published: 2024-02-07
+  last_updated: 2024-02-07
+propositions:
+  - {{id: front-agreed, text: Borduria and Syldavia agreed a front against Ruritania, topic: intent,
+      against: {against}, incident: front}}
+statements:{statements}"""
+        },
+    )
+    data = load_dataset(root)
+    assert not data.errors, data.errors
+    return data
+
+
+@pytest.mark.parametrize(
+    ("against", "expected"),
+    [
+        # Both held responsible (a joint act): Ruritania accuses both; Syldavia's own assertion is its answer
+        # (acknowledged) and accuses no one; Borduria denies.
+        (
+            "[borduria, syldavia]",
+            {"borduria": (("ruritania",), "denied"), "syldavia": (("ruritania",), "acknowledged")},
+        ),
+        # Only Borduria held responsible: Syldavia is another party asserting it, so it accuses too (the data says so).
+        ("[borduria]", {"borduria": (("ruritania", "syldavia"), "denied")}),
+        # Only Syldavia held responsible: its own assertion acknowledges; Ruritania accuses it.
+        ("[syldavia]", {"syldavia": (("ruritania",), "acknowledged")}),
+        # Nobody held responsible: no accusation at all, whoever asserts it.
+        ("[]", {}),
+    ],
+)
+def test_a_party_held_responsible_never_accuses_its_partner(
+    write_data, against: str, expected: dict[str, tuple[tuple[str, ...], str]]
+) -> None:
+    found = patterns(_front(write_data, against))
+    assert {a.accused: (a.accusers, a.answer) for a in found.accusations} == expected
+    for accusation in found.accusations:
+        assert accusation.accused not in accusation.accusers
+        assert "syl-agreed" not in accusation.accusing_statements or "syldavia" not in against

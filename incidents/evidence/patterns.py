@@ -2,10 +2,13 @@
 
 `patterns(dataset)` gives a `Patterns`:
 
-- **accusations**: one per (incident, proposition, accused party). A proposition accuses the parties in its
-  `against` (each read as the top of its `parent` chain); it is *made* against a party when a statement of another
-  party, in a named voice, asserts or suggests it. Unnamed sources and the publication's own voice accuse no one on
-  record, and answer for no one.
+- **accusations**: one per (incident, proposition, accused party). An accusation is a proposition that holds a
+  party responsible for something its government would deny or contest, made by another party: the proposition's
+  `against` names every party it holds responsible (each read as the top of its `parent` chain), and it is *made*
+  against one of them when a statement of a party it does *not* hold responsible, in a named voice, asserts or
+  suggests it. A party that asserts a proposition holding itself responsible too (a joint act: "we agreed with them")
+  reports its own act: that is its answer (acknowledged), never an accusation of its partner. Unnamed sources and
+  the publication's own voice accuse no one on record, and answer for no one.
 - **answers**: the accused party's named statements that take a stance on the proposition, assert or suggest a
   proposition competing with it (`excludes` either way, or `answers`), or reply (`responds_to`) to an accusing
   statement. Each is classified by the first rule that fits, in the order of
@@ -191,12 +194,15 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
         if incident is None or incident.id not in wanted:
             continue
         statements = by_incident.get(incident.id, [])
-        for accused in dict.fromkeys(tops.get(a, a) for a in proposition.against):
+        held = dict.fromkeys(tops.get(a, a) for a in proposition.against)
+        for accused in held:
+            # Made by another party, and by none the proposition also holds responsible: a party asserting a joint
+            # act of its own (Cohen's "I agreed … to form a united front") reports it; it does not accuse its partner.
             accusing = [
                 s
                 for s in statements
                 if (party := _party(dataset, s)) is not None
-                and party != accused
+                and party not in held
                 and any(st.proposition == proposition.id and st.stance in _ACCUSING for st in s.stances)
             ]
             if not accusing:
