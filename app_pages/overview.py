@@ -17,7 +17,7 @@ from components.timetravel import cached_history, version_diffs
 from incidents.evidence.patterns import patterns
 from incidents.history.changes import change_counts, touched_incidents
 from incidents.views.incidents_index import index_rows
-from incidents.views.overview import brief, open_items, per_year, per_year_text
+from incidents.views.overview import brief, by_incident, open_items, per_year, per_year_text
 
 MAX_OPEN = 6  # items listed per kind of open question; the pages linked list them all
 MAX_CHANGES = 3  # versions listed; the Changes page lists them all
@@ -69,13 +69,18 @@ with left.container(key="overview-open-discrepancies"):
     st.subheader(f"Open discrepancies ({len(items.discrepancies)})")
     if not items.discrepancies:
         st.caption("None: every discrepancy on record is resolved or superseded.")
-    st.markdown(
-        "\n".join(
-            f"- **{md_escape(d.incident_title or 'No incident')}** ({md_escape(d.incident_dates or 'undated')}): "
-            f"{mark_prefix(dataset.discrepancies[d.id])}{md_escape(d.title)}"
-            for d in items.discrepancies[:MAX_OPEN]
+    groups = by_incident(items.discrepancies)
+    lines = []
+    for group in groups[:MAX_OPEN]:
+        first = dataset.discrepancies[group.ids[0]]
+        more = f" (and {len(group.ids) - 1} more)" if len(group.ids) > 1 else ""
+        lines.append(
+            f"- **{md_escape(group.incident_title or 'No incident')}** ({md_escape(group.incident_dates or 'undated')})"
+            f", {len(group.ids)} open: {mark_prefix(first)}{md_escape(first.title)}{more}"
         )
-    )
+    if len(groups) > MAX_OPEN:
+        lines.append(f"- and {len(groups) - MAX_OPEN} more incidents with open discrepancies")
+    st.markdown("\n".join(lines))
     if items.discrepancies:
         st.page_link(
             "app_pages/incidents.py", label="Incidents with open discrepancies", icon=":material/table_rows:",

@@ -45,7 +45,7 @@ def per_year_figure(counts: dict[int, dict[str, int]], phone: bool = False) -> g
         height=220 + legend_room,
         margin={"l": 10, "r": 10, "t": 10, "b": legend_room + 20},
         legend={"orientation": "v" if phone else "h", "yanchor": "top", "y": -0.15 if phone else -0.2, "x": 0,
-                "title": {"text": "Kind"}},
+                "title": {"text": "Kind"}, "traceorder": "normal"},
         xaxis={"title": None, "type": "linear", "dtick": 1 if len(years) <= 8 else 5, "tickformat": "d",
                "range": [years[0] - 0.6, years[-1] + 0.6] if years else None},
         yaxis={"title": {"text": "incidents"}, "dtick": 1 if tallest <= 8 else None, "rangemode": "tozero"},

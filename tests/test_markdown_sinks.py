@@ -66,6 +66,7 @@ REVIEWED: dict[str, str] = {
     "view.derive(('map-summary', tuple(layers)), lambda: map_summary(view, entries, len(hidden)))": "map_summary",
     "view.derive('timeline-summary', lambda: timeline_summary(view))": "timeline_summary",
     "counts[status]": "a count",
+    "SPAN_THRESHOLD.days": "a constant number of days (incidents.views.binning)",
     "KIND_LABELS[statement.kind]": "a constant vocabulary",
     "STATUS_TEXT[status]": "a constant vocabulary",
     "grade": "a source's reliability letter (closed vocabulary)",

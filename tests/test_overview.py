@@ -165,3 +165,14 @@ def _record(change: str, incidents: tuple[str, ...] = ("a",)) -> RecordChange:
 def test_change_counts(change: DataDiff, expected: str, touched: tuple[str, ...]) -> None:
     assert change_counts(change) == expected
     assert touched_incidents(change) == touched
+
+
+def test_open_discrepancies_grouped_by_incident(monitor: Dataset, found: Patterns) -> None:
+    from incidents.views.overview import OpenDiscrepancy, by_incident
+
+    groups = by_incident(open_items(monitor, found).discrepancies)
+    assert [(g.incident, g.ids) for g in groups] == [("mx-detention-2025", ("mx25-names",)),
+                                                     ("mx-drone-2019", ("mx19-gap-count",))]
+    made = [OpenDiscrepancy("b", "B", "2024", "b1", "t1"), OpenDiscrepancy("a", "A", "2023", "a1", "t2"),
+            OpenDiscrepancy("b", "B", "2024", "b2", "t3")]
+    assert [(g.incident, g.titles) for g in by_incident(made)] == [("b", ("t1", "t3")), ("a", ("t2",))]

@@ -110,6 +110,29 @@ def open_items(dataset: Dataset, found: Patterns, rows: Sequence[IndexRow] | Non
     return OpenItems(tuple(discrepancies), tuple(unanswered))
 
 
+@dataclass(frozen=True)
+class OpenGroup:
+    """The open discrepancies of one incident (the front page lists incidents, not a wall of one incident's)."""
+
+    incident: str
+    incident_title: str
+    incident_dates: str
+    titles: tuple[str, ...]
+    ids: tuple[str, ...]
+
+
+def by_incident(discrepancies: Iterable[OpenDiscrepancy]) -> list[OpenGroup]:
+    """Open discrepancies grouped by incident, in the order they come (newest incident first from `open_items`)."""
+    groups: dict[str, list[OpenDiscrepancy]] = {}
+    for item in discrepancies:
+        groups.setdefault(item.incident, []).append(item)
+    return [
+        OpenGroup(key, items[0].incident_title, items[0].incident_dates, tuple(i.title for i in items),
+                  tuple(i.id for i in items))
+        for key, items in groups.items()
+    ]
+
+
 def per_year(rows: Iterable[IndexRow]) -> dict[int, dict[str, int]]:
     """year -> kind -> incidents starting that year, every year from the first to the last and every kind of
     `INCIDENT_KINDS` (zeros included, in that order); empty without incidents."""
