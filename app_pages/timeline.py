@@ -30,7 +30,7 @@ from components.timeline.compact import compact_figure
 from components.timeline.spans import (
     incident_bins_figure,
     incident_span_figure,
-    selected_span,
+    span_selection_state,
     spans_summary,
 )
 from incidents.evidence.discrepancies import discrepancies_by_record
@@ -89,12 +89,8 @@ def _on_phone_chart_select() -> None:
 
 def _narrow_to_span(key: str) -> None:
     """A clicked incident narrows the shared dates to it and its records, and selects it, so the URL follows."""
-    picked = selected_span(st.session_state.get(key))
-    if picked and picked[0] in dataset.incidents:
-        incident_id, first, last = picked
-        st.session_state[BY_NAME["from"].name] = dt.date.fromisoformat(first)
-        st.session_state[BY_NAME["to"].name] = dt.date.fromisoformat(last)
-        st.session_state["incident"] = incident_id
+    for name, chosen in span_selection_state(st.session_state.get(key), dataset.incidents).items():
+        st.session_state[BY_NAME[name].name] = chosen
 
 
 def _on_span_select() -> None:

@@ -8,7 +8,7 @@ click narrows the dates to the incident and its records (app_pages/timeline.py).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -131,6 +131,16 @@ def selected_span(event: object) -> tuple[str, str, str] | None:
         if isinstance(custom, (list, tuple)) and len(custom) >= 4 and custom[0] == SPAN_MARK:
             return str(custom[1]), str(custom[2]), str(custom[3])
     return None
+
+
+def span_selection_state(event: object, known: Collection[str]) -> dict[str, object]:
+    """What a click on an incident sets (the widgets' keys are the URL's names): `from` and `to`, the days that hold
+    the incident and its records in view, and `incident`; nothing for anything else or an unknown incident."""
+    picked = selected_span(event)
+    if picked is None or picked[0] not in known:
+        return {}
+    incident_id, first, last = picked
+    return {"from": dt.date.fromisoformat(first), "to": dt.date.fromisoformat(last), "incident": incident_id}
 
 
 def spans_summary(spans: Sequence[IncidentSpan], start: dt.datetime, end: dt.datetime) -> str:
