@@ -36,7 +36,7 @@ from incidents.load.memory import gc_paused
 from incidents.model.dataset import Dataset
 from incidents.views.filtering import View
 from incidents.views.geometry import GeoData, view_for_bbox
-from incidents.views.mapping import grouped_by_place
+from incidents.views.mapping import grouped_by_place, region_bbox
 from incidents.views.params import LAYER_IDS
 
 MARKER = {
@@ -46,9 +46,9 @@ MARKER = {
 
 
 def initial_view_state(geo: GeoData, width_px: int = FIT_WIDTH, height_px: int = CHART_HEIGHT) -> dict[str, float]:
-    """Frames the Nakhchivan exclave and the whole Azerbaijan–Iran border (its bbox is in derived.json)."""
-    min_lon, min_lat, max_lon, max_lat = geo.derived["frame_bbox"]
-    return view_for_bbox((min_lon, min_lat, max_lon, max_lat), width_px, height_px, padding_px=50)
+    """Frames the record's region: the Nakhchivan exclave, the whole Azerbaijan–Iran border, Baku, Tehran and the
+    southern Caspian (`incidents.views.mapping.region_bbox`)."""
+    return view_for_bbox(region_bbox(geo), width_px, height_px, padding_px=50)
 
 
 @dataclass
