@@ -75,17 +75,25 @@ def incident_span_figure(
                 hoverinfo="text",
             )
         )
-    legend_room = 22 * (len(kinds) + 1) if phone else 60
+    # The key: above the rows on a desktop (clear of the time axis's labels), one entry a line below them on a phone.
+    legend_room = 22 * (len(kinds) + 1) if phone else 0
+    plot_px = max(160, 50 + ROW_PX * len(spans))
+    legend = (
+        {"orientation": "v", "yanchor": "top", "y": -40 / plot_px, "x": 0}
+        if phone
+        else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0}
+    )
     figure.update_layout(
-        height=max(200, 70 + ROW_PX * len(spans)) + legend_room,
-        margin={"l": 10, "r": 10, "t": 10, "b": legend_room + 10},
-        legend={"orientation": "v" if phone else "h", "yanchor": "top", "y": -0.08 if phone else -0.1, "x": 0,
-                "title": {"text": "Kind"}},
+        height=plot_px + legend_room + (40 if phone else 80),
+        margin={"l": 10, "r": 10, "t": 10 if phone else 50, "b": legend_room + 30},
+        legend={**legend, "title": {"text": "Kind"}},
         xaxis={"type": "date", "range": [iso(start), iso(end)], "title": None},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(labels)), "title": None,
                "automargin": True},
         meta={"level": "incidents", "incidents": [s.id for s in spans]},
-        dragmode="select",
+        hovermode="closest",
+        dragmode="zoom",
+        clickmode="event+select",
     )
     return figure
 
@@ -119,6 +127,9 @@ def incident_bins_figure(bins: Sequence[Bin], start: dt.datetime, end: dt.dateti
         xaxis={"type": "date", "range": [iso(start), iso(end)], "title": None},
         yaxis={"title": {"text": "incidents"}, "rangemode": "tozero"},
         meta={"level": "incident-bins", "aggregated": True},
+        hovermode="closest",
+        dragmode="zoom",
+        clickmode="event+select",
     )
     return figure
 
