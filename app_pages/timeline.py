@@ -241,7 +241,9 @@ else:
     st.subheader("Response lag")
     # One incident at a time: the selected one, else the most recent in view (as the sidebar's default says).
     in_view = [i.id for i in view.incidents]
-    focus = value.incident if value.incident in in_view else (in_view[-1] if in_view else None)
+    # (the most recent with statements in view: an incident with none would say nothing here)
+    speaking = [i for i in in_view if any(s.incidents[:1] == [i] for s in view.statements)] or in_view
+    focus = value.incident if value.incident in in_view else (speaking[-1] if speaking else None)
     lag_statements = [s for s in view.statements if len(in_view) <= 1 or (s.incidents and s.incidents[0] == focus)]
     if lag_statements:
         about = ""

@@ -223,6 +223,9 @@ def test_zoomed_out_the_timeline_draws_one_row_per_incident() -> None:
     marked = [c[1] for t in spec["data"] if t.get("customdata") for c in t["customdata"]]
     assert sorted(marked) == sorted(dataset.incidents)  # every incident clickable, once
     assert "The timeline shows 5 incidents" in page_text(at)
+    # The response lags are the most recent incident's that has statements (2025's airspace closure has none).
+    assert "No statements match the filters." not in page_text(at)
+    assert "Shown for FICTIONAL: Borduria detains" in page_text(at)
 
 
 def test_a_clicked_incident_narrows_the_dates_and_shows_its_records() -> None:
