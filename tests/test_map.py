@@ -329,14 +329,15 @@ def test_region_bbox(geo, labels: tuple[str, ...], expected: tuple[float, ...]) 
 
 def test_initial_view_frames_the_region(geo) -> None:
     """With no incident selected the map shows the exclave, the border, Baku, Tehran and the southern Caspian."""
+    from components.map.deck import PHONE_FIT_WIDTH
     from incidents.views.geometry import _TILE_PX, _merc_y
 
     state = mapview.initial_view_state(geo)
     assert 37.0 < state["latitude"] < 39.0 and 47.0 < state["longitude"] < 49.0
     assert 4.5 <= state["zoom"] <= 7.0
-    # Every point of the region is inside the frame (FIT_WIDTH x CHART_HEIGHT pixels at that zoom).
+    # Every point of the region is inside the frame even on a phone (PHONE_FIT_WIDTH x CHART_HEIGHT at that zoom).
     world = _TILE_PX * 2 ** state["zoom"]
-    half_w = mapview.FIT_WIDTH / 2 / world * 360
+    half_w = PHONE_FIT_WIDTH / 2 / world * 360
     half_h = mapview.CHART_HEIGHT / 2 / world * 2 * math.pi
     min_lon, min_lat, max_lon, max_lat = region_bbox(geo)
     assert state["longitude"] - half_w <= min_lon and max_lon <= state["longitude"] + half_w
