@@ -24,6 +24,8 @@ CHART_KEY = "map_chart"
 MAX_PICK_BUTTONS = 12  # more events than this are listed in a paged table, not one button each
 MAX_UNLOCATED_NAMED = 20
 FIT_KEY = "_map_fit"
+# The incident the map was last framed on: a new `incident=` (a link, the sidebar) frames the map on its places once.
+FRAMED_KEY = "_map_framed"
 GEO_DIR = Path(__file__).resolve().parents[1] / "data" / "geo"
 
 
@@ -40,6 +42,8 @@ def _on_map_select() -> None:
     if row is None or context is None or not (row.get("rec") or row.get("place_id")):
         return  # a click on empty map, or on the gap measurement (no record), keeps the current selection
     record_id, incident_id = mapview.selection_ids(context.dataset, row)
+    # A click selects; it does not move the map (the Fit button frames a selection on request).
+    st.session_state[FRAMED_KEY] = incident_id or st.session_state.get(FRAMED_KEY)
     _select(record_id, incident_id)
 
 
@@ -140,6 +144,11 @@ if basemap:
 
 selected_ids = [i for i in (chosen.record, chosen.incident) if i]
 fit_view = mapview.view_for_selection(dataset, geo, [chosen.record] if chosen.record else selected_ids)
+if chosen.incident != st.session_state.get(FRAMED_KEY):
+    # `incident=` frames the map on that incident's places (with their precision circles); none: the whole region.
+    st.session_state[FRAMED_KEY] = chosen.incident
+    incident_view = mapview.view_for_selection(dataset, geo, [chosen.incident]) if chosen.incident else None
+    _fit(incident_view or mapview.initial_view_state(geo))
 fit_column, reset_column, _ = st.columns([1, 1, 4])
 fit_column.button(
     "Fit to selection",

@@ -41,8 +41,9 @@ found = dataset.derive("patterns", lambda: patterns(dataset))
 responsive.apply_stylesheet()
 st.title("How each side answers")
 st.caption(
-    "For each party, every accusation made against it on record (a proposition that names it, asserted by another "
-    "party in its own name) and its first answer, incident after incident. The lag runs from the accusation to "
+    "For each party, every accusation made against it on record (a proposition that holds it responsible, asserted "
+    "in its own name by a party the proposition does not also hold responsible) and its first answer, incident after "
+    "incident. The lag runs from the accusation to "
     "that answer, as precisely as the two times allow. Unnamed sources and a page's own voice accuse no one here."
 )
 

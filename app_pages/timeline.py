@@ -27,16 +27,31 @@ from components.timeline import (
 )
 from components.timeline.aggregate import build_aggregate_figure, selected_bin_dates
 from components.timeline.compact import compact_figure
+from components.timeline.spans import (
+    incident_bins_figure,
+    incident_span_figure,
+    span_selection_state,
+    spans_summary,
+)
 from incidents.evidence.discrepancies import discrepancies_by_record
 from incidents.model.queries import record_incident
 from incidents.model.records import Event, Statement
-from incidents.views.binning import AGGREGATE_THRESHOLD, aggregated
-from incidents.views.params import BY_NAME, GROUPINGS
+from incidents.views.binning import (
+    AGGREGATE_THRESHOLD,
+    INCIDENT_ROWS_MAX,
+    SPAN_THRESHOLD,
+    incident_bins,
+    timeline_detail,
+)
+from incidents.views.params import BY_NAME, GROUPINGS, TIMELINE_DETAILS
 from incidents.views.timing import lag_lines, response_lags
 
 CHART_KEY = "timeline_chart"
 PHONE_CHART_KEY = "timeline_chart_phone"  # the same traces in the phone layout (components/timeline/compact.py)
 BINS_KEY = "timeline_bins"  # the counts per lane per time bin, drawn instead above AGGREGATE_THRESHOLD records
+SPANS_KEY = "timeline_incidents"  # zoomed out: one span per incident (incidents.views.binning.timeline_level)
+PHONE_SPANS_KEY = "timeline_incidents_phone"
+INCIDENT_BINS_KEY = "timeline_incident_bins"  # zoomed out with more than INCIDENT_ROWS_MAX incidents
 TABLE_KEY = "timeline_table"
 # The last selection made through a callback: {"ids": [...], "rec": the `rec` it set}.
 SELECTED_KEY = "_timeline_selected"
@@ -72,9 +87,27 @@ def _on_phone_chart_select() -> None:
     _select(selected_ids(st.session_state.get(PHONE_CHART_KEY)))
 
 
-def _on_bins_select() -> None:
+def _narrow_to_span(key: str) -> None:
+    """A clicked incident narrows the shared dates to it and its records, and selects it, so the URL follows."""
+    for name, chosen in span_selection_state(st.session_state.get(key), dataset.incidents).items():
+        st.session_state[BY_NAME[name].name] = chosen
+
+
+def _on_span_select() -> None:
+    _narrow_to_span(SPANS_KEY)
+
+
+def _on_phone_span_select() -> None:
+    _narrow_to_span(PHONE_SPANS_KEY)
+
+
+def _on_incident_bins_select() -> None:
+    _on_bins_select(INCIDENT_BINS_KEY)
+
+
+def _on_bins_select(key: str = BINS_KEY) -> None:
     """A clicked (or box-selected) bar narrows the shared date filter to its days, so the URL follows."""
-    days = selected_bin_dates(st.session_state.get(BINS_KEY))
+    days = selected_bin_dates(st.session_state.get(key))
     if days:
         st.session_state[BY_NAME["from"].name] = dt.date.fromisoformat(days[0])
         st.session_state[BY_NAME["to"].name] = dt.date.fromisoformat(days[1])
@@ -88,7 +121,8 @@ st.caption(
     "⚠ marks a record with a recorded discrepancy. Click, or box/lasso-select, records to see them below."
 )
 
-group = st.radio(
+lanes_column, detail_column = st.columns(2)
+group = lanes_column.radio(
     "Lanes",
     GROUPINGS,
     index=0,
@@ -99,6 +133,18 @@ group = st.radio(
 )
 if group != GROUPINGS[0]:
     context.page_params["group"] = [group]
+detail = detail_column.radio(
+    "Detail",
+    TIMELINE_DETAILS,
+    index=0,
+    key="detail",
+    bind="query-params",
+    horizontal=True,
+    help=f"auto: one row per incident when the dates in view run over {SPAN_THRESHOLD.days} days and hold "
+    "several incidents, else every record; incidents or records forces one.",
+) or TIMELINE_DETAILS[0]
+if detail != TIMELINE_DETAILS[0]:
+    context.page_params["detail"] = [detail]
 
 if view.record_count == 0:
     st.info(f"No events or statements match the filters ({md_escape(value.describe())}).")
@@ -106,7 +152,38 @@ else:
     st.caption(f"{view.record_count} records · filter: {md_escape(value.describe())}")
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
     event = phone_event = None
-    if aggregated(view.record_count):
+    level = view.derive(("timeline-detail", value, detail), lambda: timeline_detail(dataset, view, value, detail))
+    if level.level == "incidents":
+        # Zoomed out: one row per incident; a click narrows the dates to it, and its records are drawn.
+        spans = list(level.spans)
+        with st.container(key=responsive.wide_key("timeline-incidents")):
+            st.plotly_chart(
+                incident_span_figure(spans, level.start, level.end), on_select=_on_span_select,
+                selection_mode=("points", "box"), key=SPANS_KEY, config=config,
+            )
+        with st.container(key=responsive.narrow_key("timeline-incidents")):
+            st.plotly_chart(
+                incident_span_figure(spans, level.start, level.end, phone=True), on_select=_on_phone_span_select,
+                selection_mode=("points", "box"), key=PHONE_SPANS_KEY, config=config,
+            )
+        st.caption(
+            f"The dates in view run over {SPAN_THRESHOLD.days} days, so each incident is one row across its dates "
+            "(a dot marks its middle; colour is its kind). Click an incident to narrow the dates to it and see its "
+            "records; choose Detail: records to draw every record over the whole range."
+        )
+        st.markdown(md_escape(spans_summary(spans, level.start, level.end)))
+    elif level.level == "incident-bins":
+        st.plotly_chart(
+            incident_bins_figure(incident_bins(list(level.spans), level.start, level.end), level.start, level.end),
+            on_select=_on_incident_bins_select, selection_mode=("points", "box"),
+            key=INCIDENT_BINS_KEY, config=config,
+        )
+        st.caption(
+            f"More than {INCIDENT_ROWS_MAX} incidents over more than {SPAN_THRESHOLD.days} days, so each bar counts "
+            "the incidents of one kind that fall in a stretch of time. Click a bar to narrow the dates to it."
+        )
+        st.markdown(md_escape(spans_summary(level.spans, level.start, level.end)))
+    elif level.level == "bins":
         # Too many records to draw one by one: counts per lane per time bin, one figure for every screen width.
         st.plotly_chart(
             # Worked out once per view (`View.derive`): every new reader of this filter gets it ready-made.
@@ -164,7 +241,9 @@ else:
     st.subheader("Response lag")
     # One incident at a time: the selected one, else the most recent in view (as the sidebar's default says).
     in_view = [i.id for i in view.incidents]
-    focus = value.incident if value.incident in in_view else (in_view[-1] if in_view else None)
+    # (the most recent with statements in view: an incident with none would say nothing here)
+    speaking = [i for i in in_view if any(s.incidents[:1] == [i] for s in view.statements)] or in_view
+    focus = value.incident if value.incident in in_view else (speaking[-1] if speaking else None)
     lag_statements = [s for s in view.statements if len(in_view) <= 1 or (s.incidents and s.incidents[0] == focus)]
     if lag_statements:
         about = ""

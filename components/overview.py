@@ -1,65 +1,53 @@
-"""Pure helpers for the overview: the incident a page shows by default, and one-line summaries."""
+"""Pure builders for the overview (the front page): the incidents-per-year chart; the incident a page shows by
+default (re-exported for the pages)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import plotly.graph_objects as go
 
-from incidents.evidence.figures import DISAGREEMENT_TEXT, FigureTrack
-from incidents.model.dataset import Dataset
-from incidents.model.queries import chronological, current_incident
-from incidents.model.records import Place, Statement, When
+from incidents.model.queries import current_incident
 
-__all__ = ["current_incident"]  # the pages read it here, beside the overview's other helpers
+__all__ = ["KIND_COLOURS", "current_incident", "per_year_figure"]  # the claims page reads current_incident here
 
-HEADLINE_KINDS = ("claim", "accusation", "denial", "alternative-explanation")
-
-
-def headline_statements(dataset: Dataset, incident_id: str) -> list[Statement]:
-    """Claims, accusations, denials and alternatives about the incident, in time order."""
-    found = [s for s in dataset.statements.values() if incident_id in s.incidents and s.kind in HEADLINE_KINDS]
-    return sorted(found, key=chronological)
-
-
-def figure_lines(tracks: Iterable[FigureTrack]) -> list[str]:
-    """'people injured: 4 (Prosecutor General's Office, 4 Mar) → …' per quantity: every value with who gave it and
-    when, in time order; revisions and disagreements said, values never summed or averaged."""
-    lines = []
-    for track in tracks:
-        steps = []
-        for value in track.values:
-            civilians = " civilians" if value.civilians else ""
-            revised = " (revises this voice's earlier figure)" if value.revises else ""
-            steps.append(f"{value.label}{civilians} per {value.by_name} ({value.as_of_text}){revised}")
-        flag = f" — {DISAGREEMENT_TEXT[track.disagreement]}" if track.disagreement else ""
-        lines.append(f"{track.label}: {' → '.join(steps)}{flag}")
-    return lines
+# One colour per incident kind (Okabe–Ito, then grey for 'other'): distinguishable for the common colour-vision
+# deficiencies; the hover text and the chart's text alternative name the kind, so colour is never the only carrier.
+KIND_COLOURS: dict[str, str] = {
+    "strike": "#D55E00",
+    "attack-on-mission": "#CC79A7",
+    "detention": "#0072B2",
+    "drills": "#009E73",
+    "expulsion": "#E69F00",
+    "airspace": "#56B4E9",
+    "border": "#8C6D1F",
+    "accusation": "#000000",
+    "other": "#999999",
+}
 
 
-def headline_figure(tracks: Iterable[FigureTrack], quantity: str) -> str:
-    """Each giver's latest value of one quantity, lowest to highest ('4', or '2–4' when they differ)."""
-    for track in tracks:
-        if track.quantity == quantity:
-            latest = sorted(track.latest.values(), key=lambda v: (v.low if v.value is None else v.value) or 0)
-            labels = list(dict.fromkeys(v.label for v in latest))
-            return labels[0] if len(labels) == 1 else f"{labels[0]} to {labels[-1]}"
-    return "unknown"
-
-
-def short_dates(when: When) -> str:
-    """'4–5 Mar 2026' for a window, '5 Mar 2026' for a day; the full label goes in the caption."""
-    first, last = when.first_day, when.last_day
-    if first == last:
-        return f"{first.day} {first:%b %Y}"
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {last:%b %Y}"
-    return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
-
-
-def short_place(places: list[Place]) -> str:
-    """The region the impact places share (e.g. the exclave), else the first place's name."""
-    if not places:
-        return "not located"
-    regions = {p.admin1 for p in places if p.admin1}
-    if len(regions) == 1:
-        return regions.pop().replace(" Autonomous Republic", "")
-    return places[0].names.en
+def per_year_figure(counts: dict[int, dict[str, int]], phone: bool = False) -> go.Figure:
+    """Incidents per year, stacked by kind (only the kinds that occur), every year from the first to the last.
+    `phone`: the legend one entry a line below the chart, with the room it needs."""
+    figure = go.Figure()
+    years = list(counts)
+    kinds = [k for k in KIND_COLOURS if any(c.get(k) for c in counts.values())]
+    for kind in kinds:
+        values = [counts[year].get(kind, 0) for year in years]
+        figure.add_trace(
+            go.Bar(
+                x=years, y=values, name=kind, marker={"color": KIND_COLOURS[kind]},
+                hovertemplate=f"%{{x}}: %{{y}} {kind}<extra></extra>",
+            )
+        )
+    legend_room = 22 * (len(kinds) + 1) if phone else 50
+    tallest = max((sum(c.values()) for c in counts.values()), default=0)
+    figure.update_layout(
+        barmode="stack",
+        height=220 + legend_room,
+        margin={"l": 10, "r": 10, "t": 10, "b": legend_room + 20},
+        legend={"orientation": "v" if phone else "h", "yanchor": "top", "y": -0.15 if phone else -0.2, "x": 0,
+                "title": {"text": "Kind"}, "traceorder": "normal"},
+        xaxis={"title": None, "type": "linear", "dtick": 1 if len(years) <= 8 else 5, "tickformat": "d",
+               "range": [years[0] - 0.6, years[-1] + 0.6] if years else None},
+        yaxis={"title": {"text": "incidents"}, "dtick": 1 if tallest <= 8 else None, "rangemode": "tozero"},
+    )
+    return figure

@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from incidents.load.pipeline import load_dataset
+from incidents.model.queries import chronological
 from incidents.model.records import TIME_PRECISIONS
 from incidents.model.vocabulary import (
     ASSESSMENT_TEXT,
@@ -83,11 +84,14 @@ def test_every_page_renders_with_query_params(page: str) -> None:
 
 
 def test_overview_answers_the_ten_second_questions() -> None:
+    """The front page leads with the latest incident in brief (when, kind, assessment, claims status), then what is
+    open across the record, the latest changes and the incidents per year."""
     dataset = load_dataset(DATA)
-    incident = max(dataset.incidents.values(), key=lambda i: i.when.start_dt)
+    incident = max(dataset.incidents.values(), key=chronological)
     content = texts(run_app())
-    assert incident.title.split()[0] in content
-    for label in ("When", "Where", "Injured", "Assessment", "Who claims what", "Data last updated"):
+    assert (incident.short_title or incident.title) in content
+    for label in ("When", "Kind", "Assessment", "Claims:", "Open across the record", "Latest changes",
+                  "Incidents per year, by kind", "Data last updated"):
         assert label in content
     assert incident.assessment.grade in content
     assert str(dataset.last_updated) in content

@@ -190,3 +190,79 @@ def test_repeated_closures_and_claims_are_drawn_once(big) -> None:
     assert len(value) == len({json.dumps(f["geometry"]["coordinates"]) for f in value})
     assert any("20 claimed launches" in f["properties"]["title"] for f in value)
     assert len(labels) == len({(tuple(label["pos"]), label["text"]) for label in labels})
+
+
+# --- the level of detail across the record (incidents as spans over a long range) ----------------------------------
+from incidents.views.binning import (  # noqa: E402
+    INCIDENT_ROWS_MAX,
+    SPAN_THRESHOLD,
+    incident_spans,
+    timeline_detail,
+    timeline_level,
+)
+
+T0 = dt.datetime(2021, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("span", "incidents", "records", "detail", "expected"),
+    [
+        (SPAN_THRESHOLD + dt.timedelta(days=1), 17, 215, "auto", "incidents"),  # the 2021–2026 record
+        (SPAN_THRESHOLD, 17, 215, "auto", "records"),  # not longer than the threshold
+        (dt.timedelta(days=3), 2, 215, "auto", "records"),  # zoomed in to days
+        (dt.timedelta(days=3), 2, 301, "auto", "bins"),  # many records in a short range: counts per lane
+        (dt.timedelta(days=9000), 1, 40, "auto", "records"),  # one incident, however long: its records
+        (dt.timedelta(days=9000), INCIDENT_ROWS_MAX + 1, 5000, "auto", "incident-bins"),  # 25 years, many incidents
+        (dt.timedelta(days=9000), 17, 215, "records", "records"),  # forced
+        (dt.timedelta(days=9000), 17, 301, "records", "bins"),  # forced, still counted above the threshold
+        (dt.timedelta(days=2), 2, 10, "incidents", "incidents"),  # forced even over hours
+        (dt.timedelta(days=2), INCIDENT_ROWS_MAX + 1, 10, "incidents", "incident-bins"),
+    ],
+)
+def test_timeline_level(span: dt.timedelta, incidents: int, records: int, detail: str, expected: str) -> None:
+    assert timeline_level(T0, T0 + span, incidents, records, detail) == expected
+
+
+@pytest.mark.parametrize(
+    ("date_from", "date_to", "level"),
+    [
+        (None, None, "incidents"),  # 2019–2025: five incidents as spans
+        (dt.date(2023, 1, 1), dt.date(2023, 2, 28), "records"),  # two months of 2023: records
+        (dt.date(2019, 1, 1), dt.date(2025, 12, 31), "incidents"),
+    ],
+)
+def test_timeline_detail_on_the_monitor_fixture(
+    date_from: dt.date | None, date_to: dt.date | None, level: str
+) -> None:
+    from incidents.load.pipeline import load_dataset
+    from incidents.views.filtering import FilterValue, apply_filter
+    from tests.conftest import FIXTURES
+
+    dataset = load_dataset(FIXTURES / "monitor")
+    value = FilterValue(date_from=date_from, date_to=date_to)
+    view = apply_filter(dataset, value)
+    found = timeline_detail(dataset, view, value)
+    assert found.level == level
+    if date_from and date_to:
+        assert (found.start.date(), found.end.date()) == (date_from, date_to + dt.timedelta(days=1))
+
+
+def test_incident_spans_cover_each_incident_and_its_records() -> None:
+    from incidents.load.pipeline import load_dataset
+    from incidents.views.filtering import FilterValue, apply_filter
+    from tests.conftest import FIXTURES
+
+    dataset = load_dataset(FIXTURES / "monitor")
+    view = apply_filter(dataset, FilterValue())
+    spans = {s.id: s for s in incident_spans(dataset, view)}
+    assert list(spans) == [i.id for i in view.incidents]  # oldest first
+    drills = spans["mx-drills-2021"]  # known only to the month: its window is September 2021
+    assert (drills.window.start, drills.window.end) == (dt.datetime(2021, 9, 1), dt.datetime(2021, 10, 1))
+    assert (drills.first_day, drills.last_day) == (dt.date(2021, 9, 1), dt.date(2021, 9, 30))
+    for span in spans.values():
+        records = [r for r in (*view.events, *view.statements)
+                   if span.id in ((r.incident,) if hasattr(r, "reported_in") else r.incidents)]
+        assert span.records == len(records)
+        for record in records:  # the dates a click sets hold every record of the incident
+            assert span.first_day <= record.when.first_day and record.when.last_day <= span.last_day
+    assert spans["mx-airspace-2025"].records == 0 and spans["mx-airspace-2025"].kind == "airspace"

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import html
 import json
+import math
 import re
 import typing
 from pathlib import Path
@@ -25,6 +26,7 @@ from incidents.model.vocabulary import CROSSING_STATES, crossing_state
 from incidents.views import locations
 from incidents.views.filtering import FilterValue, apply_filter
 from incidents.views.geometry import distance_to_border_km, feature_containing, haversine_km, load_geo, point_in_polygon
+from incidents.views.mapping import REGION_LABELS, region_bbox
 from incidents.views.readouts import nakhchivan_city
 from tests.conftest import FIXTURES, ROOT
 
@@ -311,10 +313,36 @@ def test_selection_ids_find_the_incident(dataset: Dataset, row: dict, expected: 
     assert mapview.selection_ids(dataset, row) == expected
 
 
-def test_initial_view_frames_nakhchivan_and_the_border(geo) -> None:
+@pytest.mark.parametrize(
+    ("labels", "expected"),
+    [
+        ((), (44.7754, 38.392, 48.8759, 39.7699)),  # the exclave and the border alone (derived.json's frame_bbox)
+        (("city-baku",), (44.7754, 38.392, 49.87, 40.41)),
+        (("city-tehran",), (44.7754, 35.69, 51.39, 39.7699)),
+        (REGION_LABELS, (44.7754, 35.69, 51.39, 40.41)),  # + Baku, Tehran and the Caspian's label
+        (("no-such-label",), (44.7754, 38.392, 48.8759, 39.7699)),
+    ],
+)
+def test_region_bbox(geo, labels: tuple[str, ...], expected: tuple[float, ...]) -> None:
+    assert region_bbox(geo, labels) == pytest.approx(expected, abs=0.01)
+
+
+def test_initial_view_frames_the_region(geo) -> None:
+    """With no incident selected the map shows the exclave, the border, Baku, Tehran and the southern Caspian."""
+    from components.map.deck import PHONE_FIT_WIDTH
+    from incidents.views.geometry import _TILE_PX, _merc_y
+
     state = mapview.initial_view_state(geo)
-    assert 38.4 < state["latitude"] < 39.8 and 45.0 < state["longitude"] < 48.5
-    assert 6.0 <= state["zoom"] <= 8.5
+    assert 37.0 < state["latitude"] < 39.0 and 47.0 < state["longitude"] < 49.0
+    assert 4.5 <= state["zoom"] <= 7.0
+    # Every point of the region is inside the frame even on a phone (PHONE_FIT_WIDTH x CHART_HEIGHT at that zoom).
+    world = _TILE_PX * 2 ** state["zoom"]
+    half_w = PHONE_FIT_WIDTH / 2 / world * 360
+    half_h = mapview.CHART_HEIGHT / 2 / world * 2 * math.pi
+    min_lon, min_lat, max_lon, max_lat = region_bbox(geo)
+    assert state["longitude"] - half_w <= min_lon and max_lon <= state["longitude"] + half_w
+    centre = _merc_y(state["latitude"])
+    assert centre - half_h <= _merc_y(min_lat) and _merc_y(max_lat) <= centre + half_h
     spec = json.loads(mapview.build_deck(Dataset(), apply_filter(Dataset(), FilterValue()), geo).to_json())
     assert spec["initialViewState"]["zoom"] == pytest.approx(state["zoom"], abs=1e-3)
 

@@ -171,3 +171,46 @@ def test_legend_for_both_screens_and_the_maps_text_summary(params: dict[str, str
     summary = next(m.value for m in at.markdown if m.value.startswith("The map shows"))
     assert ("event markers" in summary) == bool(lines)
     assert any("Every record of this view" in link.proto.label for link in at.get("page_link"))
+
+
+# --- the map across the record (issue 27 point 4) ----------------------------------------------------------------
+def _open_on(data_dir, params: dict[str, str] | None = None) -> AppTest:
+    at = open_app("map", params, data_dir)
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize(
+    "incident",
+    ["mx-embassy-2023", "mx-drone-2019"],  # the fixture's incidents with places
+)
+def test_incident_in_the_link_frames_the_map_on_its_places(incident: str) -> None:
+    """`incident=` frames the map on that incident's places with their precision circles; none frames the region."""
+    from components.map import view_for_selection
+    from incidents.load.pipeline import load_dataset
+
+    data = FIXTURES / "monitor"
+    geo = load_geo(ROOT / "data" / "geo")
+    dataset = load_dataset(data)
+    expected = view_for_selection(dataset, geo, [incident])
+    assert expected is not None
+    view = spec(_open_on(data, {"incident": incident}))["initialViewState"]
+    for key in ("latitude", "longitude", "zoom"):
+        assert view[key] == pytest.approx(expected[key], abs=2e-3), key
+    region = spec(_open_on(data))["initialViewState"]
+    assert region["zoom"] == pytest.approx(initial_view_state(geo)["zoom"], abs=2e-3)
+    assert region["zoom"] < view["zoom"]  # the region is wider than any one incident's places
+
+
+def test_every_incidents_places_are_drawn_with_their_precision() -> None:
+    """Across the record: each incident in view has its located places on the map, each a circle of its precision."""
+    from incidents.load.pipeline import load_dataset
+
+    data = FIXTURES / "monitor"
+    dataset = load_dataset(data)
+    rows = layer_rows(_open_on(data), "places")
+    drawn = {row["place_id"]: row for row in rows}
+    wanted = {role.place for incident in dataset.incidents.values() for role in incident.places}
+    assert wanted and wanted <= set(drawn)
+    for place_id in wanted:
+        assert drawn[place_id]["r"] == dataset.places[place_id].precision_m

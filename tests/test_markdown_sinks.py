@@ -29,7 +29,7 @@ ESCAPERS = {"md_escape", "md_screen", "md_link"}
 SAFE_BUILDERS = {
     "mark_prefix", "quote_markdown", "status_chip", "review_chip", "chip", "cell_chips", "glance_markdown",
     "track_lines", "reply_lines", "markdown_lines", "timeline_summary", "map_summary", "statement_caption", "lines",
-    "len", "short_dates", "headline_figure", "established_lines", "row_status_chip", "grid_summary",
+    "len", "established_lines", "row_status_chip", "grid_summary",
     "plural",  # a count and a constant noun (components.monitor)
     # the About page's documentation: made from constants of the code, never from records
     "graded", "glossed", "one_of", "admiralty_grade", "get_args", "field_docs",
@@ -66,6 +66,7 @@ REVIEWED: dict[str, str] = {
     "view.derive(('map-summary', tuple(layers)), lambda: map_summary(view, entries, len(hidden)))": "map_summary",
     "view.derive('timeline-summary', lambda: timeline_summary(view))": "timeline_summary",
     "counts[status]": "a count",
+    "SPAN_THRESHOLD.days": "a constant number of days (incidents.views.binning)",
     "KIND_LABELS[statement.kind]": "a constant vocabulary",
     "STATUS_TEXT[status]": "a constant vocabulary",
     "grade": "a source's reliability letter (closed vocabulary)",

@@ -97,7 +97,8 @@ def test_window_lag(earlier: TimeWindow, later: TimeWindow, kind: str, low_h: in
         # the answer's window lies wholly before the accusation's (a pre-emptive denial): the order is known
         (_w("2020-01-10T00:00", "2020-01-11T00:00", "day"), _w("2020-01-01T00:00", "2020-01-02T00:00", "day"),
          "the answer came first: between 8 days and 10 days before"),
-        (_w("2020-01-01T08:00", "2020-01-01T09:00"), _w("2020-01-01T13:00", "2020-01-01T14:00"), "5 h"),
+        # hour-wide windows: an exact lag, said as the middle of its range (the timeline's words, one rule)
+        (_w("2020-01-01T08:00", "2020-01-01T09:00"), _w("2020-01-01T13:00", "2020-01-01T14:00"), "about 5 h"),
     ],
 )
 def test_lag_text_orders_what_the_times_order(earlier: TimeWindow, later: TimeWindow, expected: str) -> None:
@@ -122,7 +123,7 @@ def test_date_text_never_more_precise_than_the_sources(when: dict[str, object], 
 
 # (incident, proposition, accused, first answer, lag words, answering statements): the fixture's README table.
 EXPECTED_ACCUSATIONS = [
-    ("mx-drone-2019", "mx19-bor-drones", "borduria", "denied", "5 h", ["mx19-bor-denies"]),
+    ("mx-drone-2019", "mx19-bor-drones", "borduria", "denied", "about 5 h", ["mx19-bor-denies"]),
     ("mx-drone-2019", "mx19-troops", "ruritania", "no-answer", "no answer", []),
     ("mx-drills-2021", "mx21-invasion", "borduria", "other-account", "up to 3 days", ["mx21-bor-routine"]),
     ("mx-drills-2021", "mx21-troops", "ruritania", "declined", "up to 2 days", ["mx21-rur-declines"]),
@@ -191,7 +192,7 @@ def test_json_round_trips_what_the_page_shows(found: Patterns) -> None:
     assert data["grid"] == found.grid()
     assert [a["answer"] for a in data["accusations"]] == [a.answer for a in found.accusations]
     denied = next(a for a in data["accusations"] if a["proposition"] == "mx19-bor-drones")
-    assert denied["lag"] == {"kind": "exact", "low_minutes": 240, "high_minutes": 360, "text": "5 h"}
+    assert denied["lag"] == {"kind": "exact", "low_minutes": 240, "high_minutes": 360, "text": "about 5 h"}
 
 
 def test_unnamed_and_publication_voices_accuse_no_one(write_data) -> None:
@@ -315,3 +316,87 @@ def test_patterns_command(fmt: str) -> None:
     else:
         assert "| Borduria | 0 | 1 | 1 | 1 | 1 | 0 | 0 |" in done.stdout
         assert "foreign-troops" in done.stdout and "September 2021" in done.stdout
+
+
+# ---- which statements accuse: a proposition holding a party responsible, made by another party ----
+# An INVENTED "united front" case (issue 27's quirk, modelled on Cohen's remark of 2023): Syldavia's minister says
+# he agreed a front with Borduria against Ruritania; Ruritania suggests it (demanding an explanation); Borduria
+# denies it. Statements: (id, speaker, kind, day, stance on the proposition).
+FRONT_STATEMENTS = [
+    ("syl-agreed", "syldavia", "claim", 1, "asserts"),
+    ("rur-demands", "ruritania", "demand", 3, "suggests"),
+    ("bor-denies", "borduria", "denial", 4, "denies"),
+]
+
+
+def _front(write_data, against: str) -> Dataset:
+    statements = "".join(
+        f"""
+  - id: {i}
+    speaker: {speaker}
+    kind: {kind}
+    when: {{start: 2024-02-0{day}, precision: day}}
+    paraphrase: Invented.
+    via: [doc]
+    incidents: [front]
+    stances: [{{proposition: front-agreed, stance: {stance}}}]
+"""
+        for i, speaker, kind, day, stance in FRONT_STATEMENTS
+    )
+    root = write_data(
+        actors="""
+        actors:
+          - {id: ruritania, name: Ruritania, kind: state}
+          - {id: borduria, name: Borduria, kind: state}
+          - {id: syldavia, name: Syldavia, kind: state}
+        """,
+        sources="sources:\n  - {id: doc, title: Doc, reliability: C}\n",
+        incidents={
+            "front.yaml": f"""
+incident:
+  id: front
+  title: Invented united front
+  summary: Invented for a test.
+  when: {{start: 2024-02-01, precision: day}}
+  event_type: Other
+  sub_event_type: Other
+  assessment: {{grade: contested, rationale: test, assessed_on: 2024-02-07}}
+  sources: [doc]
+  first_published: 2024-02-07
+  last_updated: 2024-02-07
+propositions:
+  - {{id: front-agreed, text: Borduria and Syldavia agreed a front against Ruritania, topic: intent,
+      against: {against}, incident: front}}
+statements:{statements}"""
+        },
+    )
+    data = load_dataset(root)
+    assert not data.errors, data.errors
+    return data
+
+
+@pytest.mark.parametrize(
+    ("against", "expected"),
+    [
+        # Both held responsible (a joint act): Ruritania accuses both; Syldavia's own assertion is its answer
+        # (acknowledged) and accuses no one; Borduria denies.
+        (
+            "[borduria, syldavia]",
+            {"borduria": (("ruritania",), "denied"), "syldavia": (("ruritania",), "acknowledged")},
+        ),
+        # Only Borduria held responsible: Syldavia is another party asserting it, so it accuses too (the data says so).
+        ("[borduria]", {"borduria": (("ruritania", "syldavia"), "denied")}),
+        # Only Syldavia held responsible: its own assertion acknowledges; Ruritania accuses it.
+        ("[syldavia]", {"syldavia": (("ruritania",), "acknowledged")}),
+        # Nobody held responsible: no accusation at all, whoever asserts it.
+        ("[]", {}),
+    ],
+)
+def test_a_party_held_responsible_never_accuses_its_partner(
+    write_data, against: str, expected: dict[str, tuple[tuple[str, ...], str]]
+) -> None:
+    found = patterns(_front(write_data, against))
+    assert {a.accused: (a.accusers, a.answer) for a in found.accusations} == expected
+    for accusation in found.accusations:
+        assert accusation.accused not in accusation.accusers
+        assert "syl-agreed" not in accusation.accusing_statements or "syldavia" not in against

@@ -133,7 +133,6 @@ def test_local_pages_show_drafts_with_a_notice(
     ("page", "params", "marked"),
     [
         ("overview", {}, ":orange-badge[Draft] Zemblan night raid"),  # the latest incident
-        ("overview", {"incident": "rv-osterlich-2024"}, ":orange-badge[In review] **Borduria"),
         ("claims", {"incident": "rv-osterlich-2024"}, 'body: ":orange-badge[In review]"'),  # a statement's chip
         ("claims", {"incident": "rv-osterlich-2024", "layout": "cards"}, "at the depot** :orange-badge[Draft]"),
         ("sources", {}, "[In review] Radio Klow bulletin"),

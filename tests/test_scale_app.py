@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from components.paging import PAGE_ROWS
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
-from incidents.views.binning import AGGREGATE_THRESHOLD
+from incidents.views.binning import AGGREGATE_THRESHOLD, INCIDENT_ROWS_MAX
 from incidents.views.mapping import MAP_GROUP_THRESHOLD
 from tests.bigdata import write_copies
 from tests.conftest import open_app
@@ -67,8 +67,19 @@ def page_through(at: AppTest, key: str, table_index: int, column: str = "Id") ->
     return ids
 
 
-def test_timeline_aggregates_and_pages_with_few_elements(big_dir: Path, big: Dataset) -> None:
+def test_timeline_over_the_whole_record_counts_incidents_per_kind(big_dir: Path, big: Dataset) -> None:
+    """Zoomed out over many incidents (more than INCIDENT_ROWS_MAX): their counts per kind per bin, one figure."""
     at = run("timeline", big_dir)
+    found = charts(at)
+    assert set(found) == {"timeline_incident_bins"}
+    spec = found["timeline_incident_bins"]
+    assert spec["layout"]["meta"]["level"] == "incident-bins"
+    assert sum(sum(t["y"]) for t in spec["data"]) == len(big.incidents) > INCIDENT_ROWS_MAX
+    assert elements(at) < MAX_ELEMENTS
+
+
+def test_timeline_aggregates_and_pages_with_few_elements(big_dir: Path, big: Dataset) -> None:
+    at = run("timeline", big_dir, {"detail": "records"})
     found = charts(at)
     assert set(found) == {"timeline_bins"}  # one figure, no phone twin, no per-record markers
     spec = found["timeline_bins"]
@@ -82,7 +93,7 @@ def test_timeline_aggregates_and_pages_with_few_elements(big_dir: Path, big: Dat
 
 
 def test_timeline_search_narrows_the_table(big_dir: Path) -> None:
-    at = run("timeline", big_dir)
+    at = run("timeline", big_dir, {"detail": "records"})
     at.text_input(key="timeline-rows-search").set_value("-c7").run()
     table = next(frame.value for frame in at.dataframe if "Id" in frame.value.columns)
     assert len(table) and all(str(i).endswith("-c7") for i in table["Id"])

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from incidents.load.pipeline import load_dataset
 from tests.conftest import FIXTURES, open_app
 
 DATA = FIXTURES / "timeline"
@@ -155,8 +157,12 @@ def test_date_filter_sets_the_visible_window() -> None:
 
 
 def test_real_data_renders_with_and_without_params() -> None:
-    """The shipped data (curated concurrently): no exception, and the chart holds every filtered record."""
+    """The shipped data (curated concurrently): no exception; over the whole record (2021–2026) one row per incident,
+    and with detail=records the chart holds every filtered record."""
     at = open_timeline(data_dir=None)
+    keys = {chart.key for chart in at.get("plotly_chart")}
+    assert keys == {"timeline_incidents", "timeline_incidents_phone"}
+    at = open_timeline({"detail": "records"}, data_dir=None)
     if at.get("plotly_chart"):
         spec = chart_spec(at)
         caption = next(c.value for c in at.caption if " records · filter" in c.value)
@@ -200,3 +206,58 @@ def test_many_records_say_why_rows_carry_no_labels(tmp_path: Path) -> None:
     at = open_timeline()
     assert chart_spec(at)["layout"]["meta"]["row_labels"] is True
     assert not any("More than" in c.value for c in at.caption)
+
+
+# --- across the record: incidents as spans when zoomed out -----------------------------------------------------
+MONITOR = FIXTURES / "monitor"
+
+
+def test_zoomed_out_the_timeline_draws_one_row_per_incident() -> None:
+    at = open_timeline(data_dir=MONITOR)
+    charts = {chart.key: json.loads(chart.proto.spec) for chart in at.get("plotly_chart")}
+    assert set(charts) == {"timeline_incidents", "timeline_incidents_phone"}
+    spec = charts["timeline_incidents"]
+    dataset = load_dataset(MONITOR)
+    oldest_first = sorted(dataset.incidents, key=lambda i: dataset.incidents[i].when.start_dt)
+    assert spec["layout"]["meta"]["incidents"] == oldest_first
+    marked = [c[1] for t in spec["data"] if t.get("customdata") for c in t["customdata"]]
+    assert sorted(marked) == sorted(dataset.incidents)  # every incident clickable, once
+    assert "The timeline shows 5 incidents" in page_text(at)
+    # The response lags are the most recent incident's that has statements (2025's airspace closure has none).
+    assert "No statements match the filters." not in page_text(at)
+    assert "Shown for FICTIONAL: Borduria detains" in page_text(at)
+
+
+def test_a_clicked_incident_narrows_the_dates_and_shows_its_records() -> None:
+    """The click's state (the callback sets it; AppTest does not fire chart callbacks), then the page it gives."""
+    from components.timeline.spans import span_selection_state
+
+    at = open_timeline(data_dir=MONITOR)
+    spec = json.loads(next(c for c in at.get("plotly_chart") if c.key == "timeline_incidents").proto.spec)
+    custom = next(c for t in spec["data"] if t.get("customdata") for c in t["customdata"] if c[1] == "mx-drills-2021")
+    event = {"selection": {"points": [{"customdata": custom}]}}
+    state = span_selection_state(event, {"mx-drills-2021"})
+    assert state == {"from": dt.date(2021, 9, 1), "to": dt.date(2021, 9, 30), "incident": "mx-drills-2021"}
+    assert span_selection_state(event, set()) == {}  # an incident no longer in the data sets nothing
+    assert span_selection_state({"selection": {"points": [{"customdata": ["bin", "2021-01-01"]}]}}, {"x"}) == {}
+    narrowed = open_timeline({k: str(v) for k, v in state.items()}, data_dir=MONITOR)
+    charts = {chart.key: json.loads(chart.proto.spec) for chart in narrowed.get("plotly_chart")}
+    assert set(charts) == {"timeline_chart", "timeline_chart_phone"}  # zoomed in: the records
+    drills = {s.id for s in load_dataset(MONITOR).statements.values() if "mx-drills-2021" in s.incidents}
+    assert drills and drills <= chart_ids(charts["timeline_chart"])
+
+
+@pytest.mark.parametrize(
+    ("params", "keys"),
+    [
+        ({"detail": "records"}, {"timeline_chart", "timeline_chart_phone"}),  # forced: every record
+        ({"from": "2021-09-01", "to": "2021-09-30"}, {"timeline_chart", "timeline_chart_phone"}),  # one month
+        ({"detail": "incidents", "from": "2021-09-01", "to": "2021-09-30"},
+         {"timeline_incidents", "timeline_incidents_phone"}),
+    ],
+)
+def test_detail_and_dates_choose_the_level(params: dict[str, str], keys: set[str]) -> None:
+    at = open_timeline(params, data_dir=MONITOR)
+    assert {chart.key for chart in at.get("plotly_chart")} == keys
+    if "detail" in params:
+        assert at.radio(key="detail").value == params["detail"]

@@ -237,3 +237,50 @@ def test_every_lag_line_names_who_spoke_whatever_the_voice() -> None:
     lines = lag_lines(dataset, response_lags(dataset, dataset.statements.values()))
     assert lines and not [line for line in lines if re.search(r"(^|[(:] )'s ", line)]
     assert any(", carried by " in line and "'s " in line for line in lines)
+
+
+# --- one lag rule ---------------------------------------------------------------------------------------------------
+H = dt.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "exact", "text"),
+    [
+        (5 * H, 5 * H, True, "5 h"),
+        (4 * H, 6 * H, True, "about 5 h"),
+        (dt.timedelta(0), 72 * H, False, "up to 3 days"),
+        (24 * H, 72 * H, False, "between 24 h and 3 days"),
+    ],
+)
+def test_lag_words_are_one_rule(low: dt.timedelta, high: dt.timedelta, exact: bool, text: str) -> None:
+    """The timeline's response lags and the patterns' answer lags say a lag in the same words."""
+    from incidents.evidence.patterns import lag_text
+    from incidents.model.when import WindowLag, lag_span_text
+
+    assert lag_span_text(low, high, exact) == text
+    assert lag_text(WindowLag("exact" if exact else "range", low, high)) == text
+
+
+@pytest.mark.parametrize(
+    ("reference", "later"),
+    [
+        (When(start=D(2026, 3, 5, 8, tzinfo=dt.UTC), precision="hour"),
+         When(start=D(2026, 3, 5, 13, tzinfo=dt.UTC), precision="hour")),  # exact
+        (When(start=dt.date(2026, 3, 5), precision="day"), When(start=dt.date(2026, 3, 8), precision="day")),  # range
+        (When(start=dt.date(2026, 3, 5), precision="day"),
+         When(start=D(2026, 3, 5, 13, tzinfo=dt.UTC), precision="hour")),  # unordered
+    ],
+)
+def test_response_lag_is_window_lag(dataset: Dataset, reference: When, later: When) -> None:
+    """response_lag (the timeline) and window_lag (the patterns) give the same kind and range for the same windows."""
+    from incidents.model.when import window_lag
+
+    first = first_report(dataset, INCIDENT)
+    assert first is not None
+    statement = next(s for s in dataset.statements.values() if s.id != first.id and s.incidents[:1] == [INCIDENT])
+    patched = {INCIDENT: first.model_copy(update={"when": reference})}  # the incident's first report, re-timed
+    mine = statement.model_copy(update={"when": later})
+    lag = response_lag(dataset, mine, patched)  # type: ignore[arg-type]
+    assert lag.reference == first.id
+    expected = window_lag(time_window(reference), time_window(later))
+    assert (lag.status, lag.low, lag.high) == (expected.kind, expected.low, expected.high)

@@ -36,9 +36,10 @@ from incidents.load.memory import gc_paused
 from incidents.model.dataset import Dataset
 from incidents.views.filtering import View
 from incidents.views.geometry import GeoData, view_for_bbox
-from incidents.views.mapping import grouped_by_place
+from incidents.views.mapping import grouped_by_place, region_bbox
 from incidents.views.params import LAYER_IDS
 
+PHONE_FIT_WIDTH = 358  # the map's width on a 390-px phone (the page's padding taken off)
 MARKER = {
     "icon_atlas": literal(ICON_ATLAS), "icon_mapping": ICON_MAPPING, "get_icon": "icon", "get_position": "pos",
     "get_pixel_offset": "off", "get_size": MARKER_PX, "size_units": literal("pixels"), "pickable": True,
@@ -46,9 +47,13 @@ MARKER = {
 
 
 def initial_view_state(geo: GeoData, width_px: int = FIT_WIDTH, height_px: int = CHART_HEIGHT) -> dict[str, float]:
-    """Frames the Nakhchivan exclave and the whole Azerbaijan–Iran border (its bbox is in derived.json)."""
-    min_lon, min_lat, max_lon, max_lat = geo.derived["frame_bbox"]
-    return view_for_bbox((min_lon, min_lat, max_lon, max_lat), width_px, height_px, padding_px=50)
+    """Frames the record's region: the Nakhchivan exclave, the whole Azerbaijan–Iran border, Baku, Tehran and the
+    southern Caspian (`incidents.views.mapping.region_bbox`)."""
+    wide = view_for_bbox(region_bbox(geo), width_px, height_px, padding_px=50)
+    # The server never learns the screen's width: zoom out to what a phone's map (PHONE_FIT_WIDTH) needs, so the
+    # exclave and Tehran are not cut off there; a desktop sees the region with room around it.
+    narrow = view_for_bbox(region_bbox(geo), PHONE_FIT_WIDTH, height_px, padding_px=36)  # room for markers
+    return {**wide, "zoom": min(wide["zoom"], narrow["zoom"])}
 
 
 @dataclass

@@ -216,11 +216,13 @@ Each incident has a **kind** (`Incident.kind`; the `/incidents` index filters by
 {kinds}
 
 `python -m incidents patterns --format json|md` prints what the `/patterns` page shows: for each party, every
-accusation made against it and its first answer. A proposition accuses the parties in its `against`; it is made
-against one when another party asserts or suggests it in a named voice (unnamed sources and a page's own voice
-accuse no one on record). The accused party's named statements that take a stance on it, assert a competing
-proposition (`excludes`, `answers`) or reply to the accusation (`responds_to`) are its answers, each classified by
-the first rule that fits:
+accusation made against it and its first answer. A proposition accuses the parties in its `against`: list every
+party it holds responsible (a joint act, "X agreed with Y", names both). It is made against one of them when a party
+it does not hold responsible asserts or suggests it in a named voice (unnamed sources and a page's own voice accuse
+no one on record); a party that asserts a proposition holding itself responsible too reports its own act, which is
+its answer (acknowledged), never an accusation of its partner. The accused party's named statements that take a
+stance on it, assert a competing proposition (`excludes`, `answers`) or reply to the accusation (`responds_to`) are
+its answers, each classified by the first rule that fits:
 
 {answers}
 

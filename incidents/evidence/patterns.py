@@ -2,10 +2,13 @@
 
 `patterns(dataset)` gives a `Patterns`:
 
-- **accusations**: one per (incident, proposition, accused party). A proposition accuses the parties in its
-  `against` (each read as the top of its `parent` chain); it is *made* against a party when a statement of another
-  party, in a named voice, asserts or suggests it. Unnamed sources and the publication's own voice accuse no one on
-  record, and answer for no one.
+- **accusations**: one per (incident, proposition, accused party). An accusation is a proposition that holds a
+  party responsible for something its government would deny or contest, made by another party: the proposition's
+  `against` names every party it holds responsible (each read as the top of its `parent` chain), and it is *made*
+  against one of them when a statement of a party it does *not* hold responsible, in a named voice, asserts or
+  suggests it. A party that asserts a proposition holding itself responsible too (a joint act: "we agreed with them")
+  reports its own act: that is its answer (acknowledged), never an accusation of its partner. Unnamed sources and
+  the publication's own voice accuse no one on record, and answer for no one.
 - **answers**: the accused party's named statements that take a stance on the proposition, assert or suggest a
   proposition competing with it (`excludes` either way, or `answers`), or reply (`responds_to`) to an accusing
   statement. Each is classified by the first rule that fits, in the order of
@@ -35,7 +38,7 @@ from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Incident, Proposition, Statement
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
-from incidents.model.when import WindowLag, date_text, time_window, window_lag
+from incidents.model.when import WindowLag, date_text, format_duration, lag_span_text, time_window, window_lag
 
 ANSWER_KINDS: tuple[str, ...] = tuple(ANSWER_TEXT)
 _ACCUSING = ("asserts", "suggests")
@@ -191,12 +194,15 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
         if incident is None or incident.id not in wanted:
             continue
         statements = by_incident.get(incident.id, [])
-        for accused in dict.fromkeys(tops.get(a, a) for a in proposition.against):
+        held = dict.fromkeys(tops.get(a, a) for a in proposition.against)
+        for accused in held:
+            # Made by another party, and by none the proposition also holds responsible: a party asserting a joint
+            # act of its own (Cohen's "I agreed … to form a united front") reports it; it does not accuse its partner.
             accusing = [
                 s
                 for s in statements
                 if (party := _party(dataset, s)) is not None
-                and party != accused
+                and party not in held
                 and any(st.proposition == proposition.id and st.stance in _ACCUSING for st in s.stances)
             ]
             if not accusing:
@@ -293,7 +299,8 @@ def patterns(dataset: Dataset, comparisons: dict[str, Comparison] | None = None)
 
 
 def lag_text(lag: WindowLag | None) -> str:
-    """The lag in words at the precision the times allow: '5 h', 'between 1 day and 2 days', 'cannot be ordered'."""
+    """The lag in words at the precision the times allow ('about 5 h', 'between 24 h and 3 days'; the words of
+    incidents.model.when.lag_span_text, as the timeline's response lags), or why there is none."""
     if lag is None:
         return "no answer"
     if lag.kind == "undated" or lag.low is None or lag.high is None:
@@ -302,25 +309,9 @@ def lag_text(lag: WindowLag | None) -> str:
         # The answer's whole window may lie before the accusation's (a denial given before the other side spoke):
         # that order is known, so say it, rather than calling the times overlapping.
         if lag.high < dt.timedelta(0):
-            return f"the answer came first: between {_duration(-lag.high)} and {_duration(-lag.low)} before"
+            return f"the answer came first: between {format_duration(-lag.high)} and {format_duration(-lag.low)} before"
         return "the times overlap: which came first cannot be told"
-    if lag.kind == "exact":
-        return _duration((lag.low + lag.high) / 2) if lag.low != lag.high else _duration(lag.low)
-    if lag.low < dt.timedelta(minutes=1):
-        return f"up to {_duration(lag.high)}"
-    return f"between {_duration(lag.low)} and {_duration(lag.high)}"
-
-
-def _duration(delta: dt.timedelta) -> str:
-    """'45 min', '5 h', '2 days 3 h' (the units of incidents.views.timing.format_duration)."""
-    minutes = round(delta.total_seconds() / 60)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} days" if hours == 0 else f"{days} days {hours} h"
+    return lag_span_text(lag.low, lag.high, lag.kind == "exact")
 
 
 def to_json(found: Patterns) -> dict[str, Any]:

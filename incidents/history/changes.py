@@ -350,6 +350,40 @@ def markdown_lines(change: DataDiff, escape: Callable[[str], str] = md_screen) -
     return lines
 
 
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def change_counts(change: DataDiff) -> str:
+    """One line for a version in a list of the latest changes (the front page): how many records were added,
+    changed and removed, figures revised, discrepancies opened or settled, propositions whose standing moved."""
+    if change.empty:
+        return "no change to the records"
+    parts = []
+    by_change = {kind: sum(1 for r in change.records if r.change == kind) for kind in ("added", "changed", "removed")}
+    records = [f"{count} {kind}" for kind, count in by_change.items() if count]
+    if records:
+        total = len(change.records)
+        parts.append(f"{_counted(total, 'record', 'records')} ({', '.join(records)})")
+    if change.figures:
+        parts.append(f"{_counted(len(change.figures), 'figure', 'figures')} revised")
+    events: dict[str, int] = {}
+    for item in change.discrepancies:
+        events[item.event] = events.get(item.event, 0) + 1
+    parts += [f"{_counted(count, 'discrepancy', 'discrepancies')} {event}" for event, count in events.items()]
+    if change.propositions:
+        parts.append(f"{_counted(len(change.propositions), 'proposition', 'propositions')} changed standing")
+    return "; ".join(parts)
+
+
+def touched_incidents(change: DataDiff) -> tuple[str, ...]:
+    """The incidents a version's changes concern, in the order they first appear."""
+    found = [i for r in change.records for i in r.incidents]
+    found += [f.incident for f in change.figures] + [d.incident for d in change.discrepancies]
+    found += [p.incident for p in change.propositions]
+    return tuple(dict.fromkeys(i for i in found if i))
+
+
 def to_markdown(change: DataDiff) -> str:
     """The whole diff as a Markdown document."""
     return "\n".join([f"# Changes from {change.old} to {change.new}", "", *markdown_lines(change)]) + "\n"

@@ -204,7 +204,8 @@ def compute_window(when: When) -> TimeWindow:
     return TimeWindow(start_dt, end_dt, precision, when.approximate)
 
 
-# A lag whose range is at most this wide is given as one figure (as incidents.views.timing gives response lags).
+# A lag whose range is at most this wide is given as one figure: the one rule for every lag (response lags on the
+# timeline, incidents.views.timing; answers to accusations, incidents.evidence.patterns).
 EXACT_LAG_WIDTH = dt.timedelta(hours=2)
 LagKind = Literal["exact", "range", "unordered", "undated"]
 
@@ -222,13 +223,38 @@ class WindowLag(NamedTuple):
 
 def window_lag(earlier: TimeWindow, later: TimeWindow) -> WindowLag:
     """How long after `earlier` `later` came, as the two windows allow: low = later's start - earlier's end,
-    high = later's end - earlier's start (the rule of incidents.views.timing.response_lag)."""
+    high = later's end - earlier's start. The one lag rule: the timeline's response lags and the patterns' answer
+    lags both come from here."""
     if earlier.start is None or later.start is None:
         return WindowLag("undated", None, None)
     low, high = later.start - earlier.end, later.end - earlier.start
     if low < dt.timedelta(0):
         return WindowLag("unordered", low, high)
     return WindowLag("exact" if high - low <= EXACT_LAG_WIDTH else "range", low, high)
+
+
+def format_duration(delta: dt.timedelta) -> str:
+    """'45 min', '5 h', '2 days 3 h': coarse units, because the inputs are coarse."""
+    minutes = round(delta.total_seconds() / 60)
+    if minutes < 0:
+        return "-" + format_duration(-delta)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, rest = divmod(minutes, 60)
+    if hours < 48:
+        return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
+    days, hours = divmod(hours, 24)
+    return f"{days} days" if hours == 0 else f"{days} days {hours} h"
+
+
+def lag_span_text(low: dt.timedelta, high: dt.timedelta, exact: bool) -> str:
+    """A measurable lag in words, never more precise than its range: '5 h' (both ends equal), 'about 5 h' (an
+    exact lag: the middle of a range at most EXACT_LAG_WIDTH wide), 'up to 3 days', 'between 24 h and 3 days'."""
+    if exact:
+        return format_duration(low) if low == high else f"about {format_duration((low + high) / 2)}"
+    if low < dt.timedelta(minutes=1):
+        return f"up to {format_duration(high)}"
+    return f"between {format_duration(low)} and {format_duration(high)}"
 
 
 def date_text(when: When) -> str:

@@ -1,7 +1,10 @@
-"""Counts per lane per time bin: what the timeline shows when too many records are in view to draw each one.
+"""The timeline's level of detail, from 25 years down to hours.
 
-Streamlit sends every element a page builds, so above AGGREGATE_THRESHOLD records the timeline draws one mark per
-lane and time bin instead of one per record. Each record is counted once, in the bin holding the middle of its
+Over a long range (more than SPAN_THRESHOLD, with several incidents in view) the timeline draws one span per
+incident (`incident_spans`), and above INCIDENT_ROWS_MAX incidents counts of incidents per kind per time bin (the
+same bins, `count_bins`); over a short range it draws the records. Streamlit sends every element a page builds, so
+above AGGREGATE_THRESHOLD records the timeline draws one mark per lane and time bin instead of one per record.
+Each record is counted once, in the bin holding the middle of its
 window (an undated record at its latest date); records whose window is wider than their bin, or undated, are the
 bin's *uncertain* ones, and the bin says how far their windows reach.
 """
@@ -11,8 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Literal
 
-from incidents.model.when import TimeWindow
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological
+from incidents.model.records import Event, Statement
+from incidents.model.vocabulary import incident_kind
+from incidents.model.when import TimeWindow, date_text, time_window
+from incidents.views.filtering import FilterValue, View
+from incidents.views.timing import visible_range
 
 # Records in view above which the timeline draws counts per lane per time bin instead of one marker per record.
 AGGREGATE_THRESHOLD = 300
@@ -23,6 +33,12 @@ BIN_WIDTHS = tuple(dt.timedelta(hours=h) for h in (1, 3, 6, 12)) + tuple(
     dt.timedelta(days=d) for d in (1, 2, 7, 14, 28, 91, 182, 364)
 )
 _DAY = dt.timedelta(days=1)
+# A visible range longer than this, holding more than one incident, is drawn as incidents (one span each): over
+# months and years a record's marker is a pixel wide and the lanes pile up (the 2021–2026 record was unreadable).
+SPAN_THRESHOLD = dt.timedelta(days=120)
+# Incidents in view above which the incident level counts incidents per kind per time bin instead of one row each.
+INCIDENT_ROWS_MAX = 60
+Level = Literal["incidents", "incident-bins", "records", "bins"]
 
 
 def aggregated(record_count: int, threshold: int = AGGREGATE_THRESHOLD) -> bool:
@@ -128,3 +144,87 @@ def uncertain_text(item: Bin) -> str:
         return "every time known within the bin"
     last = (item.uncertain_to - dt.timedelta(microseconds=1)).date()
     return f"{item.uncertain} with uncertain dates spanning {span_text(item.uncertain_from.date(), last)}"
+
+
+def timeline_level(
+    start: dt.datetime, end: dt.datetime, incident_count: int, record_count: int, detail: str = "auto"
+) -> Level:
+    """What the timeline draws: `incidents` (one span each) or `incident-bins` (their counts per kind per bin) over a
+    range longer than SPAN_THRESHOLD with more than one incident, else `records` or, above AGGREGATE_THRESHOLD,
+    `bins`. `detail` (`incidents`, `records`) forces the level; the thresholds still pick rows or counts."""
+    spans = incident_count > 1 and end - start > SPAN_THRESHOLD
+    if detail == "incidents" or (detail != "records" and spans):
+        return "incident-bins" if incident_count > INCIDENT_ROWS_MAX else "incidents"
+    return "bins" if aggregated(record_count) else "records"
+
+
+@dataclass(frozen=True)
+class IncidentSpan:
+    """One incident on the long timeline: its own window, and the days that hold it and its records in view."""
+
+    id: str
+    title: str
+    kind: str
+    dates: str  # at the precision the sources give
+    window: TimeWindow
+    records: int  # its events and statements in view
+    first_day: dt.date  # the date filter that narrows to the incident and every record of it in view
+    last_day: dt.date
+
+
+def incident_spans(dataset: Dataset, view: View) -> list[IncidentSpan]:
+    """The incidents of the view, oldest first, each with its window and how many of its records are in view."""
+    counts: dict[str, int] = {}
+    extent: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+    records: list[Event | Statement] = [*view.events, *view.statements]
+    for record in records:
+        ids = (record.incident,) if isinstance(record, Event) else tuple(record.incidents)
+        window = time_window(record.when)
+        low = window.start if window.start is not None else window.end
+        for incident_id in ids:
+            if not incident_id:
+                continue
+            counts[incident_id] = counts.get(incident_id, 0) + 1
+            was = extent.get(incident_id)
+            extent[incident_id] = (low, window.end) if was is None else (min(was[0], low), max(was[1], window.end))
+    found = []
+    for incident in sorted(view.incidents, key=chronological):
+        window = time_window(incident.when)
+        low = window.start if window.start is not None else window.end
+        high = window.end
+        if incident.id in extent:
+            low, high = min(low, extent[incident.id][0]), max(high, extent[incident.id][1])
+        found.append(
+            IncidentSpan(
+                incident.id, incident.short_title or incident.title,
+                incident_kind(incident.kind, incident.sub_event_type),
+                date_text(incident.when), window, counts.get(incident.id, 0), low.date(),
+                (high - dt.timedelta(microseconds=1)).date(),
+            )
+        )
+    return found
+
+
+def incident_bins(spans: list[IncidentSpan], start: dt.datetime, end: dt.datetime) -> list[Bin]:
+    """Incidents per kind (the lane) per time bin, by the middle of each incident's window (as records are)."""
+    return count_bins(((span.kind, span.window) for span in spans), start, end)
+
+
+@dataclass(frozen=True)
+class Detail:
+    """The timeline's level for one view, the time range it shows, and the incidents in view as spans."""
+
+    level: Level
+    start: dt.datetime
+    end: dt.datetime
+    spans: tuple[IncidentSpan, ...]
+
+
+def timeline_detail(dataset: Dataset, view: View, value: FilterValue, detail: str = "auto") -> Detail:
+    """The level of detail of a view (`timeline_level`) over the range its records and incidents span (the date
+    filter's days when set, as `incidents.views.timing.visible_range` gives it)."""
+    spans = incident_spans(dataset, view)
+    records: list[Event | Statement] = [*view.events, *view.statements]
+    windows = [time_window(r.when) for r in records] + [s.window for s in spans]
+    start, end = visible_range(windows, value.date_from, value.date_to)
+    return Detail(timeline_level(start, end, len(spans), view.record_count, detail), start, end, tuple(spans))

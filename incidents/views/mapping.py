@@ -40,6 +40,23 @@ def selection_ids(dataset: Dataset, row: Mapping[str, Any]) -> tuple[str | None,
     return None, None
 
 
+# The map across the record frames these, beside the exclave and the border (data/geo/derived.json's frame_bbox):
+# the capitals and the southern Caspian, where the incidents since 2001 happened (labels.geojson's ids).
+REGION_LABELS: tuple[str, ...] = ("city-baku", "city-tehran", "sea-caspian")
+
+
+def region_bbox(geo: GeoData, labels: Collection[str] = REGION_LABELS) -> tuple[float, float, float, float]:
+    """(min_lon, min_lat, max_lon, max_lat) holding the exclave and the whole Azerbaijan–Iran border and the
+    `labels` points (Baku, Tehran, the Caspian): what the map shows when no incident is selected."""
+    min_lon, min_lat, max_lon, max_lat = geo.derived["frame_bbox"]
+    for feature in geo.labels.get("features", []):
+        if feature.get("properties", {}).get("id") in labels:
+            lon, lat = feature["geometry"]["coordinates"][:2]
+            min_lon, max_lon = min(min_lon, lon), max(max_lon, lon)
+            min_lat, max_lat = min(min_lat, lat), max(max_lat, lat)
+    return min_lon, min_lat, max_lon, max_lat
+
+
 def _launch_targets(dataset: Dataset, geo: GeoData, launch_id: str) -> list[Place]:
     everything = View(statements=list(dataset.statements.values()))
     return [arc.target for arc in claim_arcs(dataset, everything, geo) if arc.launch.id == launch_id]

@@ -22,6 +22,9 @@ Keeps = Literal["first", "last"]
 
 # Page-control choices. The first choice is the default.
 GROUPINGS: tuple[str, ...] = ("hierarchy", "country", "actor")
+# The timeline's level of detail: `auto` follows incidents.views.binning.timeline_level (incidents as spans over a
+# long range, records over a short one); the others force one.
+TIMELINE_DETAILS: tuple[str, ...] = ("auto", "incidents", "records")
 PARTY_ORDERS: tuple[str, ...] = ("accuser", "chronological", "name")
 # `auto` lets the screen choose: the party × proposition table on a wide screen, cards on a phone.
 CLAIM_LAYOUTS: tuple[str, ...] = ("auto", "table", "cards")
@@ -112,6 +115,11 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "group", "choice", "page", default=GROUPINGS[0], page="timeline", choices=GROUPINGS,
         doc="Lanes: `hierarchy` (one per state, its bodies inside), `country`, `actor`",
+    ),
+    Param(
+        "detail", "choice", "page", default=TIMELINE_DETAILS[0], page="timeline", choices=TIMELINE_DETAILS,
+        doc="`auto`: one span per incident when the dates in view run over 120 days and hold several incidents, "
+        "else the records (counted per lane and time bin above 300); `incidents` or `records` forces one",
     ),
     Param(
         "order", "choice", "page", default=PARTY_ORDERS[0], page="claims", choices=PARTY_ORDERS,

@@ -17,11 +17,10 @@ from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological, speaker_name
 from incidents.model.records import Event, Statement
 from incidents.model.vocabulary import KIND_LABELS, PRECISION_WORDS
-from incidents.model.when import TimeWindow, time_window
+from incidents.model.when import EXACT_LAG_WIDTH, TimeWindow, format_duration, lag_span_text, time_window, window_lag
 from incidents.views.filtering import View
 
-# A lag whose range is at most this wide is given as one figure.
-EXACT_LAG_WIDTH = dt.timedelta(hours=2)
+__all__ = ["EXACT_LAG_WIDTH", "format_duration"]  # the lag rule and its words live in incidents.model.when
 # Statement kinds that can open an incident's record ("the first report").
 REPORT_KINDS = ("claim", "accusation")
 _ONE_DAY = dt.timedelta(days=1)
@@ -156,10 +155,11 @@ def response_lag(dataset: Dataset, statement: Statement, references: dict[str, S
         )
     if theirs.start is None:  # first_report picks dated statements only
         raise ValueError(f"the first report {reference.id} is undated")
-    low = mine.start - theirs.end
-    high = mine.end - theirs.start
+    # The one lag rule (incidents.model.when.window_lag), shared with the answers to accusations.
+    lag = window_lag(theirs, mine)
+    low, high = lag.low, lag.high
     precision = _precision_phrase(mine, theirs)
-    if low < dt.timedelta(0):
+    if lag.kind == "unordered":
         # The windows overlap (or this one starts first): which came first cannot be told.
         return Lag(
             statement.id,
@@ -171,7 +171,7 @@ def response_lag(dataset: Dataset, statement: Statement, references: dict[str, S
             reason=f"{precision}, so the precision does not allow saying which came first",
             precision=precision,
         )
-    if high - low <= EXACT_LAG_WIDTH:
+    if lag.kind == "exact":
         return Lag(statement.id, incident, reference.id, "exact", low, high, reason=precision, precision=precision)
     return Lag(
         statement.id,
@@ -203,20 +203,6 @@ def _precision_phrase(mine: TimeWindow, theirs: TimeWindow) -> str:
     return f"this one is known {one(mine)}, the first report {one(theirs)}"
 
 
-def format_duration(delta: dt.timedelta) -> str:
-    """'45 min', '5 h', '2 days 3 h': coarse units, because the inputs are coarse."""
-    minutes = round(delta.total_seconds() / 60)
-    if minutes < 0:
-        return "-" + format_duration(-delta)
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, rest = divmod(minutes, 60)
-    if hours < 48:
-        return f"{hours} h" if rest == 0 else f"{hours} h {rest} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} days" if hours == 0 else f"{days} days {hours} h"
-
-
 def lag_sentence(dataset: Dataset, lag: Lag) -> str:
     """A plain sentence: "Iran General Staff's denial came 5 h after the first report (Azerbaijan MFA's claim)."."""
     who = _who(dataset, dataset.statements[lag.statement])
@@ -232,13 +218,9 @@ def lag_sentence(dataset: Dataset, lag: Lag) -> str:
     low, high = lag.low, lag.high
     if low is None or high is None:  # measurable lags always carry both ends
         raise ValueError(f"the {lag.status} lag of {lag.statement} has no range")
+    span = lag_span_text(low, high, lag.status == "exact")
     if lag.status == "exact":
-        about = "" if low == high else "about "
-        return f"{who} came {about}{format_duration((low + high) / 2)} after {ref} ({lag.reason})."
-    if low < dt.timedelta(minutes=1):
-        span = f"up to {format_duration(high)}"
-    else:
-        span = f"between {format_duration(low)} and {format_duration(high)}"
+        return f"{who} came {span} after {ref} ({lag.reason})."
     return f"{who} came {span} after {ref}; {lag.reason}."
 
 

@@ -1,5 +1,6 @@
-"""/incidents and /patterns (issue 27) on the multi-incident fixture, at a desktop and a phone width: no errors, no
-axe violations, no sideways scroll; the index reads as cards on a phone and its filters stay in the URL."""
+"""The front page, /incidents and /patterns (issue 27) on the multi-incident fixture, at a desktop and a phone
+width: no errors, no axe violations, no sideways scroll; the index reads as cards on a phone and its filters stay in
+the URL; the front page's chart draws and its links set incident=; the zoomed-out timeline's incident rows."""
 
 from __future__ import annotations
 
@@ -19,7 +20,12 @@ from tests.browser.harness import (
 from tests.conftest import FIXTURES
 
 WIDTHS = {"desktop": 1440, "phone": 390}
-PAGES = [("incidents?year=2023&year=2025", "incidents", "Incidents"), ("patterns", "patterns", "How each side answers")]
+PAGES = [
+    ("", "overview", "Azerbaijan–Iran Incident Monitor"),
+    ("incidents?year=2023&year=2025", "incidents", "Incidents"),
+    ("patterns", "patterns", "How each side answers"),
+    ("timeline", "timeline", "Timeline"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +51,17 @@ def test_monitor_pages(page, monitor_url: str, path: str, name: str, heading: st
     assert overflow["main"] <= overflow["width"], overflow
     violations = axe_violations(page)
     assert violations == [], "\n".join(violations)
+    if name == "overview":
+        key = "wide" if device == "desktop" else "narrow"
+        chart = page.locator(f'.st-key-{key}-overview-years [data-testid="stPlotlyChart"] .main-svg')
+        assert chart.first.is_visible()
+        assert page.locator(f".st-key-{key}-overview-years g.barlayer path").count() > 0  # the year bars drew
+        links = page.locator('.st-key-overview-lead-links a[href*="incident=mx-airspace-2025"]')
+        assert links.count() == 3  # its claims, timeline and map
+    if name == "timeline":
+        key = "wide" if device == "desktop" else "narrow"
+        points = page.locator(f".st-key-{key}-timeline-incidents .scatterlayer path.point")
+        assert points.count() == 5  # 2019–2025: one row per incident
     if name == "incidents":
         cards = page.locator('[class*="st-key-narrow-incidents-cards"]')
         table = page.locator('[class*="st-key-wide-incidents-table"]')
@@ -53,3 +70,25 @@ def test_monitor_pages(page, monitor_url: str, path: str, name: str, heading: st
         if device == "phone":
             # Two incidents in 2023 and 2025 with statements, plus the 2025 airspace one: three cards.
             assert page.get_by_role("button", name="Open this incident").count() == 3
+
+
+def test_clicking_an_incident_on_the_zoomed_out_timeline_opens_its_records(page, monitor_url: str) -> None:
+    import re
+
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{monitor_url}/timeline")
+    wait_idle(page)
+    page.wait_for_selector(".st-key-wide-timeline-incidents .scatterlayer path.point", timeout=20_000)
+    point = page.locator(".st-key-wide-timeline-incidents .scatterlayer path.point").first
+    box = point.bounding_box()
+    assert box is not None
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.wait_for_timeout(300)
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(r"[?&]from=\d{4}-\d\d-\d\d.*[&]to=\d{4}-\d\d-\d\d"), timeout=30_000)
+    wait_idle(page)
+    assert "incident=mx-drone-2019" in page.url  # the oldest incident is the top row
+    page.wait_for_selector(".st-key-wide-timeline-chart .scatterlayer path.point", timeout=20_000)
+    screenshot(page, "monitor-timeline-clicked-1440")
+    assert page.console_errors == [], page.console_errors

@@ -37,7 +37,7 @@ def open_page(page, url: str, width: int) -> None:
 
 @pytest.mark.parametrize("screen", list(WIDTHS))
 def test_timeline_bars_say_what_they_count(page, big_url: str, screen: str) -> None:
-    open_page(page, f"{big_url}/timeline", WIDTHS[screen])
+    open_page(page, f"{big_url}/timeline?detail=records", WIDTHS[screen])
     wait_for_css(page, BARS, timeout=60_000)
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 1  # one figure, whatever the width
     assert page.get_by_text("records per bar").count() >= 1  # the colour key's title
@@ -49,7 +49,7 @@ def test_timeline_bars_say_what_they_count(page, big_url: str, screen: str) -> N
 
 
 def test_clicking_a_bar_narrows_the_dates_and_brings_records_back(page, big_url: str) -> None:
-    open_page(page, f"{big_url}/timeline", WIDTHS["desktop"])
+    open_page(page, f"{big_url}/timeline?detail=records", WIDTHS["desktop"])
     wait_for_css(page, BARS, timeout=60_000)
     bars = page.locator(BARS)
     box = max((bars.nth(i).bounding_box() for i in range(bars.count())), key=lambda b: b["width"] if b else 0)
@@ -84,7 +84,7 @@ def test_map_circles_count_the_events_at_each_place(page, big_url: str, screen: 
 @pytest.mark.parametrize("screen", list(WIDTHS))
 def test_shipped_data_still_draws_every_record(page, app_url: str, screen: str) -> None:
     """Below the thresholds nothing is aggregated: per-record markers on the timeline and on the map."""
-    open_page(page, f"{app_url}/timeline", WIDTHS[screen])
+    open_page(page, f"{app_url}/timeline?detail=records", WIDTHS[screen])
     key = "wide" if screen == "desktop" else "narrow"
     wait_for_css(page, f".st-key-{key}-timeline-chart .scatterlayer path.point", timeout=60_000)
     assert page.locator(BARS).count() == 0
