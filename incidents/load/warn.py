@@ -24,7 +24,7 @@ from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
-from incidents.model.provenance import origins
+from incidents.model.provenance import all_origins
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -47,12 +47,10 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
     statement's documents). A claim with no asserted stance is single-source when the statement's own documents are
     one origin; a claim with asserted stances is named once, with every asserted proposition whose documents are one
     origin, even when its other stances are well sourced."""
-    known: dict[str, frozenset[str]] = {}  # each source's origins, walked once (statements share their sources)
+    known = all_origins(dataset)  # each source's origins, worked out once (statements share their sources)
 
     def origins_of(source: str) -> frozenset[str]:
-        if source not in known:
-            known[source] = origins(dataset, source)
-        return known[source]
+        return known.get(source) or frozenset({source})
 
     carriers: dict[str, set[str]] = {}
     documents: dict[str, set[str]] = {}
