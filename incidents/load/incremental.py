@@ -46,6 +46,8 @@ __all__ = ["Loader", "loader_for"]
 class Loader:
     """The loads of one data directory in this process, each building on the last (thread-safe: one at a time)."""
 
+    SNAPSHOT_DELAY_S = 20.0
+
     def __init__(self, data_dir: Path | str, cache: FileCache | None = FILE_CACHE, snapshots: bool = True) -> None:
         self.data_dir = Path(data_dir)
         self.cache = cache
@@ -53,8 +55,10 @@ class Loader:
         self.checks: Checks | None = None
         self.dataset: Dataset | None = None
         self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
+        self._listed: list[tuple[Path, str]] = []
         self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
         self.background = True  # write snapshots in a thread (tests write them in the foreground)
+        self._timer: threading.Timer | None = None
         self._lock = threading.Lock()
 
     def load(self, today: dt.date | None = None) -> Dataset:
@@ -98,16 +102,21 @@ class Loader:
         return dataset
 
     def _store(self, key: str, checks: Checks, dataset: Dataset, global_problems: list[Problem]) -> None:
-        """Write the snapshot in the background (encoding 49,000 records takes a while): the reader waits for
-        nothing. A load that comes meanwhile writes its own; `snapshot.write` takes them one at a time."""
+        """Write the snapshot in the background, `SNAPSHOT_DELAY_S` after the load (encoding 49,000 records takes
+        seconds of the interpreter): the page the load serves is not slowed by it, and a curator's run of edits
+        writes one snapshot, the last. `snapshot.write` takes writers one at a time."""
         bad = checks.records.keys() - dataset_ids(dataset)
         units = dict(checks.units)
         frozen = Checks(checks.today, checks.code, units, record_problems=dict(checks.record_problems),
                         base_bad=set(checks.base_bad))
-        if self.background:
-            threading.Thread(target=snapshot.write, args=(key, frozen, bad, global_problems), daemon=True).start()
-        else:
+        if not self.background:
             snapshot.write(key, frozen, bad, global_problems)
+            return
+        if self._timer is not None:
+            self._timer.cancel()  # a newer load came before the last one was written: only the newest is
+        self._timer = threading.Timer(self.SNAPSHOT_DELAY_S, snapshot.write, (key, frozen, bad, global_problems))
+        self._timer.daemon = True
+        self._timer.start()
 
     def _read(self, dataset: Dataset) -> list[tuple[str, str, bytes | None, str]]:
         """Every record file's bytes, bounded as the pipeline bounds them, and its entry key ("" when unread), in
@@ -115,7 +124,8 @@ class Loader:
         hashed: list[tuple[str, bytes | None]] = []
         found: list[tuple[str, str, bytes | None, str]] = []
         total_bytes = 0
-        for path, kind in data_files(self.data_dir):
+        self._listed = data_files(self.data_dir)
+        for path, kind in self._listed:
             display = display_path(path)
             dataset.files.append(display)
             raw = read_bounded(path, display, dataset.problems)
@@ -248,7 +258,7 @@ class Loader:
         problems += [p for found in checks.record_problems.values() for p in found]
         problems += global_problems
         problems += stored_copy_problems(dataset, checks.records, self.data_dir)
-        problems += unread_files(self.data_dir)
+        problems += unread_files(self.data_dir, [path for path, _kind in self._listed])
         problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
 
 

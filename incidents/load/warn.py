@@ -6,6 +6,7 @@ word, so each is named with where its records belong (and the app shows these be
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -190,10 +191,11 @@ def _placement(keys: list[tuple[str, yaml.Mark]], label: str) -> str:
     return "; ".join(f"records under {', '.join(found)} belong in {where}" for where, found in by_home.items())
 
 
-def unread_files(data_dir: Path) -> list[Problem]:
-    """A warning for every file under the data directory that the loader does not read, saying where records go."""
+def unread_files(data_dir: Path, read_files: Iterable[Path] | None = None) -> list[Problem]:
+    """A warning for every file under the data directory that the loader does not read, saying where records go
+    (`read_files`: the record files, when the caller has just listed them)."""
     label = display_path(data_dir)
-    read = {path for path, _kind in data_files(data_dir)}
+    read = set(read_files) if read_files is not None else {path for path, _kind in data_files(data_dir)}
     *others, last = [home(kind, label) for kind in FILE_KINDS.values()]
     homes = f"{', '.join(others)} or {last}"
     problems = []
