@@ -230,3 +230,15 @@ def test_all_origins_equals_walking_each_source(label: str, sources: dict[str, t
     found = all_origins(dataset)
     assert found == {source_id: origins(dataset, source_id) for source_id in sources}
     assert any(found.values())  # the cases have origins to find (a cycle's own sources have none)
+
+
+def test_loader_for_keeps_one_loader_per_directory_and_only_the_last_few(tmp_path: Path) -> None:
+    from incidents.load.incremental import LOADERS_KEPT, loader_for
+
+    folders = [tmp_path / f"d{i}" for i in range(LOADERS_KEPT + 1)]
+    first = loader_for(folders[0])
+    assert loader_for(folders[0]) is first
+    for folder in folders[1:]:
+        loader_for(folder)
+    assert loader_for(folders[0]) is not first  # the least recently used was let go, with the load it held
+    assert loader_for(folders[-1]) is loader_for(folders[-1])

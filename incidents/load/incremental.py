@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -53,7 +54,6 @@ class Loader:
         self.cache = cache
         self.snapshots = snapshots
         self.checks: Checks | None = None
-        self.dataset: Dataset | None = None
         self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
         self._listed: list[tuple[Path, str]] = []
         self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
@@ -98,7 +98,6 @@ class Loader:
                 self._stored_key = key
         self.checks = checks
         self._finish(dataset, checks, global_problems)
-        self.dataset = dataset
         return dataset
 
     def _store(self, key: str, checks: Checks, dataset: Dataset, global_problems: list[Problem]) -> None:
@@ -269,14 +268,19 @@ def _status(records: dict[str, Located], failed: set[str], record_id: str) -> tu
     return (found.collection.key if found is not None else None), record_id in failed
 
 
-_LOADERS: dict[tuple[str, int], Loader] = {}
+# A loader holds its last load: a few directories at a time (the app uses one; a test process opens many).
+LOADERS_KEPT = 4
+_LOADERS: OrderedDict[tuple[str, int], Loader] = OrderedDict()
 _LOADERS_LOCK = threading.Lock()
 
 
 def loader_for(data_dir: Path | str, cache: FileCache | None = FILE_CACHE) -> Loader:
-    """The process's `Loader` for a data directory (one per directory and cache)."""
+    """The process's `Loader` for a data directory (one per directory and cache; the `LOADERS_KEPT` last used)."""
     key = (str(Path(data_dir).resolve()), id(cache))
     with _LOADERS_LOCK:
         if key not in _LOADERS:
             _LOADERS[key] = Loader(data_dir, cache)
+        _LOADERS.move_to_end(key)
+        while len(_LOADERS) > LOADERS_KEPT:
+            _LOADERS.popitem(last=False)
         return _LOADERS[key]
