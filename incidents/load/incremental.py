@@ -26,7 +26,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
-from incidents.load import snapshot
+import incidents.load.snapshot as snapshot
 from incidents.load.copies import stored_copy_problems
 from incidents.load.filecache import CODE_VERSION, FILE_CACHE, FileCache, FileResult, compute, entry_key
 from incidents.load.memory import gc_paused
