@@ -15,6 +15,7 @@ from incidents.model.records import Event, Incident, Statement
 from incidents.synth import generate
 from incidents.views import filtering
 from incidents.views.filtering import FilterValue, View, _in_dates, apply_filter, filter_index, matches
+from tests.bigdata import write_copies
 from tests.conftest import DATA, FIXTURES
 
 TODAY = dt.date(2026, 12, 24)
@@ -74,12 +75,14 @@ def _ids(view: View) -> tuple[list[str], ...]:
     return tuple([r.id for r in records] for records in (view.events, view.statements, view.incidents, view.places))
 
 
-@pytest.fixture(scope="module", params=["shipped", "monitor", "synthetic"])
+@pytest.fixture(scope="module", params=["shipped", "monitor", "synthetic", "copies"])
 def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     if request.param == "shipped":
         return load_dataset(DATA, TODAY)
     if request.param == "monitor":
         return load_dataset(FIXTURES / "monitor", TODAY)
+    if request.param == "copies":  # the scale tests' data: the shipped incidents copied, dates moved back
+        return load_dataset(write_copies(tmp_path_factory.mktemp("big") / "data", 4), TODAY)
     out: Path = tmp_path_factory.mktemp("synth") / "data"
     generate(out, 12, seed=3)
     return load_dataset(out, TODAY)
