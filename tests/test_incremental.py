@@ -242,3 +242,19 @@ def test_loader_for_keeps_one_loader_per_directory_and_only_the_last_few(tmp_pat
         loader_for(folder)
     assert loader_for(folders[0]) is not first  # the least recently used was let go, with the load it held
     assert loader_for(folders[-1]) is loader_for(folders[-1])
+
+
+@pytest.mark.parametrize(("freeze", "frozen_at_least"), [(False, 0), (True, 1000)])
+def test_a_load_moves_what_it_built_out_of_the_collectors_sight(freeze: bool, frozen_at_least: int) -> None:
+    import gc
+
+    from incidents.load.memory import gc_paused
+
+    gc.unfreeze()
+    before = gc.get_freeze_count()
+    with gc_paused(freeze=freeze):
+        built = [{"row": i} for i in range(1000)]
+    frozen = gc.get_freeze_count() - before
+    gc.unfreeze()
+    assert gc.isenabled() and len(built) == 1000
+    assert frozen >= frozen_at_least and (freeze or frozen == 0)

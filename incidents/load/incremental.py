@@ -63,7 +63,7 @@ class Loader:
 
     def load(self, today: dt.date | None = None) -> Dataset:
         """The dataset of the files as they are now; equal to `pipeline.load_dataset(data_dir, today)`."""
-        with self._lock, gc_paused():
+        with self._lock, gc_paused(freeze=True):
             return self._load(today or dt.date.today())
 
     def _load(self, today: dt.date) -> Dataset:
