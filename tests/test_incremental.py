@@ -258,3 +258,20 @@ def test_a_load_moves_what_it_built_out_of_the_collectors_sight(freeze: bool, fr
     gc.unfreeze()
     assert gc.isenabled() and len(built) == 1000
     assert frozen >= frozen_at_least and (freeze or frozen == 0)
+
+
+@pytest.mark.parametrize(("age_s", "kept"), [(10, True), (snapshot.STALE_TMP_S + 60, False)])
+def test_an_unfinished_write_is_cleared_once_stale(age_s: int, kept: bool, tmp_path: Path) -> None:
+    import os
+    import time
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    folder = snapshot.folder()
+    assert folder is not None
+    folder.mkdir(parents=True)
+    left = folder / "abc.tmp"
+    left.write_bytes(b"half")
+    os.utime(left, (time.time() - age_s, time.time() - age_s))
+    loader(data_dir).load(TODAY)
+    assert left.exists() == kept

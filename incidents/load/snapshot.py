@@ -18,6 +18,7 @@ import hashlib
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ from incidents.model.registry import BY_KEY
 FORMAT = 2  # bump when the layout changes
 FOLDER = "snapshot"
 KEPT = 3  # snapshots kept on disk (the newest)
+STALE_TMP_S = 3600  # a temporary file this old is a write that never finished
 MAX_BYTES = 8 * MAX_TOTAL_BYTES  # records, facts and node positions of the largest data a load accepts
 _ADAPTERS: dict[str, pydantic.TypeAdapter[Any]] = {}
 _WRITING = threading.Lock()
@@ -244,6 +246,11 @@ def write(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pro
             stored = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
             for old in stored[KEPT:]:
                 old.unlink(missing_ok=True)
+            # A writer stopped mid-write (a process ending while its timer wrote) leaves its temporary file.
+            cutoff = time.time() - STALE_TMP_S
+            for left in where.glob("*.tmp"):
+                if left.stat().st_mtime < cutoff:
+                    left.unlink(missing_ok=True)
         except OSError:
             return False
     return True
