@@ -13,8 +13,8 @@ from components.filters import raw_query_params, render_share_link, share_link, 
 from components.preload import preload
 from components.report import render_data_problems, render_notices, render_review_notice
 from components.timetravel import publish_feed, render_travel, shown_dataset, travel
+from incidents.load.incremental import loader_for
 from incidents.load.parse import fingerprint
-from incidents.load.pipeline import load_dataset
 from incidents.load.review import for_mode, published_only_from
 from incidents.model.dataset import Dataset
 from incidents.views.filtering import apply_filter
@@ -43,8 +43,10 @@ st.set_page_config(
 @st.cache_resource(show_spinner="Loading records…", max_entries=2)
 def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...], published: bool) -> Dataset:
     """Parsed and validated records; `file_key` (names, sizes, mtimes) makes a curator's edit show on rerun.
-    With `published`, only what the hosted instance shows: every page, export and link is built from it."""
-    return for_mode(load_dataset(data_dir), published)
+    With `published`, only what the hosted instance shows: every page, export and link is built from it.
+    Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
+    edit re-checks only what it touches (`incidents.load.incremental`)."""
+    return for_mode(loader_for(data_dir).load(), published)
 
 
 current = load(str(DATA_DIR), fingerprint(DATA_DIR), PUBLISHED_ONLY)

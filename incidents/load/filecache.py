@@ -85,6 +85,10 @@ class LazyMarks(Mapping[Loc, yaml.Mark]):
             self._encoded = None
         return self._rows
 
+    def encoded(self) -> bytes:
+        """The positions as stored: the bytes read when they were never decoded (a snapshot stores them again)."""
+        return self._encoded if self._encoded is not None else orjson.dumps(self._rows)
+
     def __getitem__(self, loc: Loc) -> yaml.Mark:
         line, column = self._decoded()[_mark_key(loc)]
         return yaml.Mark("", 0, line, column, None, 0)

@@ -31,11 +31,12 @@ from incidents.load.memory import gc_paused
 from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
 from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents
 from incidents.load.review import hosted_problems
-from incidents.load.validate import Located, origin, unique_records
+from incidents.load.validate import Located, unique_records
 from incidents.load.warn import unread_files, warnings
 from incidents.load.weekdays import weekday_mismatches
 from incidents.model import codes
 from incidents.model.dataset import Dataset
+from incidents.model.registry import COLLECTIONS
 
 __all__ = ["load_dataset"]
 
@@ -92,10 +93,17 @@ def parse_files(
 
 def keep(dataset: Dataset, records: dict[str, Located], bad: set[str]) -> None:
     """Put every record that passed all checks into its collection."""
+    collections = {c.key: dataset.collection(c.key) for c in COLLECTIONS}
+    origins = dataset.origins
     for record_id, located in records.items():
         if record_id not in bad:
-            dataset.collection(located.collection.key)[record_id] = located.record
-            dataset.origins[record_id] = origin(located)
+            collections[located.collection.key][record_id] = located.record
+            origins[record_id] = (located.file.path, located.id_line)
+
+
+def dataset_ids(dataset: Dataset) -> set[str]:
+    """The ids of every record the dataset kept."""
+    return {record_id for c in COLLECTIONS for record_id in dataset.collection(c.key)}
 
 
 def load_dataset(data_dir: Path | str, today: dt.date | None = None, cache: FileCache | None = FILE_CACHE) -> Dataset:

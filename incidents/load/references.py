@@ -7,6 +7,7 @@ to a left-out one, so every reference the app shows resolves.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
 
 from incidents.load.parse import loc_text
 from incidents.load.validate import Located
@@ -20,10 +21,15 @@ def _target_word(target: str) -> str:
     return "record" if target == ANY_RECORD else BY_KEY[target].singular
 
 
-def check_references(records: dict[str, Located], failed: set[str], problems: list[Problem]) -> set[str]:
-    """Report references to unknown records (or to ones that failed validation); returns the ids that make them."""
+def check_references(
+    records: dict[str, Located], failed: set[str], problems: list[Problem], ids: Iterable[str] | None = None
+) -> set[str]:
+    """Report references to unknown records (or to ones that failed validation); returns the ids that make them.
+    `ids` checks only those records (an incremental load's re-check; each record's result depends only on it and on
+    what its references resolve to)."""
     bad: set[str] = set()
-    for record_id, located in records.items():
+    for record_id in records if ids is None else ids:
+        located = records[record_id]
         for ref_loc, ref, target in located.refs:
             found = records.get(ref)
             if found is not None and (target == ANY_RECORD or found.collection.key == target):
@@ -40,10 +46,13 @@ def check_references(records: dict[str, Located], failed: set[str], problems: li
     return bad
 
 
-def check_dates(records: dict[str, Located], today: dt.date, problems: list[Problem]) -> set[str]:
-    """Report dates after today; returns the ids of the records that hold them."""
+def check_dates(
+    records: dict[str, Located], today: dt.date, problems: list[Problem], ids: Iterable[str] | None = None
+) -> set[str]:
+    """Report dates after today; returns the ids of the records that hold them (`ids`: only those records)."""
     bad: set[str] = set()
-    for record_id, located in records.items():
+    for record_id in records if ids is None else ids:
+        located = records[record_id]
         for date_loc, value in located.dates:
             if value > today:
                 field = loc_text(date_loc)
@@ -69,17 +78,32 @@ def check_cycles(records: dict[str, Located], problems: list[Problem]) -> set[st
     return bad
 
 
-def drop_dependents(records: dict[str, Located], bad: set[str], problems: list[Problem]) -> None:
-    """Add to `bad` every record that refers to a bad one, until none is left, reporting the first such reference."""
-    changed = True
-    while changed:
-        changed = False
-        for record_id, located in records.items():
-            if record_id in bad:
-                continue
-            for ref_loc, ref, _target in located.refs:
-                if ref in bad:
-                    problems.append(located.file.problem(codes.INVALID_REF, ref_loc, field=loc_text(ref_loc), ref=ref))
-                    bad.add(record_id)
-                    changed = True
-                    break
+def referrers(records: Mapping[str, Located]) -> dict[str, set[str]]:
+    """Referenced id -> the ids of the records that reference it."""
+    found: dict[str, set[str]] = {}
+    for record_id, located in records.items():
+        for _loc, ref, _target in located.refs:
+            found.setdefault(ref, set()).add(record_id)
+    return found
+
+
+def drop_dependents(
+    records: dict[str, Located], bad: set[str], problems: list[Problem],
+    referenced_by: Mapping[str, set[str]] | None = None,
+) -> None:
+    """Add to `bad` every record that refers to a bad one, directly or through others, reporting each at its first
+    reference (in field order) to a left-out record. Walks back from the bad records along `referenced_by` (made
+    here when not given), so the work is the bad records' dependents, not the whole set."""
+    index = referenced_by if referenced_by is not None else referrers(records)
+    dependents: set[str] = set()
+    stack = list(bad)
+    while stack:
+        for record_id in index.get(stack.pop(), ()):
+            if record_id in records and record_id not in bad and record_id not in dependents:
+                dependents.add(record_id)
+                stack.append(record_id)
+    bad |= dependents
+    for record_id in sorted(dependents):
+        located = records[record_id]
+        ref_loc, ref = next((loc, ref) for loc, ref, _target in located.refs if ref in bad)
+        problems.append(located.file.problem(codes.INVALID_REF, ref_loc, field=loc_text(ref_loc), ref=ref))

@@ -64,14 +64,22 @@ class Located:
 
     # Worked out once per record: a record the parse cache keeps in memory keeps them across loads, so a rerun after
     # an edit only compares them (the cross-file checks run on every load).
+    # A snapshot (`incidents.load.snapshot`) leaves the stored facts as `stored_facts` ([refs, dates, flags], as
+    # JSON gives them), made into tuples only for the records a later load asks about.
     @cached_property
     def refs(self) -> list[tuple[Loc, str, str]]:
         """(location, id, target collection key) of every reference the record makes, in field order."""
+        stored = self.__dict__.get("stored_facts")
+        if stored is not None:
+            return [(tuple(loc), str(ref), str(target)) for loc, ref, target in stored[0]]
         return list(record_references(self.collection.key, self.record, self.loc))
 
     @cached_property
     def dates(self) -> list[tuple[Loc, dt.date]]:
         """Every date the record holds (a datetime's day), with its location."""
+        stored = self.__dict__.get("stored_facts")
+        if stored is not None:
+            return [(tuple(loc), dt.date.fromisoformat(day)) for loc, day in stored[1]]
         return list(record_dates(self.record, self.loc))
 
     @cached_property
@@ -89,6 +97,9 @@ class Located:
     def text_flags(self) -> tuple[bool, bool]:
         """(may hold the placeholder, may hold a weekday beside a date): a first look the parse cache stores, so
         the warnings walk only the texts of the records it flags."""
+        stored = self.__dict__.get("stored_facts")
+        if stored is not None:
+            return bool(stored[2][0]), bool(stored[2][1])
         texts = [text for _, text in self.texts]
         return any(PLACEHOLDER in text for text in texts), any(may_name_a_weekday(text) for text in texts)
 

@@ -6,6 +6,7 @@ word, so each is named with where its records belong (and the app shows these be
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import yaml
@@ -24,7 +25,7 @@ from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
-from incidents.model.provenance import origins
+from incidents.model.provenance import all_origins
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -47,12 +48,10 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
     statement's documents). A claim with no asserted stance is single-source when the statement's own documents are
     one origin; a claim with asserted stances is named once, with every asserted proposition whose documents are one
     origin, even when its other stances are well sourced."""
-    known: dict[str, frozenset[str]] = {}  # each source's origins, walked once (statements share their sources)
+    known = all_origins(dataset)  # each source's origins, worked out once (statements share their sources)
 
     def origins_of(source: str) -> frozenset[str]:
-        if source not in known:
-            known[source] = origins(dataset, source)
-        return known[source]
+        return known.get(source) or frozenset({source})
 
     carriers: dict[str, set[str]] = {}
     documents: dict[str, set[str]] = {}
@@ -192,10 +191,11 @@ def _placement(keys: list[tuple[str, yaml.Mark]], label: str) -> str:
     return "; ".join(f"records under {', '.join(found)} belong in {where}" for where, found in by_home.items())
 
 
-def unread_files(data_dir: Path) -> list[Problem]:
-    """A warning for every file under the data directory that the loader does not read, saying where records go."""
+def unread_files(data_dir: Path, read_files: Iterable[Path] | None = None) -> list[Problem]:
+    """A warning for every file under the data directory that the loader does not read, saying where records go
+    (`read_files`: the record files, when the caller has just listed them)."""
     label = display_path(data_dir)
-    read = {path for path, _kind in data_files(data_dir)}
+    read = set(read_files) if read_files is not None else {path for path, _kind in data_files(data_dir)}
     *others, last = [home(kind, label) for kind in FILE_KINDS.values()]
     homes = f"{', '.join(others)} or {last}"
     problems = []

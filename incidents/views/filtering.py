@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+import numpy as np
+
 from incidents.model.dataset import Dataset, Derives
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
+from incidents.views.columnar import RecordColumns
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -127,6 +130,11 @@ class FilterIndex:
         ]
         return {record.id: _text_of(record) for record in records}
 
+    @cached_property
+    def columns(self) -> RecordColumns:
+        """The events and statements as columns (built on the first filter that selects among them)."""
+        return RecordColumns(self.events, self.statements, self.text)
+
     def view(self, value: FilterValue) -> View:
         """The view `value` selects; the same object for the same filter until VIEWS_KEPT others have been asked.
         Only the selections (`incident`, `record`) are left out of the key: they never change what is shown."""
@@ -187,26 +195,37 @@ def apply_filter(dataset: Dataset, value: FilterValue) -> View:
 
 
 def _select(index: FilterIndex, value: FilterValue) -> View:
+    """The view: the records through the columns' masks (`RecordColumns`); with no filter on records, all of them
+    without building the columns (the first page after a restart shows everything)."""
     dataset = index.dataset
-    actor_set = dataset.actor_index.descendants(value.actors) if value.actors else None
     needle = value.text.casefold() if value.text else ""
-    text = index.text if needle else {}
-
-    def wanted(record: Event | Statement) -> bool:
-        return matches(dataset, record, value, actor_set) and (not needle or needle in text[record.id])
-
-    events = [e for e in index.events if wanted(e)]  # already in time order
-    statements = [s for s in index.statements if wanted(s)]
-    incident_ids = {e.incident for e in events} | {i for s in statements for i in s.incidents}
+    filtered = bool(value.kinds or value.actors or value.date_from or value.date_to or needle)
+    if filtered:
+        columns = index.columns
+        actors = dataset.actor_index.descendants(value.actors) if value.actors else None
+        event_rows, statement_rows = (
+            table.mask(columns, kinds=value.kinds, actors=actors, date_from=value.date_from, date_to=value.date_to,
+                       needle=needle)
+            for table in (columns.events, columns.statements)
+        )
+        events = [index.events[i] for i in np.flatnonzero(event_rows)]  # already in time order
+        statements = [index.statements[i] for i in np.flatnonzero(statement_rows)]
+        named = np.union1d(columns.events.incidents(event_rows), columns.statements.incidents(statement_rows))
+        incident_ids = {columns.incidents.values[code] for code in named}
+        event_places = [columns.places.values[code] for code in columns.events.places(event_rows)]
+    else:
+        events, statements = list(index.events), list(index.statements)
+        incident_ids = {e.incident for e in events if e.incident} | {i for s in statements for i in s.incidents}
+        event_places = [e.place for e in events if e.place]
     if value.is_default or (value.text and not value.actors and not value.kinds):
         # An incident whose own title or summary matches is shown even when none of its records does.
+        text = index.text if needle else {}
         incident_ids |= {
             i.id
             for i in dataset.incidents.values()
             if _in_dates(i, value) and (not needle or needle in text[i.id])
         }
     incidents = sorted((dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)
-    place_ids = [e.place for e in events if e.place]
-    place_ids += [role.place for i in incidents for role in i.places]
+    place_ids = event_places + [role.place for i in incidents for role in i.places]
     places = [dataset.places[p] for p in dict.fromkeys(place_ids) if p in dataset.places]
     return View(events=events, statements=statements, incidents=incidents, places=places)

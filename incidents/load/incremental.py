@@ -1,0 +1,286 @@
+"""Loading again without doing again what did not change: a `Loader` per data directory keeps its last load.
+
+A load (`Loader.load`) reads every record file (their bytes are the data version), then:
+
+- a file whose bytes, path and code did not change keeps its records (the same `Located` objects);
+- the cross-file checks whose answer for a record depends only on it and on what its references resolve to
+  (references, dates) are re-run for the records of the changed files and for the records that reference an id
+  the change defined, removed or moved (`referrers`, kept up to date), and kept for every other record;
+- dependents are walked back from the bad records only; weekday checks are kept per record and year, stored-copy
+  hashes per copy and its file status (size, times, inode);
+- the few checks that look at the whole set at once (repeated ids, `parent` cycles, single-source claims, orphan
+  propositions, hosted-mode problems, unread files) run again: each is one pass of dictionary lookups.
+
+A change of the code's version or of the day re-checks everything. The first load of a process looks for a
+snapshot of the last one (`snapshot`: the records, their facts and the per-record results, under a key of the code,
+the day and every file's hash); a restart on unchanged data loads that and serves.
+
+The result equals `pipeline.load_dataset` on the same files (tests hold the two to each other).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable
+from pathlib import Path
+
+import incidents.load.snapshot as snapshot
+from incidents.load.copies import stored_copy_problems
+from incidents.load.filecache import CODE_VERSION, FILE_CACHE, FileCache, FileResult, compute, entry_key
+from incidents.load.memory import gc_paused
+from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
+from incidents.load.pipeline import data_version, dataset_ids, keep
+from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents, referrers
+from incidents.load.review import hosted_problems
+from incidents.load.snapshot import Checks, FileUnit
+from incidents.load.validate import Located, unique_records
+from incidents.load.warn import unread_files, warnings
+from incidents.load.weekdays import record_year, weekday_mismatches
+from incidents.model import codes
+from incidents.model.dataset import Dataset, Problem
+
+__all__ = ["Loader", "loader_for"]
+
+
+class Loader:
+    """The loads of one data directory in this process, each building on the last (thread-safe: one at a time)."""
+
+    SNAPSHOT_DELAY_S = 20.0
+
+    def __init__(self, data_dir: Path | str, cache: FileCache | None = FILE_CACHE, snapshots: bool = True) -> None:
+        self.data_dir = Path(data_dir)
+        self.cache = cache
+        self.snapshots = snapshots
+        self.checks: Checks | None = None
+        self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
+        self._listed: list[tuple[Path, str]] = []
+        self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
+        self.background = True  # write snapshots in a thread (tests write them in the foreground)
+        self._timer: threading.Timer | None = None
+        self._lock = threading.Lock()
+
+    def load(self, today: dt.date | None = None) -> Dataset:
+        """The dataset of the files as they are now; equal to `pipeline.load_dataset(data_dir, today)`."""
+        with self._lock, gc_paused(freeze=True):
+            return self._load(today or dt.date.today())
+
+    def _load(self, today: dt.date) -> Dataset:
+        dataset = Dataset()
+        self.from_snapshot = False
+        if not self.data_dir.is_dir():
+            dataset.problems.append(
+                codes.FILE_READ.at(str(self.data_dir), 1, 1, reason="data directory does not exist"))
+            self.checks = None
+            return dataset
+        raws = self._read(dataset)
+        key = snapshot.snapshot_key(today, display_path(self.data_dir), [(d, k) for d, _kind, _raw, k in raws if k])
+        restored = None
+        if self.checks is None and self.snapshots and self.cache is not None:
+            restored = snapshot.read(key)
+        checks = restored.checks if restored is not None else self.checks
+        if checks is None or checks.today != today or checks.code != CODE_VERSION:
+            checks = Checks(today, CODE_VERSION)  # a new day or new code: everything is checked again
+        reads = self._results(dataset, raws, checks)
+        if restored is not None:
+            self._stored_key = key
+            records = unique_records([r.records for r in reads if r is not None and r.parsed], [])
+            checks.records = records
+            checks.failed = set().union(*(r.parsed.failed_ids for r in reads if r is not None and r.parsed))
+            keep(dataset, records, restored.bad)
+            global_problems = restored.global_problems
+            self.from_snapshot = True
+        else:
+            global_problems = self._check(dataset, reads, checks)
+            if self.snapshots and self.cache is not None and key != self._stored_key:
+                self._store(key, checks, dataset, global_problems)
+                self._stored_key = key
+        self.checks = checks
+        self._finish(dataset, checks, global_problems)
+        return dataset
+
+    def _store(self, key: str, checks: Checks, dataset: Dataset, global_problems: list[Problem]) -> None:
+        """Write the snapshot in the background, `SNAPSHOT_DELAY_S` after the load (encoding 49,000 records takes
+        seconds of the interpreter): the page the load serves is not slowed by it, and a curator's run of edits
+        writes one snapshot, the last. `snapshot.write` takes writers one at a time."""
+        bad = checks.records.keys() - dataset_ids(dataset)
+        units = dict(checks.units)
+        frozen = Checks(checks.today, checks.code, units, record_problems=dict(checks.record_problems),
+                        base_bad=set(checks.base_bad))
+        if not self.background:
+            snapshot.write(key, frozen, bad, global_problems)
+            return
+        if self._timer is not None:
+            self._timer.cancel()  # a newer load came before the last one was written: only the newest is
+        self._timer = threading.Timer(self.SNAPSHOT_DELAY_S, snapshot.write, (key, frozen, bad, global_problems))
+        self._timer.daemon = True
+        self._timer.start()
+
+    def _read(self, dataset: Dataset) -> list[tuple[str, str, bytes | None, str]]:
+        """Every record file's bytes, bounded as the pipeline bounds them, and its entry key ("" when unread), in
+        load order; the dataset gets the names, the read problems and the data version."""
+        hashed: list[tuple[str, bytes | None]] = []
+        found: list[tuple[str, str, bytes | None, str]] = []
+        total_bytes = 0
+        self._listed = data_files(self.data_dir)
+        for path, kind in self._listed:
+            display = display_path(path)
+            dataset.files.append(display)
+            raw = read_bounded(path, display, dataset.problems)
+            if raw is not None and total_bytes + len(raw) > MAX_TOTAL_BYTES:
+                dataset.problems.append(codes.TOTAL_TOO_LARGE.at(
+                    display, 1, 1, total=f"{total_bytes / 2**20:,.1f} MB", limit=f"{MAX_TOTAL_BYTES // 2**20} MB"))
+                raw = None
+            hashed.append((path.relative_to(self.data_dir).as_posix(), raw))
+            if raw is not None:
+                total_bytes += len(raw)
+            found.append((display, kind, raw, entry_key(raw, display, kind) if raw is not None else ""))
+        dataset.version = data_version(hashed)
+        return found
+
+    def _results(
+        self, dataset: Dataset, raws: list[tuple[str, str, bytes | None, str]], checks: Checks
+    ) -> list[FileResult | None]:
+        """Each read file's result: the last load's when its entry key is the same, else through the parse cache;
+        None for a file left out (unread, or past the record bound). `checks.units` becomes this load's files."""
+        previous = checks.units
+        units: dict[str, FileUnit] = {}
+        found: list[FileResult | None] = []
+        used: dict[str, FileResult] = {}
+        total_records = 0
+        for display, kind, raw, unit_key in raws:
+            if raw is None:
+                found.append(None)
+                continue
+            before = previous.get(display)
+            if before is not None and before.key == unit_key:
+                result = used[unit_key] = before.result
+            elif self.cache is not None:
+                result = self.cache.result(raw, display, kind, used)
+            else:
+                result = compute(raw, display, kind)
+            units[display] = FileUnit(display, kind, unit_key, result)
+            dataset.problems.extend(result.problems)
+            if result.parsed is None:
+                found.append(None)
+                continue
+            dataset.spans[display] = result.parsed.spans
+            if total_records + len(result.records) > MAX_RECORDS:
+                count = total_records + len(result.records)
+                dataset.problems.append(codes.TOO_MANY_RECORDS.at(display, 1, 1, count=count, limit=MAX_RECORDS))
+                found.append(None)
+                continue
+            total_records += len(result.records)
+            found.append(result)
+        if self.cache is not None:
+            self.cache.keep(used)
+        checks.units = units
+        return found
+
+    def _check(self, dataset: Dataset, reads: list[FileResult | None], checks: Checks) -> list[Problem]:
+        """The cross-file checks, re-run for what changed since `checks` was made; fills `checks` and the dataset.
+        Returns the problems of the whole-set checks (the snapshot stores them beside the per-record ones)."""
+        problems: list[Problem] = []
+        records = unique_records([r.records for r in reads if r is not None], problems)
+        failed = set().union(*(r.parsed.failed_ids for r in reads if r is not None and r.parsed))
+        old_records, old_failed = checks.records, checks.failed
+        if old_records and not checks.referenced_by:  # restored from a snapshot: the index is made on first need
+            checks.referenced_by = referrers(old_records)
+        # Which records are new objects (their file changed), and which ids changed what they resolve to.
+        moved = {i for i in records.keys() | old_records.keys() if records.get(i) is not old_records.get(i)}
+        moved |= failed ^ old_failed
+        for record_id in moved:  # keep the index of who references whom current
+            before = old_records.get(record_id)
+            if before is not None:
+                for _loc, ref, _target in before.refs:
+                    checks.referenced_by.get(ref, set()).discard(record_id)
+            now = records.get(record_id)
+            if now is not None:
+                for _loc, ref, _target in now.refs:
+                    checks.referenced_by.setdefault(ref, set()).add(record_id)
+        # A reference's answer depends only on whether its id is a kept record, of which collection, or failed:
+        # the records referencing an id whose answer changed are checked again, not those of an edited record.
+        changed = {i for i in moved if _status(old_records, old_failed, i) != _status(records, failed, i)}
+        recheck = {i for i in moved if i in records}
+        for record_id in changed:
+            recheck |= checks.referenced_by.get(record_id, set())
+        recheck &= records.keys()
+        for record_id in moved - records.keys():
+            checks.record_problems.pop(record_id, None)
+            checks.base_bad.discard(record_id)
+        for record_id in recheck:
+            found: list[Problem] = []
+            one = [record_id]
+            bad = check_references(records, failed, found, one) | check_dates(records, checks.today, found, one)
+            if found:
+                checks.record_problems[record_id] = found
+            else:
+                checks.record_problems.pop(record_id, None)
+            if bad:
+                checks.base_bad.add(record_id)
+            else:
+                checks.base_bad.discard(record_id)
+        checks.records, checks.failed, checks.rechecked = records, failed, recheck
+        bad = set(checks.base_bad) | check_cycles(records, problems)
+        drop_dependents(records, bad, problems, checks.referenced_by)
+        keep(dataset, records, bad)
+        problems += warnings(dataset, records)
+        problems += hosted_problems(dataset, records)
+        problems += self._weekdays(dataset, records, checks)
+        return problems
+
+    @staticmethod
+    def _weekdays(dataset: Dataset, records: dict[str, Located], checks: Checks) -> list[Problem]:
+        """Weekday mismatches, worked out again only for a record whose object or year changed."""
+        kept: dict[str, tuple[Located, int | None, list[Problem]]] = {}
+        problems: list[Problem] = []
+        for record_id, located in records.items():
+            if not located.text_flags[1]:
+                continue
+            record = dataset.record(record_id)
+            year = record_year(record, dataset) if record is not None else None
+            before = checks.weekdays.get(record_id)
+            if before is not None and before[0] is located and before[1] == year:
+                found = before[2]
+            else:
+                found = weekday_mismatches(dataset, {record_id: located}) if record is not None else []
+            kept[record_id] = (located, year, found)
+            problems += found
+        checks.weekdays = kept
+        return problems
+
+    def _finish(self, dataset: Dataset, checks: Checks, global_problems: Iterable[Problem]) -> None:
+        """The problems of this load: the files' own (already in), the per-record and whole-set checks', and those
+        of what lies outside the records (stored copies, files the loader does not read), looked at every load."""
+        problems = dataset.problems
+        problems += [p for found in checks.record_problems.values() for p in found]
+        problems += global_problems
+        problems += stored_copy_problems(dataset, checks.records, self.data_dir)
+        problems += unread_files(self.data_dir, [path for path, _kind in self._listed])
+        problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
+
+
+def _status(records: dict[str, Located], failed: set[str], record_id: str) -> tuple[str | None, bool]:
+    """What a reference to `record_id` resolves to: the collection of the record it names (None when there is
+    none), and whether a record of that id failed validation."""
+    found = records.get(record_id)
+    return (found.collection.key if found is not None else None), record_id in failed
+
+
+# A loader holds its last load: a few directories at a time (the app uses one; a test process opens many).
+LOADERS_KEPT = 4
+_LOADERS: OrderedDict[tuple[str, int], Loader] = OrderedDict()
+_LOADERS_LOCK = threading.Lock()
+
+
+def loader_for(data_dir: Path | str, cache: FileCache | None = FILE_CACHE) -> Loader:
+    """The process's `Loader` for a data directory (one per directory and cache; the `LOADERS_KEPT` last used)."""
+    key = (str(Path(data_dir).resolve()), id(cache))
+    with _LOADERS_LOCK:
+        if key not in _LOADERS:
+            _LOADERS[key] = Loader(data_dir, cache)
+        _LOADERS.move_to_end(key)
+        while len(_LOADERS) > LOADERS_KEPT:
+            _LOADERS.popitem(last=False)
+        return _LOADERS[key]

@@ -1,0 +1,256 @@
+"""A snapshot of the last load, so a restart on unchanged data does not parse, validate nor check again.
+
+Stored under a key of the code's version (`filecache.CODE_VERSION`), the day (a date in the future depends on
+today), the data directory as reports print it and every record file's entry key (a sha256 of its path, kind and
+bytes). It holds each file's records (one JSON array per collection, validated in one call each), their facts and
+node positions, the files' own problems, the per-record check results and the whole-set checks' problems: what
+`incidents.load.incremental.Loader` needs to serve the load and to check the next edit incrementally.
+
+A snapshot is a cache, so untrusted (`cachedir`): outside the work tree, JSON (orjson, never pickle), signed with this
+machine's key, bounded in size (`MAX_BYTES`), at most `KEPT` of them; one that does not verify or decode is a miss.
+Stored-copy and unread-file problems are not in it: they depend on files outside the records and are looked at again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pydantic
+
+import incidents.load.cachedir as cachedir
+from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_dir
+from incidents.load.parse import MAX_TOTAL_BYTES, ParsedFile
+from incidents.load.validate import Located
+from incidents.model.codes import CODES
+from incidents.model.dataset import Problem
+from incidents.model.registry import BY_KEY
+
+FORMAT = 2  # bump when the layout changes
+FOLDER = "snapshot"
+KEPT = 3  # snapshots kept on disk (the newest)
+STALE_TMP_S = 3600  # a temporary file this old is a write that never finished
+MAX_BYTES = 8 * MAX_TOTAL_BYTES  # records, facts and node positions of the largest data a load accepts
+_ADAPTERS: dict[str, pydantic.TypeAdapter[Any]] = {}
+_WRITING = threading.Lock()
+
+
+@dataclass
+class FileUnit:
+    """One record file of a load: its name as reports print it, its kind, its entry key (code, path, kind, bytes)
+    and its result."""
+
+    display: str
+    kind: str
+    key: str
+    result: FileResult
+
+
+@dataclass
+class Checks:
+    """What the last load worked out per record, and what to look up to know what a change touches
+    (`incidents.load.incremental`)."""
+
+    today: dt.date
+    code: str
+    units: dict[str, FileUnit] = field(default_factory=dict)
+    records: dict[str, Located] = field(default_factory=dict)
+    failed: set[str] = field(default_factory=set)
+    # Referenced id -> the ids of the records that reference it (kept for the current `records`).
+    referenced_by: dict[str, set[str]] = field(default_factory=dict)
+    # Per record: its reference and date problems (absent = none), and the ids they leave out.
+    record_problems: dict[str, list[Problem]] = field(default_factory=dict)
+    base_bad: set[str] = field(default_factory=set)
+    # Per record with a weekday to check: (its Located, the year its texts speak of, its problems).
+    weekdays: dict[str, tuple[Located, int | None, list[Problem]]] = field(default_factory=dict)
+    rechecked: set[str] = field(default_factory=set)  # the ids the last load re-checked (tests read it)
+
+
+def _adapter(collection_key: str) -> pydantic.TypeAdapter[Any]:
+    if collection_key not in _ADAPTERS:
+        shape: Any = list[BY_KEY[collection_key].model]  # type: ignore[misc]  # a model class chosen at run time
+        _ADAPTERS[collection_key] = pydantic.TypeAdapter(shape)
+    return _ADAPTERS[collection_key]
+
+
+def snapshot_key(today: dt.date, data_label: str, files: Sequence[tuple[str, str]]) -> str:
+    """sha256 of the format, the code's version, the day, the data directory and every (file, entry key)."""
+    digest = hashlib.sha256(f"{FORMAT}\0{CODE_VERSION}\0{today.isoformat()}\0{data_label}\0".encode())
+    for display, key in files:
+        digest.update(f"{display}\0{key}\0".encode())
+    return digest.hexdigest()
+
+
+def folder() -> Path | None:
+    """Where snapshots live: `snapshot/` in the parse cache's folder; None when that cache is off."""
+    parse = cache_dir()
+    return parse / FOLDER if parse is not None else None
+
+
+def _rows(problems: Sequence[Problem]) -> list[list[Any]]:
+    return [[p.path, p.line, p.col, p.code, p.message] for p in problems]
+
+
+def _problems(rows: list[list[Any]]) -> list[Problem]:
+    return [CODES[code].again(path, line, col, message) for path, line, col, code, message in rows]
+
+
+def _facts(located: Located) -> list[Any]:
+    return [
+        located.id_line,
+        [[list(loc), ref, target] for loc, ref, target in located.refs],
+        [[list(loc), day.isoformat()] for loc, day in located.dates],
+        list(located.text_flags),
+    ]
+
+
+def _marks_json(parsed: ParsedFile) -> bytes:
+    """A file's node positions as the parse cache stores them: kept as read when they were never decoded."""
+    if isinstance(parsed.marks, LazyMarks):
+        return parsed.marks.encoded()
+    return orjson.dumps({"\x1f".join(map(str, loc)): [m.line, m.column] for loc, m in parsed.marks.items()})
+
+
+class _Blobs:
+    """Byte sections after the header, addressed by (offset, length): JSON the header need not parse."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+        self.size = 0
+
+    def add(self, data: bytes) -> list[int]:
+        self.parts.append(data)
+        self.size += len(data)
+        return [self.size - len(data), len(data)]
+
+
+def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Problem]) -> bytes:
+    """The snapshot's body: a JSON header, a newline, then byte sections. The header holds the files in load order
+    (kind, entry key, own problems, failed ids, spans, the section of their node positions, their records'
+    collection, node path and facts), the section of each collection's records (one JSON array), the per-record
+    problems, the base bad set, the left-out ids and the whole-set problems."""
+    arrays: dict[str, list[bytes]] = {}
+    blobs = _Blobs()
+    files = []
+    for unit in checks.units.values():
+        result = unit.result
+        parsed = result.parsed
+        rows = []
+        for located in result.records:
+            arrays.setdefault(located.collection.key, []).append(
+                located.record.model_dump_json(exclude_unset=True).encode())
+            rows.append([located.collection.key, list(located.loc), _facts(located)])
+        files.append([
+            unit.display, unit.kind, unit.key, _rows(result.problems),
+            [parsed.path, sorted(parsed.failed_ids), parsed.spans, blobs.add(_marks_json(parsed))] if parsed else None,
+            rows,
+        ])
+    header = {
+        "format": FORMAT, "key": key, "today": checks.today.isoformat(), "files": files,
+        "arrays": {k: blobs.add(b"[" + b",".join(v) + b"]") for k, v in arrays.items()},
+        "record_problems": {i: _rows(found) for i, found in checks.record_problems.items()},
+        "base_bad": sorted(checks.base_bad), "bad": sorted(bad), "global": _rows(global_problems),
+    }
+    return b"".join([orjson.dumps(header), b"\n", *blobs.parts])
+
+
+@dataclass
+class Restored:
+    """A snapshot read back: the checks to carry on from, the left-out ids and the whole-set problems."""
+
+    checks: Checks
+    bad: set[str]
+    global_problems: list[Problem]
+
+
+def decode(body: bytes, key: str) -> Restored | None:
+    """The snapshot's content, or None when it is not one this code wrote for `key`."""
+    try:
+        head, sep, _rest = body.partition(b"\n")
+        entry = orjson.loads(head)
+        if not sep or not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+            return None
+        view = memoryview(body)[len(head) + 1:]
+
+        def blob(where: list[int]) -> bytes:
+            offset, length = where
+            inside = isinstance(offset, int) and isinstance(length, int) and 0 <= offset <= offset + length
+            if not inside or offset + length > len(view):
+                raise ValueError("a section outside the snapshot")
+            return bytes(view[offset:offset + length])
+
+        models = {k: iter(_adapter(k).validate_json(blob(where))) for k, where in entry["arrays"].items()}
+        checks = Checks(dt.date.fromisoformat(entry["today"]), CODE_VERSION)
+        for display, kind, unit_key, own, file_part, rows in entry["files"]:
+            parsed = None
+            records: list[Located] = []
+            if file_part is not None:
+                path, failed, spans, marks = file_part
+                parsed = ParsedFile(path, kind, None, LazyMarks(blob(marks)), set(failed),
+                                    [(int(line), bool(shown), str(name)) for line, shown, name in spans])
+                for collection_key, loc, facts in rows:
+                    located = Located(next(models[collection_key]), BY_KEY[collection_key], parsed, tuple(loc))
+                    if not isinstance(facts[0], int):
+                        raise TypeError("damaged facts")
+                    located.__dict__.update(id_line=facts[0], stored_facts=facts[1:])
+                    records.append(located)
+            checks.units[display] = FileUnit(display, kind, unit_key, FileResult(parsed, records, _problems(own)))
+        checks.record_problems = {i: _problems(rows) for i, rows in entry["record_problems"].items()}
+        checks.base_bad = set(entry["base_bad"])
+        return Restored(checks, set(entry["bad"]), _problems(entry["global"]))
+    except (ValueError, TypeError, KeyError, StopIteration, pydantic.ValidationError):
+        return None
+
+
+def read(key: str) -> Restored | None:
+    """The snapshot stored under `key`, verified; None when there is none (or it is not to be believed)."""
+    where = folder()
+    secret = cachedir.usable(where) if where is not None else None
+    if where is None or secret is None:
+        return None
+    path = where / f"{key}.json"
+    try:
+        if path.stat().st_size > MAX_BYTES + 100:
+            return None
+        body = cachedir.verified(secret, path.read_bytes())
+    except OSError:
+        return None
+    return decode(body, key) if body is not None else None
+
+
+def write(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Problem]) -> bool:
+    """Store a snapshot atomically and drop all but the newest `KEPT`; False when it could not be (or was too
+    large). One writer at a time: a background writer and a load never interleave their files."""
+    where = folder()
+    secret = cachedir.usable(where) if where is not None else None
+    if where is None or secret is None:
+        return False
+    with _WRITING:
+        body = encode(key, checks, bad, global_problems)
+        if len(body) > MAX_BYTES:
+            return False
+        try:
+            where.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=where, delete=False, suffix=".tmp") as handle:
+                handle.write(cachedir.sign(secret, body))
+            os.replace(handle.name, where / f"{key}.json")
+            stored = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for old in stored[KEPT:]:
+                old.unlink(missing_ok=True)
+            # A writer stopped mid-write (a process ending while its timer wrote) leaves its temporary file.
+            cutoff = time.time() - STALE_TMP_S
+            for left in where.glob("*.tmp"):
+                if left.stat().st_mtime < cutoff:
+                    left.unlink(missing_ok=True)
+        except OSError:
+            return False
+    return True

@@ -1,0 +1,116 @@
+"""The columnar filter (`incidents.views.columnar`, used by `filtering._select`) selects exactly what the loop over
+models selected, on the shipped data, the monitor fixture and synthetic scale data, for a table of filters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.queries import chronological
+from incidents.model.records import Event, Incident, Statement
+from incidents.synth import generate
+from incidents.views import filtering
+from incidents.views.filtering import FilterValue, View, _in_dates, apply_filter, filter_index, matches
+from tests.bigdata import write_copies
+from tests.conftest import DATA, FIXTURES
+
+TODAY = dt.date(2026, 12, 24)
+
+
+def loop_select(dataset: Dataset, value: FilterValue) -> View:
+    """The filter as it was before the columns: every record through `matches` and a substring test."""
+    index = filter_index(dataset)
+    actor_set = dataset.actor_index.descendants(value.actors) if value.actors else None
+    needle = value.text.casefold() if value.text else ""
+    text = index.text
+
+    def wanted(record: Event | Statement) -> bool:
+        return matches(dataset, record, value, actor_set) and (not needle or needle in text[record.id])
+
+    events = [e for e in index.events if wanted(e)]
+    statements = [s for s in index.statements if wanted(s)]
+    incident_ids = {e.incident for e in events} | {i for s in statements for i in s.incidents}
+    if value.is_default or (value.text and not value.actors and not value.kinds):
+        incident_ids |= {
+            i.id for i in dataset.incidents.values() if _in_dates(i, value) and (not needle or needle in text[i.id])
+        }
+    incidents: list[Incident] = sorted(
+        (dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)
+    place_ids = [e.place for e in events if e.place] + [role.place for i in incidents for role in i.places]
+    places = [dataset.places[p] for p in dict.fromkeys(place_ids) if p in dataset.places]
+    return View(events=events, statements=statements, incidents=incidents, places=places)
+
+
+def filters(dataset: Dataset) -> list[FilterValue]:
+    """A table of filter settings drawn from the data itself: every kind alone, the busiest actors (a state takes
+    its bodies), date ranges of several widths, words of several lengths, and combinations."""
+    index = filter_index(dataset)
+    records = [*index.events, *index.statements]
+    days = sorted({r.when.first_day for r in records})
+    middle = days[len(days) // 2]
+    actors = sorted(dataset.actors, key=lambda a: -len(dataset.actor_index.descendants([a])))[:3]
+    values = [FilterValue()]
+    values += [FilterValue(kinds=(kind,)) for kind in filtering.RECORD_KINDS]
+    values += [FilterValue(actors=(actor,)) for actor in actors]
+    values += [
+        FilterValue(date_from=middle), FilterValue(date_to=middle), FilterValue(date_from=middle, date_to=middle),
+        FilterValue(date_from=days[0], date_to=days[0]), FilterValue(date_from=dt.date(2100, 1, 1)),
+    ]
+    values += [FilterValue(text=word) for word in ("drone", "DRONE", "Iran", "é", "x", "no such words here", " ")]
+    values += [
+        FilterValue(actors=(actors[0],), kinds=("event", "claim"), text="a"),
+        FilterValue(actors=tuple(actors[:2]), date_from=middle, text="the"),
+        FilterValue(kinds=("denial",), date_to=middle),
+        FilterValue(actors=("no-such-actor",)),
+        FilterValue(kinds=("no-such-kind",)),
+    ]
+    return values
+
+
+def _ids(view: View) -> tuple[list[str], ...]:
+    return tuple([r.id for r in records] for records in (view.events, view.statements, view.incidents, view.places))
+
+
+@pytest.fixture(scope="module", params=["shipped", "monitor", "synthetic", "copies"])
+def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    if request.param == "shipped":
+        return load_dataset(DATA, TODAY)
+    if request.param == "monitor":
+        return load_dataset(FIXTURES / "monitor", TODAY)
+    if request.param == "copies":  # the scale tests' data: the shipped incidents copied, dates moved back
+        return load_dataset(write_copies(tmp_path_factory.mktemp("big") / "data", 4), TODAY)
+    out: Path = tmp_path_factory.mktemp("synth") / "data"
+    generate(out, 12, seed=3)
+    return load_dataset(out, TODAY)
+
+
+def test_the_columnar_filter_equals_the_loop_over_models(dataset: Dataset) -> None:
+    table = filters(dataset)
+    assert len(table) > 20
+    selected = 0
+    for value in table:
+        got, want = apply_filter(dataset, value), loop_select(dataset, value)
+        assert _ids(got) == _ids(want), value
+        assert all(a is b for a, b in zip(got.events, want.events, strict=True))  # the same models, not copies
+        selected += bool(got.record_count) and got.record_count < dataset_size(dataset)
+    assert selected >= 5  # the table narrows the records in several ways, not only all-or-nothing
+
+
+def dataset_size(dataset: Dataset) -> int:
+    return len(dataset.events) + len(dataset.statements)
+
+
+def test_columns_are_built_once_per_dataset_and_not_for_the_default_view(dataset: Dataset) -> None:
+    index = filter_index(dataset)
+    index.__dict__.pop("columns", None)
+    index._views.clear()
+    apply_filter(dataset, FilterValue())
+    assert "columns" not in index.__dict__  # the first page after a restart pays nothing for them
+    apply_filter(dataset, FilterValue(text="drone"))
+    built = index.columns
+    apply_filter(dataset, FilterValue(text="border"))
+    assert index.columns is built

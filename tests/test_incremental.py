@@ -1,0 +1,277 @@
+"""The incremental loader (`incidents.load.incremental`) and its snapshot: every load equals a full check, an edit
+re-checks only the records it touches, and a restart on unchanged data is served from a signed snapshot."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from incidents.load import cachedir, snapshot
+from incidents.load.filecache import FileCache
+from incidents.load.incremental import Loader
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.registry import COLLECTIONS
+from tests.conftest import DATA, FIXTURES
+
+MONITOR = FIXTURES / "monitor"
+VALID = FIXTURES / "validation" / "valid"
+TODAY = dt.date(2026, 12, 24)  # after the fixtures' retrieval dates
+
+
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parse cache and snapshots in the test's own folder."""
+    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", str(tmp_path / "cache"))
+
+
+def assert_same(got: Dataset, want: Dataset) -> None:
+    """Every record in the same order, the same report, origins, spans, files and version."""
+    assert got.problems == want.problems
+    for collection in COLLECTIONS:
+        assert list(got.collection(collection.key).items()) == list(want.collection(collection.key).items())
+    assert (got.origins, got.spans, got.files, got.version) == (want.origins, want.spans, want.files, want.version)
+
+
+def loader(data_dir: Path) -> Loader:
+    made = Loader(data_dir, FileCache())
+    made.background = False  # the snapshot is on disk when load() returns
+    return made
+
+
+def referrers_in_text(dataset: Dataset, ids: set[str]) -> set[str]:
+    """The records whose JSON names one of `ids` as a value (worked out without the loader's index)."""
+    return {
+        record.id
+        for collection in COLLECTIONS
+        for record in dataset.collection(collection.key).values()
+        if any(f'"{i}"' in record.model_dump_json(exclude={"id"}) for i in ids)
+    }
+
+
+def ids_in(dataset: Dataset, path: Path) -> set[str]:
+    """The ids of the records a file defines (the kept ones: the fixtures are valid)."""
+    return {record_id for record_id, (where, _line) in dataset.origins.items() if Path(where).name == path.name}
+
+
+def _replace(name: str, old: str, new: str) -> Callable[[Path], Path]:
+    def edit(data_dir: Path) -> Path:
+        path = data_dir / name
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+        return path
+    return edit
+
+
+def _delete(name: str) -> Callable[[Path], Path]:
+    def edit(data_dir: Path) -> Path:
+        (data_dir / name).unlink()
+        return data_dir / name
+    return edit
+
+
+# (what is edited, the edit, the ids whose reference answer changes: their referrers are re-checked too)
+EDITS = [
+    ("a summary reworded", _replace("incidents/mx-drone-2019.yaml", "Invented for tests.", "Invented for a test."),
+     set()),
+    ("an actor removed", _replace("actors.yaml", "  - {id: borduria-mfa,", "  - {id: borduria-mfa-gone,"),
+     {"borduria-mfa", "borduria-mfa-gone"}),
+    ("a date in the future", _replace("incidents/mx-drone-2019.yaml", "when: {start: 2019-04-11, precision: day}",
+                                      "when: {start: 2099-04-11, precision: day}"), set()),
+    ("an incident file deleted", _delete("incidents/mx-airspace-2025.yaml"), {"mx-airspace-2025"}),
+    ("a record made invalid", _replace("places.yaml", "mx-strelsau", "mx strelsau"), {"mx-strelsau"}),
+]
+
+
+@pytest.mark.parametrize(("label", "edit", "changed"), EDITS, ids=[e[0] for e in EDITS])
+def test_an_edit_rechecks_only_what_it_touches_and_equals_a_full_check(
+    label: str, edit: Callable[[Path], Path], changed: set[str], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    load = loader(data_dir)
+    before = load.load(TODAY)
+    assert_same(before, load_dataset(data_dir, TODAY, cache=None))
+    path = edit(data_dir)
+    after = load.load(TODAY)
+    assert_same(after, load_dataset(data_dir, TODAY, cache=None))
+    own = ids_in(after, path) | ({i for i in load.checks.records if load.checks.records[i].file.path.endswith(
+        path.name)} if path.exists() else set())
+    expected = (own | referrers_in_text(before, changed)) & load.checks.records.keys()
+    assert load.checks.rechecked == expected
+    assert len(load.checks.rechecked) < len(load.checks.records)  # not everything
+
+
+def test_nothing_changed_rechecks_nothing_and_a_new_day_rechecks_all(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    load = loader(data_dir)
+    load.load(TODAY)
+    load.load(TODAY)
+    assert load.checks.rechecked == set()
+    tomorrow = TODAY + dt.timedelta(days=1)
+    assert_same(load.load(tomorrow), load_dataset(data_dir, tomorrow, cache=None))
+    assert load.checks.rechecked == set(load.checks.records)
+
+
+@pytest.mark.parametrize("source", [DATA, MONITOR, VALID], ids=["shipped", "monitor", "validation"])
+def test_a_restart_on_unchanged_data_is_served_from_the_snapshot(source: Path, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(source, data_dir)
+    first = loader(data_dir)
+    full = first.load(TODAY)
+    assert not first.from_snapshot
+    restart = loader(data_dir)
+    assert_same(restart.load(TODAY), full)
+    assert restart.from_snapshot
+    # ... and the next edit goes on incrementally from it
+    incident = sorted((data_dir / "incidents").glob("*.yaml"))[0]
+    incident.write_text(incident.read_text() + "\n# edited\n")
+    assert_same(restart.load(TODAY), load_dataset(data_dir, TODAY, cache=None))
+    assert not restart.from_snapshot
+    assert restart.checks.rechecked == {i for i, r in restart.checks.records.items() if r.file.path.endswith(
+        incident.name)}
+
+
+@pytest.mark.parametrize(
+    ("label", "change"),
+    [
+        ("another day", lambda data_dir: None),
+        ("another file", lambda data_dir: (data_dir / "places.yaml").write_text(
+            (data_dir / "places.yaml").read_text() + "\n")),
+    ],
+)
+def test_a_snapshot_is_keyed_on_the_day_and_every_file(label: str, change, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    loader(data_dir).load(TODAY)
+    change(data_dir)
+    day = TODAY + dt.timedelta(days=1) if label == "another day" else TODAY
+    restart = loader(data_dir)
+    assert_same(restart.load(day), load_dataset(data_dir, day, cache=None))
+    assert not restart.from_snapshot
+
+
+@pytest.mark.parametrize("damage", ["edited", "other key", "truncated"])
+def test_a_snapshot_not_written_here_is_a_miss(damage: str, tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    loader(data_dir).load(TODAY)
+    folder = snapshot.folder()
+    assert folder is not None
+    [stored] = list(folder.glob("*.json"))
+    raw = stored.read_bytes()
+    if damage == "edited":  # a record changed without the key: the HMAC no longer matches
+        stored.write_bytes(raw.replace(b"Strelsau", b"Zenda"))
+    elif damage == "other key":  # signed with a key that is not this folder's
+        mac, _, body = raw.partition(b"\n")
+        stored.write_bytes(cachedir.sign(b"k" * 32, body))
+    else:
+        stored.write_bytes(raw[: len(raw) // 2])
+    restart = loader(data_dir)
+    dataset = restart.load(TODAY)
+    assert not restart.from_snapshot
+    assert_same(dataset, load_dataset(data_dir, TODAY, cache=None))
+    assert all("Zenda" not in i.title for i in dataset.incidents.values())
+
+
+def test_snapshots_are_bounded_in_number(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    for day in range(snapshot.KEPT + 2):
+        loader(data_dir).load(TODAY + dt.timedelta(days=day))
+    folder = snapshot.folder()
+    assert folder is not None and len(list(folder.glob("*.json"))) == snapshot.KEPT
+
+
+def test_snapshot_off_with_the_parse_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", "off")
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    loader(data_dir).load(TODAY)
+    assert snapshot.folder() is None
+    assert not list(tmp_path.rglob("snapshot"))
+
+
+def test_changed_bytes_of_equal_records_still_change_the_version(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    load = loader(data_dir)
+    first = load.load(TODAY)
+    (data_dir / "places.yaml").write_text((data_dir / "places.yaml").read_text() + "# a comment\n")
+    second = load.load(TODAY)
+    assert second.version != first.version
+    assert dataclasses.replace(second, version=first.version).problems == first.problems
+
+
+# (sources as id -> (republishes, rewrites)): chains, a diamond, a cycle, an unknown parent
+ORIGIN_CASES = [
+    ("chain", {"a": ([], []), "b": (["a"], []), "c": (["b"], [])}),
+    ("diamond", {"a": ([], []), "x": ([], []), "b": (["a"], []), "c": (["a"], ["x"]), "d": (["b"], ["c"])}),
+    ("cycle", {"a": (["b"], []), "b": (["a"], []), "c": (["a"], []), "d": ([], []), "e": (["c"], ["d"])}),
+    ("unknown parent", {"a": (["gone"], []), "b": (["a"], [])}),
+]
+
+
+@pytest.mark.parametrize(("label", "sources"), ORIGIN_CASES, ids=[c[0] for c in ORIGIN_CASES])
+def test_all_origins_equals_walking_each_source(label: str, sources: dict[str, tuple[list[str], list[str]]]) -> None:
+    from incidents.model.provenance import all_origins, origins
+    from incidents.model.records import Source
+
+    dataset = Dataset()
+    for source_id, (republishes, rewrites) in sources.items():
+        dataset.sources[source_id] = Source.model_construct(id=source_id, republishes=republishes, rewrites=rewrites)
+    found = all_origins(dataset)
+    assert found == {source_id: origins(dataset, source_id) for source_id in sources}
+    assert any(found.values())  # the cases have origins to find (a cycle's own sources have none)
+
+
+def test_loader_for_keeps_one_loader_per_directory_and_only_the_last_few(tmp_path: Path) -> None:
+    from incidents.load.incremental import LOADERS_KEPT, loader_for
+
+    folders = [tmp_path / f"d{i}" for i in range(LOADERS_KEPT + 1)]
+    first = loader_for(folders[0])
+    assert loader_for(folders[0]) is first
+    for folder in folders[1:]:
+        loader_for(folder)
+    assert loader_for(folders[0]) is not first  # the least recently used was let go, with the load it held
+    assert loader_for(folders[-1]) is loader_for(folders[-1])
+
+
+@pytest.mark.parametrize(("freeze", "frozen_at_least"), [(False, 0), (True, 1000)])
+def test_a_load_moves_what_it_built_out_of_the_collectors_sight(freeze: bool, frozen_at_least: int) -> None:
+    import gc
+
+    from incidents.load.memory import gc_paused
+
+    gc.unfreeze()
+    before = gc.get_freeze_count()
+    with gc_paused(freeze=freeze):
+        built = [{"row": i} for i in range(1000)]
+    frozen = gc.get_freeze_count() - before
+    gc.unfreeze()
+    assert gc.isenabled() and len(built) == 1000
+    assert frozen >= frozen_at_least and (freeze or frozen == 0)
+
+
+@pytest.mark.parametrize(("age_s", "kept"), [(10, True), (snapshot.STALE_TMP_S + 60, False)])
+def test_an_unfinished_write_is_cleared_once_stale(age_s: int, kept: bool, tmp_path: Path) -> None:
+    import os
+    import time
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    folder = snapshot.folder()
+    assert folder is not None
+    folder.mkdir(parents=True)
+    left = folder / "abc.tmp"
+    left.write_bytes(b"half")
+    os.utime(left, (time.time() - age_s, time.time() - age_s))
+    loader(data_dir).load(TODAY)
+    assert left.exists() == kept
