@@ -10,6 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from incidents.load.pipeline import load_dataset
+from incidents.views.binning import incident_spans, span_text
+from incidents.views.filtering import FilterValue, apply_filter
 from tests.conftest import FIXTURES, open_app
 
 DATA = FIXTURES / "timeline"
@@ -223,6 +225,9 @@ def test_zoomed_out_the_timeline_draws_one_row_per_incident() -> None:
     marked = [c[1] for t in spec["data"] if t.get("customdata") for c in t["customdata"]]
     assert sorted(marked) == sorted(dataset.incidents)  # every incident clickable, once
     assert "The timeline shows 5 incidents" in page_text(at)
+    # The text names the days that hold incidents, not the padded window around them.
+    spans = incident_spans(dataset, apply_filter(dataset, FilterValue()))
+    assert f"over {span_text(spans[0].first_day, max(s.last_day for s in spans))}," in page_text(at)
     # The response lags are the most recent incident's that has statements (2025's airspace closure has none).
     assert "No statements match the filters." not in page_text(at)
     assert "Shown for FICTIONAL: Borduria detains" in page_text(at)

@@ -158,14 +158,16 @@ def spans_summary(spans: Sequence[IncidentSpan], start: dt.datetime, end: dt.dat
     """The text alternative of the zoomed-out timeline (plain text; the page escapes it)."""
     if not spans:
         return "No incident is in view."
-    last = (end - dt.timedelta(microseconds=1)).date()
+    # The view's window is padded around the data: name only the days that hold incidents (no 2028 for a 2026 record).
+    first = max(start.date(), min(span.first_day for span in spans))
+    last = min((end - dt.timedelta(microseconds=1)).date(), max(span.last_day for span in spans))
     kinds: dict[str, int] = {}
     for span in spans:
         kinds[span.kind] = kinds.get(span.kind, 0) + 1
     listed = ", ".join(f"{count} {kind}" for kind, count in kinds.items())
     head = (
         f"The timeline shows {len(spans)} incident{'s' if len(spans) != 1 else ''} ({listed}) over "
-        f"{span_text(start.date(), last)}, the first from {spans[0].dates}, the last from {spans[-1].dates}; "
+        f"{span_text(first, last)}, the first from {spans[0].dates}, the last from {spans[-1].dates}; "
         "one row each over its dates, oldest first"
     )
     rows = "; ".join(f"{s.title}: {s.dates}, {s.records} record{'s' if s.records != 1 else ''}" for s in spans[:40])
