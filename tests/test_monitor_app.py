@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from incidents.evidence.patterns import patterns, to_json
 from incidents.load.pipeline import load_dataset
-from tests.conftest import FIXTURES, open_app
+from tests.conftest import DATA, FIXTURES, open_app
 
 MONITOR = FIXTURES / "monitor"
 
@@ -119,7 +119,11 @@ def test_patterns_on_the_shipped_data() -> None:
     at = run("patterns", data_dir=None)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
     assert spec["data"], "the shipped data holds accusations and answers"
-    assert any("no proposition recurs" in i.value.lower() for i in at.info)
+    # propositions shared across incidents (`recurs_as`) are listed with their history
+    recurring = to_json(patterns(load_dataset(DATA)))["recurring"]
+    assert recurring and not any("no proposition recurs" in i.value.lower() for i in at.info)
+    page = " ".join(str(m.value) for m in at.markdown).replace("\\", "")  # Markdown escapes
+    assert all(group["key"] in page for group in recurring), [g["key"] for g in recurring]
 
 
 def test_patterns_axis_shows_dates_never_times() -> None:

@@ -88,7 +88,9 @@ def test_the_front_page_on_the_shipped_data() -> None:
     rows = index_rows(dataset)
     latest = current_incident(dataset, None)
     assert latest is not None
-    assert (latest.short_title or latest.title) in [str(s.value) for s in at.subheader]
+    # the heading may carry a Draft badge and Markdown escapes: compare the words
+    headings = [str(s.value).replace("\\", "") for s in at.subheader]
+    assert any((latest.short_title or latest.title) in h for h in headings), headings
     content = text(at)
     assert "Latest changes" in content and "version " in content  # the shipped data has its git history
     assert per_year_text(per_year(rows)) in content

@@ -3,6 +3,7 @@ incident, and published records that a draft leaves out of (or cuts in) the host
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -170,4 +171,12 @@ def test_validate_hosted_shows_what_the_hosted_instance_shows(tmp_path: Path) ->
 
 
 def test_no_draft_no_hosted_warning() -> None:
-    assert not warned(DATA, "HOSTED_HIDES") and not warned(DATA, "HOSTED_CUTS")
+    # Nothing published is hidden on the shipped data. While a wave of drafts waits for review a published record may
+    # name a draft (a carrier, a linked incident): each such cut must be one the curators' guide names, with its reason.
+    assert not warned(DATA, "HOSTED_HIDES")
+    guide = (DATA / "README.md").read_text(encoding="utf-8")
+    explained = guide[guide.index("- `HOSTED_CUTS`") :].split("\n- ", 1)[0]
+    for message in warned(DATA, "HOSTED_CUTS"):
+        cut = re.search(r"without \S+ '([^']+)' \(", message)
+        assert cut is not None, message
+        assert f"`{cut.group(1)}`" in explained, f"not explained in data/README.md: {message}"
