@@ -84,7 +84,7 @@ def test_map_circles_count_the_events_at_each_place(page, big_url: str, screen: 
 @pytest.mark.parametrize("screen", list(WIDTHS))
 def test_shipped_data_still_draws_every_record(page, app_url: str, screen: str) -> None:
     """Below the thresholds nothing is aggregated: per-record markers on the timeline and on the map."""
-    open_page(page, f"{app_url}/timeline?detail=records", WIDTHS[screen])
+    open_page(page, f"{app_url}/timeline?detail=records&from=2026-03-01&to=2026-03-31", WIDTHS[screen])
     key = "wide" if screen == "desktop" else "narrow"
     wait_for_css(page, f".st-key-{key}-timeline-chart .scatterlayer path.point", timeout=60_000)
     assert page.locator(BARS).count() == 0
