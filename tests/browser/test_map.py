@@ -51,8 +51,8 @@ def _to_canvas(view: dict, box: dict, lon: float, lat: float) -> tuple[float, fl
     return box["width"] / 2 + px - cx, box["height"] / 2 + py - cy
 
 
-def _open_map(page, app_url: str):
-    page.goto(f"{app_url}/map")
+def _open_map(page, app_url: str, query: str = ""):
+    page.goto(f"{app_url}/map{query}")
     wait_idle(page)
     canvas = page.locator(CANVAS).first
     canvas.wait_for(timeout=60_000)  # the first map of a fresh server, on a busy machine, can take long to draw
@@ -87,7 +87,8 @@ def _pixels(canvas):
 
 
 def test_canvas_is_drawn_and_stays_local(page, app_url: str) -> None:
-    canvas = _open_map(page, app_url)
+    # The fills only: over the whole record's region the exclave is small, and its markers would cover it.
+    canvas = _open_map(page, app_url, "?layers=countries&layers=border&layers=labels")
     image = _pixels(canvas)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     image.save(ARTIFACTS / "map.png")
@@ -101,7 +102,8 @@ def test_canvas_is_drawn_and_stays_local(page, app_url: str) -> None:
     # Not blank: many colours, and the countries are where the geometry says, in their own fills.
     assert len(image.getcolors(maxcolors=1 << 20) or []) > 50
     iran = colour(38.25, 46.4)
-    mainland = colour(39.75, 47.9)
+    # Between Shaki and Zaqatala: no place, circle or label there (39.75 N 47.9 E lies in Parsabad county's circle).
+    mainland = colour(41.3, 47.0)
     nakhchivan = _exclave_fill(colour)
     assert iran != mainland != nakhchivan
     assert iran[0] > iran[2] + 20, iran  # sand: red well above blue
