@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -38,15 +39,20 @@ def _shifted(value: Any, renames: dict[str, str], days: int) -> Any:
     return value
 
 
-def write_copies(target: Path, copies: int) -> Path:
-    """A data directory at `target` with the shipped actors, sources and places and `copies` incident files."""
+def write_copies(target: Path, copies: int, stems: Collection[str] | None = None, spacing: int = 1) -> Path:
+    """A data directory at `target` with the shipped actors, sources and places and `copies` of each shipped incident
+    file (or only of those named in `stems`: the record grows, and a test sized for one size of data keeps it), copy
+    n moved back n × `spacing` days."""
     shutil.copytree(DATA, target, ignore=shutil.ignore_patterns("incidents"))
     (target / "incidents").mkdir()
     for source in sorted((DATA / "incidents").glob("*.yaml")):
+        if stems is not None and source.stem not in stems:
+            continue
         document = yaml.load(source.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
         ids = _ids(document)
         for copy in range(copies):
             renames = {i: f"{i}-c{copy}" for i in ids} if copy else {}
-            text = yaml.dump(_shifted(document, renames, copy), Dumper=yaml.CSafeDumper, allow_unicode=True)
+            shifted = _shifted(document, renames, copy * spacing)
+            text = yaml.dump(shifted, Dumper=yaml.CSafeDumper, allow_unicode=True)
             (target / "incidents" / f"{source.stem}-c{copy}.yaml").write_text(text, encoding="utf-8")
     return target

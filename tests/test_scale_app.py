@@ -17,13 +17,18 @@ from incidents.views.mapping import MAP_GROUP_THRESHOLD
 from tests.bigdata import write_copies
 from tests.conftest import open_app
 
-COPIES = 25  # 600 events and statements, 250 events: above both thresholds
+# 31 copies of the two March 2026 files: 62 incidents (above INCIDENT_ROWS_MAX), about 3,000 events and statements
+# and 1,000 events (above both record thresholds). Copying every shipped file (34 now) made each page run past
+# AppTest's 60 s.
+COPIES = 31
+MARCH_2026 = ("nakhchivan-2026-03-05", "nakhchivan-measures-2026-03")
 MAX_ELEMENTS = 300
 
 
 @pytest.fixture(scope="module")
 def big_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return write_copies(tmp_path_factory.mktemp("big") / "data", COPIES)
+    # a week apart: the copies span 7 months, a range the timeline shows zoomed out (over 120 days)
+    return write_copies(tmp_path_factory.mktemp("big") / "data", COPIES, MARCH_2026, spacing=7)
 
 
 @pytest.fixture(scope="module")
