@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -199,3 +200,24 @@ def wait_for_stylesheet(page, timeout: float = 30_000) -> None:
         polling=200,
         timeout=timeout,
     )
+
+
+def click_point(page, selector: str, url_pattern: re.Pattern[str], attempts: int = 3) -> None:
+    """Click the first plotly point under `selector` as a user does (hover, then click where it is: plotly's drag
+    layer covers the points) until the URL matches `url_pattern`. On a loaded machine the chart may still be laying
+    out, or plotly may not have taken the hover, when a click lands: the point is found again before each attempt."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _attempt in range(attempts):
+        box = page.locator(selector).first.bounding_box()
+        assert box is not None
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        page.mouse.move(x, y)
+        page.wait_for_timeout(500)
+        page.mouse.click(x, y)
+        try:
+            page.wait_for_url(url_pattern, timeout=15_000)
+            return
+        except PlaywrightTimeout:
+            page.wait_for_timeout(1_000)
+    assert url_pattern.search(page.url), page.url

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.browser.harness import (
     axe_violations,
+    click_point,
     page_heading,
     screenshot,
     sideways_overflow,
@@ -81,23 +81,7 @@ def test_clicking_an_incident_on_the_zoomed_out_timeline_opens_its_records(page,
     wait_idle(page)
     page.wait_for_selector(".st-key-wide-timeline-incidents .scatterlayer path.point", timeout=20_000)
     narrowed = re.compile(r"[?&]from=\d{4}-\d\d-\d\d.*[&]to=\d{4}-\d\d-\d\d")
-    # On a loaded machine the chart may still be laying out, or plotly may not have taken the hover, when the click
-    # lands: find the point again and click again (at most 3 times); the assertion is on what a click does.
-    for _attempt in range(3):
-        page.wait_for_timeout(1_000)
-        point = page.locator(".st-key-wide-timeline-incidents .scatterlayer path.point").first
-        box = point.bounding_box()
-        assert box is not None
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-        page.mouse.move(x, y)
-        page.wait_for_timeout(500)
-        page.mouse.click(x, y)
-        try:
-            page.wait_for_url(narrowed, timeout=15_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    assert narrowed.search(page.url), page.url
+    click_point(page, ".st-key-wide-timeline-incidents .scatterlayer path.point", narrowed)
     wait_idle(page)
     assert "incident=mx-drone-2019" in page.url  # the oldest incident is the top row
     page.wait_for_selector(".st-key-wide-timeline-chart .scatterlayer path.point", timeout=20_000)

@@ -11,7 +11,7 @@ import pytest
 
 from incidents.load.pipeline import load_dataset
 from incidents.views.filtering import FilterValue, apply_filter
-from tests.browser.harness import screenshot, sideways_overflow, wait_for_stylesheet, wait_idle
+from tests.browser.harness import click_point, screenshot, sideways_overflow, wait_for_stylesheet, wait_idle
 from tests.conftest import DATA, FIXTURES
 
 pytestmark = pytest.mark.browser
@@ -69,15 +69,7 @@ def test_drawn_points_equal_filtered_records(page, app_url: str, query: str, val
 def test_clicking_a_point_sets_the_incident_in_the_url(page, app_url: str) -> None:
     open_timeline(page, f"{app_url}/timeline?detail=records&{MARCH}")
     assert "incident=" not in page.url
-    point = page.locator(f"{CHART} .scatterlayer path.point").first
-    box = point.bounding_box()
-    assert box is not None
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    # Plotly's drag layer covers the points, so click where the point is (hover first, as a user does).
-    page.mouse.move(x, y)
-    page.wait_for_timeout(300)
-    page.mouse.click(x, y)
-    page.wait_for_url(re.compile(r"[?&]incident=[a-z0-9-]+"), timeout=15_000)
+    click_point(page, f"{CHART} .scatterlayer path.point", re.compile(r"[?&]incident=[a-z0-9-]+"))
     wait_idle(page)
     assert re.search(r"[?&]rec=[a-z0-9-]+", page.url)
     incident = re.search(r"[?&]incident=([a-z0-9-]+)", page.url).group(1)
