@@ -202,22 +202,44 @@ def wait_for_stylesheet(page, timeout: float = 30_000) -> None:
     )
 
 
-def click_point(page, selector: str, url_pattern: re.Pattern[str], attempts: int = 3) -> None:
-    """Click the first plotly point under `selector` as a user does (hover, then click where it is: plotly's drag
-    layer covers the points) until the URL matches `url_pattern`. On a loaded machine the chart may still be laying
-    out, or plotly may not have taken the hover, when a click lands: the point is found again before each attempt."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    for _attempt in range(attempts):
+def _settled_centre(page, selector: str, timeout_ms: int = 10_000) -> tuple[float, float]:
+    """The first point's centre once it stops moving: two reads 300 ms apart agree (the page's stylesheet, a chart's
+    resize or a late element above it can still shift it after the app reports idle)."""
+    last = None
+    for _ in range(max(1, timeout_ms // 300)):
         box = page.locator(selector).first.bounding_box()
         assert box is not None
-        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+        centre = (round(box["x"] + box["width"] / 2, 1), round(box["y"] + box["height"] / 2, 1))
+        if centre == last:
+            return centre
+        last = centre
+        page.wait_for_timeout(300)
+    assert last is not None
+    return last
+
+
+def click_point(page, selector: str, url_pattern: re.Pattern[str], attempts: int = 3) -> str:
+    """Click the first plotly point under `selector` as a user does (hover, then click where it is: plotly's drag
+    layer covers the points) until the URL matches `url_pattern`; return the hover label shown where it clicked, so
+    a test can check that what opened is what the reader pointed at. The phone/desktop stylesheet and a settled
+    position come first: before the stylesheet lands both variants show and the chart sits lower (a click could land
+    on another row). On a loaded machine plotly may not have taken the hover when a click lands: the point is found
+    again before each attempt."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_for_stylesheet(page)
+    label = ""
+    for _attempt in range(attempts):
+        x, y = _settled_centre(page, selector)
         page.mouse.move(x, y)
         page.wait_for_timeout(500)
+        hover = page.locator(".hoverlayer .hovertext")
+        label = hover.first.text_content() or "" if hover.count() else ""
         page.mouse.click(x, y)
         try:
             page.wait_for_url(url_pattern, timeout=15_000)
-            return
+            return label
         except PlaywrightTimeout:
             page.wait_for_timeout(1_000)
     assert url_pattern.search(page.url), page.url
+    return label

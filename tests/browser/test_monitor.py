@@ -81,9 +81,12 @@ def test_clicking_an_incident_on_the_zoomed_out_timeline_opens_its_records(page,
     wait_idle(page)
     page.wait_for_selector(".st-key-wide-timeline-incidents .scatterlayer path.point", timeout=20_000)
     narrowed = re.compile(r"[?&]from=\d{4}-\d\d-\d\d.*[&]to=\d{4}-\d\d-\d\d")
-    click_point(page, ".st-key-wide-timeline-incidents .scatterlayer path.point", narrowed)
+    hovered = click_point(page, ".st-key-wide-timeline-incidents .scatterlayer path.point", narrowed)
     wait_idle(page)
-    assert "incident=mx-drone-2019" in page.url  # the oldest incident is the top row
+    # What opened is what the reader pointed at: the first point is the oldest incident's (the top row; its kind's
+    # trace is drawn first), and the hover label under the click named it.
+    assert "incident=mx-drone-2019" in page.url, (page.url, hovered)
+    assert hovered.startswith("Strelsau drone strike"), hovered
     page.wait_for_selector(".st-key-wide-timeline-chart .scatterlayer path.point", timeout=20_000)
     screenshot(page, "monitor-timeline-clicked-1440")
     assert page.console_errors == [], page.console_errors
