@@ -353,6 +353,16 @@ def test_fit_to_selection(dataset: Dataset, geo) -> None:
     assert airport["longitude"] == pytest.approx(45.4583, abs=0.01)
     incident = mapview.view_for_selection(dataset, geo, ["fx-incident"])
     assert incident["zoom"] < airport["zoom"]  # the incident reaches Tehran
+    # The frame fits a phone's map (PHONE_FIT_WIDTH), not only a desktop's: no place is cut off at 390 px.
+    from components.map.deck import PHONE_FIT_WIDTH
+    from incidents.views.mapping import selection_places
+
+    world = 512 * 2 ** incident["zoom"]
+    half_w = PHONE_FIT_WIDTH / 2 / world * 360
+    incident_places = selection_places(dataset, geo, ["fx-incident"])
+    assert incident_places
+    for place in incident_places:
+        assert incident["longitude"] - half_w <= place.lon <= incident["longitude"] + half_w, place.id
     assert mapview.view_for_selection(dataset, geo, ["fx-intercept"]) is None  # not located
     assert mapview.view_for_selection(dataset, geo, ["fx-launch"]) == mapview.view_for_selection(
         dataset, geo, ["fx-airport"]

@@ -26,6 +26,7 @@ from components.map.style import (
     FIT_WIDTH,
     GAP_RGBA,
     MARKER_PX,
+    PHONE_FIT_WIDTH,
     RGB,
     TEXT_STYLE,
     TOOLTIP,
@@ -39,7 +40,6 @@ from incidents.views.geometry import GeoData, view_for_bbox
 from incidents.views.mapping import grouped_by_place, region_bbox
 from incidents.views.params import LAYER_IDS
 
-PHONE_FIT_WIDTH = 358  # the map's width on a 390-px phone (the page's padding taken off)
 MARKER = {
     "icon_atlas": literal(ICON_ATLAS), "icon_mapping": ICON_MAPPING, "get_icon": "icon", "get_position": "pos",
     "get_pixel_offset": "off", "get_size": MARKER_PX, "size_units": literal("pixels"), "pickable": True,

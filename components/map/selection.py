@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from components.map.style import CHART_HEIGHT, FIT_WIDTH
+from components.map.style import CHART_HEIGHT, FIT_WIDTH, PHONE_FIT_WIDTH
 from incidents.model.dataset import Dataset
 from incidents.views.geometry import GeoData, view_for_bbox
 from incidents.views.locations import padded_corners
@@ -42,4 +42,9 @@ def view_for_selection(
     points = [corner for place in places for corner in padded_corners(place)]
     lats = [p[0] for p in points]
     lons = [p[1] for p in points]
-    return view_for_bbox((min(lons), min(lats), max(lons), max(lats)), width_px, height_px)
+    bbox = (min(lons), min(lats), max(lons), max(lats))
+    wide = view_for_bbox(bbox, width_px, height_px)
+    # As for the region (`initial_view_state`): the server never learns the screen's width, so the zoom is what a
+    # phone's map needs; a desktop sees the same places with room around them instead of a phone cutting them off.
+    narrow = view_for_bbox(bbox, min(width_px, PHONE_FIT_WIDTH), height_px)
+    return {**wide, "zoom": min(wide["zoom"], narrow["zoom"])}
