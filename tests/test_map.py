@@ -258,6 +258,22 @@ def test_claim_arc_from_claimed_country_labelled_with_claimant(dataset: Dataset,
     assert rows(spec, "claim-labels")[0]["text"] == "claimed by Azerbaijan"
 
 
+@pytest.mark.parametrize(
+    ("parties", "label"),
+    [
+        (["Azerbaijan"], "claimed by Azerbaijan"),
+        (["Azerbaijan", "EU", "Israel", "UN", "Media", "United States"],
+         "claimed by Azerbaijan,\nEU, Israel, UN, Media,\nUnited States"),
+        (["Islamic Revolutionary Guard Corps"], "claimed by Islamic\nRevolutionary Guard\nCorps"),
+    ],
+)
+def test_claim_label_wraps_for_a_phone(parties: list[str], label: str) -> None:
+    from components.map.rows import CLAIM_LABEL_LINE, claim_label
+
+    assert claim_label(parties) == label
+    assert all(len(line) <= CLAIM_LABEL_LINE for line in label.split("\n"))
+
+
 def test_claim_arc_needs_a_claiming_statement_in_the_filter(dataset: Dataset, geo) -> None:
     spec = deck_json(dataset, geo, FilterValue(kinds=("denial",)))
     assert rows(spec, "claims") == []

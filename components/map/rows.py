@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Iterable
 from typing import Any
 
@@ -24,6 +25,14 @@ from incidents.views.locations import (
     status_at,
     status_history_text,
 )
+
+CLAIM_LABEL_LINE = 22  # characters a line of a claim's "claimed by" label (a phone's map is 358 px wide)
+
+
+def claim_label(parties: Iterable[str]) -> str:
+    """The text beside a claimed origin, a few words a line: one long line anchored at the origin ran off the map's
+    left edge on a phone."""
+    return "\n".join(textwrap.wrap(f"claimed by {', '.join(parties)}", CLAIM_LABEL_LINE, break_long_words=False))
 
 
 def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, Any]]:
@@ -138,7 +147,7 @@ def claim_layers(
         # At the claimed-origin end, away from the impact markers.
         o_lat, o_lon = found.origin
         pos = [round_half_up(o_lon, ARC_DECIMALS), round_half_up(o_lat, ARC_DECIMALS)]
-        text = f"claimed by {', '.join(tops)}"
+        text = claim_label(tops)
         labels.setdefault((pos[0], pos[1], text), {"pos": pos, "text": text})
     merged = [
         (props if count == 1 else {**props, "title": f"CLAIM, not fact: {count} claimed launches along these lines"}, c)
