@@ -52,7 +52,7 @@ def initial_view_state(geo: GeoData, width_px: int = FIT_WIDTH, height_px: int =
     wide = view_for_bbox(region_bbox(geo), width_px, height_px, padding_px=50)
     # The server never learns the screen's width: zoom out to what a phone's map (PHONE_FIT_WIDTH) needs, so the
     # exclave and Tehran are not cut off there; a desktop sees the region with room around it.
-    narrow = view_for_bbox(region_bbox(geo), PHONE_FIT_WIDTH, height_px, padding_px=36)  # room for markers
+    narrow = view_for_bbox(region_bbox(geo), PHONE_FIT_WIDTH, height_px, padding_px=56)  # room for markers, labels
     return {**wide, "zoom": min(wide["zoom"], narrow["zoom"])}
 
 

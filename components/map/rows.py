@@ -26,7 +26,7 @@ from incidents.views.locations import (
     status_history_text,
 )
 
-CLAIM_LABEL_LINE = 22  # characters a line of a claim's "claimed by" label (a phone's map is 358 px wide)
+CLAIM_LABEL_LINE = 22  # characters a line of a claim's "claimed by" label (a phone's map is about 350 px wide)
 
 
 def claim_label(parties: Iterable[str]) -> str:

@@ -39,7 +39,7 @@ DRAW_ORDER = (
 CHART_HEIGHT = 560
 # Width assumed for fitting views; the real width depends on the window.
 FIT_WIDTH = 900
-PHONE_FIT_WIDTH = 358  # the map's width on a 390-px phone (the page's padding taken off)
+PHONE_FIT_WIDTH = 350  # the map's width on a 390-px phone as chromium draws it (the page's padding taken off)
 
 # Okabe–Ito's vermillion, orange, blue and bluish green, Tol's wine for violet: every pair of event (and of
 # crossing) colours stays apart under deuteranopia, protanopia and tritanopia (tests/test_colours.py). Each is
