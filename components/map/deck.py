@@ -193,7 +193,7 @@ def _claims(b: _Build) -> list[pdk.Layer]:
         _layer(
             "TextLayer", "claim-labels", labels,
             get_position="pos", get_text="text", get_size=12, get_color=[*RGB["red"], 255],
-            get_text_anchor=literal("end"), get_pixel_offset=[-4, 12], get_alignment_baseline=literal("center"),
+            get_text_anchor=literal("start"), get_pixel_offset=[-24, 14], get_alignment_baseline=literal("top"),
             pickable=False, **TEXT_STYLE,
         ),
     ]
