@@ -56,10 +56,14 @@ if not found.accusations:
 else:
     st.subheader("Party × first answer, over time")
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+    # Built once per dataset (`Dataset.derive`), not on every rerun: nothing on this page depends on the filter.
     with st.container(key=responsive.wide_key("patterns-chart")):
-        st.plotly_chart(grid_figure(found), key=CHART_KEY, config=config)
+        st.plotly_chart(dataset.derive("patterns-grid", lambda: grid_figure(found)), key=CHART_KEY, config=config)
     with st.container(key=responsive.narrow_key("patterns-chart")):
-        st.plotly_chart(grid_figure(found, phone=True), key=CHART_KEY + "_phone", config=config)
+        st.plotly_chart(
+            dataset.derive("patterns-grid-phone", lambda: grid_figure(found, phone=True)),
+            key=CHART_KEY + "_phone", config=config,
+        )
     # The chart's text alternative, read by screen readers and shown to everyone.
     st.caption(md_escape(summary))
     grid = found.grid()
@@ -112,7 +116,7 @@ sidebar = st.sidebar.container(key="patterns-exports")
 sidebar.subheader("Download the patterns")
 sidebar.download_button(
     "Patterns as JSON",
-    data=json.dumps(to_json(found), ensure_ascii=False, indent=2).encode("utf-8"),
+    data=dataset.derive("patterns-json", lambda: json.dumps(to_json(found), ensure_ascii=False, indent=2).encode()),
     file_name="patterns.json",
     mime="application/json",
     key="patterns_json",

@@ -55,3 +55,30 @@ def test_filter_free_pages_keep_the_sidebar_whole(page: str) -> None:
     assert [b.proto.label for b in at.sidebar.get("download_button")][:3] == [
         "CSV tables (zip)", "JSON records", "GeoJSON (map)"
     ]
+
+
+def test_patterns_builds_its_figures_once_per_dataset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing on /patterns depends on the filter: its grid figures are built once for the data, not per rerun."""
+    import shutil
+
+    import components.monitor
+
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)  # its own directory: a dataset no other test has derived from
+    built: list[bool] = []
+    original = components.monitor.grid_figure
+
+    def counted(*args, **kwargs):
+        built.append(bool(kwargs.get("phone")))
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(components.monitor, "grid_figure", counted)
+    at = open_app("patterns", None, data)
+    assert not at.exception, [e.value for e in at.exception]
+    assert sorted(built) == [False, True]  # the wide and the phone figure
+    first = [c.proto.spec for c in at.get("plotly_chart")]
+    for text in ("drone", "border", ""):
+        at.sidebar.text_input(key="q").set_value(text).run()
+        assert not at.exception
+    assert sorted(built) == [False, True]
+    assert [c.proto.spec for c in at.get("plotly_chart")] == first
