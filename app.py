@@ -70,13 +70,16 @@ def sidebar_frame(where: dict[str, str]) -> DeltaGenerator:
     notices, a pinned version's banner), it reruns the app. The filters stay bound in app.py (drawn, as before,
     ahead of `st.navigation`), so they keep their URL values across page switches. Returns the share link's slot,
     which the whole run fills after the page and a fragment rerun fills here."""
-    value, filter_notices = shared_filters(dataset, st.container())
     alone = fragment_run()
     shown = st.session_state.get(CONTEXT_KEY) if alone else None
-    if isinstance(shown, AppContext) and value != shown.filter and (
-        where.get("page") not in FILTER_FREE_PAGES or shown.notices or time_travel.state != "current"
+    # Only its own widgets (the filters) rerun this fragment alone; decided before drawing, so a page that follows
+    # the filter is not sent the sidebar twice.
+    if alone and (
+        not isinstance(shown, AppContext) or where.get("page") not in FILTER_FREE_PAGES or shown.notices
+        or time_travel.state != "current"
     ):
         st.rerun(scope="app")
+    value, filter_notices = shared_filters(dataset, st.container())
     context = AppContext(
         dataset=dataset, filter=value, view=apply_filter(dataset, value),
         notices=list(dict.fromkeys(notices + filter_notices)), data_dir=str(DATA_DIR), travel=time_travel,
