@@ -194,3 +194,21 @@ def test_grouped_map_draws_claims_as_one_ring_per_claimed_origin_and_arcs_when_n
     narrow = claims_layer(narrowed)
     assert narrow and {f["geometry"]["type"] for f in narrow} == {"MultiLineString"}
     assert layers(narrowed)["claim-labels"]["data"]
+
+
+def test_patterns_cards_come_a_page_at_a_time(big_dir: Path, big: Dataset) -> None:
+    """The phone's cards (one per accusation) are paged like the tables: every accusation once, PAGE_ROWS a page."""
+    from incidents.evidence.patterns import patterns
+
+    found = patterns(big)
+    assert len(found.accusations) > PAGE_ROWS
+    at = run("patterns", big_dir)
+    pages = int(at.number_input(key="patterns-cards-page").max)
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        at.number_input(key="patterns-cards-page").set_value(number).run()
+        assert not at.exception
+        cards = [c.value for c in at.caption if c.value.startswith("First answer\\:")]  # md-escaped
+        assert 0 < len(cards) <= PAGE_ROWS
+        seen += cards
+    assert len(seen) == len(found.accusations)
