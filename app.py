@@ -6,8 +6,9 @@ import os
 from pathlib import Path
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
-from components.context import CONTEXT_KEY, AppContext
+from components.context import CONTEXT_KEY, FILTER_FREE_PAGES, AppContext, fragment_run
 from components.exports import render_exports
 from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
 from components.preload import preload
@@ -56,13 +57,50 @@ dataset, time_travel = shown_dataset(str(DATA_DIR), time_travel, current)
 publish_feed(str(DATA_DIR), ROOT / "static")
 # The pages' own URL values, checked here because their bound widgets drop unknown values without a word.
 notices = url_notices(dataset, {**page_options(), **index_options(dataset)})
-value, filter_notices = shared_filters(dataset)
-all_notices = list(dict.fromkeys(notices + filter_notices))
-context = AppContext(
-    dataset=dataset, filter=value, view=apply_filter(dataset, value), notices=all_notices,
-    data_dir=str(DATA_DIR), travel=time_travel,
-)
-st.session_state[CONTEXT_KEY] = context
+# What the sidebar fragment learns after it is drawn (the page, its URL): the same dict on its own reruns.
+where: dict[str, str] = {}
+
+
+@st.fragment
+def sidebar_frame(where: dict[str, str]) -> DeltaGenerator:
+    """The shared filters, the share link and the view's downloads: the sidebar pieces a filter change changes.
+
+    A fragment, so a filter change on a page whose body reads neither the filter nor the view (`FILTER_FREE_PAGES`)
+    reruns these alone; on every other page, or while the main area shows something the filter changes (URL
+    notices, a pinned version's banner), it reruns the app. The filters stay bound in app.py (drawn, as before,
+    ahead of `st.navigation`), so they keep their URL values across page switches. Returns the share link's slot,
+    which the whole run fills after the page and a fragment rerun fills here."""
+    alone = fragment_run()
+    shown = st.session_state.get(CONTEXT_KEY) if alone else None
+    # Only its own widgets (the filters) rerun this fragment alone; decided before drawing, so a page that follows
+    # the filter is not sent the sidebar twice.
+    if alone and (
+        not isinstance(shown, AppContext) or where.get("page") not in FILTER_FREE_PAGES or shown.notices
+        or time_travel.state != "current"
+    ):
+        st.rerun(scope="app")
+    value, filter_notices = shared_filters(dataset, st.container())
+    context = AppContext(
+        dataset=dataset, filter=value, view=apply_filter(dataset, value),
+        notices=list(dict.fromkeys(notices + filter_notices)), data_dir=str(DATA_DIR), travel=time_travel,
+        # A fragment rerun keeps the page's own parameters: the page did not run again.
+        page_params=shown.page_params if isinstance(shown, AppContext) else {},
+    )
+    st.session_state[CONTEXT_KEY] = context
+    link_slot = st.empty()
+    if alone:
+        render_share_link(link_slot, share_link(where["base_url"], value, context.page_params, dataset.version))
+    # The downloads' link is read at the click, when the page has added its own parameters.
+    render_exports(
+        context, lambda: share_link(where["base_url"], value, context.page_params, dataset.version), st.container()
+    )
+    return link_slot
+
+
+with st.sidebar:
+    link_slot = sidebar_frame(where)
+context = st.session_state[CONTEXT_KEY]
+value = context.filter
 
 pages = [
     st.Page("app_pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
@@ -78,6 +116,7 @@ pages = [
 navigation = st.navigation(pages)
 
 base_url = st.context.url or f"http://localhost:8501/{navigation.url_path}"
+where.update(page=navigation.url_path, base_url=base_url)
 changes_url = base_url.removesuffix(navigation.url_path) + "changes"
 # Drawn again after the page has run, so "this view on the current data" keeps the page's own controls too.
 travel_slot = st.empty()
@@ -87,11 +126,8 @@ render_notices(context.notices)
 render_data_problems(dataset)
 render_review_notice(dataset)
 # Filled before the page runs, so the link is there even if a page stops early; refreshed with its page params after.
-link_slot = st.sidebar.empty()
 render_share_link(link_slot, share_link(base_url, value, {}, dataset.version), key="share_link_early")
 navigation.run()
 render_travel(travel_slot, time_travel, share_link(base_url, value, context.page_params, current.version),
               share_link(changes_url, value, {}, dataset.version))
-link = share_link(base_url, value, context.page_params, dataset.version)
-render_share_link(link_slot, link)
-render_exports(context, link)
+render_share_link(link_slot, share_link(base_url, value, context.page_params, dataset.version))

@@ -13,6 +13,7 @@ import streamlit as st
 from components import responsive
 from components.context import get_context
 from components.monitor import accusations_frame, grid_figure, grid_summary
+from components.paging import paged
 from components.safe import md_escape
 from incidents.evidence.patterns import ANSWER_KINDS, Accusation, lag_text, patterns, to_json
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
@@ -56,10 +57,14 @@ if not found.accusations:
 else:
     st.subheader("Party × first answer, over time")
     config = {"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+    # Built once per dataset (`Dataset.derive`), not on every rerun: nothing on this page depends on the filter.
     with st.container(key=responsive.wide_key("patterns-chart")):
-        st.plotly_chart(grid_figure(found), key=CHART_KEY, config=config)
+        st.plotly_chart(dataset.derive("patterns-grid", lambda: grid_figure(found)), key=CHART_KEY, config=config)
     with st.container(key=responsive.narrow_key("patterns-chart")):
-        st.plotly_chart(grid_figure(found, phone=True), key=CHART_KEY + "_phone", config=config)
+        st.plotly_chart(
+            dataset.derive("patterns-grid-phone", lambda: grid_figure(found, phone=True)),
+            key=CHART_KEY + "_phone", config=config,
+        )
     # The chart's text alternative, read by screen readers and shown to everyone.
     st.caption(md_escape(summary))
     grid = found.grid()
@@ -73,7 +78,7 @@ else:
     )
     st.subheader("Each accusation and its answers")
     st.caption("Choose a row (on a phone, a card's links) to open its statements on the timeline.")
-    frame = accusations_frame(found)
+    frame = dataset.derive("patterns-frame", lambda: accusations_frame(found))
     with st.container(key=responsive.wide_key("patterns-table")):
         st.dataframe(
             frame, hide_index=True, column_config={"incident": None}, key=TABLE_KEY,
@@ -84,7 +89,9 @@ else:
         if rows and rows[0] < len(found.accusations):
             statement_links(found.accusations[rows[0]])
     with st.container(key=responsive.narrow_key("patterns-cards")):
-        for a in found.accusations:
+        # A card per accusation, a page of them at a time (1,474 accusations at 300 synthetic incidents made about
+        # 10,000 elements a run); the page and search search the table's columns.
+        for a in (found.accusations[i] for i in paged(frame, "patterns-cards", "accusations").index):
             with st.container(border=True):
                 accused = md_escape(found.party_names.get(a.accused, a.accused))
                 st.markdown(f"**{accused}** · {md_escape(a.incident_dates)}")
@@ -112,7 +119,7 @@ sidebar = st.sidebar.container(key="patterns-exports")
 sidebar.subheader("Download the patterns")
 sidebar.download_button(
     "Patterns as JSON",
-    data=json.dumps(to_json(found), ensure_ascii=False, indent=2).encode("utf-8"),
+    data=dataset.derive("patterns-json", lambda: json.dumps(to_json(found), ensure_ascii=False, indent=2).encode()),
     file_name="patterns.json",
     mime="application/json",
     key="patterns_json",

@@ -44,7 +44,7 @@ from incidents.views.binning import (
     timeline_detail,
 )
 from incidents.views.params import BY_NAME, GROUPINGS, TIMELINE_DETAILS
-from incidents.views.timing import lag_lines, response_lags
+from incidents.views.timing import lag_lines, response_lags, speaking_incidents
 
 CHART_KEY = "timeline_chart"
 PHONE_CHART_KEY = "timeline_chart_phone"  # the same traces in the phone layout (components/timeline/compact.py)
@@ -240,11 +240,12 @@ else:
 
     st.subheader("Response lag")
     # One incident at a time: the selected one, else the most recent in view (as the sidebar's default says).
-    in_view = [i.id for i in view.incidents]
-    # (the most recent with statements in view: an incident with none would say nothing here)
-    speaking = [i for i in in_view if any(s.incidents[:1] == [i] for s in view.statements)] or in_view
+    in_view, speaking = view.derive("timeline-speaking", lambda: speaking_incidents(view))
     focus = value.incident if value.incident in in_view else (speaking[-1] if speaking else None)
-    lag_statements = [s for s in view.statements if len(in_view) <= 1 or (s.incidents and s.incidents[0] == focus)]
+    lag_statements = view.derive(
+        ("lag-statements", focus),
+        lambda: [s for s in view.statements if len(in_view) <= 1 or (s.incidents and s.incidents[0] == focus)],
+    )
     if lag_statements:
         about = ""
         if len(in_view) > 1 and focus in dataset.incidents:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from incidents.history.timetravel import Travel
 from incidents.model.dataset import Dataset
@@ -12,6 +13,16 @@ from incidents.views.filtering import FilterValue, View
 from incidents.views.urlstate import Notice
 
 CONTEXT_KEY = "_app_context"
+# The pages (url_path) whose body reads neither the shared filter nor its view: a filter change there reruns app.py's
+# sidebar fragment only. A page that starts reading `context.filter` or `context.view` must leave this set (a test
+# holds it: tests/test_frame_app.py).
+FILTER_FREE_PAGES = frozenset({"about", "patterns", "sources"})
+
+
+def fragment_run() -> bool:
+    """Whether this run is a fragment's alone (not the whole script)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 @dataclass

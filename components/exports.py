@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.context import AppContext
 from incidents.text import md_screen
@@ -24,11 +25,16 @@ class ExportButton:
     build: Callable[[], bytes]
 
 
-def export_buttons(context: AppContext, link: str | None = None) -> list[ExportButton]:
+def export_buttons(context: AppContext, link: str | Callable[[], str] | None = None) -> list[ExportButton]:
     """The three downloads for the current filter. `build` closes over plain data (no Streamlit calls), because
-    Streamlit runs it on another thread when the user clicks."""
+    Streamlit runs it on another thread when the user clicks. `link` may be a function, read at the click: app.py
+    draws the buttons before the page has added its own parameters to the share link."""
     dataset, value, view = context.dataset, context.filter, context.view
     stem = file_stem(dataset, value)
+
+    def the_link() -> str | None:
+        return link() if callable(link) else link
+
     return [
         ExportButton(
             "export_csv",
@@ -36,7 +42,7 @@ def export_buttons(context: AppContext, link: str | None = None) -> list[ExportB
             f"{stem}.zip",
             "application/zip",
             "One table per record type, with _meta.json (filter and data version).",
-            lambda: to_csv_zip(dataset, value, view, link).data,
+            lambda: to_csv_zip(dataset, value, view, the_link()).data,
         ),
         ExportButton(
             "export_json",
@@ -44,7 +50,7 @@ def export_buttons(context: AppContext, link: str | None = None) -> list[ExportB
             f"{stem}.json",
             "application/json",
             "The validated records, as in the YAML files, with the filter and data version under metadata.",
-            lambda: to_json(dataset, value, view, link).data,
+            lambda: to_json(dataset, value, view, the_link()).data,
         ),
         ExportButton(
             "export_geojson",
@@ -52,19 +58,21 @@ def export_buttons(context: AppContext, link: str | None = None) -> list[ExportB
             f"{stem}.geojson",
             "application/geo+json",
             "Located places and events, for QGIS or geojson.io.",
-            lambda: to_geojson(dataset, value, view, link).data,
+            lambda: to_geojson(dataset, value, view, the_link()).data,
         ),
     ]
 
 
-def render_exports(context: AppContext, link: str | None = None) -> None:
+def render_exports(
+    context: AppContext, link: str | Callable[[], str] | None = None, parent: DeltaGenerator | None = None
+) -> None:
     """Download buttons in the sidebar for exactly the records the shared filters select.
 
     `data` is a callable, so an export is only built when its button is clicked (Streamlit ≥ 1.50 defers it);
     `on_click="ignore"` keeps the click from rerunning the page.
     """
     # Keyed, so tests (and stylesheets) find it as `.st-key-exports`; the caption is the view's visible count.
-    sidebar = st.sidebar.container(key="exports")
+    sidebar = (parent if parent is not None else st.sidebar).container(key="exports")
     sidebar.subheader("Download this view")
     view = context.view
     sidebar.caption(

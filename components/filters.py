@@ -55,12 +55,13 @@ def url_notices(dataset: Dataset, page_options: Mapping[str, Collection[str]] | 
     return st.session_state.get(NOTICES_KEY, [])
 
 
-def shared_filters(dataset: Dataset) -> tuple[FilterValue, list[Notice]]:
-    """Render the URL-bound filters in the sidebar and return their value.
+def shared_filters(dataset: Dataset, parent: DeltaGenerator | None = None) -> tuple[FilterValue, list[Notice]]:
+    """Render the URL-bound filters into `parent` (default the sidebar) and return their value.
 
+    app.py draws them inside its sidebar fragment, whose widgets must sit in the fragment's own container.
     Option labels are the ids themselves, because a bound widget writes its label into the URL.
     """
-    sidebar = st.sidebar
+    sidebar = parent if parent is not None else st.sidebar
     sidebar.header("Filters")
     widgets: dict[str, object] = {}
     for column, label, name in zip(sidebar.columns(2), ("From", "To"), ("from", "to"), strict=True):

@@ -1,8 +1,11 @@
 """Long tables a page at a time, with a search box: a page sends PAGE_ROWS rows, never one element per record.
 
-st.dataframe virtualises its rows in the browser, but Streamlit still sends every row; at 1,000 incidents a
+st.dataframe virtualises its rows in the browser, but an eager one still sends every row; at 1,000 incidents a
 table of every record is megabytes. `matching` and `page_of` are plain pandas (tested directly); `paged` adds the
-search box and page picker.
+search box and page picker. `searched` is the search box alone, for a lazy table (`st.dataframe(lazy=True)`,
+Streamlit 1.67): it sends its first LAZY_CHUNK rows and fetches the rest as the reader scrolls or sorts, with no
+rerun, but in its first release it has no search of its own (nor selection, nor CSV download). A table whose rows
+are picked (`on_select`) keeps the pager.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 PAGE_ROWS = 100
+LAZY_CHUNK = 1_000  # Streamlit's: a lazy table sends this many rows first, and up to this many it stays eager
 SEARCH_MAX = 200  # characters of a search (it is untrusted text, matched literally)
 
 
@@ -63,3 +67,23 @@ def paged(frame: pd.DataFrame, key: str, noun: str = "rows", size: int = PAGE_RO
     shown = f"{first}–{first + len(rows) - 1}" if len(rows) else "none"
     st.caption(f"{noun.capitalize()} {shown} of {len(found)}" + (f" matching, {len(frame)} in all" if query else ""))
     return rows
+
+
+def searched(frame: pd.DataFrame, key: str, noun: str = "rows", size: int = PAGE_ROWS) -> pd.DataFrame:
+    """The rows of `frame` matching a search box (shown only past `size` rows), with a caption of the count, for
+    a lazy table: the server-side search the lazy frame lacks. Widget key: `<key>-search`."""
+    if len(frame) <= size:
+        return frame
+    query = st.text_input(
+        f"Search the {noun}",
+        key=f"{key}-search",
+        max_chars=SEARCH_MAX,
+        placeholder="words in any column",
+    )
+    found = matching(frame, query)
+    more = f"; the first {LAZY_CHUNK} are sent, the rest as you scroll" if len(found) > LAZY_CHUNK else ""
+    st.caption(
+        f"{len(found)} {noun}" + (f" matching, {len(frame)} in all" if query else "") + more
+        + " (sort by a column's header: the whole table is sorted)"
+    )
+    return found

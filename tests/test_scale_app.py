@@ -146,7 +146,7 @@ def test_a_clicked_circle_lists_its_events_a_page_at_a_time(big_dir: Path, big: 
     assert elements(at) < MAX_ELEMENTS
 
 
-def test_sources_page_stays_small_and_pages_citing_statements(big_dir: Path, big: Dataset) -> None:
+def test_sources_page_stays_small_and_searches_citing_statements(big_dir: Path, big: Dataset) -> None:
     citing: dict[str, int] = {}
     for statement in big.statements.values():
         for source_id in set(statement.via):
@@ -161,8 +161,16 @@ def test_sources_page_stays_small_and_pages_citing_statements(big_dir: Path, big
     # The page lists every statement that cites it: in its chain or as a carrier (components.sources.citations).
     statements = sorted(s.id for s in big.statements.values() if cited in (*s.via, *s.carried_by))
     assert len(statements) > PAGE_ROWS
+    # One lazy table (AppTest keeps every table eager, so all its rows are here), with the server-side search the
+    # lazy frame lacks: no page picker.
     table = next(i for i, frame in enumerate(at.dataframe) if "Statement" in frame.value.columns)
-    assert sorted(page_through(at, "source-citing", table)) == statements
+    assert sorted(at.dataframe[table].value["Id"]) == statements
+    assert not [w for w in at.number_input if w.key == "source-citing-page"]
+    at.text_input(key="source-citing-search").set_value(statements[-1]).run()
+    found = at.dataframe[table].value
+    assert statements[-1] in list(found["Id"]) and len(found) < len(statements)
+    assert all(statements[-1] in row for row in found["Id"])  # ids are the only column that could hold an id
+    assert any(f"{len(found)} statements matching, {len(statements)} in all" in c.value for c in at.caption)
 
 
 def test_grouped_map_draws_claims_as_one_ring_per_claimed_origin_and_arcs_when_narrowed(big_dir: Path) -> None:
@@ -186,3 +194,21 @@ def test_grouped_map_draws_claims_as_one_ring_per_claimed_origin_and_arcs_when_n
     narrow = claims_layer(narrowed)
     assert narrow and {f["geometry"]["type"] for f in narrow} == {"MultiLineString"}
     assert layers(narrowed)["claim-labels"]["data"]
+
+
+def test_patterns_cards_come_a_page_at_a_time(big_dir: Path, big: Dataset) -> None:
+    """The phone's cards (one per accusation) are paged like the tables: every accusation once, PAGE_ROWS a page."""
+    from incidents.evidence.patterns import patterns
+
+    found = patterns(big)
+    assert len(found.accusations) > PAGE_ROWS
+    at = run("patterns", big_dir)
+    pages = int(at.number_input(key="patterns-cards-page").max)
+    seen: list[str] = []
+    for number in range(1, pages + 1):
+        at.number_input(key="patterns-cards-page").set_value(number).run()
+        assert not at.exception
+        cards = [c.value for c in at.caption if c.value.startswith("First answer\\:")]  # md-escaped
+        assert 0 < len(cards) <= PAGE_ROWS
+        seen += cards
+    assert len(seen) == len(found.accusations)

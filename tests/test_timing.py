@@ -21,9 +21,10 @@ from incidents.views.timing import (
     records_in_time_order,
     response_lag,
     response_lags,
+    speaking_incidents,
     visible_range,
 )
-from tests.conftest import FIXTURES
+from tests.conftest import DATA, FIXTURES
 
 INCIDENT = "fixture-2026-03-05"
 BAKU = dt.timezone(dt.timedelta(hours=4))
@@ -284,3 +285,34 @@ def test_response_lag_is_window_lag(dataset: Dataset, reference: When, later: Wh
     assert lag.reference == first.id
     expected = window_lag(time_window(reference), time_window(later))
     assert (lag.status, lag.low, lag.high) == (expected.kind, expected.low, expected.high)
+
+
+
+@pytest.fixture(scope="module")
+def shipped() -> Dataset:
+    return load_dataset(DATA)
+
+
+SPEAKING_FILTERS = [
+    FilterValue(), FilterValue(kinds=("statement",)), FilterValue(kinds=("event",)), FilterValue(text="drone"),
+    FilterValue(text="border"), FilterValue(date_from=dt.date(2026, 3, 1)),
+]
+
+
+def test_speaking_incidents_are_those_a_statement_in_view_is_first_about(shipped: Dataset) -> None:
+    """The one-pass set equals the former test of every incident against every statement, order kept; on the
+    shipped data some view holds an incident no statement in view is first about, so the two lists can differ."""
+    differ = 0
+    for value in SPEAKING_FILTERS:
+        view = apply_filter(shipped, value)
+        in_view = [i.id for i in view.incidents]
+        former = [i for i in in_view if any(s.incidents[:1] == [i] for s in view.statements)] or in_view
+        assert speaking_incidents(view) == (in_view, former), value
+        differ += former != in_view
+    assert differ
+
+
+def test_speaking_incidents_fall_back_to_every_incident_without_statements(shipped: Dataset) -> None:
+    view = apply_filter(shipped, FilterValue(kinds=("event",)))
+    assert not view.statements and view.incidents
+    assert speaking_incidents(view)[1] == [i.id for i in view.incidents]

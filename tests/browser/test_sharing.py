@@ -150,3 +150,46 @@ def test_geojson_download_is_built_on_click(page, app_url: str) -> None:
     assert collection["metadata"]["query"] == {"from": ["2026-03-05"], "actor": ["irn"]}
     assert collection["features"], "the Iranian records of 5 March include located events"
     assert page.console_errors == [], page.console_errors
+
+
+def test_a_filter_change_on_a_filter_free_page_reruns_the_sidebar_alone(page, app_url: str) -> None:
+    """On /patterns (its body reads neither the filter nor the view) a filter change reruns app.py's sidebar
+    fragment only: it sends a fraction of a whole rerun, and the URL, the share link and the download block's counts
+    still follow it; the filter holds across a page switch. On /claims the same change reruns the whole page."""
+    received: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+
+    def sent_by(action) -> int:
+        received.clear()
+        action()
+        settle(page)
+        return sum(received)
+
+    def type_filter(text: str) -> None:
+        box = page.locator(".st-key-q input")
+        box.fill(text)
+        box.press("Enter")
+        if text:
+            page.wait_for_url(re.compile(rf"q={text}(&|$)"))
+        else:
+            page.wait_for_url(lambda url: "q=" not in url)
+
+    page.goto(app_url + "/patterns")
+    settle(page)
+    before = record_count(page)
+    whole = sent_by(lambda: page.keyboard.press("r"))  # Streamlit's rerun shortcut: the whole script
+    alone = sent_by(lambda: type_filter("drone"))
+    assert alone * 4 < whole, (alone, whole)
+    assert query(page.url).get("q") == ["drone"] and path(page.url) == "/patterns"
+    assert query(share_link(page)).get("q") == ["drone"] and path(share_link(page)) == "/patterns"
+    assert record_count(page) != before
+    assert page.locator(".stException").count() == 0
+
+    go_to(page, "claims")
+    assert query(page.url).get("q") == ["drone"]
+    whole_claims = sent_by(lambda: page.keyboard.press("r"))
+    changed = sent_by(lambda: type_filter(""))
+    assert changed * 2 > whole_claims, (changed, whole_claims)  # a filtered page: the whole page again
+    assert "q" not in query(share_link(page))
+    assert record_count(page) == before
+    assert page.console_errors == [], page.console_errors
