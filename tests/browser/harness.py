@@ -132,6 +132,22 @@ def page_heading(page) -> str:
     return page.locator('[data-testid="stMain"] h1').first.inner_text(timeout=10_000).strip()
 
 
+_SKELETONS = """() => Array.from(document.querySelectorAll('[data-testid*="Skeleton"]'))
+    .filter(e => e.checkVisibility()).length"""
+
+
+def _wait_for_lazy_elements(page, timeout_ms: int = 15_000) -> None:
+    """Streamlit loads some widgets' code lazily (multiselects, code blocks, download buttons) and shows a grey
+    skeleton until it lands, which on a busy machine can be after the app reports idle: a screenshot should show
+    what a reader sees once the page has loaded. Bounded; a skeleton still there after it is left in the shot."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(f"() => ({_SKELETONS})() === 0", polling=200, timeout=timeout_ms)
+    except PlaywrightTimeout:
+        pass  # a screenshot is still worth taking; it shows what stayed grey
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
@@ -143,6 +159,7 @@ def screenshot(page, name: str) -> Path:
     size = page.viewport_size or {"width": 1400, "height": 1000}
     page.set_viewport_size({"width": size["width"], "height": min(max(int(height), size["height"]), 6000)})
     page.wait_for_timeout(300)
+    _wait_for_lazy_elements(page)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
     return path
