@@ -11,14 +11,24 @@ REPLICAS ?= 3
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Stamps re-install only when the requirement files change.
+# Stamps re-install only when the requirement files' bytes change. A stamp holds the sha256 of the files it installed:
+# a fresh checkout or worktree gives them a new mtime (newer than the stamp), which used to reinstall an installed
+# venv. When the mtime says "maybe", pip runs only if the hash differs and the venv lacks a pinned version
+# (scripts/requirements_met.py); a fresh clone has no venv, so it installs.
+define install
+	@sum=$$(cat $(1) | sha256sum | cut -d' ' -f1); \
+	if [ "$$(cat $@ 2>/dev/null)" != "$$sum" ] && ! $(BIN)/python scripts/requirements_met.py $(lastword $(1)); then \
+		echo "$(BIN)/python -m pip install --quiet -r $(lastword $(1))"; \
+		$(BIN)/python -m pip install --quiet -r $(lastword $(1)) || exit 1; \
+	fi; \
+	echo "$$sum" > $@
+endef
+
 $(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	touch $@
+	$(call install,requirements.txt)
 
 $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
-	touch $@
+	$(call install,requirements.txt requirements-dev.txt)
 
 run: $(VENV)/.runtime-installed
 	$(BIN)/streamlit run app.py --server.port $(or $(PORT),8501)
