@@ -16,7 +16,7 @@ from components.summaries import plural
 from components.timetravel import cached_history, version_diffs
 from incidents.evidence.patterns import patterns
 from incidents.history.changes import change_counts, touched_incidents
-from incidents.views.incidents_index import index_rows
+from incidents.views.incidents_index import headings
 from incidents.views.overview import brief, by_incident, open_items, per_year, per_year_text
 
 MAX_OPEN = 6  # items listed per kind of open question; the pages linked list them all
@@ -32,8 +32,8 @@ st.caption(
     f"{len(dataset.sources)} sources"
 )
 
-rows = index_rows(dataset)
-lead = brief(dataset, context.filter.incident, rows)
+rows = headings(dataset)  # every incident named and dated; only the one led with is compared
+lead = brief(dataset, context.filter.incident)
 if lead is None:
     st.info("No incident records are loaded. Check the data panel above for errors.")
     st.stop()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from incidents.evidence.figures import FigureTrack, figure_tracks
 from incidents.evidence.matrix import (
@@ -27,8 +27,9 @@ from incidents.evidence.matrix import (
     party_order,
 )
 from incidents.evidence.refs import SourceRef, StatementRef, source_ref, statement_ref
-from incidents.evidence.stances import accusation_rank, exclusions, is_full_assertion, polarity
+from incidents.evidence.stances import accusation_rank, dataset_exclusions, is_full_assertion, polarity
 from incidents.model.dataset import Dataset
+from incidents.model.groups import groups
 from incidents.model.records import Discrepancy, Incident, Proposition, Statement
 
 Placed = list[tuple[Proposition, Position]]
@@ -39,7 +40,7 @@ class _Refs:
 
     def __init__(self, dataset: Dataset) -> None:
         self._dataset = dataset
-        self._file_order = {statement_id: index for index, statement_id in enumerate(dataset.statements)}
+        self._file_order = groups(dataset).file_order
         self.made: dict[str, StatementRef] = {}
 
     def __call__(self, statement: Statement) -> StatementRef:
@@ -57,19 +58,21 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
     if incident is None:
         return _no_incident(dataset, incident_id)
     order = party_order(order)
-    propositions = [p for p in dataset.propositions.values() if p.incident == incident.id]
+    grouped = groups(dataset)
+    propositions = list(grouped.propositions.get(incident.id, ()))
     refs = _Refs(dataset)
     by_row, reporting = _positions_by_row(dataset, propositions, refs)
     placed = [(prop, pos) for prop in propositions for pos in by_row[prop.id]]
     accuser = _accuser(placed)
     parties = order_parties(_parties(dataset, placed, accuser), order)
-    discrepancies = tuple(d for d in dataset.discrepancies.values() if d.incident == incident.id)
-    rows = _rows(propositions, parties, by_row, reporting, exclusions(dataset.propositions.values()), discrepancies)
+    discrepancies = grouped.discrepancies.get(incident.id, ())
+    rows = _rows(propositions, parties, by_row, reporting, dataset_exclusions(dataset), discrepancies)
     # Made in this order on purpose: the replies and the source list also cover statements resolved before them.
-    others = _other_statements(dataset, incident.id, placed, refs)
+    naming = grouped.statements.get(incident.id, ())
+    others = _other_statements(naming, placed, refs)
     replies = _replies(dataset, refs)
     names = {p.id: p.label for p in parties}
-    concerning = [refs(s) for s in dataset.statements.values() if incident.id in s.incidents and s.figures]
+    concerning = [refs(s) for s in naming if s.figures]
     figures = figure_tracks(sorted(concerning, key=lambda r: r.sort_key), names)
     return Comparison(
         incident=incident,
@@ -84,7 +87,8 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
         sources=_sources(dataset, incident, discrepancies, refs),
         accuser=accuser,
         order=order,
-        data_last_updated=dataset.last_updated,
+        # Kept with the dataset: the property scans every incident, and the index compares every incident.
+        data_last_updated=dataset.derive("last-updated", lambda: dataset.last_updated),
         data_version=dataset.version,
         statements=dict(refs.made),
     )
@@ -109,7 +113,10 @@ def _positions_by_row(
     # A statement counts on every proposition it takes a stance on, whichever incidents it names.
     by_row: dict[str, list[Position]] = {p.id: [] for p in propositions}
     reporting: dict[str, list[Position]] = {p.id: [] for p in propositions}
-    for statement in dataset.statements.values():
+    grouped = groups(dataset)
+    # Only the statements with a stance on one of these rows, in file order: what a scan of every statement finds.
+    speaking = {s.id: s for prop_id in by_row for s in grouped.stances.get(prop_id, ())}
+    for statement in sorted(speaking.values(), key=lambda s: grouped.file_order[s.id]):
         for stance in statement.stances:
             if stance.proposition in by_row:
                 ref = refs(statement)
@@ -158,7 +165,7 @@ def _rows(
     parties: Iterable[Party],
     by_row: dict[str, list[Position]],
     reporting: dict[str, list[Position]],
-    excluded: dict[str, set[str]],
+    excluded: Mapping[str, set[str]],
     discrepancies: Iterable[Discrepancy] = (),
 ) -> list[Row]:
     """One row per proposition, one cell per party in column order, with the discrepancies that concern it."""
@@ -202,13 +209,11 @@ def _row_strength(cells: Iterable[Cell]) -> Strength | None:
     return min(held, key=STRENGTH_ORDER.index) if held else None
 
 
-def _other_statements(dataset: Dataset, incident_id: str, placed: Placed, refs: _Refs) -> list[StatementRef]:
-    """Statements on the incident that take no stance on its propositions: they still show, below the matrix."""
+def _other_statements(naming: Iterable[Statement], placed: Placed, refs: _Refs) -> list[StatementRef]:
+    """Statements on the incident (`naming`, in file order) that take no stance on its propositions: they still show,
+    below the matrix."""
     in_rows = {pos.statement.id for _, pos in placed}
-    return sorted(
-        (refs(s) for s in dataset.statements.values() if incident_id in s.incidents and s.id not in in_rows),
-        key=lambda s: s.sort_key,
-    )
+    return sorted((refs(s) for s in naming if s.id not in in_rows), key=lambda s: s.sort_key)
 
 
 def _replies(dataset: Dataset, refs: _Refs) -> list[Reply]:

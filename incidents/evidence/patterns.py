@@ -35,6 +35,7 @@ from typing import Any
 from incidents.evidence.comparison import Comparison, compare
 from incidents.evidence.stances import exclusions, polarity
 from incidents.model.dataset import Dataset
+from incidents.model.groups import groups
 from incidents.model.queries import chronological
 from incidents.model.records import Incident, Proposition, Statement
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
@@ -188,6 +189,9 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
     for statement in sorted(dataset.statements.values(), key=chronological):
         for incident_id in statement.incidents:
             by_incident.setdefault(incident_id, []).append(statement)
+    # Each statement's party once: the loops below ask for it per proposition and per accused party.
+    party_of = {s.id: _party(dataset, s) for s in dataset.statements.values()}
+    grouped = groups(dataset)
     found: list[Accusation] = []
     for proposition in dataset.propositions.values():
         incident = dataset.incidents.get(proposition.incident or "")
@@ -195,25 +199,29 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
             continue
         statements = by_incident.get(incident.id, [])
         held = dict.fromkeys(tops.get(a, a) for a in proposition.against)
+        # The incident's statements with a stance on this proposition, in time order (as `statements` has them).
+        on_it = sorted(
+            (s for s in grouped.stances.get(proposition.id, ()) if incident.id in s.incidents), key=chronological
+        )
         for accused in held:
             # Made by another party, and by none the proposition also holds responsible: a party asserting a joint
             # act of its own (Cohen's "I agreed … to form a united front") reports it; it does not accuse its partner.
             accusing = [
                 s
-                for s in statements
-                if (party := _party(dataset, s)) is not None
+                for s in on_it
+                if (party := party_of[s.id]) is not None
                 and party not in held
                 and any(st.proposition == proposition.id and st.stance in _ACCUSING for st in s.stances)
             ]
             if not accusing:
                 continue
-            accusers = {p for s in accusing if (p := _party(dataset, s)) is not None}
+            accusers = {p for s in accusing if (p := party_of[s.id]) is not None}
             accusing_ids = {s.id for s in accusing}
-            first_accuser = _party(dataset, accusing[0]) or ""
+            first_accuser = party_of[accusing[0].id] or ""
             competing = rivals.get(proposition.id, set())
             answers: list[tuple[Statement, Answer]] = []
             for statement in statements:
-                if _party(dataset, statement) != accused:
+                if party_of[statement.id] != accused:
                     continue
                 touches = (
                     any(st.proposition == proposition.id or st.proposition in competing for st in statement.stances)

@@ -8,7 +8,7 @@ from typing import Literal
 
 from incidents.model.dataset import Dataset
 from incidents.model.evidence import Figure, Quote
-from incidents.model.provenance import origins, weakest_grade
+from incidents.model.provenance import source_origins, weakest_grade
 from incidents.model.queries import outlet_name, reporting_origins, speaker_name
 from incidents.model.records import Statement, When
 from incidents.model.vocabulary import RELIABILITY_TEXT, admiralty_grade, credibility_text, reliability_grade
@@ -245,7 +245,7 @@ def statement_ref(dataset: Dataset, statement: Statement, seq: int = 0) -> State
         via=tuple(source_ref(dataset, s) for s in statement.via),
         carried_by=tuple(source_ref(dataset, s) for s in statement.carried_by),
         figures=tuple(statement.figures),
-        origins=origins(dataset, statement.via[-1]),
+        origins=source_origins(dataset, statement.via[-1]),
         credibility=statement.credibility,
         responds_to=tuple(statement.responds_to),
         incidents=tuple(statement.incidents),

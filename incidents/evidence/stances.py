@@ -6,7 +6,7 @@ apart. Pure: no UI imports.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -53,6 +53,11 @@ def exclusions(propositions: Iterable[Proposition]) -> dict[str, set[str]]:
             if answered != proposition.id:
                 found.setdefault(answered, set()).add(proposition.id)
     return found
+
+
+def dataset_exclusions(dataset: Dataset) -> Mapping[str, set[str]]:
+    """`exclusions` of every proposition in the dataset, worked out once and kept with it (read it, never change it)."""
+    return dataset.derive("exclusions", lambda: exclusions(dataset.propositions.values()))
 
 
 def accusation_rank(stance: str, kind: str, topic: str | None) -> int | None:
@@ -119,7 +124,7 @@ def launch_claims(dataset: Dataset, events: Iterable[Event], statements: Iterabl
         return []
     given = list(statements)
     asserting, disputing = _by_polarity(given)
-    excluded = exclusions(dataset.propositions.values())
+    excluded = dataset_exclusions(dataset)
     given_ids = {statement.id for statement in given}
     found = []
     for launch in launches:

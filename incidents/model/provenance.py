@@ -68,6 +68,13 @@ def all_origins(dataset: Dataset) -> dict[str, frozenset[str]]:
     return memo
 
 
+def source_origins(dataset: Dataset, source_id: str) -> frozenset[str]:
+    """`origins` of one source, read from `all_origins` worked out once per loaded dataset and kept with it (every
+    statement resolved asks for its document's origins: walking the chains each time grew with the sources)."""
+    known = dataset.derive("all-origins", lambda: all_origins(dataset))
+    return known.get(source_id) or frozenset({source_id})
+
+
 def weakest_grade(grades: Sequence[str | None]) -> str | None:
     """The weakest reliability letter of a chain; None when any link is ungraded (then the chain cannot be graded)."""
     if not grades or any(grade is None for grade in grades):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from incidents.model.dataset import Dataset
-from incidents.model.provenance import origins
+from incidents.model.provenance import source_origins
 from incidents.model.records import Event, Incident, Statement
 
 Timed = Event | Statement | Incident
@@ -67,7 +67,7 @@ def reporting_origins(dataset: Dataset, statement: Statement) -> list[str]:
     """The sources the publication's words come from: where the document we read takes them from (its
     republication chain, else the earlier links of `via`), else the document itself."""
     document = statement.via[-1]
-    found = sorted(origins(dataset, document) - {document})
+    found = sorted(source_origins(dataset, document) - {document})
     if not found:
         found = [s for s in statement.via[:-1] if s != document]
     return list(dict.fromkeys(found)) or [document]

@@ -1,6 +1,7 @@
 """The incidents index: one row per incident, with its claims status, filtered and sorted as the URL asks (pure).
 
-`index_rows(dataset)` gives an `IndexRow` per incident (newest first); `filter_rows` and `sort_rows` apply the
+`index_rows(dataset)` gives an `IndexRow` per incident (newest first), `kept_index_row` one of them, `headings` only
+what names and dates each incident (no comparison made: the front page); `filter_rows` and `sort_rows` apply the
 `/incidents` page's parameters (`year`, `type`, `party`, `status`, `sort`, declared in `incidents.views.params`);
 `to_csv` and `to_json` are the page's exports. The claims status comes from the comparison engine
 (`incidents.evidence.comparison.compare`), so the index and the claims page cannot disagree.
@@ -14,9 +15,11 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from typing import TypeVar
 
 from incidents.evidence.comparison import Comparison, compare
 from incidents.model.dataset import Dataset
+from incidents.model.groups import groups
 from incidents.model.records import Incident
 from incidents.model.vocabulary import incident_kind
 from incidents.model.when import date_text
@@ -25,8 +28,9 @@ from incidents.views.params import INDEX_SORTS
 
 
 @dataclass(frozen=True)
-class IndexRow:
-    """One incident as the index lists it."""
+class Heading:
+    """What names and dates an incident in a list: cheap, with no comparison made (the front page lists every
+    incident this way and compares only the one it leads with)."""
 
     id: str
     title: str
@@ -34,6 +38,12 @@ class IndexRow:
     start: dt.date
     year: int
     kind: str
+
+
+@dataclass(frozen=True)
+class IndexRow(Heading):
+    """One incident as the index lists it: its heading, then its places, parties and claims status."""
+
     places: tuple[str, ...]
     parties: tuple[str, ...]  # ids: the tops of the chains of every named speaker on it
     party_names: tuple[str, ...]
@@ -69,18 +79,45 @@ class IndexRow:
 
 def _sources(dataset: Dataset, incident: Incident) -> int:
     """Distinct sources cited by the incident and by its events, statements, propositions' rows and discrepancies."""
+    grouped = groups(dataset)
     found = set(incident.sources)
-    for event in dataset.events.values():
-        if event.incident == incident.id:
-            found.update(event.sources)
-    for statement in dataset.statements.values():
-        if incident.id in statement.incidents:
-            found.update(statement.via)
-            found.update(statement.carried_by)
-    for discrepancy in dataset.discrepancies.values():
-        if discrepancy.incident == incident.id:
-            found.update(discrepancy.sources)
+    for event in grouped.events.get(incident.id, ()):
+        found.update(event.sources)
+    for statement in grouped.statements.get(incident.id, ()):
+        found.update(statement.via)
+        found.update(statement.carried_by)
+    for discrepancy in grouped.discrepancies.get(incident.id, ()):
+        found.update(discrepancy.sources)
     return len(found)
+
+
+def heading(incident: Incident) -> Heading:
+    """The incident's heading: the same values its index row starts with."""
+    return Heading(
+        id=incident.id,
+        title=incident.short_title or incident.title,
+        date=date_text(incident.when),
+        start=incident.when.first_day,
+        year=incident.when.first_day.year,
+        kind=incident_kind(incident.kind, incident.sub_event_type),
+    )
+
+
+def headings(dataset: Dataset) -> list[Heading]:
+    """Every incident's heading, newest first, in the index's default order (kept on the dataset)."""
+
+    def make() -> list[Heading]:
+        return _newest_first([heading(incident) for incident in dataset.incidents.values()])
+
+    return dataset.derive("incidents-headings", make)
+
+
+def kept_index_row(dataset: Dataset, incident_id: str) -> IndexRow | None:
+    """One incident's index row, made once per dataset and shared with `index_rows` (None for an unknown id)."""
+    incident = dataset.incidents.get(incident_id)
+    if incident is None:
+        return None
+    return dataset.derive(("index-row", incident_id), lambda: index_row(dataset, incident))
 
 
 def index_row(dataset: Dataset, incident: Incident, comparison: Comparison | None = None) -> IndexRow:
@@ -90,11 +127,12 @@ def index_row(dataset: Dataset, incident: Incident, comparison: Comparison | Non
         comparison = made if isinstance(made, Comparison) else None
     counts = comparison.counts if comparison else {"contested": 0, "one-sided": 0, "agreed": 0, "unaddressed": 0}
     index = dataset.actor_index
+    grouped = groups(dataset)
     parties = tuple(
         dict.fromkeys(
             index.top(s.speaker)
-            for s in sorted(dataset.statements.values(), key=lambda s: s.when.start_dt)
-            if incident.id in s.incidents and s.voice == "named" and s.speaker
+            for s in sorted(grouped.statements.get(incident.id, ()), key=lambda s: s.when.start_dt)
+            if s.voice == "named" and s.speaker
         )
     )
     places = tuple(
@@ -103,16 +141,15 @@ def index_row(dataset: Dataset, incident: Incident, comparison: Comparison | Non
             for role in incident.places
         )
     )
-    open_discrepancies = sum(
-        1 for d in dataset.discrepancies.values() if d.incident == incident.id and d.status == "open"
-    )
+    open_discrepancies = sum(1 for d in grouped.discrepancies.get(incident.id, ()) if d.status == "open")
+    head = heading(incident)
     return IndexRow(
-        id=incident.id,
-        title=incident.short_title or incident.title,
-        date=date_text(incident.when),
-        start=incident.when.first_day,
-        year=incident.when.first_day.year,
-        kind=incident_kind(incident.kind, incident.sub_event_type),
+        id=head.id,
+        title=head.title,
+        date=head.date,
+        start=head.start,
+        year=head.year,
+        kind=head.kind,
         places=places,
         parties=parties,
         party_names=tuple(index.label(p) for p in parties),
@@ -130,8 +167,8 @@ def index_rows(dataset: Dataset) -> list[IndexRow]:
     """Every incident's row, newest first (kept on the dataset: it never changes once loaded)."""
 
     def make() -> list[IndexRow]:
-        rows = [index_row(dataset, incident) for incident in dataset.incidents.values()]
-        return sort_rows(rows, INDEX_SORTS[0])
+        rows = [kept_index_row(dataset, incident_id) for incident_id in dataset.incidents]
+        return sort_rows([row for row in rows if row is not None], INDEX_SORTS[0])
 
     return dataset.derive("incidents-index", make)
 
@@ -158,9 +195,7 @@ def filter_rows(
 def sort_rows(rows: Iterable[IndexRow], sort: str) -> list[IndexRow]:
     """`newest` (default), `oldest`, `contested` (most contested propositions first), `sources` (most first),
     `title`; ties by date, newest first, then id. An unknown value sorts as the default."""
-    rows = list(rows)
-    by_date = sorted(rows, key=lambda r: r.id)
-    by_date.sort(key=lambda r: r.start, reverse=True)
+    by_date = _newest_first(rows)
     if sort == "oldest":
         return sorted(by_date, key=lambda r: r.start)
     if sort == "contested":
@@ -169,6 +204,16 @@ def sort_rows(rows: Iterable[IndexRow], sort: str) -> list[IndexRow]:
         return sorted(by_date, key=lambda r: -r.sources)
     if sort == "title":
         return sorted(by_date, key=lambda r: r.title.casefold())
+    return by_date
+
+
+H = TypeVar("H", bound=Heading)
+
+
+def _newest_first(rows: Iterable[H]) -> list[H]:
+    """By start, newest first; ties by id."""
+    by_date = sorted(rows, key=lambda r: r.id)
+    by_date.sort(key=lambda r: r.start, reverse=True)
     return by_date
 
 

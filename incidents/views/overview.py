@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from incidents.evidence.patterns import Patterns
 from incidents.model.dataset import Dataset
 from incidents.model.queries import current_incident
-from incidents.views.incidents_index import IndexRow, index_rows
+from incidents.views.incidents_index import Heading, IndexRow, headings, kept_index_row
 from incidents.views.params import INCIDENT_KINDS
 
 
@@ -28,13 +28,13 @@ class Brief:
     latest: bool  # True: the latest incident in the record; False: the one the link selects (`incident=`)
 
 
-def brief(dataset: Dataset, selected: str | None = None, rows: Sequence[IndexRow] | None = None) -> Brief | None:
-    """The selected incident's index row, else the latest incident's (the one that starts last); None without any."""
+def brief(dataset: Dataset, selected: str | None = None) -> Brief | None:
+    """The selected incident's index row, else the latest incident's (the one that starts last); None without any.
+    Only that incident is compared (its row is kept for the index)."""
     incident = current_incident(dataset, selected)
     if incident is None:
         return None
-    rows = index_rows(dataset) if rows is None else rows
-    row = next((r for r in rows if r.id == incident.id), None)
+    row = kept_index_row(dataset, incident.id)
     if row is None:
         return None
     return Brief(row, latest=not (selected and selected in dataset.incidents))
@@ -72,12 +72,12 @@ class OpenItems:
         return not (self.discrepancies or self.unanswered)
 
 
-def open_items(dataset: Dataset, found: Patterns, rows: Sequence[IndexRow] | None = None) -> OpenItems:
+def open_items(dataset: Dataset, found: Patterns, rows: Sequence[Heading] | None = None) -> OpenItems:
     """Open discrepancies and unanswered accusations across the record, newest incident first (then by id).
 
     A discrepancy counts when its status is `open`; one attached to no incident is listed under no incident. An
     accusation counts when its first (hence every) answer is 'said nothing on record'."""
-    rows = index_rows(dataset) if rows is None else rows
+    rows = headings(dataset) if rows is None else rows
     by_id = {row.id: row for row in rows}
     order = {row.id: index for index, row in enumerate(sorted(rows, key=lambda r: (r.start, r.id), reverse=True))}
     last = len(order)
@@ -133,7 +133,7 @@ def by_incident(discrepancies: Iterable[OpenDiscrepancy]) -> list[OpenGroup]:
     ]
 
 
-def per_year(rows: Iterable[IndexRow]) -> dict[int, dict[str, int]]:
+def per_year(rows: Iterable[Heading]) -> dict[int, dict[str, int]]:
     """year -> kind -> incidents starting that year, every year from the first to the last and every kind of
     `INCIDENT_KINDS` (zeros included, in that order); empty without incidents."""
     rows = list(rows)

@@ -1,0 +1,124 @@
+"""The per-incident groups (incidents/model/groups.py) and what reads them: each group is what a scan of every record
+gives, in file order; once they are made, comparing an incident, making its index row or the front page's brief
+scans no whole collection again (that scan per incident made the front page take minutes at 1,000 incidents)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from incidents.evidence.comparison import Comparison, compare
+from incidents.evidence.stances import dataset_exclusions
+from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
+from incidents.model.groups import groups
+from incidents.synth import generate
+from incidents.views.incidents_index import headings, index_rows, kept_index_row
+from incidents.views.overview import brief
+from tests.conftest import FIXTURES, ROOT
+
+
+@pytest.fixture(scope="module", params=["shipped", "monitor", "synthetic"])
+def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
+    if request.param == "shipped":
+        folder = ROOT / "data"
+    elif request.param == "monitor":
+        folder = FIXTURES / "monitor"
+    else:
+        folder = tmp_path_factory.mktemp("synthetic")
+        generate(folder, 12, seed=3)
+    loaded = load_dataset(Path(folder))
+    assert not loaded.errors, loaded.errors[:3]
+    return loaded
+
+
+def test_each_group_is_what_a_scan_gives_in_file_order(dataset: Dataset) -> None:
+    grouped = groups(dataset)
+    assert dataset.incidents, "the dataset has no incident to group"
+    for incident_id in dataset.incidents:
+        assert list(grouped.statements.get(incident_id, ())) == [
+            s for s in dataset.statements.values() if incident_id in s.incidents
+        ]
+        assert list(grouped.events.get(incident_id, ())) == [
+            e for e in dataset.events.values() if e.incident == incident_id
+        ]
+        assert list(grouped.propositions.get(incident_id, ())) == [
+            p for p in dataset.propositions.values() if p.incident == incident_id
+        ]
+        assert list(grouped.discrepancies.get(incident_id, ())) == [
+            d for d in dataset.discrepancies.values() if d.incident == incident_id
+        ]
+    for proposition_id in dataset.propositions:
+        assert list(grouped.stances.get(proposition_id, ())) == [
+            s for s in dataset.statements.values() if any(st.proposition == proposition_id for st in s.stances)
+        ]
+    assert list(grouped.file_order) == list(dataset.statements)
+    assert groups(dataset) is grouped  # made once, kept with the dataset
+
+
+COPIED = (
+    "actors", "sources", "places", "incidents", "events", "statements", "propositions", "discrepancies", "problems",
+    "version",
+)
+
+
+class _NoScans(dict[str, Any]):
+    """A collection that may be looked up by id but never walked whole."""
+
+    def values(self) -> Any:
+        raise AssertionError("a whole collection was scanned")
+
+    def __iter__(self) -> Iterator[str]:
+        raise AssertionError("a whole collection was walked")
+
+    def items(self) -> Any:
+        raise AssertionError("a whole collection was walked")
+
+
+def _copy(dataset: Dataset) -> Dataset:
+    """The same records in a new dataset, with nothing derived yet."""
+    return Dataset(**{name: getattr(dataset, name) for name in COPIED})
+
+
+def _unscannable(dataset: Dataset) -> Dataset:
+    """The same dataset, its groups and exclusions made, whose statements, events, propositions and discrepancies
+    raise when walked whole."""
+    twin = _copy(dataset)
+    groups(twin)  # made while the collections can still be walked
+    dataset_exclusions(twin)
+    for name in ("statements", "events", "propositions", "discrepancies"):
+        setattr(twin, name, _NoScans(getattr(twin, name)))
+    return twin
+
+
+def test_comparing_one_incident_walks_no_whole_collection(dataset: Dataset) -> None:
+    twin = _unscannable(dataset)
+    for incident_id in dataset.incidents:
+        made = compare(twin, incident_id)
+        expected = compare(dataset, incident_id)
+        assert isinstance(made, Comparison) and isinstance(expected, Comparison)
+        assert made.rows == expected.rows
+        assert made.statements == expected.statements
+        assert list(made.statements) == list(expected.statements)  # the same order, too
+        assert made.sources == expected.sources and made.other_statements == expected.other_statements
+        assert kept_index_row(twin, incident_id) == kept_index_row(dataset, incident_id)
+
+
+def test_headings_are_the_index_rows_first_fields_in_the_same_order(dataset: Dataset) -> None:
+    rows = index_rows(dataset)
+    heads = headings(dataset)
+    assert [(h.id, h.title, h.date, h.start, h.year, h.kind) for h in heads] == [
+        (r.id, r.title, r.date, r.start, r.year, r.kind) for r in rows
+    ]
+
+
+def test_the_brief_compares_only_the_incident_it_leads_with(dataset: Dataset) -> None:
+    fresh = _copy(dataset)
+    lead = brief(fresh)
+    assert lead is not None
+    kept_rows = [key for key in fresh.derived if isinstance(key, tuple) and key[0] == "index-row"]
+    assert kept_rows == [("index-row", lead.row.id)]
+    assert lead.row == next(r for r in index_rows(dataset) if r.id == lead.row.id)
