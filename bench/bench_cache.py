@@ -4,6 +4,7 @@ CSafeLoader parse of the same bytes. Prints times and the process's memory. `BEN
 
 from __future__ import annotations
 
+import argparse
 import gc
 import os
 import sys
@@ -45,9 +46,18 @@ def timed(label: str, func, baseline: float | None = None) -> float:
     return seconds
 
 
-def main() -> None:
-    if "--incremental" in sys.argv:  # only the incremental loader, on an existing synthetic directory
-        data_dir = Path(sys.argv[sys.argv.index("--incremental") + 1])
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument(
+        "--incremental", type=Path, metavar="DIR",
+        help="only the incremental loader (restart from the snapshot, a one-file edit) on an existing synthetic "
+        "directory (`python -m incidents synth`); its last incident file is edited and put back",
+    )
+    args = parser.parse_args(argv)
+    if args.incremental is not None:
+        data_dir = args.incremental
+        if not (data_dir / "incidents").is_dir():
+            parser.error(f"{data_dir} has no incidents/ folder: write one with `python -m incidents synth`")
         edited = sorted((data_dir / "incidents").glob("*.yaml"))[-1]
         original = edited.read_text()
         try:
