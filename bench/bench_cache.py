@@ -111,10 +111,14 @@ def incremental(data_dir: Path, edited: Path, original: str, bare: float | None)
     timed("rerun, nothing changed", restart.load, bare)
     edited.write_text(original.replace("title: Fictional incident", "title: Edited incident", 1))
     timed("one file edited (first edit after the restart)", restart.load, bare)
-    print(f"  records re-checked: {len(restart.checks.rechecked)} of {len(restart.checks.records):,}")
+    checks = restart.checks
+    assert checks is not None, "the loader kept no checks after a load"
+    print(f"  records re-checked: {len(checks.rechecked)} of {len(checks.records):,}")
     edited.write_text(original.replace("title: Fictional incident", "title: Edited again", 1))
     timed("one file edited again", restart.load, bare)
-    print(f"  records re-checked: {len(restart.checks.rechecked)}; load average {os.getloadavg()[0]:.1f}")
+    checks = restart.checks
+    assert checks is not None, "the loader kept no checks after a load"
+    print(f"  records re-checked: {len(checks.rechecked)}; load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
