@@ -14,6 +14,7 @@ import math
 
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 PAGE_ROWS = 100
 LAZY_CHUNK = 1_000  # Streamlit's: a lazy table sends this many rows first, and up to this many it stays eager
@@ -43,18 +44,21 @@ def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_ROWS) -> pd.DataFra
     return frame.iloc[(page - 1) * size : page * size]
 
 
+def _search_box(where: DeltaGenerator | None, key: str, noun: str) -> str:
+    """The search box of `paged` and `searched` (one widget, one key: `<key>-search`), in `where` or in place."""
+    text_input = st.text_input if where is None else where.text_input
+    return text_input(
+        f"Search the {noun}", key=f"{key}-search", max_chars=SEARCH_MAX, placeholder="words in any column"
+    )
+
+
 def paged(frame: pd.DataFrame, key: str, noun: str = "rows", size: int = PAGE_ROWS) -> pd.DataFrame:
     """The page of `frame` to show, after a search box and a page picker (both only when there is more than one
     page's worth). Widget keys: `<key>-search`, `<key>-page`."""
     if len(frame) <= size:
         return frame
     search_column, page_column = st.columns([3, 1], vertical_alignment="bottom")
-    query = search_column.text_input(
-        f"Search the {noun}",
-        key=f"{key}-search",
-        max_chars=SEARCH_MAX,
-        placeholder="words in any column",
-    )
+    query = _search_box(search_column, key, noun)
     found = matching(frame, query)
     pages = page_count(len(found), size)
     page_key = f"{key}-page"
@@ -74,12 +78,7 @@ def searched(frame: pd.DataFrame, key: str, noun: str = "rows", size: int = PAGE
     a lazy table: the server-side search the lazy frame lacks. Widget key: `<key>-search`."""
     if len(frame) <= size:
         return frame
-    query = st.text_input(
-        f"Search the {noun}",
-        key=f"{key}-search",
-        max_chars=SEARCH_MAX,
-        placeholder="words in any column",
-    )
+    query = _search_box(None, key, noun)
     found = matching(frame, query)
     more = f"; the first {LAZY_CHUNK} are sent, the rest as you scroll" if len(found) > LAZY_CHUNK else ""
     st.caption(
