@@ -15,7 +15,7 @@ from components.preload import preload
 from components.report import render_data_problems, render_notices, render_review_notice
 from components.timetravel import publish_feed, render_travel, shown_dataset, travel
 from incidents.load.incremental import loader_for
-from incidents.load.parse import fingerprint
+from incidents.load.parse import fingerprint_digest
 from incidents.load.review import for_mode, published_only_from
 from incidents.model.dataset import Dataset
 from incidents.views.filtering import apply_filter
@@ -42,15 +42,16 @@ st.set_page_config(
 # cache_resource, not cache_data: the records are frozen and never mutated, and cache_data would unpickle a fresh
 # copy on every rerun (about 0.5 s at 10,000 records). Old versions are dropped as curators edit.
 @st.cache_resource(show_spinner="Loading records…", max_entries=2)
-def load(data_dir: str, file_key: tuple[tuple[str, int, int], ...], published: bool) -> Dataset:
-    """Parsed and validated records; `file_key` (names, sizes, mtimes) makes a curator's edit show on rerun.
+def load(data_dir: str, file_key: str, published: bool) -> Dataset:
+    """Parsed and validated records; `file_key` (a digest of the files' names, sizes and mtimes) makes a curator's
+    edit show on rerun.
     With `published`, only what the hosted instance shows: every page, export and link is built from it.
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
     edit re-checks only what it touches (`incidents.load.incremental`)."""
     return for_mode(loader_for(data_dir).load(), published)
 
 
-current = load(str(DATA_DIR), fingerprint(DATA_DIR), PUBLISHED_ONLY)
+current = load(str(DATA_DIR), fingerprint_digest(DATA_DIR), PUBLISHED_ONLY)
 # `v=<an older version>` shows that version's records, read from git; without the history, the current data.
 time_travel = travel(str(DATA_DIR), link_version(raw_query_params()), current.version)
 dataset, time_travel = shown_dataset(str(DATA_DIR), time_travel, current)

@@ -25,7 +25,7 @@ from streamlit.testing.v1.local_script_runner import LocalScriptRunner  # noqa: 
 PAGES = ["overview", "timeline", "map", "incidents", "claims", "patterns", "sources", "changes", "about"]
 # app.py's own calls (the frame), by the function's name as cProfile reports it.
 FRAME = [
-    "fingerprint", "load", "travel", "shown_dataset", "publish_feed", "url_notices", "shared_filters",
+    "fingerprint_digest", "load", "travel", "shown_dataset", "publish_feed", "url_notices", "shared_filters",
     "apply_filter", "render_travel", "render_notices", "render_data_problems", "render_review_notice",
     "render_share_link", "render_exports", "share_link", "navigation", "run",
 ]

@@ -72,7 +72,7 @@ def map_summary(view: View, entries: Sequence[LegendEntry], unlocated: int) -> s
     setting = "the Nakhchivan exclave, mainland Azerbaijan and Iran" if "countries" in layers else "the region"
     text = f"The map shows {setting}"
     text += (" with the border along the Aras" if "border" in layers else "") + "."
-    span = span_text(date_span([*view.events, *view.statements]))
+    span = span_text(view.derive("date-span", lambda: date_span([*view.events, *view.statements])))
     if drawn:
         text += f" It draws {', '.join(drawn)}" + (f", for records {span}." if span else ".")
     else:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents.load.parse import fingerprint
+from incidents.load.parse import fingerprint, fingerprint_digest
 from incidents.load.pipeline import load_dataset
 from incidents.model import codes
 from incidents.model.codes import CODES
@@ -206,9 +206,11 @@ def test_non_utf8_and_empty_files_are_reported(tmp_path: Path) -> None:
 def test_fingerprint_changes_when_a_file_changes(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(VALID, data_dir)
-    before = fingerprint(data_dir)
+    before, digest = fingerprint(data_dir), fingerprint_digest(data_dir)
+    assert fingerprint_digest(data_dir) == digest  # the same files, the same key
     (data_dir / "actors.yaml").write_text((data_dir / "actors.yaml").read_text() + "\n# edited\n")
     assert fingerprint(data_dir) != before
+    assert fingerprint_digest(data_dir) != digest  # the app's cache key (app.py's load) follows the edit
 
 
 def test_c_loader_is_available() -> None:

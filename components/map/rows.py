@@ -41,7 +41,10 @@ def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, 
     A crossing with a recorded history shows the status in force at the last moment the view's records reach, so
     narrowing the dates to 6 March shows the crossings as they were then; its tooltip lists the whole history.
     """
-    as_of = latest_moment([*view.events, *view.statements]) if view is not None else None
+    as_of = (
+        view.derive("latest-moment", lambda: latest_moment([*view.events, *view.statements]))
+        if view is not None else None
+    )
     rows = []
     for place in dataset.places.values():
         if place.kind != "border-crossing" or not is_located(place):

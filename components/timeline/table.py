@@ -18,7 +18,7 @@ from incidents.model.records import Statement
 from incidents.model.vocabulary import admiralty_grade
 from incidents.model.when import time_window
 from incidents.text import FORMULA_START
-from incidents.views.filtering import FilterValue, View
+from incidents.views.filtering import FilterValue, View, apply_filter
 from incidents.views.timing import records_in_time_order
 
 TABLE_COLUMNS = (
@@ -51,7 +51,34 @@ def _record_columns(dataset: Dataset, record: Record) -> tuple[str, str, str, st
 
 
 def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd.DataFrame:
-    """One row per record of the view, chronological, with its time window and precision."""
+    """One row per record of the view, chronological, with its time window and precision.
+
+    The rows of every record are built once per dataset and grouping (kept with the dataset); a view takes its
+    rows from them by id, so a filter change costs a vectorised selection, not a row built per record (about 1 s a
+    rerun at 1,000 incidents). A view's records are in time order, so its rows are the kept rows in their order."""
+    whole = apply_filter(dataset, FilterValue())
+    full, rows = dataset.derive(("timeline-frame", group), lambda: _kept_frame(dataset, whole, group))
+    if view is whole:
+        return full
+    ids = [record.id for record in view.events] + [record.id for record in view.statements]
+    positions = [rows.get(record_id, -1) for record_id in ids]
+    if -1 in positions or len(set(positions)) < len(positions):
+        # A view of records that are not this dataset's own, or ids an event and a statement share: built anew.
+        return _build_frame(dataset, view, group)
+    positions.sort()  # the kept rows' order is time order, the view's too
+    return full.iloc[positions].reset_index(drop=True)
+
+
+def _kept_frame(dataset: Dataset, whole: View, group: str) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Every record's row, and each id's row (an id shared by an event and a statement keeps the first)."""
+    frame = _build_frame(dataset, whole, group)
+    rows: dict[str, int] = {}
+    for position, record_id in enumerate(frame["Id"].tolist()):
+        rows.setdefault(record_id, position)
+    return frame, rows
+
+
+def _build_frame(dataset: Dataset, view: View, group: str) -> pd.DataFrame:
     flagged = discrepancies_by_record(dataset)
     lanes = LaneIndex(dataset, group)
     sources: dict[str, str] = {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from incidents.model.dataset import Dataset
+from incidents.model.groups import groups
 from incidents.model.queries import chronological
 from incidents.model.records import Event, Proposition, Statement
 
@@ -84,6 +85,17 @@ class LaunchClaim:
     disputing: list[Statement]
 
 
+def _attributions(dataset: Dataset, launch: Event) -> list[str]:
+    """`launch_attributions`, read from a table of the dataset's launches made once and kept with it."""
+    known: dict[str, list[str]] = dataset.derive(
+        "launch-attributions",
+        lambda: {e.id: launch_attributions(dataset, e) for e in dataset.events.values() if e.type == "launch"},
+    )
+    if dataset.events.get(launch.id) is launch:
+        return known[launch.id]
+    return launch_attributions(dataset, launch)  # an event that is not the dataset's own
+
+
 def launch_attributions(dataset: Dataset, launch: Event) -> list[str]:
     """The attribution propositions (topic `LAUNCH_TOPIC`) that the launch's `reported_in` statements assert."""
     found = []
@@ -123,12 +135,18 @@ def launch_claims(dataset: Dataset, events: Iterable[Event], statements: Iterabl
     if not launches:
         return []
     given = list(statements)
-    asserting, disputing = _by_polarity(given)
-    excluded = dataset_exclusions(dataset)
     given_ids = {statement.id for statement in given}
+    excluded = dataset_exclusions(dataset)
+    attributions = {launch.id: _attributions(dataset, launch) for launch in launches}
+    # Only stances on the launches' propositions and their rivals count: sort just the given statements taking one.
+    relevant = {p for found in attributions.values() for p in found}
+    relevant |= {other for p in list(relevant) for other in excluded.get(p, ())}
+    grouped = groups(dataset)
+    taking = {s.id for p in relevant for s in grouped.stances.get(p, ()) if s.id in given_ids}
+    asserting, disputing = _by_polarity(s for s in given if s.id in taking)
     found = []
     for launch in launches:
-        propositions = launch_attributions(dataset, launch)
+        propositions = attributions[launch.id]
         claiming = {sid: dataset.statements[sid] for sid in launch.reported_in if sid in given_ids}
         for proposition in propositions:
             claiming.update({s.id: s for s in asserting.get(proposition, [])})

