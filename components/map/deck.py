@@ -155,9 +155,8 @@ def _border(b: _Build) -> list[pdk.Layer]:
         _layer(
             "TextLayer", "gap-label", background.gap_label_rows(b.geo),
             get_position="pos", get_text="text", get_size=12, get_color=GAP_RGBA,
-            # Down and to the right of the middle: the line runs up to the right, so the text stays off it, and it
-            # runs east into the frame (to the west, a phone's region view cut it off at the map's edge).
-            get_text_anchor=literal("start"), get_alignment_baseline=literal("top"), get_pixel_offset=[8, 6],
+            # Up and to the left of the middle: the line runs up to the right, so the text stays off it.
+            get_text_anchor=literal("end"), get_alignment_baseline=literal("bottom"), get_pixel_offset=[-6, -4],
             pickable=False, **TEXT_STYLE,
         ),
     ]
