@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from incidents.evidence.comparison import Comparison, compare
-from incidents.evidence.stances import exclusions, polarity
+from incidents.evidence.stances import dataset_exclusions, polarity
 from incidents.model.dataset import Dataset
 from incidents.model.groups import groups
 from incidents.model.queries import chronological
@@ -184,14 +184,11 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
     wanted = set(dataset.incidents) if incident_ids is None else set(incident_ids)
     index = dataset.actor_index
     tops = {actor_id: index.top(actor_id) for actor_id in dataset.actors}
-    rivals = exclusions(dataset.propositions.values())
-    by_incident: dict[str, list[Statement]] = {}
-    for statement in sorted(dataset.statements.values(), key=chronological):
-        for incident_id in statement.incidents:
-            by_incident.setdefault(incident_id, []).append(statement)
+    rivals = dataset_exclusions(dataset)
+    grouped = groups(dataset)
+    by_incident = {incident_id: sorted(found, key=chronological) for incident_id, found in grouped.statements.items()}
     # Each statement's party once: the loops below ask for it per proposition and per accused party.
     party_of = {s.id: _party(dataset, s) for s in dataset.statements.values()}
-    grouped = groups(dataset)
     found: list[Accusation] = []
     for proposition in dataset.propositions.values():
         incident = dataset.incidents.get(proposition.incident or "")
