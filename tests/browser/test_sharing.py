@@ -30,7 +30,7 @@ def settle(page) -> None:
     wait_idle(page)
     page.wait_for_selector(".st-key-actor .react-aria-ComboBox", timeout=30_000)
     page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stSkeleton']", state="detached", timeout=30_000)
-    page.wait_for_selector(".st-key-share_link [data-testid='stCode'] code", timeout=30_000)
+    page.wait_for_selector(".st-key-share_link [data-testid='stPopover'] button", timeout=30_000)
 
 
 def chips(page, key: str) -> list[str]:
@@ -45,9 +45,14 @@ def date_value(page, key: str) -> str:
 
 
 def share_link(page) -> str:
-    """The URL in the sidebar's "Copy link to this view" box."""
-    code = page.locator(".st-key-share_link [data-testid='stCode'] code")
-    return re.sub(r"\s+", "", code.text_content() or "")
+    """The URL in the sidebar's "Copy link to this view" popover (opened to read it, closed again)."""
+    page.locator(".st-key-share_link [data-testid='stPopover'] button").click()
+    code = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code")
+    code.wait_for(timeout=30_000)
+    link = re.sub(r"\s+", "", code.text_content() or "")
+    page.keyboard.press("Escape")
+    code.wait_for(state="detached", timeout=30_000)
+    return link
 
 
 def record_count(page) -> str:
