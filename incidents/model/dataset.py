@@ -86,7 +86,11 @@ class Dataset(Derives):
 
     @property
     def last_updated(self) -> dt.date | None:
-        """Latest `last_updated` over the incidents: a fact of the data, not of file times."""
+        """Latest `last_updated` over the incidents: a fact of the data, not of file times. Kept once read (`derive`:
+        the loaded data is final), since the claims index asks once per incident and each answer scans them all."""
+        return self.derive("last-updated", self._latest_update)
+
+    def _latest_update(self) -> dt.date | None:
         dates = [incident.last_updated for incident in self.incidents.values()]
         return max(dates) if dates else None
 
