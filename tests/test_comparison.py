@@ -403,6 +403,20 @@ def test_comparison_is_pure_and_repeatable(dataset: Dataset) -> None:
     assert comparison_of(dataset, "fx-nakhchivan").data_last_updated == dt.date(2026, 3, 7)
 
 
+def test_last_updated_is_kept_once_read_and_a_changed_dataset_works_it_out_again(dataset: Dataset) -> None:
+    """The property keeps its value with the dataset (the index asks once per incident); `dataclasses.replace`
+    gives a dataset with other incidents a fresh one, not the original's."""
+    import dataclasses
+
+    assert dataset.last_updated == dt.date(2026, 3, 7) == dataset.derived["last-updated"]
+    latest = max(dataset.incidents.values(), key=lambda i: i.last_updated)
+    later = latest.model_copy(update={"last_updated": dt.date(2026, 4, 1)})
+    changed = dataclasses.replace(dataset, incidents={**dataset.incidents, later.id: later})
+    assert changed.last_updated == dt.date(2026, 4, 1) and dataset.last_updated == dt.date(2026, 3, 7)
+    made = compare(changed, later.id)
+    assert isinstance(made, Comparison) and made.data_last_updated == dt.date(2026, 4, 1)
+
+
 def test_party_order_choices_are_the_url_table() -> None:
     assert PARTY_ORDER_CHOICES == PARTY_ORDERS
 

@@ -4,6 +4,7 @@ scans no whole collection again (that scan per incident made the front page take
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.model.groups import groups
 from incidents.synth import generate
-from incidents.views.incidents_index import headings, index_rows, kept_index_row
+from incidents.views.incidents_index import Heading, IndexRow, headings, index_rows, kept_index_row
 from incidents.views.overview import brief
 from tests.conftest import FIXTURES, ROOT
 
@@ -113,6 +114,10 @@ def test_headings_are_the_index_rows_first_fields_in_the_same_order(dataset: Dat
     assert [(h.id, h.title, h.date, h.start, h.year, h.kind) for h in heads] == [
         (r.id, r.title, r.date, r.start, r.year, r.kind) for r in rows
     ]
+    # Every field of a heading, whatever fields it grows: a row starts with its incident's heading, as it is.
+    names = [f.name for f in dataclasses.fields(Heading)]
+    assert [f.name for f in dataclasses.fields(IndexRow)][: len(names)] == names
+    assert [Heading(**{name: getattr(r, name) for name in names}) for r in rows] == heads
 
 
 def test_the_brief_compares_only_the_incident_it_leads_with(dataset: Dataset) -> None:

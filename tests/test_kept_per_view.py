@@ -67,4 +67,7 @@ def test_a_views_claims_are_worked_out_once_and_equal_a_fresh_build(dataset: Dat
     assert claims(dataset, view) is claims(dataset, view)
     assert claim_origins(dataset, view, geo) == _claim_origins(dataset, view, geo)
     assert claim_origins(dataset, view, geo) is claim_origins(dataset, view, geo)
+    other = load_geo(ROOT / "data" / "geo")  # another geo keeps its own, never this one's
+    assert claim_origins(dataset, view, other) is not claim_origins(dataset, view, geo)
+    assert claim_origins(dataset, view, other) == claim_origins(dataset, view, geo)
     assert place_counts(dataset, view) == _place_counts(dataset, view)

@@ -209,6 +209,30 @@ def test_lag_lines_group_what_precision_does_not_allow(dataset: Dataset) -> None
 
 
 @pytest.mark.parametrize(
+    ("named", "ties"),
+    [
+        ([INCIDENT], "1 other report(s)"),
+        ([INCIDENT, INCIDENT], "1 other report(s)"),  # naming the incident twice does not make two reports
+        (["fixture-none"], None),  # about another incident: no tie here
+    ],
+)
+def test_a_report_in_the_first_reports_window_is_one_tie(dataset: Dataset, named: list[str], ties: str | None) -> None:
+    """The ties of the first line are the incident's statements from the dataset's kept groups, each counted once."""
+    import dataclasses
+
+    first = first_report(dataset, INCIDENT)
+    assert first is not None and first.id == "st-mfa-claim"
+    tied = dataset.statements["st-mod-count"].model_copy(update={"when": first.when, "incidents": named})
+    changed = dataclasses.replace(dataset, statements={**dataset.statements, tied.id: tied})  # fresh derivations
+    line = lag_lines(changed, response_lags(changed, changed.statements.values()))[0]
+    assert "First report: AZ Foreign Ministry's claim" in line
+    if ties is None:
+        assert "share exactly this time window" not in line
+    else:
+        assert f"; {ties} share exactly this time window" in line
+
+
+@pytest.mark.parametrize(
     ("delta", "text"),
     [
         (dt.timedelta(minutes=45), "45 min"),

@@ -124,6 +124,17 @@ def test_shipped_cabinet_freight_resumed_is_not_single_source() -> None:
     assert len(statement.carried_by) >= 2
 
 
+def test_the_warning_keeps_the_origins_table_the_pages_read(tmp_path: Path) -> None:
+    """SINGLE_SOURCE reads sources' origins through `provenance.source_origins` once the collections are final, so
+    the table it makes is the one kept with the dataset for the pages (not one of its own, nor one made too early)."""
+    from incidents.model.provenance import all_origins, source_origins
+
+    dataset = load_dataset(data(tmp_path, statement("s1", "doc-4", carried="doc-5")))
+    kept = dataset.derived["all-origins"]  # made during loading, by the warning
+    assert kept == all_origins(dataset) and kept["doc-4"] == kept["doc-5"] == frozenset({"wire"})
+    assert source_origins(dataset, "doc-4") is kept["doc-4"]
+
+
 def test_a_statement_in_no_incident_is_a_warning(tmp_path: Path) -> None:
     root = data(tmp_path, statement("s1", "doc-1", carried="doc-2") + statement("lost", "doc-1", incidents=""))
     assert warned(root, "STATEMENT_NO_INCIDENT") == [

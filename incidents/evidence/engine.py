@@ -87,8 +87,7 @@ def compare(dataset: Dataset, incident_id: str | None, order: PartyOrder = "accu
         sources=_sources(dataset, incident, discrepancies, refs),
         accuser=accuser,
         order=order,
-        # Kept with the dataset: the property scans every incident, and the index compares every incident.
-        data_last_updated=dataset.derive("last-updated", lambda: dataset.last_updated),
+        data_last_updated=dataset.last_updated,  # kept with the dataset by the property itself
         data_version=dataset.version,
         statements=dict(refs.made),
     )

@@ -25,7 +25,7 @@ from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
-from incidents.model.provenance import all_origins
+from incidents.model.provenance import source_origins
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -48,16 +48,13 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
     statement's documents). A claim with no asserted stance is single-source when the statement's own documents are
     one origin; a claim with asserted stances is named once, with every asserted proposition whose documents are one
     origin, even when its other stances are well sourced."""
-    known = all_origins(dataset)  # each source's origins, worked out once (statements share their sources)
-
-    def origins_of(source: str) -> frozenset[str]:
-        return known.get(source) or frozenset({source})
-
+    # The collections are final here (step 5 runs after `keep`; only the report grows after it), so the origins
+    # table worked out once for all sources is kept with the dataset: the pages' source lists read the same one.
     carriers: dict[str, set[str]] = {}
     documents: dict[str, set[str]] = {}
     for statement in dataset.statements.values():
         chain_end = (statement.via[-1], *statement.carried_by)
-        carriers[statement.id] = {o for source in chain_end for o in origins_of(source)}
+        carriers[statement.id] = {o for source in chain_end for o in source_origins(dataset, source)}
         for stance in statement.stances:
             if stance.stance == "asserts":
                 documents.setdefault(stance.proposition, set()).update(carriers[statement.id])

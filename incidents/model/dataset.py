@@ -71,8 +71,9 @@ class Dataset(Derives):
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)
     # Where every record of a file starts, valid or not: path → [(line, published?, id or "")], in file order.
     spans: dict[str, list[tuple[int, bool, str]]] = field(default_factory=dict)
-    # What pages derive from the whole dataset (`Derives`); filled only once loading is over. Not an init field, so
-    # `dataclasses.replace` gives a changed dataset a fresh one instead of the original's derivations.
+    # What pages derive from the whole dataset (`Derives`); filled only once the collections are final (loading's
+    # warnings keep the sources' origins table, after `keep`). Not an init field, so `dataclasses.replace` gives a
+    # changed dataset a fresh one instead of the original's derivations.
     derived: dict[Hashable, Any] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
@@ -85,7 +86,11 @@ class Dataset(Derives):
 
     @property
     def last_updated(self) -> dt.date | None:
-        """Latest `last_updated` over the incidents: a fact of the data, not of file times."""
+        """Latest `last_updated` over the incidents: a fact of the data, not of file times. Kept once read (`derive`:
+        the loaded data is final), since the claims index asks once per incident and each answer scans them all."""
+        return self.derive("last-updated", self._latest_update)
+
+    def _latest_update(self) -> dt.date | None:
         dates = [incident.last_updated for incident in self.incidents.values()]
         return max(dates) if dates else None
 

@@ -70,7 +70,8 @@ def all_origins(dataset: Dataset) -> dict[str, frozenset[str]]:
 
 def source_origins(dataset: Dataset, source_id: str) -> frozenset[str]:
     """`origins` of one source, read from `all_origins` worked out once per loaded dataset and kept with it (every
-    statement resolved asks for its document's origins: walking the chains each time grew with the sources)."""
+    statement resolved asks for its document's origins: walking the chains each time grew with the sources). The one
+    lookup: loading's single-source warning and the pages' source lists both read it, so they cannot disagree."""
     known = dataset.derive("all-origins", lambda: all_origins(dataset))
     return known.get(source_id) or frozenset({source_id})
 

@@ -160,8 +160,8 @@ def claim_origins(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimOrigi
     """Each drawn claim (one with impact sites and an origin), with its origin and the words for it.
 
     Kept with the view for this `geo` (the legend and two layers ask for the same)."""
-    kept_geo, found = view.derive(("claim-origins", id(geo)), lambda: (geo, _claim_origins(dataset, view, geo)))
-    return found if kept_geo is geo else _claim_origins(dataset, view, geo)  # an id reused by another geo
+    # Keyed on the geo itself (GeoData hashes by identity), not its id(): the key keeps it alive, so none can collide.
+    return view.derive(("claim-origins", geo), lambda: _claim_origins(dataset, view, geo))
 
 
 def _claim_origins(dataset: Dataset, view: View, geo: GeoData) -> list[ClaimOrigin]:

@@ -14,8 +14,8 @@ import datetime as dt
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from typing import TypeVar
+from dataclasses import asdict, dataclass, fields
+from typing import Any, TypeVar
 
 from incidents.evidence.comparison import Comparison, compare
 from incidents.model.dataset import Dataset
@@ -103,6 +103,11 @@ def heading(incident: Incident) -> Heading:
     )
 
 
+def _fields_of(head: Heading) -> dict[str, Any]:
+    """A heading's fields by name, values as they are (`asdict` would copy them deep), for the row it starts."""
+    return {f.name: getattr(head, f.name) for f in fields(head)}
+
+
 def headings(dataset: Dataset) -> list[Heading]:
     """Every incident's heading, newest first, in the index's default order (kept on the dataset)."""
 
@@ -144,12 +149,7 @@ def index_row(dataset: Dataset, incident: Incident, comparison: Comparison | Non
     open_discrepancies = sum(1 for d in grouped.discrepancies.get(incident.id, ()) if d.status == "open")
     head = heading(incident)
     return IndexRow(
-        id=head.id,
-        title=head.title,
-        date=head.date,
-        start=head.start,
-        year=head.year,
-        kind=head.kind,
+        **_fields_of(head),
         places=places,
         parties=parties,
         party_names=tuple(index.label(p) for p in parties),

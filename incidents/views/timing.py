@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from incidents.model.dataset import Dataset
+from incidents.model.groups import groups
 from incidents.model.queries import chronological, speaker_name
 from incidents.model.records import Event, Statement
 from incidents.model.vocabulary import KIND_LABELS, PRECISION_WORDS
@@ -81,26 +82,18 @@ def visible_range(
     return start, end
 
 
-def statements_by_incident(dataset: Dataset) -> dict[str, list[Statement]]:
-    """Incident id -> the statements that concern it (one pass, so many incidents stay cheap)."""
-    found: dict[str, list[Statement]] = {}
-    for statement in dataset.statements.values():
-        for incident_id in statement.incidents:
-            found.setdefault(incident_id, []).append(statement)
-    return found
-
-
 def first_report(
-    dataset: Dataset, incident_id: str, concerning: list[Statement] | None = None
+    dataset: Dataset, incident_id: str, concerning: Sequence[Statement] | None = None
 ) -> Statement | None:
     """The incident's earliest dated claim or accusation (any statement kind when there is none).
 
     "Earliest" is the window that closes first: a report known to the hour beats one known only to that day,
     because it certainly existed by then. Ties go to the earlier start, then the id, so the choice is stable.
-    `concerning` may pass the incident's statements when they are already grouped.
+    `concerning` may pass the incident's statements when the caller holds them; by default they are the dataset's
+    kept groups (`incidents.model.groups`: each statement once, in file order).
     """
     if concerning is None:
-        concerning = [s for s in dataset.statements.values() if incident_id in s.incidents]
+        concerning = groups(dataset).statements.get(incident_id, ())
     candidates = [s for s in concerning if s.when.start is not None]
     reports = [s for s in candidates if s.kind in REPORT_KINDS] or candidates
     if not reports:
@@ -196,9 +189,9 @@ def response_lag(dataset: Dataset, statement: Statement, references: dict[str, S
 
 def response_lags(dataset: Dataset, statements: Iterable[Statement]) -> list[Lag]:
     statements = list(statements)
-    grouped = statements_by_incident(dataset)
+    grouped = groups(dataset).statements
     needed = {s.incidents[0] for s in statements if s.incidents}
-    references = {i: first_report(dataset, i, grouped.get(i, [])) for i in needed}
+    references = {i: first_report(dataset, i, grouped.get(i, ())) for i in needed}
     return [response_lag(dataset, statement, references) for statement in statements]
 
 
@@ -247,7 +240,7 @@ def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
     for lag in lags:
         by_incident.setdefault(lag.incident, []).append(lag)
     several = len([i for i in by_incident if i is not None]) > 1
-    grouped = statements_by_incident(dataset)
+    grouped = groups(dataset).statements
     lines: list[str] = []
     for incident_id, group in by_incident.items():
         incident = dataset.incidents.get(incident_id) if incident_id else None
@@ -258,7 +251,7 @@ def lag_lines(dataset: Dataset, lags: Iterable[Lag]) -> list[str]:
             window = time_window(reference.when)
             ties = [
                 s.id
-                for s in grouped.get(incident_id or "", [])
+                for s in grouped.get(incident_id or "", ())
                 if s.id != reference.id and s.kind in REPORT_KINDS and time_window(s.when) == window
             ]
             line = f"{prefix}First report: {_who(dataset, reference)} ({reference.when.label()})"
