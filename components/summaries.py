@@ -7,7 +7,7 @@ the picture gives. Only counts, dates and our own words go in: no record text.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 from components.map.legend import LegendEntry
 from incidents.model.queries import record_actors
@@ -18,14 +18,6 @@ from incidents.views.filtering import View
 def plural(count: int, noun: str, nouns: str | None = None) -> str:
     """'1 event', '3 events', '0 events'."""
     return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
-
-
-def date_span(records: Iterable[Event | Statement]) -> tuple[dt.date, dt.date] | None:
-    """The first and last day any of the records may fall on; None for no records."""
-    days = [(r.when.first_day, r.when.last_day) for r in records]
-    if not days:
-        return None
-    return min(first for first, _ in days), max(last for _, last in days)
 
 
 def span_text(span: tuple[dt.date, dt.date] | None) -> str:
@@ -45,7 +37,7 @@ def timeline_summary(view: View) -> str:
     return (
         f"The timeline chart shows {plural(len(records), 'record')} ({plural(len(view.events), 'event')}, "
         f"{plural(len(view.statements), 'statement')}) by {plural(len(actors), 'actor')}, "
-        f"{span_text(date_span(records))}. "
+        f"{span_text(view.span)}. "
         "The chronological table below lists every record, and a row picked there selects it."
     )
 
@@ -72,7 +64,7 @@ def map_summary(view: View, entries: Sequence[LegendEntry], unlocated: int) -> s
     setting = "the Nakhchivan exclave, mainland Azerbaijan and Iran" if "countries" in layers else "the region"
     text = f"The map shows {setting}"
     text += (" with the border along the Aras" if "border" in layers else "") + "."
-    span = span_text(view.derive("date-span", lambda: date_span([*view.events, *view.statements])))
+    span = span_text(view.span)
     if drawn:
         text += f" It draws {', '.join(drawn)}" + (f", for records {span}." if span else ".")
     else:

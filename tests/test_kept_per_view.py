@@ -15,7 +15,7 @@ from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.synth import generate
 from incidents.views.claim_arcs import _claim_origins, _claims, claim_origins, claims
-from incidents.views.filtering import FilterValue, View, apply_filter
+from incidents.views.filtering import FilterValue, View, apply_filter, date_span
 from incidents.views.geometry import load_geo
 from incidents.views.mapping import _place_counts, place_counts
 from tests.conftest import ROOT
@@ -71,3 +71,15 @@ def test_a_views_claims_are_worked_out_once_and_equal_a_fresh_build(dataset: Dat
     assert claim_origins(dataset, view, other) is not claim_origins(dataset, view, geo)
     assert claim_origins(dataset, view, other) == claim_origins(dataset, view, geo)
     assert place_counts(dataset, view) == _place_counts(dataset, view)
+
+
+@pytest.mark.parametrize("value", [*FILTERS, FilterValue(actors=("irn",)), FilterValue(date_from=dt.date(2030, 1, 1))],
+                         ids=repr)
+def test_a_filtered_views_span_from_the_columns_equals_its_records_span(dataset: Dataset, value: FilterValue) -> None:
+    view = apply_filter(dataset, value)
+    from_models = date_span([*view.events, *view.statements])
+    assert view.span == from_models
+    if value.is_default:
+        return
+    assert "date-span" in view.derived, "a filtered view comes with its span (from the columns)"
+    assert (from_models is None) == (view.record_count == 0)

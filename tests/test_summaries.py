@@ -7,9 +7,9 @@ import datetime as dt
 import pytest
 
 from components.map.legend import LegendEntry
-from components.summaries import date_span, map_summary, plural, span_text, timeline_summary
+from components.summaries import map_summary, plural, span_text, timeline_summary
 from incidents.load.pipeline import load_dataset
-from incidents.views.filtering import FilterValue, View, apply_filter
+from incidents.views.filtering import FilterValue, View, apply_filter, date_span
 from tests.conftest import ROOT
 
 

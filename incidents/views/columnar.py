@@ -97,6 +97,16 @@ class Table:
 class RecordColumns:
     """The columns of a dataset's events and statements (see the module's doc)."""
 
+    def span(self, event_rows: Mask, statement_rows: Mask) -> tuple[dt.date, dt.date] | None:
+        """The first and last day the kept rows may fall on; None when no row is kept."""
+        firsts = [t.first[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
+        lasts = [t.last[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
+        if not any(len(f) for f in firsts):
+            return None
+        first = min(int(f.min()) for f in firsts if len(f))
+        last = max(int(f.max()) for f in lasts if len(f))
+        return dt.date.fromordinal(first), dt.date.fromordinal(last)
+
     def __init__(self, events: Sequence[Event], statements: Sequence[Statement], text: dict[str, str]) -> None:
         self.kinds, self.actors, self.incidents, self.places = Codes(), Codes(), Codes(), Codes()
         self.events = self._table(events, text)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -65,6 +65,20 @@ class View(Derives):
     @property
     def record_count(self) -> int:
         return len(self.events) + len(self.statements)
+
+    @property
+    def span(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day any of its records may fall on (None for none). A filtered view from
+        `FilterIndex.view` comes with it, read from the columns; any other view works it out from its records."""
+        return self.derive("date-span", lambda: date_span([*self.events, *self.statements]))
+
+
+def date_span(records: Iterable[Event | Statement]) -> tuple[dt.date, dt.date] | None:
+    """The first and last day any of the records may fall on; None for no records."""
+    days = [(r.when.first_day, r.when.last_day) for r in records]
+    if not days:
+        return None
+    return min(first for first, _ in days), max(last for _, last in days)
 
 
 def _text_of(record: Event | Statement | Incident) -> str:
@@ -213,10 +227,14 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
         named = np.union1d(columns.events.incidents(event_rows), columns.statements.incidents(statement_rows))
         incident_ids = {columns.incidents.values[code] for code in named}
         event_places = [columns.places.values[code] for code in columns.events.places(event_rows)]
+        # The span from the day columns: the summaries' loop over the kept models cost 0.1 s a rerun at 1,000
+        # incidents (bench/PROFILE.md).
+        span = columns.span(event_rows, statement_rows)
     else:
         events, statements = list(index.events), list(index.statements)
         incident_ids = {e.incident for e in events if e.incident} | {i for s in statements for i in s.incidents}
         event_places = [e.place for e in events if e.place]
+        span = None  # worked out from the models if a page asks (`View.span`): this view is made once per dataset
     if value.is_default or (value.text and not value.actors and not value.kinds):
         # An incident whose own title or summary matches is shown even when none of its records does.
         text = index.text if needle else {}
@@ -228,4 +246,7 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
     incidents = sorted((dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)
     place_ids = event_places + [role.place for i in incidents for role in i.places]
     places = [dataset.places[p] for p in dict.fromkeys(place_ids) if p in dataset.places]
-    return View(events=events, statements=statements, incidents=incidents, places=places)
+    view = View(events=events, statements=statements, incidents=incidents, places=places)
+    if filtered:
+        view.derived["date-span"] = span
+    return view
