@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from components.map.markers import Shared, event_layers
 from components.timeline.table import _build_frame, timeline_frame
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
@@ -83,3 +84,19 @@ def test_a_filtered_views_span_from_the_columns_equals_its_records_span(dataset:
         return
     assert "date-span" in view.derived, "a filtered view comes with its span (from the columns)"
     assert (from_models is None) == (view.record_count == 0)
+
+
+@pytest.mark.parametrize("value", FILTERS, ids=repr)
+def test_a_views_markers_from_the_kept_pieces_equal_markers_built_afresh(dataset: Dataset, value: FilterValue) -> None:
+    view = apply_filter(dataset, value)
+    picked = [e.id for e in view.events[:2]]
+    kept_shared, fresh_shared = Shared(), Shared()
+    kept = event_layers(dataset, view, picked, kept_shared)
+    # Copies are not the dataset's own records, so each piece is built anew from the record.
+    copies = View(events=[e.model_copy() for e in view.events], statements=view.statements)
+    fresh = event_layers(dataset, copies, picked, fresh_shared)
+    assert [layer.text for layer in kept] == [layer.text for layer in fresh]
+    assert kept_shared.counts == fresh_shared.counts and kept_shared.positions == fresh_shared.positions
+    assert [e.id for e in kept_shared.unlocated or []] == [e.id for e in fresh_shared.unlocated or []]
+    if any(e.place in dataset.places for e in view.events):
+        assert "map-event-pieces" in dataset.derived

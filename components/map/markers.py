@@ -105,47 +105,74 @@ def _reported_by(dataset: Dataset, event: Event, cache: dict[tuple[Any, ...], st
     return who
 
 
+# One event's piece of the marker layer: (place id, pos JSON, icon, row tail); "" for no place id, and all but the
+# place id "" when it has no drawn place. None of it depends on the view, so it is worked out once per dataset.
+Piece = tuple[str, str, str, str]
+
+
+def _pieces(dataset: Dataset) -> dict[str, Piece]:
+    """Every event's marker piece, by id (kept with the dataset: a filter change reads them instead of
+    building each row's text again; about 0.15 s a rerun at 1,000 incidents, bench/PROFILE.md)."""
+
+    def make() -> dict[str, Piece]:
+        where = _Where(dataset.places, {})
+        caches: tuple[dict[tuple[Any, ...], str], dict[tuple[Any, ...], str]] = ({}, {})
+        return {event.id: _piece_of(dataset, event, where, caches) for event in dataset.events.values()}
+
+    return dataset.derive("map-event-pieces", make)
+
+
 def event_layers(
     dataset: Dataset, view: View, selected: Collection[str] = (), shared: Shared | None = None
 ) -> tuple[RawJSON, RawJSON]:
     """(markers, rings): one marker per located event in the view, markers sharing a point fanned out in
     pixels; a ring around each selected marker, with that marker's pixel offset.
 
-    Row fields: pos, icon, off, rec and the tooltip's (title; l2: when; l3: where; l4: reported by). Per-place
-    and per-window text is built and JSON-encoded once. Selected markers come last, so they are drawn (and
-    picked) on top.
+    Row fields: pos, icon, off, rec and the tooltip's (title; l2: when; l3: where; l4: reported by). Each event's
+    row text is built once per dataset (`_pieces`); a view only groups them. Selected markers come last, so they
+    are drawn (and picked) on top.
     `shared` receives positions, per-place counts and the unlocated events for the build's other layers.
     """
     shared = Shared() if shared is None else shared
-    where = _Where(dataset.places, shared.positions)
+    pieces = _pieces(dataset)
     counts: dict[str, int] = {}
     unlocated: list[Event] = []
     chosen = set(selected)
-    other = ICON_ID["other"]
-    who_cache: dict[tuple[Any, ...], str] = {}
-    when_cache: dict[tuple[Any, ...], str] = {}
     # pos JSON -> (icon, row tail, selected) of the events there. One pass over the records, each read once.
     by_point: dict[str, list[tuple[str, str, bool]]] = {}
+    positions = shared.positions
     for event in view.events:
-        place_id = event.place
-        if not place_id:
+        piece = pieces.get(event.id)
+        if piece is None or event is not dataset.events.get(event.id):  # not this dataset's: build its piece
+            piece = _piece_of(dataset, event)
+        if piece[0]:
+            counts[piece[0]] = counts.get(piece[0], 0) + 1
+        place_id, pos, icon, tail = piece
+        if not pos:
             unlocated.append(event)
             continue
-        counts[place_id] = counts.get(place_id, 0) + 1
-        spot = where(place_id)
-        if spot is None:
-            unlocated.append(event)
-            continue
-        tail = marker_tail(
-            event.id, marked(event, event.title), when_json(event.when, when_cache), spot[1],
-            _reported_by(dataset, event, who_cache),
-        )
-        group = by_point.get(spot[0])
+        positions[place_id] = pos
+        group = by_point.get(pos)
         if group is None:
-            group = by_point[spot[0]] = []
-        group.append((ICON_OF_TYPE.get(event.type, other), tail, event.id in chosen))
+            group = by_point[pos] = []
+        group.append((icon, tail, event.id in chosen))
     shared.counts, shared.unlocated = counts, unlocated
     return _marker_rows(by_point)
+
+
+def _piece_of(
+    dataset: Dataset, event: Event, where: _Where | None = None,
+    caches: tuple[dict[tuple[Any, ...], str], dict[tuple[Any, ...], str]] | None = None,
+) -> Piece:
+    """One event's piece; `where` and `caches` (who, when) shared by a whole dataset's pieces."""
+    where = where or _Where(dataset.places, {})
+    who_cache, when_cache = caches or ({}, {})
+    spot = where(event.place) if event.place else None
+    if spot is None:
+        return (event.place or "", "", "", "")
+    tail = marker_tail(event.id, marked(event, event.title), when_json(event.when, when_cache), spot[1],
+                       _reported_by(dataset, event, who_cache))
+    return (event.place or "", spot[0], ICON_OF_TYPE.get(event.type, ICON_ID["other"]), tail)
 
 
 def _marker_rows(by_point: dict[str, list[tuple[str, str, bool]]]) -> tuple[RawJSON, RawJSON]:
