@@ -59,3 +59,27 @@ def test_the_rules_can_fail(tmp_path: Path) -> None:
     assert function.end_lineno is not None and function.end_lineno - function.lineno + 1 > MAX_FUNCTION_LINES
     assert BARE_IGNORE.search(body.splitlines()[-1])
     assert not BARE_IGNORE.search("x = 1  # type: ignore[misc]  # pydeck has no stubs")
+
+
+def _bare_expressions(source: str) -> list[int]:
+    """Lines of expressions Streamlit's magic would draw: anything bare but a call, an await or a docstring."""
+    return [
+        node.lineno
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Expr)
+        and not isinstance(node.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom))
+        and not (isinstance(node.value, ast.Constant) and isinstance(node.value.value, str))
+    ]
+
+
+def test_magic_is_off_and_no_page_needs_it() -> None:
+    """`runner.magicEnabled = false` saves rewriting each page's script; it may only hide a bare expression."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["magicEnabled"] is False
+    scripts = [ROOT / "app.py", *sorted((ROOT / "app_pages").glob("*.py"))]
+    assert {str(p.relative_to(ROOT)): _bare_expressions(p.read_text()) for p in scripts} == {
+        str(p.relative_to(ROOT)): [] for p in scripts
+    }
+    assert _bare_expressions('"""doc"""\nst.write(1)\nframe\n') == [3], "the check must see a bare name"
