@@ -15,8 +15,9 @@ from components.timeline.table import _build_frame, timeline_frame
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.synth import generate
+from incidents.views.binning import incident_spans, timeline_detail
 from incidents.views.claim_arcs import _claim_origins, _claims, claim_origins, claims
-from incidents.views.filtering import FilterValue, View, apply_filter, date_span
+from incidents.views.filtering import FilterValue, View, apply_filter, date_span, kept_rows
 from incidents.views.geometry import load_geo
 from incidents.views.mapping import _place_counts, place_counts
 from tests.conftest import ROOT
@@ -100,3 +101,20 @@ def test_a_views_markers_from_the_kept_pieces_equal_markers_built_afresh(dataset
     assert [e.id for e in kept_shared.unlocated or []] == [e.id for e in fresh_shared.unlocated or []]
     if any(e.place in dataset.places for e in view.events):
         assert "map-event-pieces" in dataset.derived
+
+
+@pytest.mark.parametrize("value", [*FILTERS, FilterValue(actors=("irn",)), FilterValue(date_from=dt.date(2030, 1, 1))],
+                         ids=repr)
+def test_a_filtered_views_spans_and_range_from_the_columns_equal_those_from_its_records(
+    dataset: Dataset, value: FilterValue
+) -> None:
+    view = apply_filter(dataset, value)
+    # The same records with no columns behind them: the spans and the range are worked out from the models.
+    plain = View(events=view.events, statements=view.statements, incidents=view.incidents, places=view.places)
+    assert kept_rows(plain) is None
+    assert (kept_rows(view) is not None) == (not value.is_default)
+    assert incident_spans(dataset, view) == incident_spans(dataset, plain)
+    for detail in ("auto", "records"):
+        assert timeline_detail(dataset, view, value, detail) == timeline_detail(dataset, plain, value, detail)
+    if view.record_count and view.incidents:
+        assert sum(span.records for span in incident_spans(dataset, view)) >= 1, "the counts must be exercised"

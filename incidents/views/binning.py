@@ -21,7 +21,7 @@ from incidents.model.queries import chronological
 from incidents.model.records import Event, Statement
 from incidents.model.vocabulary import incident_kind
 from incidents.model.when import TimeWindow, date_text, time_window
-from incidents.views.filtering import FilterValue, View
+from incidents.views.filtering import FilterValue, View, kept_rows
 from incidents.views.timing import visible_range
 
 # Records in view above which the timeline draws counts per lane per time bin instead of one marker per record.
@@ -172,10 +172,15 @@ class IncidentSpan:
     last_day: dt.date
 
 
-def incident_spans(dataset: Dataset, view: View) -> list[IncidentSpan]:
-    """The incidents of the view, oldest first, each with its window and how many of its records are in view."""
-    counts: dict[str, int] = {}
-    extent: dict[str, tuple[dt.datetime, dt.datetime]] = {}
+def _record_extents(view: View) -> dict[str, tuple[int, dt.datetime, dt.datetime]]:
+    """Incident id -> (records of the view naming it, their windows' earliest start and latest end): from the
+    columns for a filtered view (`kept_rows`: a loop over 37,000 models cost 0.13 s a rerun at 1,000 incidents),
+    else from the records."""
+    kept = kept_rows(view)
+    if kept is not None:
+        columns, event_rows, statement_rows = kept
+        return columns.incident_extents(event_rows, statement_rows)
+    extents: dict[str, tuple[int, dt.datetime, dt.datetime]] = {}
     records: list[Event | Statement] = [*view.events, *view.statements]
     for record in records:
         ids = (record.incident,) if isinstance(record, Event) else tuple(record.incidents)
@@ -184,21 +189,29 @@ def incident_spans(dataset: Dataset, view: View) -> list[IncidentSpan]:
         for incident_id in ids:
             if not incident_id:
                 continue
-            counts[incident_id] = counts.get(incident_id, 0) + 1
-            was = extent.get(incident_id)
-            extent[incident_id] = (low, window.end) if was is None else (min(was[0], low), max(was[1], window.end))
+            was = extents.get(incident_id)
+            extents[incident_id] = (1, low, window.end) if was is None else (
+                was[0] + 1, min(was[1], low), max(was[2], window.end)
+            )
+    return extents
+
+
+def incident_spans(dataset: Dataset, view: View) -> list[IncidentSpan]:
+    """The incidents of the view, oldest first, each with its window and how many of its records are in view."""
+    extents = _record_extents(view)
     found = []
     for incident in sorted(view.incidents, key=chronological):
         window = time_window(incident.when)
         low = window.start if window.start is not None else window.end
         high = window.end
-        if incident.id in extent:
-            low, high = min(low, extent[incident.id][0]), max(high, extent[incident.id][1])
+        count, *records_extent = extents.get(incident.id, (0,))
+        if records_extent:
+            low, high = min(low, records_extent[0]), max(high, records_extent[1])
         found.append(
             IncidentSpan(
                 incident.id, incident.short_title or incident.title,
                 incident_kind(incident.kind, incident.sub_event_type),
-                date_text(incident.when), window, counts.get(incident.id, 0), low.date(),
+                date_text(incident.when), window, count, low.date(),
                 (high - dt.timedelta(microseconds=1)).date(),
             )
         )
@@ -224,7 +237,13 @@ def timeline_detail(dataset: Dataset, view: View, value: FilterValue, detail: st
     """The level of detail of a view (`timeline_level`) over the range its records and incidents span (the date
     filter's days when set, as `incidents.views.timing.visible_range` gives it)."""
     spans = incident_spans(dataset, view)
-    records: list[Event | Statement] = [*view.events, *view.statements]
-    windows = [time_window(r.when) for r in records] + [s.window for s in spans]
+    kept = kept_rows(view)
+    if kept is not None:  # the records' extent from the columns, as one window (`visible_range` reads only that)
+        extent = kept[0].extent(kept[1], kept[2])
+        windows = [TimeWindow(extent[0], extent[1], "extent")] if extent else []
+    else:
+        records: list[Event | Statement] = [*view.events, *view.statements]
+        windows = [time_window(r.when) for r in records]
+    windows += [s.window for s in spans]
     start, end = visible_range(windows, value.date_from, value.date_to)
     return Detail(timeline_level(start, end, len(spans), view.record_count, detail), start, end, tuple(spans))

@@ -19,9 +19,20 @@ import pandas as pd
 
 from incidents.model.queries import record_actors, record_kind
 from incidents.model.records import Event, Statement
+from incidents.model.when import time_window
 
 Mask = npt.NDArray[np.bool_]
 Rows = npt.NDArray[np.int64]
+_EPOCH = dt.datetime(1970, 1, 1)  # windows are naive UTC; moments are kept as microseconds since then
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def micros(moment: dt.datetime) -> int:
+    return (moment - _EPOCH) // _MICROSECOND
+
+
+def moment(value: int) -> dt.datetime:
+    return _EPOCH + dt.timedelta(microseconds=int(value))
 
 
 class Codes:
@@ -50,6 +61,8 @@ class Table:
     kind: npt.NDArray[np.int64]
     first: npt.NDArray[np.int64]
     last: npt.NDArray[np.int64]
+    low: npt.NDArray[np.int64]  # the time window's start (its end when undated), in microseconds
+    high: npt.NDArray[np.int64]  # the window's end (exclusive), in microseconds
     text: pd.Series
     actor_rows: Rows
     actor_codes: npt.NDArray[np.int64]
@@ -107,6 +120,39 @@ class RecordColumns:
         last = max(int(f.max()) for f in lasts if len(f))
         return dt.date.fromordinal(first), dt.date.fromordinal(last)
 
+    def extent(self, event_rows: Mask, statement_rows: Mask) -> tuple[dt.datetime, dt.datetime] | None:
+        """The earliest start (end when undated) and the latest end of the kept rows' windows; None for none."""
+        lows = [t.low[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
+        highs = [t.high[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
+        if not any(len(low) for low in lows):
+            return None
+        return moment(min(int(x.min()) for x in lows if len(x))), moment(max(int(x.max()) for x in highs if len(x)))
+
+    def incident_extents(
+        self, event_rows: Mask, statement_rows: Mask
+    ) -> dict[str, tuple[int, dt.datetime, dt.datetime]]:
+        """Incident id -> (how many kept rows name it, their windows' earliest start and latest end): a record
+        naming an incident twice counts twice, as its (row, incident) pairs do."""
+        codes, lows, highs = [], [], []
+        for table, keep in ((self.events, event_rows), (self.statements, statement_rows)):
+            named = keep[table.incident_rows]
+            rows = table.incident_rows[named]
+            codes.append(table.incident_codes[named])
+            lows.append(table.low[rows])
+            highs.append(table.high[rows])
+        code = np.concatenate(codes)
+        if not len(code):
+            return {}
+        size = len(self.incidents.values)
+        counts = np.bincount(code, minlength=size)
+        low = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        high = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+        np.minimum.at(low, code, np.concatenate(lows))
+        np.maximum.at(high, code, np.concatenate(highs))
+        return {
+            self.incidents.values[c]: (int(counts[c]), moment(low[c]), moment(high[c])) for c in np.flatnonzero(counts)
+        }
+
     def __init__(self, events: Sequence[Event], statements: Sequence[Statement], text: dict[str, str]) -> None:
         self.kinds, self.actors, self.incidents, self.places = Codes(), Codes(), Codes(), Codes()
         self.events = self._table(events, text)
@@ -128,10 +174,13 @@ class RecordColumns:
                 incident_codes.append(self.incidents.code(incident))
             place = record.place if isinstance(record, Event) else None
             places.append(self.places.code(place) if place else -1)
+        windows = [time_window(r.when) for r in records]
         return Table(
             kind=np.array([self.kinds.code(record_kind(r)) for r in records], dtype=np.int64),
             first=np.array([r.when.first_day.toordinal() for r in records], dtype=np.int64),
             last=np.array([r.when.last_day.toordinal() for r in records], dtype=np.int64),
+            low=np.array([micros(w.start if w.start is not None else w.end) for w in windows], dtype=np.int64),
+            high=np.array([micros(w.end) for w in windows], dtype=np.int64),
             text=pd.Series([text[r.id] for r in records], dtype="string[pyarrow]"),
             actor_rows=np.array(actor_rows, dtype=np.int64),
             actor_codes=np.array(actor_codes, dtype=np.int64),

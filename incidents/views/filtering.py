@@ -15,7 +15,7 @@ import numpy as np
 from incidents.model.dataset import Dataset, Derives
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
-from incidents.views.columnar import RecordColumns
+from incidents.views.columnar import Mask, RecordColumns
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -71,6 +71,12 @@ class View(Derives):
         """The first and last day any of its records may fall on (None for none). A filtered view from
         `FilterIndex.view` comes with it, read from the columns; any other view works it out from its records."""
         return self.derive("date-span", lambda: date_span([*self.events, *self.statements]))
+
+
+def kept_rows(view: View) -> tuple[RecordColumns, Mask, Mask] | None:
+    """The columns and the masks a filtered view was made from (`FilterIndex.view`); None for any other view."""
+    found: tuple[RecordColumns, Mask, Mask] | None = view.derived.get("kept-rows")
+    return found
 
 
 def date_span(records: Iterable[Event | Statement]) -> tuple[dt.date, dt.date] | None:
@@ -249,4 +255,6 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
     view = View(events=events, statements=statements, incidents=incidents, places=places)
     if filtered:
         view.derived["date-span"] = span
+        # The masks, so a page's counts and extents are read from the columns (`kept_rows`) instead of its models.
+        view.derived["kept-rows"] = (index.columns, event_rows, statement_rows)
     return view
