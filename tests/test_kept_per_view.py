@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 from components.map.markers import Shared, event_layers
+from components.map.rows import _latest_moment
 from components.timeline.table import _build_frame, timeline_frame
+from incidents.evidence.stances import launch_claims
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.synth import generate
@@ -19,6 +21,7 @@ from incidents.views.binning import incident_spans, timeline_detail
 from incidents.views.claim_arcs import _claim_origins, _claims, claim_origins, claims
 from incidents.views.filtering import FilterValue, View, apply_filter, date_span, kept_rows
 from incidents.views.geometry import load_geo
+from incidents.views.locations import latest_moment
 from incidents.views.mapping import _place_counts, place_counts
 from tests.conftest import ROOT
 
@@ -118,3 +121,24 @@ def test_a_filtered_views_spans_and_range_from_the_columns_equal_those_from_its_
         assert timeline_detail(dataset, view, value, detail) == timeline_detail(dataset, plain, value, detail)
     if view.record_count and view.incidents:
         assert sum(span.records for span in incident_spans(dataset, view)) >= 1, "the counts must be exercised"
+
+
+@pytest.mark.parametrize("value", [*FILTERS, FilterValue(actors=("irn",)), FilterValue(actors=("aze",))], ids=repr)
+def test_a_views_claims_from_the_datasets_launch_claims_equal_those_of_its_own_statements(
+    dataset: Dataset, value: FilterValue
+) -> None:
+    view = apply_filter(dataset, value)
+    launches = [event for event in dataset.events.values() if event.type == "launch"]
+    direct = launch_claims(dataset, launches, view.statements)
+    found = _claims(dataset, view)
+    assert [(c.launch.id, [s.id for s in c.claiming], [s.id for s in c.disputing]) for c in found] == [
+        (p.launch.id, [s.id for s in p.claiming], [s.id for s in p.disputing]) for p in direct
+    ]
+
+
+@pytest.mark.parametrize("value", [*FILTERS, FilterValue(actors=("irn",))], ids=repr)
+def test_a_filtered_views_latest_moment_from_the_columns_equals_its_records(
+    dataset: Dataset, value: FilterValue
+) -> None:
+    view = apply_filter(dataset, value)
+    assert _latest_moment(view) == latest_moment([*view.events, *view.statements])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import textwrap
 from collections.abc import Iterable
 from typing import Any
@@ -14,12 +15,13 @@ from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Event
 from incidents.views.claim_arcs import claim_origins, speaker_labels
-from incidents.views.filtering import View
+from incidents.views.filtering import View, kept_rows
 from incidents.views.geometry import GeoData
 from incidents.views.locations import (
     borders_near,
     crossing_status,
     is_located,
+    last_moment_before,
     latest_moment,
     place_precision_text,
     status_at,
@@ -35,16 +37,22 @@ def claim_label(parties: Iterable[str]) -> str:
     return "\n".join(textwrap.wrap(f"claimed by {', '.join(parties)}", CLAIM_LABEL_LINE, break_long_words=False))
 
 
+def _latest_moment(view: View) -> dt.datetime | None:
+    """`latest_moment` of the view's records; for a filtered view from the columns' window ends (`kept_rows`)."""
+    kept = kept_rows(view)
+    if kept is None:
+        return latest_moment([*view.events, *view.statements])
+    extent = kept[0].extent(kept[1], kept[2])
+    return last_moment_before(extent[1]) if extent else None
+
+
 def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, Any]]:
     """Every border crossing with its status at the end of the view (reference places: shown whatever the filter).
 
     A crossing with a recorded history shows the status in force at the last moment the view's records reach, so
     narrowing the dates to 6 March shows the crossings as they were then; its tooltip lists the whole history.
     """
-    as_of = (
-        view.derive("latest-moment", lambda: latest_moment([*view.events, *view.statements]))
-        if view is not None else None
-    )
+    as_of = view.derive("latest-moment", lambda: _latest_moment(view)) if view is not None else None
     rows = []
     for place in dataset.places.values():
         if place.kind != "border-crossing" or not is_located(place):

@@ -93,14 +93,24 @@ def _claims(dataset: Dataset, view: View) -> list[Claim]:
     launches, sites = dataset.derive("launches-and-sites", lambda: _launches_and_sites(dataset))
     if not launches:
         return []
+    # Every launch's claims over all the statements, worked out once per dataset; a view keeps those among its
+    # own statements (the same lists: a launch's claims by the view's statements are these, in the same time order,
+    # and a statement disputing it is one of the view's that asserts a rival, or denies). 0.15 s a rerun at 1,000.
+    everything = dataset.derive(
+        "launch-claims-all", lambda: launch_claims(dataset, launches, dataset.statements.values())
+    )
+    given = {statement.id for statement in view.statements}
     found = []
-    for position in launch_claims(dataset, launches, view.statements):
+    for position in everything:
+        claiming = [s for s in position.claiming if s.id in given]
+        if not claiming:
+            continue
         here = list(sites.get(position.launch.incident or "", {}).values())
         found.append(
             Claim(
                 launch=position.launch,
-                claiming=position.claiming,
-                disputing=position.disputing,
+                claiming=claiming,
+                disputing=[s for s in position.disputing if s.id in given],
                 targets=[place for place, _ in here],
                 points=[point for _, point in here],
             )

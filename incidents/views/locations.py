@@ -79,8 +79,12 @@ def _when_text(change: StatusChange) -> str:
 def latest_moment(records: Iterable[Event | Statement]) -> dt.datetime | None:
     """The last moment (naive UTC) the given records can fall in: what 'now' is for a filtered view."""
     ends = [time_window(record.when).end for record in records]
-    # A window's end is exclusive (a day runs to the next midnight): the last moment inside it is just before.
-    return max(ends) - dt.timedelta(seconds=1) if ends else None
+    return last_moment_before(max(ends)) if ends else None
+
+
+def last_moment_before(end: dt.datetime) -> dt.datetime:
+    """A window's end is exclusive (a day runs to the next midnight): the last moment inside it is just before."""
+    return end - dt.timedelta(seconds=1)
 
 
 def padded_corners(place: Place) -> list[tuple[float, float]]:
