@@ -103,7 +103,12 @@ def legend(dataset: Dataset, view: View, geo: GeoData, layers: Collection[str] =
 
 
 def _count_located(dataset: Dataset, view: View) -> tuple[dict[str, int], list[Event]]:
-    """(located events of the view per marker category, the view's events with no located place), in one read."""
+    """(located events of the view per marker category, the view's events with no located place), in one read,
+    kept with the view (the legend and the unlocated list both ask). Callers must not change what it returns."""
+    return view.derive("count-located", lambda: _read_located(dataset, view))
+
+
+def _read_located(dataset: Dataset, view: View) -> tuple[dict[str, int], list[Event]]:
     counts: dict[str, int] = {}
     unlocated: list[Event] = []
     places = dataset.places
