@@ -8,12 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Event, Incident, Statement
 from incidents.synth import generate
-from incidents.views import filtering
+from incidents.views import columnar, filtering
+from incidents.views.columnar import RowMemo
 from incidents.views.filtering import FilterValue, View, _in_dates, apply_filter, filter_index, matches
 from tests.bigdata import write_copies
 from tests.conftest import DATA, FIXTURES
@@ -114,3 +116,42 @@ def test_columns_are_built_once_per_dataset_and_not_for_the_default_view(dataset
     built = index.columns
     apply_filter(dataset, FilterValue(text="border"))
     assert index.columns is built
+
+
+def _table_columns(table: object) -> dict[str, list[object]]:
+    return {name: list(getattr(table, name)) for name in (
+        "kind", "first", "last", "low", "high", "text", "actor_rows", "actor_codes", "incident_rows",
+        "incident_codes", "place_codes",
+    )}
+
+
+def test_a_records_kept_row_is_used_only_for_that_very_record(monkeypatch: pytest.MonkeyPatch) -> None:
+    memo = RowMemo()
+    monkeypatch.setattr(columnar, "row_of", lambda record: columnar.Row(
+        "k", 1, 1, 1, 1, (), (), None, record.model_dump_json()
+    ))
+    dataset = load_dataset(DATA)
+    statement = next(iter(dataset.statements.values()))
+    first = memo.row(statement)
+    assert memo.row(statement) is first, "the same object: its kept row"
+    edited = statement.model_copy(update={"paraphrase": statement.paraphrase + " (edited)"})
+    assert memo.row(edited) is not first and "(edited)" in memo.row(edited).text, "same id, another object: anew"
+
+
+def test_columns_after_an_edit_equal_columns_built_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    generate(tmp_path / "data", 6, seed=4)
+    loader = Loader(tmp_path / "data", cache=None, snapshots=False)
+    monkeypatch.setattr(columnar, "ROWS", RowMemo())
+    before = filtering.FilterIndex(loader.load())
+    assert before.columns.events.size and before.columns.statements.size
+    path = sorted((tmp_path / "data" / "incidents").glob("*.yaml"))[-1]
+    body = path.read_text()
+    assert "Fictional proposition" in body and "description: " in body
+    path.write_text(body.replace("description: ", "description: Edited drone ", 1).replace("- id: ", "- id: ", 1))
+    after = filtering.FilterIndex(loader.load())
+    reused = after.columns
+    monkeypatch.setattr(columnar, "ROWS", RowMemo())
+    fresh = filtering.FilterIndex(after.dataset).columns
+    for name in ("events", "statements"):
+        assert _table_columns(getattr(reused, name)) == _table_columns(getattr(fresh, name))
+    assert any("edited drone" in text for text in reused.events.text), "the edit must reach the columns"

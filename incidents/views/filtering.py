@@ -15,7 +15,7 @@ import numpy as np
 from incidents.model.dataset import Dataset, Derives
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
-from incidents.views.columnar import Mask, RecordColumns
+from incidents.views.columnar import Mask, RecordColumns, kept_row, text_of
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -87,16 +87,6 @@ def date_span(records: Iterable[Event | Statement]) -> tuple[dt.date, dt.date] |
     return min(first for first, _ in days), max(last for _, last in days)
 
 
-def _text_of(record: Event | Statement | Incident) -> str:
-    if isinstance(record, Statement):
-        parts = [record.quote, record.paraphrase, record.channel, record.note]
-    elif isinstance(record, Event):
-        parts = [record.title, record.description, record.place_note]
-    else:
-        parts = [record.title, record.summary]
-    return " ".join(p for p in parts if p).casefold()
-
-
 def _in_dates(record: Event | Statement | Incident, value: FilterValue) -> bool:
     """A record matches when the window it may fall in overlaps the filter's dates."""
     when = record.when
@@ -145,15 +135,16 @@ class FilterIndex:
     @cached_property
     def text(self) -> dict[str, str]:
         """Each event's, statement's and incident's searchable text, casefolded."""
-        records: list[Event | Statement | Incident] = [
-            *self.dataset.events.values(), *self.dataset.statements.values(), *self.dataset.incidents.values()
-        ]
-        return {record.id: _text_of(record) for record in records}
+        # Events' and statements' from their kept rows (`ROWS`: unchanged after an edit), incidents' anew.
+        found = {record.id: kept_row(record).text for record in self.dataset.events.values()}
+        found.update((record.id, kept_row(record).text) for record in self.dataset.statements.values())
+        found.update((record.id, text_of(record)) for record in self.dataset.incidents.values())
+        return found
 
     @cached_property
     def columns(self) -> RecordColumns:
         """The events and statements as columns (built on the first filter that selects among them)."""
-        return RecordColumns(self.events, self.statements, self.text)
+        return RecordColumns(self.events, self.statements)
 
     def view(self, value: FilterValue) -> View:
         """The view `value` selects; the same object for the same filter until VIEWS_KEPT others have been asked.
