@@ -158,12 +158,16 @@ else:
         spans = list(level.spans)
         with st.container(key=responsive.wide_key("timeline-incidents")):
             st.plotly_chart(
-                incident_span_figure(spans, level.start, level.end), on_select=_on_span_select,
+                view.derive(("timeline-spans-figure", value, detail),
+                            lambda: incident_span_figure(spans, level.start, level.end)),
+                on_select=_on_span_select,
                 selection_mode=("points", "box"), key=SPANS_KEY, config=config,
             )
         with st.container(key=responsive.narrow_key("timeline-incidents")):
             st.plotly_chart(
-                incident_span_figure(spans, level.start, level.end, phone=True), on_select=_on_phone_span_select,
+                view.derive(("timeline-spans-phone-figure", value, detail),
+                            lambda: incident_span_figure(spans, level.start, level.end, phone=True)),
+                on_select=_on_phone_span_select,
                 selection_mode=("points", "box"), key=PHONE_SPANS_KEY, config=config,
             )
         st.caption(
@@ -174,7 +178,9 @@ else:
         st.markdown(md_escape(spans_summary(spans, level.start, level.end)))
     elif level.level == "incident-bins":
         st.plotly_chart(
-            incident_bins_figure(incident_bins(list(level.spans), level.start, level.end), level.start, level.end),
+            view.derive(("timeline-incident-bins-figure", value, detail), lambda: incident_bins_figure(
+                incident_bins(list(level.spans), level.start, level.end), level.start, level.end
+            )),
             on_select=_on_incident_bins_select, selection_mode=("points", "box"),
             key=INCIDENT_BINS_KEY, config=config,
         )
@@ -201,7 +207,10 @@ else:
         )
         st.markdown(view.derive("timeline-summary", lambda: timeline_summary(view)))
     else:
-        figure = build_timeline_figure(dataset, view, value, group=group)
+        # Kept with the view, as every figure here: a new reader of this filter is sent it without building it
+        # (the shipped data's incident rows took 135 ms of every new session's run).
+        figure = view.derive(("timeline-figure", value, group), lambda: build_timeline_figure(dataset, view, value,
+                                                                                             group=group))
         with st.container(key=responsive.wide_key("timeline-chart")):
             event = st.plotly_chart(
                 figure,
@@ -212,7 +221,7 @@ else:
             )
         with st.container(key=responsive.narrow_key("timeline-chart")):
             phone_event = st.plotly_chart(
-                compact_figure(figure),
+                view.derive(("timeline-phone-figure", value, group), lambda: compact_figure(figure)),
                 on_select=_on_phone_chart_select,
                 selection_mode=("points", "box", "lasso"),
                 key=PHONE_CHART_KEY,
