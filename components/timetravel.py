@@ -56,7 +56,9 @@ def shown_dataset(data_dir: str, state: Travel, current: Dataset) -> tuple[Datas
         return current, Travel("unavailable", state.requested, state.current)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# A resource, not data: `cache_data` unpickles a copy at every call, and the claims page's history asks for every
+# version's diff (135 ms of each new session on the shipped history). A `DataDiff` is frozen and only read.
+@st.cache_resource(show_spinner=False, max_entries=256)
 def cached_diff(data_dir: str, old: Version, new: Version) -> DataDiff:
     return diff(load_at(data_dir, old), load_at(data_dir, new))
 
