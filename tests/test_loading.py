@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from incidents.load.parse import fingerprint, fingerprint_digest
+from incidents.load.parse import all_files, fingerprint, fingerprint_digest
 from incidents.load.pipeline import load_dataset
 from incidents.model import codes
 from incidents.model.codes import CODES
@@ -211,6 +211,24 @@ def test_fingerprint_changes_when_a_file_changes(tmp_path: Path) -> None:
     (data_dir / "actors.yaml").write_text((data_dir / "actors.yaml").read_text() + "\n# edited\n")
     assert fingerprint(data_dir) != before
     assert fingerprint_digest(data_dir) != digest  # the app's cache key (app.py's load) follows the edit
+
+
+def test_fingerprint_covers_the_files_all_files_lists(tmp_path: Path) -> None:
+    """The same files as `all_files` (strays, nested folders, a link to a folder, not the documentation), each once."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    (data_dir / "incidents" / "deep" / "deeper").mkdir(parents=True)
+    (data_dir / "incidents" / "deep" / "deeper" / "stray.yaml").write_text("x: 1\n")
+    (data_dir / "README.md").write_text("not a record\n")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (data_dir / "linked").symlink_to(elsewhere, target_is_directory=True)
+    (data_dir / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
+    listed = {str(path) for path in all_files(data_dir) if path.exists()}
+    keyed = [name for name, _, _ in fingerprint(data_dir)]
+    assert sorted(keyed) == sorted(listed) and len(keyed) == len(set(keyed))
+    assert str(data_dir / "incidents" / "deep" / "deeper" / "stray.yaml") in keyed
+    assert str(data_dir / "linked") in keyed and str(data_dir / "README.md") not in keyed
 
 
 def test_c_loader_is_available() -> None:
