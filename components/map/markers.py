@@ -145,9 +145,9 @@ def event_layers(
         piece = pieces.get(event.id)
         if piece is None or event is not dataset.events.get(event.id):  # not this dataset's: build its piece
             piece = _piece_of(dataset, event)
-        if piece[0]:
-            counts[piece[0]] = counts.get(piece[0], 0) + 1
         place_id, pos, icon, tail = piece
+        if place_id:
+            counts[place_id] = counts.get(place_id, 0) + 1
         if not pos:
             unlocated.append(event)
             continue

@@ -15,14 +15,13 @@ from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Event
 from incidents.views.claim_arcs import claim_origins, speaker_labels
-from incidents.views.filtering import View, kept_rows
+from incidents.views.filtering import View
 from incidents.views.geometry import GeoData
 from incidents.views.locations import (
     borders_near,
     crossing_status,
     is_located,
     last_moment_before,
-    latest_moment,
     place_precision_text,
     status_at,
     status_history_text,
@@ -38,11 +37,8 @@ def claim_label(parties: Iterable[str]) -> str:
 
 
 def _latest_moment(view: View) -> dt.datetime | None:
-    """`latest_moment` of the view's records; for a filtered view from the columns' window ends (`kept_rows`)."""
-    kept = kept_rows(view)
-    if kept is None:
-        return latest_moment([*view.events, *view.statements])
-    extent = kept[0].extent(kept[1], kept[2])
+    """`latest_moment` of the view's records, from the view's extent (the columns' window ends when filtered)."""
+    extent = view.extent
     return last_moment_before(extent[1]) if extent else None
 
 
@@ -52,7 +48,7 @@ def crossing_rows(dataset: Dataset, view: View | None = None) -> list[dict[str, 
     A crossing with a recorded history shows the status in force at the last moment the view's records reach, so
     narrowing the dates to 6 March shows the crossings as they were then; its tooltip lists the whole history.
     """
-    as_of = view.derive("latest-moment", lambda: _latest_moment(view)) if view is not None else None
+    as_of = _latest_moment(view) if view is not None else None
     rows = []
     for place in dataset.places.values():
         if place.kind != "border-crossing" or not is_located(place):

@@ -261,11 +261,9 @@ def _accusations(
     by_incident = {i: sorted(found, key=lambda s: order[s.id]) for i, found in statements_of.items()}
     party_of = {s.id: _party(dataset, s) for found in statements_of.values() for s in found}
     found: list[Accusation] = []
-    for proposition in (p for i in wanted for p in grouped.propositions.get(i, ())):
-        incident = dataset.incidents.get(proposition.incident or "")
-        if incident is None or incident.id not in wanted:
-            continue
-        statements = by_incident.get(incident.id, [])
+    # `wanted` holds only this dataset's incidents, and an incident's propositions are those that name it.
+    for incident, proposition in ((dataset.incidents[i], p) for i in wanted for p in grouped.propositions.get(i, ())):
+        statements = by_incident[incident.id]
         held = dict.fromkeys(tops.get(a, a) for a in proposition.against)
         # The incident's statements with a stance on this proposition, in time order (as `statements` has them).
         stance_ids = {s.id for s in grouped.stances.get(proposition.id, ())}

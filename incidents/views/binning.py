@@ -237,13 +237,8 @@ def timeline_detail(dataset: Dataset, view: View, value: FilterValue, detail: st
     """The level of detail of a view (`timeline_level`) over the range its records and incidents span (the date
     filter's days when set, as `incidents.views.timing.visible_range` gives it)."""
     spans = incident_spans(dataset, view)
-    kept = kept_rows(view)
-    if kept is not None:  # the records' extent from the columns, as one window (`visible_range` reads only that)
-        extent = kept[0].extent(kept[1], kept[2])
-        windows = [TimeWindow(extent[0], extent[1], "extent")] if extent else []
-    else:
-        records: list[Event | Statement] = [*view.events, *view.statements]
-        windows = [time_window(r.when) for r in records]
+    extent = view.extent  # the records' extent as one window: `visible_range` reads only the ends
+    windows = [TimeWindow(extent[0], extent[1], "extent")] if extent else []
     windows += [s.window for s in spans]
     start, end = visible_range(windows, value.date_from, value.date_to)
     return Detail(timeline_level(start, end, len(spans), view.record_count, detail), start, end, tuple(spans))

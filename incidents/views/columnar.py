@@ -112,23 +112,23 @@ class Table:
 class RecordColumns:
     """The columns of a dataset's events and statements (see the module's doc)."""
 
+    def _bounds(self, lower: str, upper: str, event_rows: Mask, statement_rows: Mask) -> tuple[int, int] | None:
+        """The least `lower` and the greatest `upper` column value of the kept rows; None when no row is kept."""
+        kept = [(t, keep) for t, keep in ((self.events, event_rows), (self.statements, statement_rows)) if keep.any()]
+        if not kept:
+            return None
+        return (min(int(getattr(t, lower)[keep].min()) for t, keep in kept),
+                max(int(getattr(t, upper)[keep].max()) for t, keep in kept))
+
     def span(self, event_rows: Mask, statement_rows: Mask) -> tuple[dt.date, dt.date] | None:
         """The first and last day the kept rows may fall on; None when no row is kept."""
-        firsts = [t.first[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
-        lasts = [t.last[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
-        if not any(len(f) for f in firsts):
-            return None
-        first = min(int(f.min()) for f in firsts if len(f))
-        last = max(int(f.max()) for f in lasts if len(f))
-        return dt.date.fromordinal(first), dt.date.fromordinal(last)
+        days = self._bounds("first", "last", event_rows, statement_rows)
+        return (dt.date.fromordinal(days[0]), dt.date.fromordinal(days[1])) if days else None
 
     def extent(self, event_rows: Mask, statement_rows: Mask) -> tuple[dt.datetime, dt.datetime] | None:
         """The earliest start (end when undated) and the latest end of the kept rows' windows; None for none."""
-        lows = [t.low[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
-        highs = [t.high[keep] for t, keep in ((self.events, event_rows), (self.statements, statement_rows))]
-        if not any(len(low) for low in lows):
-            return None
-        return moment(min(int(x.min()) for x in lows if len(x))), moment(max(int(x.max()) for x in highs if len(x)))
+        moments = self._bounds("low", "high", event_rows, statement_rows)
+        return (moment(moments[0]), moment(moments[1])) if moments else None
 
     def incident_extents(
         self, event_rows: Mask, statement_rows: Mask

@@ -15,6 +15,7 @@ import numpy as np
 from incidents.model.dataset import Dataset, Derives
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
+from incidents.model.when import time_window
 from incidents.views.columnar import Mask, RecordColumns, kept_row, text_of
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
@@ -68,9 +69,32 @@ class View(Derives):
 
     @property
     def span(self) -> tuple[dt.date, dt.date] | None:
-        """The first and last day any of its records may fall on (None for none). A filtered view from
-        `FilterIndex.view` comes with it, read from the columns; any other view works it out from its records."""
-        return self.derive("date-span", lambda: date_span([*self.events, *self.statements]))
+        """The first and last day any of its records may fall on (None for none): for a filtered view from the
+        columns it was made from (`kept_rows`: the summaries' loop over the models cost 0.1 s a rerun at 1,000
+        incidents), else from its records."""
+
+        def make() -> tuple[dt.date, dt.date] | None:
+            kept = kept_rows(self)
+            return kept[0].span(kept[1], kept[2]) if kept else date_span([*self.events, *self.statements])
+
+        return self.derive("date-span", make)
+
+    @property
+    def extent(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The earliest moment (naive UTC) any of its records' windows starts (its end when undated) and the latest
+        its windows end (exclusive); None for none. From the columns or the records, as `span`."""
+
+        def make() -> tuple[dt.datetime, dt.datetime] | None:
+            kept = kept_rows(self)
+            if kept:
+                return kept[0].extent(kept[1], kept[2])
+            records: list[Event | Statement] = [*self.events, *self.statements]
+            windows = [time_window(record.when) for record in records]
+            if not windows:
+                return None
+            return min(w.start if w.start is not None else w.end for w in windows), max(w.end for w in windows)
+
+        return self.derive("extent", make)
 
 
 def kept_rows(view: View) -> tuple[RecordColumns, Mask, Mask] | None:
@@ -224,14 +248,10 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
         named = np.union1d(columns.events.incidents(event_rows), columns.statements.incidents(statement_rows))
         incident_ids = {columns.incidents.values[code] for code in named}
         event_places = [columns.places.values[code] for code in columns.events.places(event_rows)]
-        # The span from the day columns: the summaries' loop over the kept models cost 0.1 s a rerun at 1,000
-        # incidents (bench/PROFILE.md).
-        span = columns.span(event_rows, statement_rows)
     else:
         events, statements = list(index.events), list(index.statements)
         incident_ids = {e.incident for e in events if e.incident} | {i for s in statements for i in s.incidents}
         event_places = [e.place for e in events if e.place]
-        span = None  # worked out from the models if a page asks (`View.span`): this view is made once per dataset
     if value.is_default or (value.text and not value.actors and not value.kinds):
         # An incident whose own title or summary matches is shown even when none of its records does.
         text = index.text if needle else {}
@@ -245,7 +265,6 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
     places = [dataset.places[p] for p in dict.fromkeys(place_ids) if p in dataset.places]
     view = View(events=events, statements=statements, incidents=incidents, places=places)
     if filtered:
-        view.derived["date-span"] = span
         # The masks, so a page's counts and extents are read from the columns (`kept_rows`) instead of its models.
         view.derived["kept-rows"] = (index.columns, event_rows, statement_rows)
     return view
