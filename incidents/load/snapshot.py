@@ -19,6 +19,7 @@ import os
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,12 +31,12 @@ import pydantic
 import incidents.load.cachedir as cachedir
 from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_dir
 from incidents.load.parse import MAX_TOTAL_BYTES, ParsedFile
-from incidents.load.validate import Located
+from incidents.load.validate import Located, restore_facts, stored_facts
 from incidents.model.codes import CODES
 from incidents.model.dataset import Problem
 from incidents.model.registry import BY_KEY
 
-FORMAT = 2  # bump when the layout changes
+FORMAT = 3  # bump when the layout changes
 FOLDER = "snapshot"
 KEPT = 3  # snapshots kept on disk (the newest)
 STALE_TMP_S = 3600  # a temporary file this old is a write that never finished
@@ -104,20 +105,12 @@ def _problems(rows: list[list[Any]]) -> list[Problem]:
     return [CODES[code].again(path, line, col, message) for path, line, col, code, message in rows]
 
 
-def _facts(located: Located) -> list[Any]:
-    return [
-        located.id_line,
-        [[list(loc), ref, target] for loc, ref, target in located.refs],
-        [[list(loc), day.isoformat()] for loc, day in located.dates],
-        list(located.text_flags),
-    ]
-
-
-def _marks_json(parsed: ParsedFile) -> bytes:
-    """A file's node positions as the parse cache stores them: kept as read when they were never decoded."""
+def _marks_compressed(parsed: ParsedFile) -> bytes:
+    """A file's node positions as `LazyMarks` holds them (JSON, zlib): kept as read when they were never decoded."""
     if isinstance(parsed.marks, LazyMarks):
-        return parsed.marks.encoded()
-    return orjson.dumps({"\x1f".join(map(str, loc)): [m.line, m.column] for loc, m in parsed.marks.items()})
+        return parsed.marks.compressed()
+    rows = {"\x1f".join(map(str, loc)): [m.line, m.column] for loc, m in parsed.marks.items()}
+    return zlib.compress(orjson.dumps(rows), 1)
 
 
 class _Blobs:
@@ -148,12 +141,11 @@ def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pr
         for located in result.records:
             arrays.setdefault(located.collection.key, []).append(
                 located.record.model_dump_json(exclude_unset=True).encode())
-            rows.append([located.collection.key, list(located.loc), _facts(located)])
-        files.append([
-            unit.display, unit.kind, unit.key, _rows(result.problems),
-            [parsed.path, sorted(parsed.failed_ids), parsed.spans, blobs.add(_marks_json(parsed))] if parsed else None,
-            rows,
-        ])
+            rows.append([located.collection.key, list(located.loc), stored_facts(located)])
+        file_part = None
+        if parsed is not None:
+            file_part = [parsed.path, sorted(parsed.failed_ids), parsed.spans, blobs.add(_marks_compressed(parsed))]
+        files.append([unit.display, unit.kind, unit.key, _rows(result.problems), file_part, rows])
     header = {
         "format": FORMAT, "key": key, "today": checks.today.isoformat(), "files": files,
         "arrays": {k: blobs.add(b"[" + b",".join(v) + b"]") for k, v in arrays.items()},
@@ -195,13 +187,11 @@ def decode(body: bytes, key: str) -> Restored | None:
             records: list[Located] = []
             if file_part is not None:
                 path, failed, spans, marks = file_part
-                parsed = ParsedFile(path, kind, None, LazyMarks(blob(marks)), set(failed),
+                parsed = ParsedFile(path, kind, None, LazyMarks(blob(marks), compressed=True), set(failed),
                                     [(int(line), bool(shown), str(name)) for line, shown, name in spans])
                 for collection_key, loc, facts in rows:
                     located = Located(next(models[collection_key]), BY_KEY[collection_key], parsed, tuple(loc))
-                    if not isinstance(facts[0], int):
-                        raise TypeError("damaged facts")
-                    located.__dict__.update(id_line=facts[0], stored_facts=facts[1:])
+                    restore_facts(located, facts)
                     records.append(located)
             checks.units[display] = FileUnit(display, kind, unit_key, FileResult(parsed, records, _problems(own)))
         checks.record_problems = {i: _problems(rows) for i, rows in entry["record_problems"].items()}

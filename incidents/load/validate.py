@@ -6,6 +6,7 @@ field they are about.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+import orjson
 from pydantic import ValidationError
 
 from incidents.load.facts import may_name_a_weekday, record_dates, record_references
@@ -64,22 +66,38 @@ class Located:
 
     # Worked out once per record: a record the parse cache keeps in memory keeps them across loads, so a rerun after
     # an edit only compares them (the cross-file checks run on every load).
-    # A snapshot (`incidents.load.snapshot`) leaves the stored facts as `stored_facts` ([refs, dates, flags], as
-    # JSON gives them), made into tuples only for the records a later load asks about.
+    # The parse cache and the snapshot store them (`stored_facts`): the id's line and the text flags are set, the
+    # references and dates stay JSON text, read only for the records a later load asks about (about 100 MB of lists
+    # at 49,611 records; a server that is never edited, as a hosted one, never reads most of them).
+    def _stored(self) -> list[Any] | None:
+        """The stored [refs, dates], read from their text (not kept: the properties keep what they make), or None
+        when there is none or it is not what `stored_facts` writes (then they are worked out from the record)."""
+        stored = self.__dict__.get("stored_facts")
+        if not isinstance(stored, str):
+            return None
+        try:
+            facts = orjson.loads(stored)
+        except orjson.JSONDecodeError:
+            return None
+        shaped = isinstance(facts, list) and len(facts) == 2 and all(isinstance(part, list) for part in facts)
+        return facts if shaped else None
+
     @cached_property
     def refs(self) -> list[tuple[Loc, str, str]]:
         """(location, id, target collection key) of every reference the record makes, in field order."""
-        stored = self.__dict__.get("stored_facts")
+        stored = self._stored()
         if stored is not None:
-            return [(tuple(loc), str(ref), str(target)) for loc, ref, target in stored[0]]
+            with contextlib.suppress(ValueError, TypeError):
+                return [(tuple(loc), str(ref), str(target)) for loc, ref, target in stored[0]]
         return list(record_references(self.collection.key, self.record, self.loc))
 
     @cached_property
     def dates(self) -> list[tuple[Loc, dt.date]]:
         """Every date the record holds (a datetime's day), with its location."""
-        stored = self.__dict__.get("stored_facts")
+        stored = self._stored()
         if stored is not None:
-            return [(tuple(loc), dt.date.fromisoformat(day)) for loc, day in stored[1]]
+            with contextlib.suppress(ValueError, TypeError):
+                return [(tuple(loc), dt.date.fromisoformat(day)) for loc, day in stored[1]]
         return list(record_dates(self.record, self.loc))
 
     @cached_property
@@ -97,11 +115,34 @@ class Located:
     def text_flags(self) -> tuple[bool, bool]:
         """(may hold the placeholder, may hold a weekday beside a date): a first look the parse cache stores, so
         the warnings walk only the texts of the records it flags."""
-        stored = self.__dict__.get("stored_facts")
-        if stored is not None:
-            return bool(stored[2][0]), bool(stored[2][1])
         texts = [text for _, text in self.texts]
         return any(PLACEHOLDER in text for text in texts), any(may_name_a_weekday(text) for text in texts)
+
+
+# The four text flags as stored (placeholder + 2 * weekday), each one tuple shared by every record restored.
+_FLAGS = [(False, False), (True, False), (False, True), (True, True)]
+
+
+def stored_facts(located: Located) -> list[Any]:
+    """What the parse cache and the snapshot store of a record's facts: [its id's line, its text flags as a number,
+    the JSON text of its refs and dates]. A record read back from a store gives back the text it was read with."""
+    stored = located.__dict__.get("stored_facts")
+    if not isinstance(stored, str):
+        stored = orjson.dumps([
+            [[list(loc), ref, target] for loc, ref, target in located.refs],
+            [[list(loc), day.isoformat()] for loc, day in located.dates],
+        ]).decode()
+    placeholder, weekday = located.text_flags
+    return [located.id_line, int(placeholder) + 2 * int(weekday), stored]
+
+
+def restore_facts(located: Located, facts: Any) -> None:
+    """Put stored facts (as `stored_facts` gives them) into the record's cached properties (a cached_property reads
+    the instance's __dict__); the text is read only when a property asks. TypeError when they are not that shape."""
+    shaped = isinstance(facts, list) and len(facts) == 3 and isinstance(facts[2], str)
+    if not (shaped and isinstance(facts[0], int) and type(facts[1]) is int and 0 <= facts[1] <= 3):
+        raise TypeError("damaged facts")
+    located.__dict__.update(id_line=facts[0], text_flags=_FLAGS[facts[1]], stored_facts=facts[2])
 
 
 def _check_top_level(parsed: ParsedFile, problems: list[Problem]) -> bool:
