@@ -40,8 +40,9 @@ st.set_page_config(
 
 
 # cache_resource, not cache_data: the records are frozen and never mutated, and cache_data would unpickle a fresh
-# copy on every rerun (about 0.5 s at 10,000 records). Old versions are dropped as curators edit.
-@st.cache_resource(show_spinner="Loading records…", max_entries=2)
+# copy on every rerun (about 0.5 s at 10,000 records). One version is kept: an edit's load replaces it (a second
+# kept the last version's tables and figures alive for nothing).
+@st.cache_resource(show_spinner="Loading records…", max_entries=1)
 def load(data_dir: str, file_key: str, published: bool) -> Dataset:
     """Parsed and validated records; `file_key` (a digest of the files' names, sizes and mtimes) makes a curator's
     edit show on rerun.

@@ -292,6 +292,39 @@ def test_an_edit_does_not_freeze_the_last_versions_cycles(tmp_path: Path) -> Non
     assert alive() is None, f"the last version's cycle outlived the edit ({frozen} objects frozen)"
 
 
+def test_a_small_pause_after_a_freeze_hands_the_frozen_back_to_the_collector(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first large load froze a cycle (the script run it was made in); an edit's load, which freezes nothing,
+    has it collected later (here at once)."""
+    import gc
+    import weakref
+
+    from incidents.load import memory
+
+    class Run:
+        pass
+
+    monkeypatch.setattr(memory, "RELEASE_DELAY_S", 0.0)
+    if memory._release_timer is not None:  # an earlier test's edit left one due later
+        memory._release_timer.cancel()
+    monkeypatch.setattr(memory, "_release_timer", None)
+    gc.unfreeze()
+    run = Run()
+    run.self = run  # type: ignore[attr-defined]  # a script run's globals: a cycle, alive while the load runs
+    alive = weakref.ref(run)
+    with memory.gc_paused(freeze=True):
+        built = [[i] for i in range(memory.FREEZE_AT * 2)]
+    assert gc.get_freeze_count() > memory.FREEZE_AT
+    del run, built
+    gc.collect()
+    assert alive() is not None  # frozen inside a cycle: the collector does not see it
+    with memory.gc_paused(freeze=True):
+        small = [[1]]
+    timer = memory._release_timer
+    assert timer is not None and small
+    timer.join(10)
+    assert alive() is None and gc.get_freeze_count() == 0
+
+
 @pytest.mark.parametrize(("age_s", "kept"), [(10, True), (snapshot.STALE_TMP_S + 60, False)])
 def test_an_unfinished_write_is_cleared_once_stale(age_s: int, kept: bool, tmp_path: Path) -> None:
     import os
