@@ -437,6 +437,7 @@ def main() -> None:
                 if app.server.process.poll() is None:
                     app.server.stop()
         extras.insert(0, bounded(lambda: restart_line(browser, synth_env, label, figures)))
+        extras.insert(1, bounded(lambda: restarted_sessions_line(browser, synth_env, label, figures)))
         print()
         for line in extras:
             print(f"- {line}")
@@ -450,6 +451,7 @@ def main() -> None:
             frame_floor_s=floor_rows[(label, "frame")].cold_drawn_s if (label, "frame") in floor_rows else math.nan,
             bare_restart_s=figures.get("bare restart", math.nan), restart_s=figures.get("restart", math.nan),
             edit_s=figures.get("edit", math.nan), rss_ten_mb=figures.get("rss ten", math.nan),
+            rss_restarted_ten_mb=figures.get("rss restarted ten", math.nan),
         )
         print()
         print(targets_table(targets(run)), flush=True)
@@ -494,6 +496,19 @@ def restart_line(browser: Browser, env: dict[str, str], label: str, figures: dic
     figures["restart"] = warm = restart_time(browser, ROOT / "app.py", env, "restart-warm")
     return f"restart on unchanged data ({label}), server start → first page idle: from the snapshot {warm:.1f} s; " \
            f"the bare app {figures['bare restart']:.1f} s"
+
+
+def restarted_sessions_line(browser: Browser, env: dict[str, str], label: str, figures: dict[str, float]) -> str:
+    """The memory of a server as a hosted instance runs: restarted from the snapshot, never edited, its readers on
+    the front page (the target's figure is the long-run server's, after every page, filter and the edit)."""
+    server = Server(ROOT / "app.py", env, "restart-sessions")
+    try:
+        one, ten, extra = sessions_rss(browser, server)
+    finally:
+        server.stop()
+    figures["rss restarted ten"] = ten
+    return f"server RSS ({label}) restarted from the snapshot, never edited: 1 session {one:,.0f} MB, " \
+           f"10 sessions {ten:,.0f} MB, {extra:,.1f} MB per extra session"
 
 
 def cold_restart_line(browser: Browser, env: dict[str, str], label: str) -> str:

@@ -51,7 +51,8 @@ class RunFigures:
     bare_restart_s: float = math.nan
     restart_s: float = math.nan  # the monitor on the big data, from its snapshot
     edit_s: float = math.nan
-    rss_ten_mb: float = math.nan
+    rss_ten_mb: float = math.nan  # the long-run server, after every page, filter and the edit
+    rss_restarted_ten_mb: float = math.nan  # a server restarted from the snapshot, never edited (a hosted one)
 
 
 @dataclass(frozen=True)
@@ -154,9 +155,14 @@ def targets(run: RunFigures) -> list[Target]:
     rows.append(Target(f"at most {WS_MAX_BYTES / 1e6:.0f} MB over the websocket on every page ({size})",
                        _range(run.big, ws, "B"), _judge(run.big, ws, WS_MAX_BYTES)))
     rows.append(Target(
-        f"server memory ≤ {RSS_MAX_MB:.0f} MB with 10 sessions ({size})",
+        f"server memory ≤ {RSS_MAX_MB:.0f} MB with 10 sessions ({size}): the benchmark's own server, after every "
+        "page, filter and the edit",
         f"{run.rss_ten_mb:,.0f} MB" if not _bad(run.rss_ten_mb) else "not measured",
         None if _bad(run.rss_ten_mb) else run.rss_ten_mb <= RSS_MAX_MB))
+    rows.append(Target(
+        "… a server restarted from the snapshot and never edited (as a hosted one), its 10 sessions on `/`",
+        f"{run.rss_restarted_ten_mb:,.0f} MB" if not _bad(run.rss_restarted_ten_mb) else "not measured",
+        None if _bad(run.rss_restarted_ten_mb) else run.rss_restarted_ten_mb <= RSS_MAX_MB))
     shipped_x = lambda row: _ratio(row.cold_drawn_s, run.bare.cold_drawn_s)  # noqa: E731
     rows.append(Target(f"on the shipped data, every page cold (to drawn) ≤ {SHIPPED_MAX_X_BARE}× the bare app",
                        _range(run.shipped, shipped_x, "x"), _judge(run.shipped, shipped_x, SHIPPED_MAX_X_BARE)))
