@@ -107,6 +107,18 @@ class LazyMarks(Mapping[Loc, yaml.Mark]):
         return len(self._decoded())
 
 
+def _mark_rows(marks: Mapping[Loc, yaml.Mark]) -> dict[str, list[int]]:
+    return {_mark_key(loc): [mark.line, mark.column] for loc, mark in marks.items()}
+
+
+def compressed_marks(marks: Mapping[Loc, yaml.Mark]) -> bytes:
+    """A file's node positions as `LazyMarks` holds them and a snapshot stores them (JSON, zlib): the bytes held
+    when they were never decoded."""
+    if isinstance(marks, LazyMarks):
+        return marks.compressed()
+    return zlib.compress(orjson.dumps(_mark_rows(marks)), 1)
+
+
 def cache_dir() -> Path | None:
     """The disk cache's folder, or None when `INCIDENTS_PARSE_CACHE=off`."""
     value = os.environ.get(CACHE_ENV, "")
@@ -139,7 +151,7 @@ def encode(result: FileResult) -> bytes:
     """The entry: problems, records as the JSON of our own models (only the fields the file set, so exports that
     leave out unset fields read the same), the file's failed ids and its marks."""
     parsed = result.parsed
-    marks = {_mark_key(loc): [mark.line, mark.column] for loc, mark in parsed.marks.items()} if parsed else {}
+    marks = _mark_rows(parsed.marks) if parsed else {}
     entry = {
         "version": CODE_VERSION,
         "problems": [[p.path, p.line, p.col, p.code, p.message] for p in result.problems],

@@ -19,7 +19,6 @@ import os
 import tempfile
 import threading
 import time
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +28,7 @@ import orjson
 import pydantic
 
 import incidents.load.cachedir as cachedir
-from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_dir
+from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_dir, compressed_marks
 from incidents.load.parse import MAX_TOTAL_BYTES, ParsedFile
 from incidents.load.validate import Located, restore_facts, stored_facts
 from incidents.model.codes import CODES
@@ -105,14 +104,6 @@ def _problems(rows: list[list[Any]]) -> list[Problem]:
     return [CODES[code].again(path, line, col, message) for path, line, col, code, message in rows]
 
 
-def _marks_compressed(parsed: ParsedFile) -> bytes:
-    """A file's node positions as `LazyMarks` holds them (JSON, zlib): kept as read when they were never decoded."""
-    if isinstance(parsed.marks, LazyMarks):
-        return parsed.marks.compressed()
-    rows = {"\x1f".join(map(str, loc)): [m.line, m.column] for loc, m in parsed.marks.items()}
-    return zlib.compress(orjson.dumps(rows), 1)
-
-
 class _Blobs:
     """Byte sections after the header, addressed by (offset, length): JSON the header need not parse."""
 
@@ -144,7 +135,8 @@ def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pr
             rows.append([located.collection.key, list(located.loc), stored_facts(located)])
         file_part = None
         if parsed is not None:
-            file_part = [parsed.path, sorted(parsed.failed_ids), parsed.spans, blobs.add(_marks_compressed(parsed))]
+            marks = blobs.add(compressed_marks(parsed.marks))
+            file_part = [parsed.path, sorted(parsed.failed_ids), parsed.spans, marks]
         files.append([unit.display, unit.kind, unit.key, _rows(result.problems), file_part, rows])
     header = {
         "format": FORMAT, "key": key, "today": checks.today.isoformat(), "files": files,
