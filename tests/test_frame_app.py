@@ -82,3 +82,16 @@ def test_patterns_builds_its_figures_once_per_dataset(tmp_path: Path, monkeypatc
         assert not at.exception
     assert sorted(built) == [False, True]
     assert [c.proto.spec for c in at.get("plotly_chart")] == first
+
+
+def test_no_full_collection_after_a_run_but_the_collector_stays_on() -> None:
+    """Streamlit's post-run `gc.collect(2)` cost every rerun 0.1-0.25 s at 1,000 incidents (bench/PROFILE.md), so
+    the config turns it off; Python's own collector must then be on after a run, or cycles would never be freed."""
+    import gc
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["runner"]["postScriptGC"] is False
+    at = open_app("map", {"q": "drone"})
+    assert not at.exception, [e.value for e in at.exception]
+    assert gc.isenabled() and gc.get_threshold()[0] > 0, "automatic collections must still run"
