@@ -41,19 +41,19 @@ with st.sidebar:
 """
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=6)
-    rounds = max(1, min(parser.parse_args().rounds, 20))
+def cold_seconds(apps: dict[str, str | Path], rounds: int, label: str) -> dict[str, list[float]]:
+    """Serve each app (its source, or the path of a script), visit each once, then open each in a new browser
+    context `rounds` times, in turn; return the seconds to idle of those opens by the app's name."""
     seconds: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory() as folder, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=list(CHROMIUM_FLAGS))
         servers = {}
         try:
-            for index, (name, draw) in enumerate(DRAWS.items()):
-                path = Path(folder) / f"app_{index}.py"
-                path.write_text(APP.format(link=LINK, draw=draw))
-                servers[name] = Server(path, {}, f"code-block-{index}")
+            for index, (name, source) in enumerate(apps.items()):
+                path = source if isinstance(source, Path) else Path(folder) / f"app_{index}.py"
+                if isinstance(source, str):
+                    path.write_text(source)
+                servers[name] = Server(path, {}, f"{label}-{index}")
             for server in servers.values():  # the first visit builds what later sessions reuse
                 page, _ = new_page(browser)
                 open_page(page, server.url + "/")
@@ -67,9 +67,22 @@ def main() -> None:
             for server in servers.values():
                 server.stop()
             browser.close()
+    return seconds
+
+
+def print_medians(seconds: dict[str, list[float]]) -> None:
+    width = max(len(name) for name in seconds) + 1
     for name, values in seconds.items():
-        print(f"{name:22} cold to idle, median of {rounds}: {statistics.median(values):.2f} s "
+        print(f"{name:{width}} cold to idle, median of {len(values)}: {statistics.median(values):.2f} s "
               f"({' '.join(f'{v:.2f}' for v in values)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=6)
+    rounds = max(1, min(parser.parse_args().rounds, 20))
+    apps: dict[str, str | Path] = {name: APP.format(link=LINK, draw=draw) for name, draw in DRAWS.items()}
+    print_medians(cold_seconds(apps, rounds, "code-block"))
 
 
 if __name__ == "__main__":
