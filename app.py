@@ -15,6 +15,7 @@ from components.preload import preload
 from components.report import render_data_problems, render_notices, render_review_notice
 from components.timetravel import publish_feed, render_travel, shown_dataset, travel
 from incidents.load.incremental import loader_for
+from incidents.load.memory import QUIET, defer_full_collections
 from incidents.load.parse import fingerprint_digest
 from incidents.load.review import for_mode, published_only_from
 from incidents.model.dataset import Dataset
@@ -24,6 +25,9 @@ from incidents.views.params import page_options
 from incidents.views.urlstate import link_version
 
 ROOT = Path(__file__).parent
+# Full collections wait for a quiet moment (Streamlit's own after every run is off in .streamlit/config.toml).
+defer_full_collections()
+QUIET.touch()
 # The pages' modules, imported in one order before any page runs (concurrent first imports can deadlock).
 preload(ROOT / "app_pages")
 DATA_DIR = Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
@@ -73,6 +77,8 @@ def sidebar_frame(where: dict[str, str]) -> DeltaGenerator:
     ahead of `st.navigation`), so they keep their URL values across page switches. Returns the share link's slot,
     which the whole run fills after the page and a fragment rerun fills here."""
     alone = fragment_run()
+    if alone:
+        QUIET.touch()
     shown = st.session_state.get(CONTEXT_KEY) if alone else None
     # Only its own widgets (the filters) rerun this fragment alone; decided before drawing, so a page that follows
     # the filter is not sent the sidebar twice.

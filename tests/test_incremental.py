@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,10 +15,11 @@ import pytest
 from incidents.load import cachedir, snapshot
 from incidents.load.filecache import FileCache
 from incidents.load.incremental import Loader
+from incidents.load.memory import QuietCollector
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.model.registry import COLLECTIONS
-from tests.conftest import DATA, FIXTURES
+from tests.conftest import DATA, FIXTURES, ROOT
 
 MONITOR = FIXTURES / "monitor"
 VALID = FIXTURES / "validation" / "valid"
@@ -340,3 +342,48 @@ def test_an_unfinished_write_is_cleared_once_stale(age_s: int, kept: bool, tmp_p
     os.utime(left, (time.time() - age_s, time.time() - age_s))
     loader(data_dir).load(TODAY)
     assert left.exists() == kept
+
+
+def _quiet(quiet_s: float, max_wait_s: float) -> tuple[QuietCollector, list[float]]:
+    times: list[float] = []
+    return QuietCollector(quiet_s, max_wait_s, collect=lambda: times.append(time.monotonic())), times
+
+
+def test_a_full_collection_waits_until_the_app_is_quiet() -> None:
+    """Runs that keep touching it hold the collection back; once they stop, it runs once, `quiet_s` later."""
+    collector, times = _quiet(1.0, 30.0)  # a second: a busy machine's stalls between the touches are shorter
+    started = time.monotonic()
+    for _ in range(5):
+        collector.touch()
+        time.sleep(0.1)
+    last_touch = time.monotonic() - 0.1
+    assert not times, "collected while runs kept coming"
+    deadline = time.monotonic() + 5
+    while not times and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.5)
+    assert len(times) == 1 and times[0] - last_touch >= 0.99 and times[0] - started >= 1.4
+
+
+def test_steady_use_still_collects_by_the_longest_wait() -> None:
+    collector, times = _quiet(1.0, 0.6)
+    end = time.monotonic() + 1.5
+    while time.monotonic() < end:
+        collector.touch()
+        time.sleep(0.05)
+    collector.cancel()
+    assert 1 <= len(times) <= 3, times
+
+
+def test_the_app_defers_the_collectors_own_full_collections() -> None:
+    import gc
+
+    from incidents.load import memory
+
+    before = gc.get_threshold()
+    try:
+        memory.defer_full_collections()
+        assert gc.get_threshold() == (before[0], before[1], memory.DEFERRED_THRESHOLD)
+    finally:
+        gc.set_threshold(*before)
+    assert "defer_full_collections()" in (ROOT / "app.py").read_text(encoding="utf-8")
