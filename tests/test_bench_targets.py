@@ -107,3 +107,13 @@ def test_the_table_marks_misses_and_counts_what_held() -> None:
         "| a | 1 s | yes |", "| b | 2 s | **no** |", "| c | not measured | not measured |",
     ]
     assert text.endswith("1 of 3 targets held.")
+
+
+def test_served_apps_write_their_bytecode_as_a_hosted_instance_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A sandbox's PYTHONDONTWRITEBYTECODE made every benchmark restart compile the app's modules again."""
+    from bench.e2e import server_env
+
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    env = server_env({"INCIDENTS_DATA_DIR": "/tmp/x"})
+    assert "PYTHONDONTWRITEBYTECODE" not in env
+    assert env["INCIDENTS_DATA_DIR"] == "/tmp/x" and env["PYTHONUNBUFFERED"] == "1" and env["PATH"]
