@@ -86,6 +86,9 @@ def _download(problems: list[Problem], version: str, key: str) -> None:
     )
 
 
+REPORT_KEY = "validation-report"  # its container, which the stylesheet sets in monospace
+
+
 def render_report(dataset: Dataset) -> None:
     """The full validation report, errors and warnings, as on the command line."""
     if not dataset.problems:
@@ -95,7 +98,10 @@ def render_report(dataset: Dataset) -> None:
     # Errors first; a long report is cut on screen (thousands of lines would be sent on every visit) and whole in
     # the download, as `python -m incidents validate` prints it.
     ordered = [*dataset.errors, *dataset.warnings]
-    st.code(shown_lines(ordered, REPORT_LINES_SHOWN), language=None, wrap_lines=True)
+    # Plain text (no Markdown, no HTML), set in monospace by the stylesheet: `st.code` loads Streamlit's syntax
+    # highlighter, 0.3 s of the page's first visit in chromium for nothing to highlight (bench/PROFILE.md).
+    with st.container(key=REPORT_KEY):
+        st.text(shown_lines(ordered, REPORT_LINES_SHOWN), width="stretch")
     if len(ordered) > REPORT_LINES_SHOWN:
         st.caption(f"The first {REPORT_LINES_SHOWN} of {len(ordered)} lines; the download has them all.")
     _download(dataset.problems, dataset.version, "report_download")

@@ -35,6 +35,11 @@ STYLESHEET = f"""<style>
    chosen on a phone, which keeps them whole on one line and scrolls in its own frame). */
 [class*="st-key-"][class*="claims"]:not([class*="st-key-scroll-x-"]) .stMarkdownBadge {{
   white-space: normal; overflow: visible; text-overflow: clip; height: auto; }}
+/* The About page's validation report: plain text (st.text) set as the command line prints it, long paths
+   wrapping anywhere rather than running past a phone's edge. */
+.st-key-validation-report [data-testid="stText"], .st-key-validation-report [data-testid="stText"] * {{
+  font-family: "Source Code Pro", ui-monospace, monospace; font-size: 0.85rem; white-space: pre-wrap;
+  overflow-wrap: anywhere; }}
 /* A frame that scrolls on its own, so a wide table never makes the page scroll sideways. */
 [class*="st-key-scroll-x-"] {{ overflow-x: auto; }}
 </style>"""

@@ -59,7 +59,8 @@ def test_hosted_pages_show_no_draft_problem(tmp_path: Path, page: str, monkeypat
     monkeypatch.setenv("INCIDENTS_PUBLISHED_ONLY", "1")
     at = open_app(page, data_dir=hostile_data(tmp_path))
     assert not at.exception
-    text = "\n".join(str(element.value) for element in at.get("code")) + "\n".join(
+    # The panel is code; the About page's report plain text (st.text).
+    text = "\n".join(str(element.value) for element in [*at.get("code"), *at.get("text")]) + "\n".join(
         str(getattr(element, "label", "")) for element in at.get("expander"))
     assert "INVALID_REF" in text  # the panel is there ...
     assert not any(secret in text for secret in SECRETS), text  # ... without the draft
@@ -75,10 +76,10 @@ def test_the_panel_and_the_report_are_bounded(tmp_path: Path) -> None:
     (data / "actors.yaml").write_text(
         (VALID / "actors.yaml").read_text(encoding="utf-8").replace(
             "    country: AAA\n", "    country: AAA\n" + f"    {key}: 1\n" * 5000, 1), encoding="utf-8")
-    for page, limit in (("overview", PANEL_LINES_SHOWN), ("about", REPORT_LINES_SHOWN)):
+    for page, limit, element_type in (("overview", PANEL_LINES_SHOWN, "code"), ("about", REPORT_LINES_SHOWN, "text")):
         at = open_app(page, data_dir=data)
         assert not at.exception
-        codes = [str(element.value) for element in at.get("code")]
+        codes = [str(element.value) for element in at.get(element_type)]
         longest = max(len(block.splitlines()) for block in codes)
         assert longest == limit, (page, longest)
         assert max(len(line) for block in codes for line in block.splitlines()) <= LINE_CHARS_SHOWN + 2

@@ -81,3 +81,15 @@ def test_the_checks_catch_faint_text_and_sideways_scroll(page, app_url: str) -> 
     assert [v.split(" ")[0] for v in violations] == ["color-contrast"], violations
     assert "#9a9a9a" in violations[0]
     assert sideways_overflow(page)["main"] > WIDTHS["phone"]
+
+
+def test_the_about_report_is_monospace_text_without_the_highlighter(page, app_url: str) -> None:
+    """The validation report is plain text set as the command line prints it; no `st.code` on the page, whose
+    syntax highlighter cost the first visit 0.3 s (bench/PROFILE.md)."""
+    page.goto(f"{app_url}/about")
+    wait_idle(page)
+    wait_for_stylesheet(page)
+    report = page.locator('.st-key-validation-report [data-testid="stText"] span').first
+    assert "SINGLE_SOURCE (warning)" in report.inner_text()
+    assert "monospace" in report.evaluate("node => getComputedStyle(node).fontFamily")
+    assert page.locator('[data-testid="stMain"] [data-testid="stCode"]').count() == 0
