@@ -269,6 +269,7 @@ def release_at_once(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     if memory._release_timer is not None:  # an earlier test's edit left one due later
         memory._release_timer.cancel()
     monkeypatch.setattr(memory, "_release_timer", None)
+    monkeypatch.setattr(memory, "_freezes", 0)  # as in a new process: its first load's freeze releases nothing
     gc.unfreeze()
     yield
     gc.unfreeze()  # the next tests start with nothing frozen
@@ -330,6 +331,17 @@ def test_a_freeze_after_a_freeze_hands_the_frozen_back_to_the_collector() -> Non
     assert small
     _released()
     assert alive() is None and gc.get_freeze_count() == 0
+    # The next edit, with nothing frozen since the release: its freeze is released too.
+    run = Run()
+    run.self = run  # type: ignore[attr-defined]
+    alive, first_release = weakref.ref(run), memory._release_timer
+    with memory.gc_paused(freeze=True):
+        small = [[2]]
+    del run
+    assert memory._release_timer is not first_release, "no release after the edit that followed a release"
+    _released()
+    gc.collect()
+    assert alive() is None, "the edit after a release kept the last version's cycle"
 
 
 @pytest.mark.parametrize(("age_s", "kept"), [(10, True), (snapshot.STALE_TMP_S + 60, False)])

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 RELEASE_DELAY_S = 20.0
 _release_timer: threading.Timer | None = None
 _release_lock = threading.Lock()
+_freezes = 0  # freezes made by this process's loads
 
 
 @contextlib.contextmanager
@@ -29,20 +30,18 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
     load, a young collection of what it built, about 0.16 s of the edit's rerun at 1,000 incidents). `gc.freeze`
     takes every object alive, not only the new ones, and a frozen object in a reference cycle is never freed: an
     edit's load freezes the last version's derived tables and figures (pandas frames hold cycles), and the first
-    load the script run it was made in, whose globals hold that first version. So a pause that freezes while
-    something is frozen already (an edit after the first load) has `release_frozen` give every frozen object back to
-    the collector, `RELEASE_DELAY_S` later (a full collection, about a second at 1,000 incidents, off the edit's own
-    rerun); before that, frozen cycles outlived their version: 30-100 MB more at every edit at 1,000 incidents."""
+    load the script run it was made in, whose globals hold that first version. So every freeze after the process's
+    first (an edit's load) has `release_frozen` give every frozen object back to the collector, `RELEASE_DELAY_S`
+    later (a full collection, about a second at 1,000 incidents, off the edit's own rerun); before that, frozen
+    cycles outlived their version: 30-100 MB more at every edit at 1,000 incidents."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if freeze:
-            frozen_before = gc.get_freeze_count()
             gc.freeze()
-            if frozen_before:
-                _release_later()
+            _after_freeze()
         if was_enabled:
             gc.enable()
 
@@ -51,6 +50,17 @@ def release_frozen() -> None:
     """Give every frozen object back to the collector and collect: frees what froze inside a cycle."""
     gc.unfreeze()
     gc.collect()
+
+
+def _after_freeze() -> None:
+    """Every freeze but the process's first schedules a release: after one, nothing is frozen, and the next edit's
+    freeze would otherwise keep the last version's cycles until some later edit."""
+    global _freezes
+    with _release_lock:
+        _freezes += 1
+        first = _freezes == 1
+    if not first:
+        _release_later()
 
 
 def _release_later() -> None:
