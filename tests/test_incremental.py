@@ -249,12 +249,8 @@ def test_loader_for_keeps_one_loader_per_directory_and_only_the_last_few(tmp_pat
 
 @pytest.mark.parametrize(("freeze", "rows"), [(False, 150_000), (True, 150_000), (True, 1_000)])
 def test_a_load_moves_what_it_built_out_of_the_collectors_sight(freeze: bool, rows: int) -> None:
-    import gc
-
-    from incidents.load.memory import gc_paused
-
     gc.unfreeze()
-    with gc_paused(freeze=freeze):
+    with memory.gc_paused(freeze=freeze):
         built = [[i] for i in range(rows)]  # lists are always tracked by the collector
     frozen = gc.get_freeze_count()
     gc.unfreeze()
@@ -393,10 +389,6 @@ def test_steady_use_still_collects_by_the_longest_wait() -> None:
 
 
 def test_the_app_defers_the_collectors_own_full_collections() -> None:
-    import gc
-
-    from incidents.load import memory
-
     before = gc.get_threshold()
     try:
         memory.defer_full_collections()
