@@ -184,6 +184,11 @@ def statement_lines(dataset: Dataset, position: Position, selected: str | None, 
     return blocks
 
 
+def statement_markdown(dataset: Dataset, position: Position, selected: str | None, own_chip: bool = False) -> str:
+    """The statement's blocks (`statement_lines`) as one Markdown text, a blank line between them."""
+    return "\n\n".join(statement_lines(dataset, position, selected, own_chip))
+
+
 def statement_caption(ref: StatementRef) -> str:
     """Who, what kind, when (with precision), and the Admiralty grade with the credibility in words; how it counts
     when it is not a party's statement in its own name."""
@@ -199,10 +204,10 @@ def render_statement(
     dataset: Dataset, position: Position, selected: str | None, links: LinkRenderer, own_chip: bool = False
 ) -> None:
     ref = position.statement
-    for block in statement_lines(dataset, position, selected, own_chip):
-        st.markdown(block)
-    st.caption(statement_caption(ref))
-    st.caption("Via " + md_escape(ref.via_text))
+    # One element for the text and one for its footing, not one per block and line: every element a rerun sends
+    # costs the served app about half a millisecond (bench/PROFILE.md, sixth pass), and a cell holds many.
+    st.markdown(statement_markdown(dataset, position, selected, own_chip))
+    st.caption(statement_caption(ref) + "  \nVia " + md_escape(ref.via_text))
     links(ref)
 
 
@@ -226,11 +231,17 @@ def render_cell(
     render_statement(dataset, positions[0], selected, links, own_chip)
     if folded:
         label = f"{len(folded)} more statement{'s' if len(folded) > 1 else ''} from {md_escape(party.label)} in between"
-        with st.expander(label, expanded=any(p.statement.id == selected for p in folded)):
-            for index, position in enumerate(folded):
-                if index:
-                    st.divider()
-                render_statement(dataset, position, selected, links, own_chip)
+        chosen = any(p.statement.id == selected for p in folded)
+        # Drawn only when open (opening reruns): a closed expander's statements were sent on every rerun unseen.
+        # A selection inside opens it: a key of its own, so the state kept for the closed one does not apply.
+        key = f"claims-fold-{cell.proposition}-{cell.party}" + ("-selected" if chosen else "")
+        fold = st.expander(label, expanded=chosen, key=key, on_change="rerun")
+        if fold.open:
+            with fold:
+                for index, position in enumerate(folded):
+                    if index:
+                        st.divider()
+                    render_statement(dataset, position, selected, links, own_chip)
     if len(positions) > 1:
         st.divider()
         render_statement(dataset, positions[-1], selected, links, own_chip)

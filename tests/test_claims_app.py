@@ -79,8 +79,8 @@ def test_nakhchivan_attribution_and_denial_share_a_row() -> None:
     azerbaijan, iran = parties["Azerbaijan"], parties["Iran"]
     assert "✔ asserts" in azerbaijan[0] and "✖ denies" in iran[0]
     # Azerbaijan's attribution and Iran's denial, each in its own quoted words, in the same row.
-    assert any(text.startswith("> “") for text in azerbaijan)
-    assert any(text.startswith("> “") for text in iran)
+    assert any(line.startswith("> “") for text in azerbaijan for line in text.splitlines())
+    assert any(line.startswith("> “") for text in iran for line in text.splitlines())
     # Third states that took a position have a column of their own.
     assert {"EU", "United States", "Russia", "UN"} <= set(parties)
 
@@ -114,11 +114,33 @@ def test_nakhchivan_header_counts_established_and_discrepancies() -> None:
     assert any(label.startswith("Discrepancies recorded for this incident (") for label in discrepancy_titles)
 
 
+def page_links(at: AppTest) -> list[tuple[str, str]]:
+    return [(e.proto.page, e.proto.query_string) for e in at.get("page_link")]
+
+
 def test_statements_link_to_timeline_and_map_with_the_same_filters() -> None:
     at = open_claims({"incident": NAKHCHIVAN, "kind": "denial"})
-    links = [(e.proto.page, e.proto.query_string) for e in at.get("page_link")]
+    at.session_state["claims-fold-iran-launched-irn"] = True  # Iran's statements between its first and its latest
+    at.run()
+    links = page_links(at)
     assert ("timeline", f"kind=denial&incident={NAKHCHIVAN}&rec=irn-denial") in links
     assert ("map", f"kind=denial&incident={NAKHCHIVAN}&rec=irn-denial") in links
+
+
+def test_a_cells_folded_statements_are_sent_when_opened_or_when_one_is_selected() -> None:
+    at = open_claims({"incident": NAKHCHIVAN})
+    fold = next(e for e in at.expander if e.label.startswith("5 more statements from Iran"))
+    assert not fold.children, "a closed fold sends nothing"
+    assert not any(rec.endswith("rec=irn-denial") for _page, rec in page_links(at))
+    at.session_state["claims-fold-iran-launched-irn"] = True  # the reader opens it: the rerun draws it
+    at.run()
+    fold = next(e for e in at.expander if e.label.startswith("5 more statements from Iran"))
+    assert len([e for e in blocks(fold) if e.type == "flex_container"]) >= 5  # each statement's links
+    assert ("timeline", f"incident={NAKHCHIVAN}&rec=irn-denial") in page_links(at)
+    # A link to a folded statement opens its fold, with the statement marked.
+    at = open_claims({"incident": NAKHCHIVAN, "rec": "irn-denial"})
+    fold = next(e for e in at.expander if e.label.startswith("5 more statements from Iran"))
+    assert "● selected record" in " ".join(texts_in(fold))
 
 
 def test_unknown_incident_shows_a_notice_and_the_picker() -> None:

@@ -29,6 +29,7 @@ ESCAPERS = {"md_escape", "md_screen", "md_link"}
 SAFE_BUILDERS = {
     "mark_prefix", "quote_markdown", "status_chip", "review_chip", "chip", "cell_chips", "glance_markdown",
     "track_lines", "reply_lines", "markdown_lines", "timeline_summary", "map_summary", "statement_caption", "lines",
+    "statement_markdown",
     "len", "established_lines", "row_status_chip", "grid_summary",
     "plural",  # a count and a constant noun (components.monitor)
     # the About page's documentation: made from constants of the code, never from records
@@ -45,7 +46,6 @@ REVIEWED: dict[str, str] = {
     "label": "constant labels (paging, filters), or claims' 'N more statements from {md_escape(party)}'",
     "notice": "review_notice: counts of records, no record text",
     "note": "timeline's discrepancy note: md_escape'd title, description and handling, a vocabulary kind",
-    "block": "components.cards: a quote block of md_escape'd text and language",
     "card": "components.claims.glance_cards: md_escape'd proposition and party, chips",
     "button.label": "export buttons: constant labels",
     "button.help": "export buttons: constant help",

@@ -133,7 +133,7 @@ def test_local_pages_show_drafts_with_a_notice(
     ("page", "params", "marked"),
     [
         ("overview", {}, ":orange-badge[Draft] Zemblan night raid"),  # the latest incident
-        ("claims", {"incident": "rv-osterlich-2024"}, 'body: ":orange-badge[In review]"'),  # a statement's chip
+        ("claims", {"incident": "rv-osterlich-2024"}, 'body: ":orange-badge[In review]'),  # a statement's text, first
         ("claims", {"incident": "rv-osterlich-2024", "layout": "cards"}, "at the depot** :orange-badge[Draft]"),
         ("sources", {}, "[In review] Radio Klow bulletin"),
         ("timeline", {}, "[Draft] Fire at the Zemblan depot"),

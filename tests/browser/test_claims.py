@@ -168,3 +168,15 @@ def test_many_parties_are_a_grid_per_row_on_the_shipped_data(page, app_url: str)
     assert len(widths) >= 4 and min(widths) >= 180, f"a party's cell too narrow to read: {widths}"
     screenshot(page, "claims-shipped")
     assert page.console_errors == []
+
+
+def test_a_folded_cell_draws_its_statements_when_opened(page, app_url: str) -> None:
+    open_claims(page, app_url, f"incident={NAKHCHIVAN}")
+    fold = page.locator(".st-key-claims-fold-iran-launched-irn")
+    assert fold.locator('[data-testid="stPageLink"]').count() == 0, "a closed fold sends nothing"
+    fold.locator("summary").click()
+    fold.locator('[data-testid="stPageLink"]').first.wait_for(timeout=30_000)  # the rerun drew them
+    settle(page)
+    assert fold.locator('[data-testid="stPageLink"]').count() >= 10  # five statements, two links each
+    assert "Via " in fold.inner_text()
+    assert page.console_errors == []
