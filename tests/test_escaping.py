@@ -109,3 +109,27 @@ def test_briefing_markdown_keeps_line_start_markers_inert() -> None:
     assert "phish.example)" not in text and "<b>" not in text
     line = next(row for row in text.splitlines() if "\\=\\=\\=" in row)
     assert not tokens("Previous line\n" + line) & MARKUP
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_a_claims_statement_stays_text_in_its_one_markdown_block(text: str) -> None:
+    """`components.claims.statement_markdown` joins a statement's blocks into the one Markdown text the claims
+    page sends: the paraphrase and the stance note are record text, and stay text there too."""
+    import dataclasses
+
+    from components.claims import statement_markdown
+    from incidents.evidence.comparison import Comparison, compare
+    from incidents.load.pipeline import load_dataset
+    from tests.conftest import DATA
+
+    dataset = load_dataset(DATA)
+    comparison = compare(dataset, "nakhchivan-2026-03-05")
+    assert isinstance(comparison, Comparison)
+    position = next(p for row in comparison.rows for cell in row.cells for p in cell.positions)
+    # An id of no kept statement: no quote block and no review chip, only the paraphrase and the note.
+    hostile = dataclasses.replace(
+        position, statement=dataclasses.replace(position.statement, id="none", paraphrase=text), note=text
+    )
+    markdown = statement_markdown(dataset, hostile, selected=None)
+    assert not tokens(markdown) & (MARKUP - {"em_open"}), (markdown, tokens(markdown))  # the note is in italics
+    assert not bare_links(markdown), markdown
