@@ -107,10 +107,18 @@ def _history_frame(at):
     return frames[0] if frames else None
 
 
+def _open_history(at) -> None:
+    """The reader opens the history's expander: the rerun draws it (closed, it sends nothing)."""
+    assert _history_frame(at) is None and not any("data version(s)" in str(c.value) for c in at.caption)
+    at.session_state["claims-history"] = True
+    at.run()
+
+
 def test_claims_page_shows_each_propositions_history(repo_data: Path, versions: tuple[str, str]) -> None:
     # the strike's history (the most recent incident is now a later one, the IRGC plot claim of 6 March)
     at = open_app("claims", {"incident": "nakhchivan-2026-03-05"}, repo_data)
     assert not at.exception
+    _open_history(at)
     frame = _history_frame(at)
     assert frame is not None
     rows = {row["Change"]: row for row in frame.to_dict("records")}
@@ -126,6 +134,8 @@ def test_claims_page_shows_each_propositions_history(repo_data: Path, versions: 
 
 def test_claims_history_stops_at_the_version_shown(repo_data: Path, versions: tuple[str, str]) -> None:
     at = open_app("claims", {"v": versions[0]}, repo_data)
+    assert not at.exception
+    _open_history(at)
     assert not at.exception and _history_frame(at) is None
     assert any("changed over 1 data version(s)" in str(c.value) for c in at.caption)
 
