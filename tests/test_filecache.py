@@ -240,6 +240,29 @@ def test_stored_positions_are_held_compressed_and_read_on_first_use(data: Path) 
     }
 
 
+def test_a_parsed_file_keeps_its_positions_compressed(data: Path) -> None:
+    """A file parsed from scratch holds its positions as the cache and a snapshot store them, not a `yaml.Mark`
+    per node: a snapshot writes those bytes as they are (encoding them again took most of each write)."""
+    from incidents.load import parse
+
+    raw = _incident_file(data).read_bytes()
+    result = filecache.compute(raw, "x", "incident")
+    marks = result.parsed.marks if result.parsed is not None else None
+    assert isinstance(marks, filecache.LazyMarks)
+    assert filecache.compressed_marks(marks) is marks.compressed()
+    problems: list[Any] = []
+    plain = parse.parse_file(raw, "x", "incident", problems)
+    assert plain is not None and not isinstance(plain.marks, filecache.LazyMarks)
+    expected = {loc: (m.line, m.column) for loc, m in plain.marks.items()}
+    assert {loc: (m.line, m.column) for loc, m in marks.items()} == expected
+    # The ids' lines were worked out from the parse's own positions, before they were packed.
+    assert [r.__dict__.get("id_line") for r in result.records] == [
+        expected[(*r.loc, "id")][0] + 1 for r in result.records]
+    again = filecache.decode(filecache.encode(result))
+    assert again is not None and again.parsed is not None
+    assert {loc: (m.line, m.column) for loc, m in again.parsed.marks.items()} == expected
+
+
 @pytest.mark.parametrize("stored", ["damaged", "too large", "not a mapping"])
 def test_damaged_positions_read_as_none(stored: str) -> None:
     import zlib

@@ -12,6 +12,7 @@ with this machine's key: an entry planted in a repository, or written on another
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -76,11 +77,19 @@ class LazyMarks(Mapping[Loc, yaml.Mark]):
     MAX_JSON = 64 * 2**20  # what one file's positions may inflate to (a damaged entry is read as none)
 
     def __init__(self, encoded: bytes, compressed: bool = False) -> None:
-        self._compressed: bytes | None = encoded if compressed else zlib.compress(encoded, 1)
-        self._rows: dict[str, list[int]] = {}
+        # The compressed bytes are kept once read: a snapshot stores them as they are (encoding a cold load's
+        # positions again took most of a snapshot write, seconds of the server's interpreter after every edit).
+        self._compressed = encoded if compressed else zlib.compress(encoded, 1)
+        self._rows: dict[str, list[int]] | None = None
+
+    @classmethod
+    def of(cls, marks: Mapping[Loc, yaml.Mark]) -> LazyMarks:
+        """A parsed file's positions, held as the parse cache and a snapshot hold them (a cold load's files keep
+        these, not a `yaml.Mark` per node)."""
+        return marks if isinstance(marks, LazyMarks) else cls(orjson.dumps(_mark_rows(marks)))
 
     def _decoded(self) -> dict[str, list[int]]:
-        if self._compressed is not None:
+        if self._rows is None:
             try:
                 inflate = zlib.decompressobj()
                 text = inflate.decompress(self._compressed, self.MAX_JSON)
@@ -88,12 +97,21 @@ class LazyMarks(Mapping[Loc, yaml.Mark]):
             except (zlib.error, orjson.JSONDecodeError):  # a damaged entry: problems in this file are located at 1:1
                 rows = {}
             self._rows = rows if isinstance(rows, dict) else {}
-            self._compressed = None
         return self._rows
 
     def compressed(self) -> bytes:
-        """The positions as a snapshot stores them (JSON, zlib): the bytes held when they were never decoded."""
-        return self._compressed if self._compressed is not None else zlib.compress(orjson.dumps(self._rows), 1)
+        """The positions as a snapshot stores them (JSON, zlib)."""
+        return self._compressed
+
+    def text(self) -> str:
+        """The positions' JSON, as the parse cache's entry stores it."""
+        if self._rows is None:
+            inflate = zlib.decompressobj()
+            with contextlib.suppress(zlib.error, UnicodeDecodeError):
+                text = inflate.decompress(self._compressed, self.MAX_JSON)
+                if inflate.eof:
+                    return text.decode()
+        return orjson.dumps(self._decoded()).decode()
 
     def __getitem__(self, loc: Loc) -> yaml.Mark:
         line, column = self._decoded()[_mark_key(loc)]
@@ -112,11 +130,8 @@ def _mark_rows(marks: Mapping[Loc, yaml.Mark]) -> dict[str, list[int]]:
 
 
 def compressed_marks(marks: Mapping[Loc, yaml.Mark]) -> bytes:
-    """A file's node positions as `LazyMarks` holds them and a snapshot stores them (JSON, zlib): the bytes held
-    when they were never decoded."""
-    if isinstance(marks, LazyMarks):
-        return marks.compressed()
-    return zlib.compress(orjson.dumps(_mark_rows(marks)), 1)
+    """A file's node positions as `LazyMarks` holds them and a snapshot stores them (JSON, zlib)."""
+    return LazyMarks.of(marks).compressed()
 
 
 def cache_dir() -> Path | None:
@@ -144,6 +159,9 @@ def compute(raw: bytes, display: str, kind: str) -> FileResult:
     records = file_records(parsed, problems) if parsed is not None else []
     if parsed is not None:
         parsed.data = None  # read by validation only; the records hold what the app needs
+        for located in records:
+            located.id_line  # noqa: B018 - worked out while the positions are at hand: the cache stores it
+        parsed.marks = LazyMarks.of(parsed.marks)  # what the file's own problems needed is done
     return FileResult(parsed, records, problems)
 
 
@@ -151,7 +169,6 @@ def encode(result: FileResult) -> bytes:
     """The entry: problems, records as the JSON of our own models (only the fields the file set, so exports that
     leave out unset fields read the same), the file's failed ids and its marks."""
     parsed = result.parsed
-    marks = _mark_rows(parsed.marks) if parsed else {}
     entry = {
         "version": CODE_VERSION,
         "problems": [[p.path, p.line, p.col, p.code, p.message] for p in result.problems],
@@ -160,7 +177,7 @@ def encode(result: FileResult) -> bytes:
             [r.collection.key, list(r.loc), r.record.model_dump_json(exclude_unset=True), stored_facts(r)]
             for r in result.records
         ],
-        "marks": orjson.dumps(marks).decode(),
+        "marks": LazyMarks.of(parsed.marks).text() if parsed else "{}",
     }
     return orjson.dumps(entry)
 
