@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 
 # After a freeze while something was frozen already (an edit), every frozen object is handed back to the collector
-# this much later, in one collection.
+# this much later, in one collection, once no run has started for `QUIET_S` (or `MAX_WAIT_S` past its time).
 RELEASE_DELAY_S = 20.0
 _release_timer: threading.Timer | None = None
 _release_lock = threading.Lock()
@@ -32,8 +32,9 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
     edit's load freezes the last version's derived tables and figures (pandas frames hold cycles), and the first
     load the script run it was made in, whose globals hold that first version. So every freeze after the process's
     first (an edit's load) has `release_frozen` give every frozen object back to the collector, `RELEASE_DELAY_S`
-    later (a full collection, about a second at 1,000 incidents, off the edit's own rerun); before that, frozen
-    cycles outlived their version: 30-100 MB more at every edit at 1,000 incidents."""
+    later and once the app is quiet (a full collection, one to a few seconds at 1,000 incidents, off the readers'
+    runs), then freeze what is left; before that, frozen cycles outlived their version: 30-100 MB more at every
+    edit at 1,000 incidents."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
@@ -47,14 +48,18 @@ def gc_paused(freeze: bool = False) -> Iterator[None]:
 
 
 def release_frozen() -> None:
-    """Give every frozen object back to the collector and collect: frees what froze inside a cycle."""
+    """Give every frozen object back to the collector and collect: frees what froze inside a cycle. What is left
+    is frozen again, as after the first load: otherwise every later full collection scans all of it (the release
+    itself held the interpreter 2.6 s in a server at 1,000 incidents after a tour of the pages). The price: a
+    cycle alive now that is dropped later (a view's tables, evicted) waits for the next edit's release."""
     gc.unfreeze()
     gc.collect()
+    gc.freeze()
 
 
 def _after_freeze() -> None:
-    """Every freeze but the process's first schedules a release: after one, nothing is frozen, and the next edit's
-    freeze would otherwise keep the last version's cycles until some later edit."""
+    """Every freeze but the process's first schedules a release: each edit's freeze takes the last version's
+    tables and figures with it, and only a release frees those that sit in cycles."""
     global _freezes
     with _release_lock:
         _freezes += 1
@@ -68,9 +73,23 @@ def _release_later() -> None:
     with _release_lock:
         if _release_timer is not None and _release_timer.is_alive():
             return  # one is due already
-        _release_timer = threading.Timer(RELEASE_DELAY_S, release_frozen)
+        _release_timer = threading.Timer(RELEASE_DELAY_S, _release_when_quiet, (time.monotonic() + RELEASE_DELAY_S,))
         _release_timer.daemon = True
         _release_timer.start()
+
+
+def _release_when_quiet(due: float) -> None:
+    """The release holds the interpreter for its whole collection (seconds in a big server), so it waits, as
+    `QUIET`'s collections do, until no run has started for `QUIET_S`; past `MAX_WAIT_S` of steady use it runs."""
+    global _release_timer
+    wait = QUIET.quiet_left()
+    if wait > 0 and time.monotonic() - due < MAX_WAIT_S:
+        with _release_lock:
+            _release_timer = threading.Timer(wait, _release_when_quiet, (due,))
+            _release_timer.daemon = True
+            _release_timer.start()
+        return
+    release_frozen()
 
 
 class QuietCollector:
@@ -93,6 +112,11 @@ class QuietCollector:
             self._last_touch = time.monotonic()
             if self._timer is None:
                 self._arm(self.quiet_s)
+
+    def quiet_left(self) -> float:
+        """Seconds until no run will have started for `quiet_s` (0 when it is quiet already)."""
+        with self._lock:
+            return max(self.quiet_s - (time.monotonic() - self._last_touch), 0.0)
 
     def _arm(self, delay: float) -> None:
         self._timer = threading.Timer(max(delay, 0.0), self._fire)
