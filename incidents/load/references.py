@@ -82,7 +82,7 @@ def referrers(records: Mapping[str, Located]) -> dict[str, set[str]]:
     """Referenced id -> the ids of the records that reference it."""
     found: dict[str, set[str]] = {}
     for record_id, located in records.items():
-        for _loc, ref, _target in located.refs:
+        for ref in located.ref_ids():
             found.setdefault(ref, set()).add(record_id)
     return found
 

@@ -25,7 +25,7 @@ from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
-from incidents.model.provenance import source_origins
+from incidents.model.provenance import origin_of, origins_table
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -52,9 +52,10 @@ def single_source_claims(dataset: Dataset, records: dict[str, Located]) -> list[
     # table worked out once for all sources is kept with the dataset: the pages' source lists read the same one.
     carriers: dict[str, set[str]] = {}
     documents: dict[str, set[str]] = {}
+    table = origins_table(dataset)  # one lookup per source, not a derive per source (0.07 s an edit)
     for statement in dataset.statements.values():
         chain_end = (statement.via[-1], *statement.carried_by)
-        carriers[statement.id] = {o for source in chain_end for o in source_origins(dataset, source)}
+        carriers[statement.id] = {o for source in chain_end for o in origin_of(table, source)}
         for stance in statement.stances:
             if stance.stance == "asserts":
                 documents.setdefault(stance.proposition, set()).update(carriers[statement.id])

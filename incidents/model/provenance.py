@@ -68,12 +68,22 @@ def all_origins(dataset: Dataset) -> dict[str, frozenset[str]]:
     return memo
 
 
+def origins_table(dataset: Dataset) -> dict[str, frozenset[str]]:
+    """`all_origins`, worked out once per loaded dataset and kept with it; read through `source_origins`, or
+    `origin_of` in a loop over many sources."""
+    return dataset.derive("all-origins", lambda: all_origins(dataset))
+
+
+def origin_of(table: dict[str, frozenset[str]], source_id: str) -> frozenset[str]:
+    """A source's origins in `origins_table`'s table (a source it does not know is its own origin)."""
+    return table.get(source_id) or frozenset({source_id})
+
+
 def source_origins(dataset: Dataset, source_id: str) -> frozenset[str]:
-    """`origins` of one source, read from `all_origins` worked out once per loaded dataset and kept with it (every
-    statement resolved asks for its document's origins: walking the chains each time grew with the sources). The one
-    lookup: loading's single-source warning and the pages' source lists both read it, so they cannot disagree."""
-    known = dataset.derive("all-origins", lambda: all_origins(dataset))
-    return known.get(source_id) or frozenset({source_id})
+    """`origins` of one source, read from `origins_table` (every statement resolved asks for its document's
+    origins: walking the chains each time grew with the sources). The one lookup: loading's single-source warning
+    and the pages' source lists both read it, so they cannot disagree."""
+    return origin_of(origins_table(dataset), source_id)
 
 
 def weakest_grade(grades: Sequence[str | None]) -> str | None:
