@@ -35,7 +35,7 @@ from incidents.load.pipeline import data_version, dataset_ids, keep
 from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents, referrers
 from incidents.load.review import hosted_problems
 from incidents.load.snapshot import Checks, FileUnit
-from incidents.load.validate import Located, unique_records
+from incidents.load.validate import Located, settle, unique_records
 from incidents.load.warn import unread_files, warnings
 from incidents.load.weekdays import record_year, weekday_mismatches
 from incidents.model import codes
@@ -228,6 +228,9 @@ class Loader:
         problems += warnings(dataset, records)
         problems += hosted_problems(dataset, records)
         problems += self._weekdays(dataset, records, checks)
+        if not old_records:  # a full check decoded every record's facts: an edit asks again only for a few
+            for located in records.values():
+                settle(located)
         return problems
 
     @staticmethod
