@@ -431,6 +431,50 @@ def test_an_edits_release_waits_until_the_app_is_quiet(monkeypatch: pytest.Monke
     assert len(released) == 1 and released[0] - last_touch >= 0.49
 
 
+def test_a_snapshot_write_waits_until_the_app_is_quiet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The write holds the interpreter for seconds at scale: due at once here, it waits while runs keep starting,
+    and a newer load's write replaces it (only the newest is written)."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    written: list[tuple[float, str]] = []
+    monkeypatch.setattr(snapshot, "write", lambda key, *_rest: written.append((time.monotonic(), key)) or True)
+    quiet, _ = _quiet(0.5, 30.0)
+    monkeypatch.setattr(memory, "QUIET", quiet)
+    load = Loader(data_dir, FileCache())
+    load.SNAPSHOT_DELAY_S = 0.0
+    quiet.touch()
+    load.load(TODAY)
+    first = load._timer
+    edited = data_dir / "sources.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    load.load(TODAY)
+    for _ in range(6):
+        quiet.touch()
+        time.sleep(0.1)
+    last_touch = time.monotonic() - 0.1
+    assert not written, "written while runs kept starting"
+    assert first is not None and load._timer is not None and load._timer is not first
+    assert first.join(1) and load._timer.join(5)
+    quiet.cancel()
+    assert len(written) == 1 and written[0][0] - last_touch >= 0.49
+    assert written[0][1] == load._stored_key  # the newest load's
+
+
+@pytest.mark.parametrize("quiet_s", [0.0, 0.3])
+def test_a_quiet_timer_cancelled_before_it_starts_never_runs(quiet_s: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    ran: list[int] = []
+    quiet, _ = _quiet(quiet_s, 30.0)
+    monkeypatch.setattr(memory, "QUIET", quiet)
+    quiet.touch()
+    timer = memory.QuietTimer(0.05, ran.append, 1)
+    kept = memory.QuietTimer(0.05, ran.append, 2)
+    timer.cancel()
+    assert timer.join(1) and not timer.is_alive()
+    assert kept.join(5) and not kept.is_alive()
+    quiet.cancel()
+    assert ran == [2]
+
+
 def test_a_full_collection_waits_until_the_app_is_quiet() -> None:
     """Runs that keep touching it hold the collection back; once they stop, it runs once, `quiet_s` later."""
     collector, times = _quiet(1.0, 30.0)  # a second: a busy machine's stalls between the touches are shorter

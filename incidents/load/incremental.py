@@ -29,7 +29,7 @@ from pathlib import Path
 import incidents.load.snapshot as snapshot
 from incidents.load.copies import stored_copy_problems
 from incidents.load.filecache import CODE_VERSION, FILE_CACHE, FileCache, FileResult, compute, entry_key
-from incidents.load.memory import gc_paused
+from incidents.load.memory import QuietTimer, gc_paused
 from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
 from incidents.load.pipeline import data_version, dataset_ids, keep
 from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents, referrers
@@ -58,7 +58,7 @@ class Loader:
         self._listed: list[tuple[Path, str]] = []
         self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
         self.background = True  # write snapshots in a thread (tests write them in the foreground)
-        self._timer: threading.Timer | None = None
+        self._timer: QuietTimer | None = None
         self._lock = threading.Lock()
 
     def load(self, today: dt.date | None = None) -> Dataset:
@@ -101,9 +101,10 @@ class Loader:
         return dataset
 
     def _store(self, key: str, checks: Checks, dataset: Dataset, global_problems: list[Problem]) -> None:
-        """Write the snapshot in the background, `SNAPSHOT_DELAY_S` after the load (encoding 49,000 records takes
-        seconds of the interpreter): the page the load serves is not slowed by it, and a curator's run of edits
-        writes one snapshot, the last. `snapshot.write` takes writers one at a time."""
+        """Write the snapshot in the background, `SNAPSHOT_DELAY_S` after the load and once no run has started for
+        `memory.QUIET_S` (encoding 49,000 records takes seconds of the interpreter): the page the load serves, and
+        the readers' next runs, are not slowed by it, and a curator's run of edits writes one snapshot, the last.
+        `snapshot.write` takes writers one at a time."""
         bad = checks.records.keys() - dataset_ids(dataset)
         units = dict(checks.units)
         frozen = Checks(checks.today, checks.code, units, record_problems=dict(checks.record_problems),
@@ -113,9 +114,8 @@ class Loader:
             return
         if self._timer is not None:
             self._timer.cancel()  # a newer load came before the last one was written: only the newest is
-        self._timer = threading.Timer(self.SNAPSHOT_DELAY_S, snapshot.write, (key, frozen, bad, global_problems))
-        self._timer.daemon = True
-        self._timer.start()
+        # Once the app is quiet, too: the write holds the interpreter about 1.6 s at 1,000 incidents.
+        self._timer = QuietTimer(self.SNAPSHOT_DELAY_S, snapshot.write, key, frozen, bad, global_problems)
 
     def _read(self, dataset: Dataset) -> list[tuple[str, str, bytes | None, str]]:
         """Every record file's bytes, bounded as the pipeline bounds them, and its entry key ("" when unread), in

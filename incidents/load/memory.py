@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 # After a freeze while something was frozen already (an edit), every frozen object is handed back to the collector
 # this much later, in one collection, once no run has started for `QUIET_S` (or `MAX_WAIT_S` past its time).
 RELEASE_DELAY_S = 20.0
-_release_timer: threading.Timer | None = None
+_release_timer: QuietTimer | None = None
 _release_lock = threading.Lock()
 _freezes = 0  # freezes made by this process's loads
 
@@ -73,23 +73,56 @@ def _release_later() -> None:
     with _release_lock:
         if _release_timer is not None and _release_timer.is_alive():
             return  # one is due already
-        _release_timer = threading.Timer(RELEASE_DELAY_S, _release_when_quiet, (time.monotonic() + RELEASE_DELAY_S,))
-        _release_timer.daemon = True
-        _release_timer.start()
+        _release_timer = QuietTimer(RELEASE_DELAY_S, release_frozen)
 
 
-def _release_when_quiet(due: float) -> None:
-    """The release holds the interpreter for its whole collection (seconds in a big server), so it waits, as
-    `QUIET`'s collections do, until no run has started for `QUIET_S`; past `MAX_WAIT_S` of steady use it runs."""
-    global _release_timer
-    wait = QUIET.quiet_left()
-    if wait > 0 and time.monotonic() - due < MAX_WAIT_S:
-        with _release_lock:
-            _release_timer = threading.Timer(wait, _release_when_quiet, (due,))
-            _release_timer.daemon = True
-            _release_timer.start()
-        return
-    release_frozen()
+class QuietTimer:
+    """`action(*args)` in a thread `delay_s` from now, once no run has started for `QUIET_S` (`QUIET`), or
+    `MAX_WAIT_S` past its time under steady use: for background work that holds the interpreter for seconds (the
+    release's collection, a snapshot's write), which would otherwise land on a reader's run. `cancel` stops it
+    unless it has started; `join` waits until it has run or was cancelled."""
+
+    def __init__(self, delay_s: float, action: Callable[..., object], *args: object) -> None:
+        self._action, self._args = action, args
+        self._due = time.monotonic() + delay_s
+        self._lock = threading.Lock()
+        self._finished = threading.Event()  # it ran, or it was cancelled before it started
+        self._started = False
+        with self._lock:  # a timer due at once re-arms under the lock, after this one is set
+            self._timer = self._arm(delay_s)
+
+    def _arm(self, delay_s: float) -> threading.Timer:
+        timer = threading.Timer(delay_s, self._fire)
+        timer.daemon = True
+        timer.start()
+        return timer
+
+    def _fire(self) -> None:
+        wait = QUIET.quiet_left()
+        with self._lock:
+            if self._finished.is_set():  # cancelled
+                return
+            if wait > 0 and time.monotonic() - self._due < MAX_WAIT_S:
+                self._timer = self._arm(wait)
+                return
+            self._started = True
+        try:
+            self._action(*self._args)
+        finally:
+            self._finished.set()
+
+    def cancel(self) -> None:
+        with self._lock:
+            if not self._started:
+                self._timer.cancel()
+                self._finished.set()
+
+    def is_alive(self) -> bool:
+        return not self._finished.is_set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """True once it has run (or was cancelled before it started)."""
+        return self._finished.wait(timeout)
 
 
 class QuietCollector:
