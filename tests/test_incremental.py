@@ -402,6 +402,20 @@ def test_an_unfinished_write_is_cleared_once_stale(age_s: int, kept: bool, tmp_p
     assert left.exists() == kept
 
 
+def _runs_then_quiet(collector: QuietCollector, runs: int, happened: list[float]) -> float:
+    """`runs` script runs 0.1 s apart (nothing may happen meanwhile), then up to 5 s for `happened` to fill;
+    returns when the last run started."""
+    for _ in range(runs):
+        collector.touch()
+        time.sleep(0.1)
+    last_touch = time.monotonic() - 0.1
+    assert not happened, "it ran while runs kept starting"
+    deadline = time.monotonic() + 5
+    while not happened and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return last_touch
+
+
 def _quiet(quiet_s: float, max_wait_s: float) -> tuple[QuietCollector, list[float]]:
     times: list[float] = []
     return QuietCollector(quiet_s, max_wait_s, collect=lambda: times.append(time.monotonic())), times
@@ -419,14 +433,7 @@ def test_an_edits_release_waits_until_the_app_is_quiet(monkeypatch: pytest.Monke
         pass
     with memory.gc_paused(freeze=True):  # an edit's load: its release is due at once
         pass
-    for _ in range(8):
-        quiet.touch()
-        time.sleep(0.1)
-    last_touch = time.monotonic() - 0.1
-    assert not released, "released while runs kept starting"
-    deadline = time.monotonic() + 5
-    while not released and time.monotonic() < deadline:
-        time.sleep(0.02)
+    last_touch = _runs_then_quiet(quiet, 8, released)
     quiet.cancel()
     assert len(released) == 1 and released[0] - last_touch >= 0.49
 
@@ -479,14 +486,7 @@ def test_a_full_collection_waits_until_the_app_is_quiet() -> None:
     """Runs that keep touching it hold the collection back; once they stop, it runs once, `quiet_s` later."""
     collector, times = _quiet(1.0, 30.0)  # a second: a busy machine's stalls between the touches are shorter
     started = time.monotonic()
-    for _ in range(5):
-        collector.touch()
-        time.sleep(0.1)
-    last_touch = time.monotonic() - 0.1
-    assert not times, "collected while runs kept coming"
-    deadline = time.monotonic() + 5
-    while not times and time.monotonic() < deadline:
-        time.sleep(0.02)
+    last_touch = _runs_then_quiet(collector, 5, times)
     time.sleep(0.5)
     assert len(times) == 1 and times[0] - last_touch >= 0.99 and times[0] - started >= 1.4
 
