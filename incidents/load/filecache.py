@@ -88,13 +88,21 @@ class LazyMarks(Mapping[Loc, yaml.Mark]):
         these, not a `yaml.Mark` per node)."""
         return marks if isinstance(marks, LazyMarks) else cls(orjson.dumps(_mark_rows(marks)))
 
+    def _inflated(self) -> bytes | None:
+        """The positions' JSON bytes, or None when the compressed bytes are damaged or inflate past `MAX_JSON`."""
+        inflate = zlib.decompressobj()
+        try:
+            text = inflate.decompress(self._compressed, self.MAX_JSON)
+        except zlib.error:
+            return None
+        return text if inflate.eof else None
+
     def _decoded(self) -> dict[str, list[int]]:
         if self._rows is None:
+            text = self._inflated()
             try:
-                inflate = zlib.decompressobj()
-                text = inflate.decompress(self._compressed, self.MAX_JSON)
-                rows = orjson.loads(text) if inflate.eof else {}
-            except (zlib.error, orjson.JSONDecodeError):  # a damaged entry: problems in this file are located at 1:1
+                rows = orjson.loads(text) if text is not None else {}
+            except orjson.JSONDecodeError:  # a damaged entry: problems in this file are located at 1:1
                 rows = {}
             self._rows = rows if isinstance(rows, dict) else {}
         return self._rows
@@ -106,10 +114,9 @@ class LazyMarks(Mapping[Loc, yaml.Mark]):
     def text(self) -> str:
         """The positions' JSON, as the parse cache's entry stores it."""
         if self._rows is None:
-            inflate = zlib.decompressobj()
-            with contextlib.suppress(zlib.error, UnicodeDecodeError):
-                text = inflate.decompress(self._compressed, self.MAX_JSON)
-                if inflate.eof:
+            text = self._inflated()
+            if text is not None:
+                with contextlib.suppress(UnicodeDecodeError):
                     return text.decode()
         return orjson.dumps(self._decoded()).decode()
 
