@@ -12,7 +12,8 @@ Per page: the first visit since the server started (it builds what later session
 browser context (cold) and then in the same context again (warm), the time to idle (the script has stopped) and
 the time to drawn (every visible plotly chart has fired `plotly_afterplot` and every deck.gl canvas has a size and
 one animation frame after it); the websocket bytes received and the DOM nodes (cold); and the rerun after typing in
-the shared text filter (median of 3): to idle in the browser, and the server's script (first to last message).
+the shared text filter (median of 3): to idle in the browser, the server's script by its own clock (the rerun's
+request to its `script_finished`, `bench/clocked_server.py`), and first to last message as the browser saw them.
 Then, on the synthetic data: restart time (server start to the first page idle) from the snapshot and with no
 cache, the bare app's restart, the time until a one-file edit shows, and the server's memory with 10 sessions.
 Prints the pages' table, those lines, and issue 28's targets with whether each held (`bench/targets.py`).
@@ -40,6 +41,7 @@ from playwright.sync_api import Browser, Page, WebSocket, sync_playwright
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.clocked_server import server_script_s  # noqa: E402
 from bench.targets import PageRun, RunFigures, targets, targets_table  # noqa: E402
 from incidents.synth import generate  # noqa: E402
 from tests.browser.harness import CHROMIUM_FLAGS, IDLE, chromium_path, free_port, is_local  # noqa: E402
@@ -110,12 +112,16 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         OUT.mkdir(parents=True, exist_ok=True)
         self.log = (OUT / f"e2e-{label.replace(' ', '-')}.log").open("w")
+        self.run_log = OUT / f"e2e-{label.replace(' ', '-')}-runs.log"  # the server's clock on each run
+        self.run_log.write_text("")
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(app), "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+            [sys.executable, str(ROOT / "bench" / "clocked_server.py"), "run", str(app),
+             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false",
              "--server.runOnSave", "false", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=server_env(env), stdout=self.log, stderr=subprocess.STDOUT,
+            cwd=ROOT, env={**server_env(env), "BENCH_RUN_LOG": str(self.run_log)}, stdout=self.log,
+            stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -168,7 +174,8 @@ class PageFigures:
     ws_bytes: int
     dom_nodes: int
     rerun_s: float | None
-    script_s: float | None
+    script_s: float | None  # the server's own (bench/clocked_server.py)
+    wire_s: float | None  # first to last message as the browser saw them
 
     def run(self) -> PageRun:
         return PageRun(self.page, self.cold_idle_s, self.cold_drawn_s, self.warm_idle_s, self.warm_drawn_s,
@@ -177,7 +184,7 @@ class PageFigures:
 
 def failed_row(app: str, page: str) -> PageFigures:
     nan = math.nan
-    return PageFigures(app, page, nan, nan, nan, nan, nan, 0, 0, None, None)
+    return PageFigures(app, page, nan, nan, nan, nan, nan, 0, 0, None, None, None)
 
 
 Frames = list[tuple[float, int]]  # (perf_counter when received, payload length)
@@ -232,15 +239,26 @@ def open_page(page: Page, url: str, has_filter: bool = True, chart: bool = False
     return idle, math.nan
 
 
-def rerun(page: Page, frames: Frames, text: str, until_text: str | None = None) -> tuple[float, float]:
-    """Seconds from pressing Enter in the shared text filter until the last message of the rerun it starts, and
-    from its first message to its last (the server's script, as the wire sees it).
+@dataclass(frozen=True)
+class Rerun:
+    """One filter change, in seconds: to idle in the browser, the server's own script time (the rerun's request
+    reaching the server to its last `script_finished`, `bench/clocked_server.py`), and first to last message as the
+    browser's websocket saw them (later than the server's when the browser was busy drawing)."""
+
+    browser_s: float
+    server_s: float
+    wire_s: float
+
+
+def rerun(page: Page, frames: Frames, text: str, server: Server | None = None, until_text: str | None = None
+          ) -> Rerun:
+    """Press Enter in the shared text filter after typing `text`, and time the rerun it starts.
 
     Done means: messages came after the press, the app is idle, nothing more arrived for QUIET_S (and, for an
     edit, its text is on the page). A rerun too fast for the script-state attribute to flip is still measured."""
     field_ = page.locator(".st-key-q input")
     field_.fill(text, timeout=TIMEOUT_MS)
-    start = time.perf_counter()
+    start, since = time.perf_counter(), time.monotonic()
     field_.press("Enter", timeout=TIMEOUT_MS)
     deadline = start + TIMEOUT_MS / 1000
     while time.perf_counter() < deadline:
@@ -249,7 +267,8 @@ def rerun(page: Page, frames: Frames, text: str, until_text: str | None = None) 
         if not after or time.perf_counter() - after[-1] < QUIET_S or not is_idle(page):
             continue
         if until_text is None or page.get_by_text(until_text).count():
-            return after[-1] - start, after[-1] - after[0]
+            server_s = server_script_s(str(server.run_log), since, time.monotonic()) if server else None
+            return Rerun(after[-1] - start, math.nan if server_s is None else server_s, after[-1] - after[0])
     raise TimeoutError(f"no finished rerun after typing {text!r} within {TIMEOUT_MS / 1000:.0f} s")
 
 
@@ -264,14 +283,15 @@ def measure_page(browser: Browser, app: App, path: str) -> PageFigures:
     nodes = page.evaluate("document.getElementsByTagName('*').length")
     ws_bytes = sum(size for _, size in frames)
     warm_idle, warm_drawn = open_page(page, app.server.url + path, app.has_filter, chart)  # same context
-    rerun_s = script_s = None
+    rerun_s = script_s = wire_s = None
     if app.has_filter:
-        samples = [rerun(page, frames, text) for text in FILTER_TEXTS]
-        rerun_s = statistics.median(sample[0] for sample in samples)
-        script_s = statistics.median(sample[1] for sample in samples)
+        samples = [rerun(page, frames, text, app.server) for text in FILTER_TEXTS]
+        rerun_s = statistics.median(sample.browser_s for sample in samples)
+        script_s = statistics.median(sample.server_s for sample in samples)
+        wire_s = statistics.median(sample.wire_s for sample in samples)
     page.context.close()
     return PageFigures(app.label, path, first, cold_idle, cold_drawn, warm_idle, warm_drawn, ws_bytes, nodes,
-                       rerun_s, script_s)
+                       rerun_s, script_s, wire_s)
 
 
 def restart_time(browser: Browser, app: Path, env: dict[str, str], label: str) -> float:
@@ -296,7 +316,7 @@ def edit_time(browser: Browser, server: Server, data_dir: Path) -> float:
     marker = f"Edited at {time.time_ns()}"
     latest.write_text(body.replace("title: Fictional incident", f"title: {marker} fictional incident", 1))
     try:
-        return rerun(page, frames, "fictional", until_text=marker)[0]
+        return rerun(page, frames, "fictional", server, until_text=marker).browser_s
     finally:
         latest.write_text(body)
         page.context.close()
@@ -332,7 +352,8 @@ def table(rows: list[PageFigures], bare: PageFigures, floors: dict[tuple[str, st
     the page's floors on the same data (the frame alone; the saved figure or deck for `/timeline` and `/map`)."""
     lines = [
         "| app | page | first visit | cold: idle / drawn | warm: idle / drawn | × bare (cold drawn) "
-        "| × frame | × own floor | websocket bytes | DOM nodes | filter rerun: browser / script (median of 3) "
+        "| × frame | × own floor | websocket bytes | DOM nodes | filter rerun, median of 3: browser / server's "
+        "script / messages "
         "| × bare |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
@@ -344,7 +365,7 @@ def table(rows: list[PageFigures], bare: PageFigures, floors: dict[tuple[str, st
             f"| {cell(row.warm_idle_s)} / {cell(row.warm_drawn_s)} | {ratio(row.cold_drawn_s, bare.cold_drawn_s)} "
             f"| {ratio(row.cold_drawn_s, frame.cold_drawn_s) if frame else '—'} "
             f"| {ratio(row.cold_drawn_s, own.cold_drawn_s) if own else '—'} "
-            f"| {row.ws_bytes:,} | {row.dom_nodes:,} | {cell(row.rerun_s)} / {cell(row.script_s)} "
+            f"| {row.ws_bytes:,} | {row.dom_nodes:,} | {cell(row.rerun_s)} / {cell(row.script_s)} / {cell(row.wire_s)} "
             f"| {ratio(row.rerun_s, bare.rerun_s)} |"
         )
     return "\n".join(lines)
@@ -362,7 +383,8 @@ def measure_app(browser: Browser, app: App) -> None:
         row = app.rows[-1]
         print(f"  {app.label} {path} at {dt.datetime.now(dt.UTC):%H:%M:%S}: cold {cell(row.cold_idle_s)} idle, "
               f"{cell(row.cold_drawn_s)} drawn; warm {cell(row.warm_idle_s)}, {cell(row.warm_drawn_s)}; rerun "
-              f"{cell(row.rerun_s)}, script {cell(row.script_s)}", file=sys.stderr, flush=True)
+              f"{cell(row.rerun_s)}, server's script {cell(row.script_s)}, messages {cell(row.wire_s)}",
+              file=sys.stderr, flush=True)
 
 
 def warm_up(browser: Browser, app: App) -> None:

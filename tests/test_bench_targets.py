@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import types
+from pathlib import Path
 
 import pytest
 
@@ -117,3 +119,69 @@ def test_served_apps_write_their_bytecode_as_a_hosted_instance_does(monkeypatch:
     env = server_env({"INCIDENTS_DATA_DIR": "/tmp/x"})
     assert "PYTHONDONTWRITEBYTECODE" not in env
     assert env["INCIDENTS_DATA_DIR"] == "/tmp/x" and env["PYTHONUNBUFFERED"] == "1" and env["PATH"]
+
+
+@pytest.mark.parametrize(
+    ("lines", "since", "until", "expected"),
+    [
+        # One rerun: its request to its finished run.
+        (["10.0 rerun", "10.25 finished"], 9.0, 11.0, 0.25),
+        # A rerun that set off another (a chart's selection reset): to the last finished run.
+        (["10.0 rerun", "10.1 finished", "10.2 rerun", "10.5 finished"], 9.0, 11.0, 0.5),
+        # Runs before the press and after the wait are another rerun's.
+        (["8.0 rerun", "8.5 finished", "10.0 rerun", "10.2 finished", "12.0 rerun", "12.9 finished"], 9.0, 11.0,
+         0.2),
+        # A finished run from before the request (the page's first run) is not this rerun's end.
+        (["9.5 finished", "10.0 rerun", "10.3 finished"], 9.0, 11.0, 0.3),
+        # No request, or a request whose run has not finished: not measured.
+        (["10.2 finished"], 9.0, 11.0, None),
+        (["10.0 rerun"], 9.0, 11.0, None),
+        # Torn or foreign lines are skipped.
+        (["garbage", "10.0 rerun", "x finished", "10.4 finished", "10.45 other"], 9.0, 11.0, 0.4),
+    ],
+)
+def test_the_server_script_is_read_from_the_server_clock(
+    tmp_path: Path, lines: list[str], since: float, until: float, expected: float | None
+) -> None:
+    from bench.clocked_server import server_script_s
+
+    log = tmp_path / "runs.log"
+    log.write_text("\n".join(lines) + "\n")
+    got = server_script_s(str(log), since, until)
+    assert got == (None if expected is None else pytest.approx(expected))
+
+
+def test_the_clocked_server_logs_a_rerun_request_and_its_finished_run(tmp_path: Path) -> None:
+    """The patched session methods write one line per rerun request and per finished run, and still call the
+    originals (the app must work the same)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+    from streamlit.runtime.app_session import AppSession
+
+    import bench.clocked_server as clocked
+
+    calls: list[str] = []
+    original = AppSession.handle_backmsg, AppSession._enqueue_forward_msg
+    try:
+        AppSession.handle_backmsg = lambda self, msg: calls.append("back")  # type: ignore[method-assign]
+        AppSession._enqueue_forward_msg = lambda self, msg: calls.append("forward")  # type: ignore[method-assign]
+        log = clocked.install(str(tmp_path / "runs.log"))
+        rerun, heartbeat = BackMsg(), BackMsg()
+        rerun.rerun_script.query_string = ""
+        heartbeat.app_heartbeat = True
+        finished, delta = ForwardMsg(), ForwardMsg()
+        finished.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+        delta.delta.new_element.markdown.body = "x"
+        session = types.SimpleNamespace()  # the patched methods only pass it on
+        for back in (rerun, heartbeat):
+            AppSession.handle_backmsg(session, back)
+        for forward in (delta, finished):
+            AppSession._enqueue_forward_msg(session, forward)
+    finally:
+        AppSession.handle_backmsg, AppSession._enqueue_forward_msg = original  # type: ignore[method-assign]
+    log.close()
+    assert calls == ["back", "back", "forward", "forward"]
+    events = [line.split()[1] for line in (tmp_path / "runs.log").read_text().splitlines()]
+    assert events == ["rerun", "finished"]
+    moments = [float(line.split()[0]) for line in (tmp_path / "runs.log").read_text().splitlines()]
+    assert moments == sorted(moments)
