@@ -121,7 +121,7 @@ def test_columns_are_built_once_per_dataset_and_not_for_the_default_view(dataset
 def _table_columns(table: object) -> dict[str, list[object]]:
     return {name: list(getattr(table, name)) for name in (
         "kind", "first", "last", "low", "high", "text", "actor_rows", "actor_codes", "incident_rows",
-        "incident_codes", "place_codes",
+        "incident_codes", "place_codes", "type_codes",
     )}
 
 

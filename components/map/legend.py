@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+import numpy as np
+
 from components.map.icons import ICON_ID
 from components.map.rows import closure_rows, crossing_rows
 from components.map.style import BORDER_STYLES, CROSSING_STYLES, EVENT_CATEGORY, EVENT_STYLES, GAP_FIGURE
@@ -14,7 +16,7 @@ from incidents.views.claim_arcs import claim_origins, claims
 from incidents.views.filtering import View
 from incidents.views.geometry import GeoData
 from incidents.views.locations import is_located
-from incidents.views.mapping import grouped_by_place, place_counts
+from incidents.views.mapping import grouped_by_place, place_counts, view_event_rows
 from incidents.views.params import LAYER_IDS
 from incidents.views.readouts import source_phrase
 
@@ -109,7 +111,16 @@ def _count_located(dataset: Dataset, view: View) -> tuple[dict[str, int], list[E
 
 
 def _read_located(dataset: Dataset, view: View) -> tuple[dict[str, int], list[Event]]:
-    counts: dict[str, int] = {}
+    by_rows = view_event_rows(dataset, view)
+    if by_rows is not None:  # a filtered view: counted from its columns
+        table, located = by_rows.columns.events, by_rows.located
+        per_type = np.bincount(table.type_codes[by_rows.rows[located]], minlength=len(by_rows.columns.types.values))
+        counts: dict[str, int] = {}
+        for code in np.flatnonzero(per_type).tolist():
+            category = EVENT_CATEGORY.get(by_rows.columns.types.values[code], "other")
+            counts[category] = counts.get(category, 0) + int(per_type[code])
+        return counts, [view.events[i] for i in np.flatnonzero(~located).tolist()]
+    counts = {}
     unlocated: list[Event] = []
     places = dataset.places
     for event in view.events:

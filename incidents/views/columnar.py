@@ -2,7 +2,7 @@
 
 Built once per dataset (`FilterIndex.columns`, kept with the dataset the app caches per data version and shares
 with every session) in the index's time order: the kind as a category, the first and last day a record may fall
-on as day numbers, the casefolded search text as an Arrow string column (pandas 3), the event's place and
+on as day numbers, the casefolded search text as an Arrow string column (pandas 3), the event's place, type and
 incident, and exploded (row, actor) and (row, incident) tables. A filter gives a boolean mask per table; the
 pages still get the selected models (`View`), made from the mask. Each record's row is kept while the record is the
 same object (`ROWS`), so the dataset after a one-file edit builds its columns from the rows of every other file.
@@ -71,6 +71,7 @@ class Table:
     incident_rows: Rows
     incident_codes: npt.NDArray[np.int64]
     place_codes: npt.NDArray[np.int64]  # -1: no place
+    type_codes: npt.NDArray[np.int64]  # the event's type (`RecordColumns.types`); a statement's is ""'s
 
     @property
     def size(self) -> int:
@@ -156,7 +157,7 @@ class RecordColumns:
         }
 
     def __init__(self, events: Sequence[Event], statements: Sequence[Statement]) -> None:
-        self.kinds, self.actors, self.incidents, self.places = Codes(), Codes(), Codes(), Codes()
+        self.kinds, self.actors, self.incidents, self.places, self.types = Codes(), Codes(), Codes(), Codes(), Codes()
         self.events = self._table(events)
         self.statements = self._table(statements)
 
@@ -187,6 +188,7 @@ class RecordColumns:
             incident_rows=np.array(incident_rows, dtype=np.int64),
             incident_codes=np.array(incident_codes, dtype=np.int64),
             place_codes=np.array(places, dtype=np.int64),
+            type_codes=np.array([self.types.code(row.event_type) for row in rows], dtype=np.int64),
         )
 
 
@@ -202,6 +204,7 @@ class Row(NamedTuple):
     incidents: tuple[str, ...]
     place: str | None
     text: str  # searchable, casefolded (`text_of`)
+    event_type: str = ""  # an event's type (the map's markers and counts); "" for a statement
 
 
 def text_of(record: Event | Statement | Incident) -> str:
@@ -222,6 +225,7 @@ def row_of(record: Event | Statement) -> Row:
         record_kind(record), record.when.first_day.toordinal(), record.when.last_day.toordinal(),
         micros(window.start if window.start is not None else window.end), micros(window.end),
         tuple(record_actors(record)), named, record.place if isinstance(record, Event) else None, text_of(record),
+        record.type if isinstance(record, Event) else "",
     )
 
 

@@ -8,12 +8,15 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
 from incidents.model.records import Event, Place
 from incidents.model.when import time_window
 from incidents.views.claim_arcs import claim_arcs
-from incidents.views.filtering import View
+from incidents.views.columnar import Mask, RecordColumns, Rows, moment
+from incidents.views.filtering import View, kept_rows
 from incidents.views.geometry import GeoData
 from incidents.views.locations import IMPACT_TYPES, is_located
 
@@ -148,7 +151,41 @@ def place_counts(dataset: Dataset, view: View) -> list[PlaceCount]:
     return view.derive("place-counts", lambda: _place_counts(dataset, view))
 
 
+@dataclass(frozen=True)
+class ViewEventRows:
+    """A filtered view's events as rows of the columns it was made from (`kept_rows`), aligned with `view.events`:
+    the map's counts per place and per type are a few array operations instead of a loop over the models."""
+
+    columns: RecordColumns
+    rows: Rows  # the events table's row of each of the view's events
+    located: Mask  # whether each of the view's events has a located place of this dataset
+
+
+def view_event_rows(dataset: Dataset, view: View) -> ViewEventRows | None:
+    """The view's events as column rows (kept with the view); None for a view not made from columns."""
+
+    def make() -> ViewEventRows | None:
+        kept = kept_rows(view)
+        if kept is None:
+            return None
+        columns, event_rows, _ = kept
+        rows = np.flatnonzero(event_rows)
+        codes = columns.events.place_codes[rows]
+        located_code = np.array(
+            [is_located(place) if (place := dataset.places.get(pid)) is not None else False
+             for pid in columns.places.values] + [False],  # the last entry: code -1, no place
+            dtype=np.bool_,
+        )
+        return ViewEventRows(columns, rows, located_code[codes])
+
+    found: ViewEventRows | None = view.derive("event-rows", make)
+    return found
+
+
 def _place_counts(dataset: Dataset, view: View) -> list[PlaceCount]:
+    by_rows = view_event_rows(dataset, view)
+    if by_rows is not None:
+        return _place_counts_of_rows(dataset, by_rows)
     found: dict[str, list[Event]] = {}
     for event in view.events:
         if event.place:
@@ -164,3 +201,31 @@ def _place_counts(dataset: Dataset, view: View) -> list[PlaceCount]:
         types = Counter(e.type for e in events).most_common()
         counts.append(PlaceCount(place, len(events), first, last, tuple(types)))
     return sorted(counts, key=lambda c: (-c.count, c.place.id))
+
+
+def _place_counts_of_rows(dataset: Dataset, by_rows: ViewEventRows) -> list[PlaceCount]:
+    """`_place_counts` from the columns: the same entries in the same order (types by count, then first seen)."""
+    columns, table = by_rows.columns, by_rows.columns.events
+    rows = by_rows.rows[by_rows.located]
+    codes, types = table.place_codes[rows], table.type_codes[rows]
+    if not len(rows):
+        return []
+    size, type_count = len(columns.places.values), max(len(columns.types.values), 1)
+    count = np.bincount(codes, minlength=size)
+    low = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    high = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(low, codes, table.low[rows])
+    np.maximum.at(high, codes, table.high[rows])
+    # Each (place, type) pair's count and first row: a Counter's most_common keeps ties in first-seen order.
+    pairs, first_seen, pair_count = np.unique(codes * type_count + types, return_index=True, return_counts=True)
+    by_place: dict[int, list[tuple[int, int, str]]] = {}
+    for pair, seen, n in zip(pairs.tolist(), first_seen.tolist(), pair_count.tolist(), strict=True):
+        by_place.setdefault(pair // type_count, []).append((-n, seen, columns.types.values[pair % type_count]))
+    found = []
+    for code, entries in by_place.items():
+        entries.sort()
+        found.append(PlaceCount(
+            dataset.places[columns.places.values[code]], int(count[code]), moment(int(low[code])).date(),
+            moment(int(high[code]) - 1).date(), tuple((name, -negative) for negative, _, name in entries),
+        ))
+    return sorted(found, key=lambda c: (-c.count, c.place.id))
