@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from components.map.legend import _read_located
 from components.map.markers import Shared, event_layers
-from components.map.rows import _latest_moment
+from components.map.rows import _grouped_claim_layers, _latest_moment
 from components.timeline.table import _build_frame, timeline_frame
 from incidents.evidence.stances import launch_claims
 from incidents.load.pipeline import load_dataset
@@ -22,7 +23,7 @@ from incidents.views.claim_arcs import _claim_origins, _claims, claim_origins, c
 from incidents.views.filtering import FilterValue, View, apply_filter, date_span, kept_rows
 from incidents.views.geometry import load_geo
 from incidents.views.locations import latest_moment
-from incidents.views.mapping import _place_counts, place_counts
+from incidents.views.mapping import _place_counts, place_counts, view_event_rows
 from tests.conftest import ROOT
 
 FILTERS = [
@@ -142,3 +143,52 @@ def test_a_filtered_views_latest_moment_from_the_columns_equals_its_records(
 ) -> None:
     view = apply_filter(dataset, value)
     assert _latest_moment(view) == latest_moment([*view.events, *view.statements])
+
+
+def _plain(view: View) -> View:
+    """The same records with no columns behind them: what is read from the columns is worked out from the models."""
+    return View(events=view.events, statements=view.statements, incidents=view.incidents, places=view.places)
+
+
+@pytest.mark.parametrize("value", [*FILTERS, FilterValue(actors=("irn",))], ids=repr)
+def test_a_filtered_views_map_counts_and_claims_from_the_columns_equal_those_from_its_records(
+    dataset: Dataset, value: FilterValue
+) -> None:
+    view = apply_filter(dataset, value)
+    plain = _plain(view)
+    assert (view_event_rows(dataset, view) is not None) == (not value.is_default)
+    assert view_event_rows(dataset, plain) is None
+    assert _place_counts(dataset, view) == _place_counts(dataset, plain)
+    counts, unlocated = _read_located(dataset, view)
+    plain_counts, plain_unlocated = _read_located(dataset, plain)
+    assert counts == plain_counts
+    assert [event.id for event in unlocated] == [event.id for event in plain_unlocated]
+    assert _claims(dataset, view) == _claims(dataset, plain)
+
+
+def test_the_map_counts_compared_above_are_not_empty(dataset: Dataset) -> None:
+    """The comparisons above must see places with several types, unlocated events and claims, or they say nothing."""
+    view = apply_filter(dataset, FilterValue(text="e"))  # nearly every record, through the columns
+    assert view_event_rows(dataset, view) is not None
+    found = _place_counts(dataset, view)
+    assert any(len(entry.types) > 1 for entry in found) and any(entry.first != entry.last for entry in found)
+    assert _read_located(dataset, view)[1], "some events have no located place"
+    assert any(claim.disputing for claim in _claims(dataset, view))
+
+
+@pytest.mark.parametrize("value", FILTERS, ids=repr)
+def test_the_grouped_claim_layer_from_kept_words_equals_one_built_with_none_kept(
+    dataset: Dataset, value: FilterValue
+) -> None:
+    geo = load_geo(ROOT / "data" / "geo")
+    for other in FILTERS:  # every view's words and origins are kept with the dataset now
+        _grouped_claim_layers(dataset, apply_filter(dataset, other), geo)
+    kept = _grouped_claim_layers(dataset, apply_filter(dataset, value), geo)
+    saved = {key: dataset.derived.pop(key) for key in
+             ("claim-site-words", "speaker-top-labels", ("launch-origins", geo)) if key in dataset.derived}
+    assert len(saved) == 3, "the layer keeps its words and origins with the dataset"
+    try:
+        fresh = _grouped_claim_layers(dataset, _plain(apply_filter(dataset, value)), geo)
+    finally:
+        dataset.derived.update(saved)
+    assert kept[0].text == fresh[0].text and kept[1] == fresh[1]

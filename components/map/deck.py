@@ -17,7 +17,7 @@ import pydeck as pdk
 import components.map.background as background
 from components.map.icons import ICON_ATLAS, ICON_MAPPING
 from components.map.jsontext import CompactDeck
-from components.map.markers import Shared, event_layers, place_count_layers, place_layer
+from components.map.markers import Shared, event_layers, place_count_layers, place_layer, read_events
 from components.map.rows import claim_layers, closure_rows, crossing_rows
 from components.map.style import (
     CHART_HEIGHT,
@@ -94,7 +94,10 @@ def _count_layers(b: _Build) -> list[pdk.Layer]:
 def _events(b: _Build) -> list[pdk.Layer]:
     # First in the build: its one read of the view's events also serves the places and closures layers.
     grouped = grouped_by_place(b.view)
-    markers, rings = event_layers(b.dataset, b.view, () if grouped else b.selected, b.shared)
+    if grouped:  # the count circles stand for the markers: read the events for the other layers, draw no rows
+        read_events(b.dataset, b.view, (), b.shared)
+    else:
+        markers, rings = event_layers(b.dataset, b.view, b.selected, b.shared)
     closures = closure_rows(b.dataset, b.view, b.geo, b.shared.unlocated)
     closure_layer = _layer(
         "PathLayer", "closures", closures, get_path="path", get_color=[*RGB["violet"], 110], get_width=11,

@@ -133,6 +133,15 @@ def event_layers(
     are drawn (and picked) on top.
     `shared` receives positions, per-place counts and the unlocated events for the build's other layers.
     """
+    return _marker_rows(read_events(dataset, view, selected, shared))
+
+
+def read_events(
+    dataset: Dataset, view: View, selected: Collection[str] = (), shared: Shared | None = None
+) -> dict[str, list[tuple[str, str, bool]]]:
+    """The view's located events by point (pos JSON -> (icon, row tail, selected) of each), in one read that also
+    gives `shared` the positions, per-place counts and unlocated events. Alone when the map groups by place: the
+    other layers still need those, the marker rows are not drawn."""
     shared = Shared() if shared is None else shared
     pieces = _pieces(dataset)
     counts: dict[str, int] = {}
@@ -157,7 +166,7 @@ def event_layers(
             group = by_point[pos] = []
         group.append((icon, tail, event.id in chosen))
     shared.counts, shared.unlocated = counts, unlocated
-    return _marker_rows(by_point)
+    return by_point
 
 
 def _piece_of(

@@ -170,17 +170,30 @@ def _grouped_claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[R
     """One point per claimed origin with the launches claimed from it (thousands of arcs would be megabytes and
     unreadable); who claims them is in its tooltip. The arcs and their labels come back below the threshold."""
     index = dataset.actor_index
+    # Words that depend on a launch or a speaker alone, kept per dataset: a new view only looks them up.
+    site_words: dict[str, dict[str, None]] = dataset.derive("claim-site-words", dict)  # launch id -> its sites
+    party_of: dict[str, str] = dataset.derive("speaker-top-labels", dict)  # speaker id -> its top actor's label
     # origin -> [launches, earliest When, latest When, origin words, site words, parties]
     origins: dict[tuple[float, float], list[Any]] = {}
     for found in claim_origins(dataset, view, geo):
         claim = found.claim
-        tops = [index.label(index.top(s.speaker)) for s in claim.claiming if s.speaker]
-        when = claim.launch.when
+        tops = []
+        for statement in claim.claiming:
+            if speaker := statement.speaker:
+                party = party_of.get(speaker)
+                if party is None:
+                    party = party_of[speaker] = index.label(index.top(speaker))
+                tops.append(party)
+        launch = claim.launch
+        sites = site_words.get(launch.id)
+        if sites is None:
+            sites = site_words[launch.id] = dict.fromkeys(place_precision_text(target) for target in claim.targets)
+        when = launch.when
         entry = origins.setdefault(found.origin, [0, when, when, found.origin_text, {}, {}])
         entry[0] += 1
         entry[1] = min(entry[1], when, key=lambda w: w.start_dt)
         entry[2] = max(entry[2], when, key=lambda w: w.start_dt)
-        entry[4].update(dict.fromkeys(place_precision_text(target) for target in claim.targets))
+        entry[4].update(sites)
         entry[5].update(dict.fromkeys(tops))
     features = []
     for (o_lat, o_lon), (count, first, last, origin_text, sites, parties) in origins.items():
