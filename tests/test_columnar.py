@@ -15,7 +15,7 @@ from incidents.model.queries import chronological
 from incidents.model.records import Event, Incident, Statement
 from incidents.synth import generate
 from incidents.views import columnar, filtering
-from incidents.views.columnar import RowMemo
+from incidents.views.columnar import RowMemo, text_of
 from incidents.views.filtering import FilterValue, View, _in_dates, apply_filter, filter_index, matches
 from tests.bigdata import write_copies
 from tests.conftest import DATA, FIXTURES
@@ -28,17 +28,16 @@ def loop_select(dataset: Dataset, value: FilterValue) -> View:
     index = filter_index(dataset)
     actor_set = dataset.actor_index.descendants(value.actors) if value.actors else None
     needle = value.text.casefold() if value.text else ""
-    text = index.text
 
     def wanted(record: Event | Statement) -> bool:
-        return matches(dataset, record, value, actor_set) and (not needle or needle in text[record.id])
+        return matches(dataset, record, value, actor_set) and (not needle or needle in text_of(record))
 
     events = [e for e in index.events if wanted(e)]
     statements = [s for s in index.statements if wanted(s)]
     incident_ids = {e.incident for e in events} | {i for s in statements for i in s.incidents}
     if value.is_default or (value.text and not value.actors and not value.kinds):
         incident_ids |= {
-            i.id for i in dataset.incidents.values() if _in_dates(i, value) and (not needle or needle in text[i.id])
+            i.id for i in dataset.incidents.values() if _in_dates(i, value) and (not needle or needle in text_of(i))
         }
     incidents: list[Incident] = sorted(
         (dataset.incidents[i] for i in incident_ids if i in dataset.incidents), key=chronological)

@@ -16,7 +16,7 @@ from incidents.model.dataset import Dataset, Derives
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
 from incidents.model.when import time_window
-from incidents.views.columnar import Mask, RecordColumns, kept_row, text_of
+from incidents.views.columnar import Mask, RecordColumns, text_of
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -123,7 +123,7 @@ def _in_dates(record: Event | Statement | Incident, value: FilterValue) -> bool:
 
 def matches(dataset: Dataset, record: Event | Statement, value: FilterValue, actor_set: set[str] | None = None) -> bool:
     """Whether a record passes the kind, actor and date filters (`actor_set`: the filter's actors with their
-    descendants). The text filter reads `FilterIndex.text`, in `_select`."""
+    descendants). The text filter reads the columns' search text, in `_select`."""
     if value.kinds and record_kind(record) not in value.kinds:
         return False
     if value.actors:
@@ -157,13 +157,9 @@ class FilterIndex:
         return sorted(self.dataset.statements.values(), key=chronological)
 
     @cached_property
-    def text(self) -> dict[str, str]:
-        """Each event's, statement's and incident's searchable text, casefolded."""
-        # Events' and statements' from their kept rows (`ROWS`: unchanged after an edit), incidents' anew.
-        found = {record.id: kept_row(record).text for record in self.dataset.events.values()}
-        found.update((record.id, kept_row(record).text) for record in self.dataset.statements.values())
-        found.update((record.id, text_of(record)) for record in self.dataset.incidents.values())
-        return found
+    def incident_text(self) -> dict[str, str]:
+        """Each incident's searchable text, casefolded (the events' and statements' are in the columns)."""
+        return {record.id: text_of(record) for record in self.dataset.incidents.values()}
 
     @cached_property
     def columns(self) -> RecordColumns:
@@ -254,7 +250,7 @@ def _select(index: FilterIndex, value: FilterValue) -> View:
         event_places = [e.place for e in events if e.place]
     if value.is_default or (value.text and not value.actors and not value.kinds):
         # An incident whose own title or summary matches is shown even when none of its records does.
-        text = index.text if needle else {}
+        text = index.incident_text if needle else {}
         incident_ids |= {
             i.id
             for i in dataset.incidents.values()
