@@ -70,6 +70,9 @@ def server_script_s(path: str, since: float, until: float) -> float | None:
 
 
 if __name__ == "__main__":
+    # As `python -m streamlit` has it: the working directory first on the path, not bench/ (the floor apps import
+    # the project's packages from the root).
+    sys.path[0] = os.getcwd()
     install(os.environ["BENCH_RUN_LOG"])
     sys.argv = ["streamlit", *sys.argv[1:]]
     cli.main()
