@@ -20,10 +20,11 @@ from incidents.model.dataset import Dataset
 from incidents.synth import generate
 from incidents.views.binning import incident_spans, timeline_detail
 from incidents.views.claim_arcs import _claim_origins, _claims, claim_origins, claims
-from incidents.views.filtering import FilterValue, View, apply_filter, date_span, kept_rows
+from incidents.views.filtering import FilterValue, View, apply_filter, date_span, filter_index, kept_rows
 from incidents.views.geometry import load_geo
 from incidents.views.locations import latest_moment
 from incidents.views.mapping import _place_counts, place_counts, view_event_rows
+from incidents.views.timing import speaking_incidents
 from tests.conftest import ROOT
 
 FILTERS = [
@@ -192,3 +193,23 @@ def test_the_grouped_claim_layer_from_kept_words_equals_one_built_with_none_kept
     finally:
         dataset.derived.update(saved)
     assert kept[0].text == fresh[0].text and kept[1] == fresh[1]
+
+
+@pytest.mark.parametrize("value", [*FILTERS, FilterValue(actors=("irn",)), FilterValue(actors=("aze",))], ids=repr)
+def test_a_filtered_views_speaking_incidents_from_the_columns_equal_those_from_its_statements(
+    dataset: Dataset, value: FilterValue
+) -> None:
+    view = apply_filter(dataset, value)
+    assert speaking_incidents(view) == speaking_incidents(_plain(view))
+
+
+def test_the_first_incident_column_is_each_statements_first_named_incident(dataset: Dataset) -> None:
+    index = filter_index(dataset)
+    table, names = index.columns.statements, index.columns.incidents.values
+    expected = [s.incidents[0] if s.incidents else None for s in index.statements]
+    assert [names[code] if code >= 0 else None for code in table.first_incident.tolist()] == expected
+
+
+def test_the_shipped_data_has_statements_naming_two_incidents() -> None:
+    """What makes the first-incident comparisons above test the order of a statement's incidents."""
+    assert any(len(statement.incidents) > 1 for statement in load_dataset(ROOT / "data").statements.values())

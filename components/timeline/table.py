@@ -6,6 +6,8 @@ import datetime as dt
 import re
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from components.timeline.labels import precision_label, source_text
@@ -18,7 +20,7 @@ from incidents.model.records import Statement
 from incidents.model.vocabulary import admiralty_grade
 from incidents.model.when import time_window
 from incidents.text import FORMULA_START
-from incidents.views.filtering import FilterValue, View, apply_filter
+from incidents.views.filtering import FilterIndex, FilterValue, View, apply_filter, filter_index, own_kept_rows
 from incidents.views.timing import records_in_time_order
 
 TABLE_COLUMNS = (
@@ -60,6 +62,9 @@ def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd
     full, rows = dataset.derive(("timeline-frame", group), lambda: _kept_frame(dataset, whole, group))
     if view is whole:
         return full
+    from_columns = _positions_from_columns(dataset, view, group, rows)
+    if from_columns is not None:
+        return full.iloc[from_columns].reset_index(drop=True)
     ids = [record.id for record in view.events] + [record.id for record in view.statements]
     positions = [rows.get(record_id, -1) for record_id in ids]
     if -1 in positions or len(set(positions)) < len(positions):
@@ -67,6 +72,33 @@ def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd
         return _build_frame(dataset, view, group)
     positions.sort()  # the kept rows' order is time order, the view's too
     return full.iloc[positions].reset_index(drop=True)
+
+
+def _positions_from_columns(
+    dataset: Dataset, view: View, group: str, rows: dict[str, int]
+) -> npt.NDArray[np.int64] | None:
+    """A filtered view's rows of the kept frame, from its columns' masks (looking up 45,000 ids was 60 ms of a new
+    view at 1,000 incidents); None when the view has no columns of this dataset or an id is not one row's."""
+    kept = own_kept_rows(dataset, view)
+    if kept is None:
+        return None
+    by_row = dataset.derive(("timeline-frame-rows", group), lambda: _frame_positions(filter_index(dataset), rows))
+    if by_row is None:
+        return None
+    _, event_rows, statement_rows = kept
+    return np.sort(np.concatenate([by_row[0][event_rows], by_row[1][statement_rows]]))
+
+
+def _frame_positions(
+    index: FilterIndex, rows: dict[str, int]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]] | None:
+    """The kept frame's row of each column row (events, statements); None when some record has no row of its own."""
+    events = np.array([rows.get(record.id, -1) for record in index.events], dtype=np.int64)
+    statements = np.array([rows.get(record.id, -1) for record in index.statements], dtype=np.int64)
+    both = np.concatenate([events, statements])
+    if (both < 0).any() or len(np.unique(both)) < len(both):
+        return None
+    return events, statements
 
 
 def _kept_frame(dataset: Dataset, whole: View, group: str) -> tuple[pd.DataFrame, dict[str, int]]:

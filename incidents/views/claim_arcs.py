@@ -15,7 +15,7 @@ from incidents.evidence.stances import launch_claims
 from incidents.model.dataset import Dataset
 from incidents.model.queries import speaker_name
 from incidents.model.records import Event, Place, Statement
-from incidents.views.filtering import View, filter_index, kept_rows
+from incidents.views.filtering import View, filter_index, own_kept_rows
 from incidents.views.geometry import GeoData, feature_containing, nearest_point_on_line, point_in_polygon
 from incidents.views.locations import IMPACT_TYPES, is_located, place_precision_text
 
@@ -121,9 +121,9 @@ def _claims(dataset: Dataset, view: View) -> list[Claim]:
 def _statement_test(dataset: Dataset, view: View) -> Callable[[str], bool]:
     """Whether a statement id is in the view: for a filtered view, from its columns' mask (a set of the view's
     ids was half of a claims build at 1,000 incidents); for any other view, from its statements."""
-    kept = kept_rows(view)
-    index = filter_index(dataset)
-    if kept is not None and index.__dict__.get("columns") is kept[0]:  # the columns this dataset's filters use
+    kept = own_kept_rows(dataset, view)
+    if kept is not None:
+        index = filter_index(dataset)
         rows = dataset.derive("statement-rows", lambda: {s.id: i for i, s in enumerate(index.statements)})
         keep = kept[2].tolist()
         return lambda statement_id: (row := rows.get(statement_id)) is not None and keep[row]

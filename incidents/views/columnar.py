@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
 import numpy as np
@@ -76,6 +77,14 @@ class Table:
     @property
     def size(self) -> int:
         return len(self.kind)
+
+    @cached_property
+    def first_incident(self) -> npt.NDArray[np.int64]:
+        """Each row's first incident code (-1: none); the exploded rows keep each record's incidents in order."""
+        first = np.full(self.size, -1, dtype=np.int64)
+        rows, at = np.unique(self.incident_rows, return_index=True)
+        first[rows] = self.incident_codes[at]
+        return first
 
     def mask(
         self, columns: RecordColumns, *, kinds: Sequence[str], actors: set[str] | None,

@@ -103,6 +103,15 @@ def kept_rows(view: View) -> tuple[RecordColumns, Mask, Mask] | None:
     return found
 
 
+def own_kept_rows(dataset: Dataset, view: View) -> tuple[RecordColumns, Mask, Mask] | None:
+    """`kept_rows`, only when they are the columns of this dataset's own filter index: a row number then names the
+    same record as in `filter_index(dataset).events` / `.statements`."""
+    kept = kept_rows(view)
+    if kept is None or filter_index(dataset).__dict__.get("columns") is not kept[0]:  # columns not built: not its own
+        return None
+    return kept
+
+
 def date_span(records: Iterable[Event | Statement]) -> tuple[dt.date, dt.date] | None:
     """The first and last day any of the records may fall on; None for no records."""
     days = [(r.when.first_day, r.when.last_day) for r in records]

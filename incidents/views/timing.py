@@ -13,13 +13,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
+
 from incidents.model.dataset import Dataset
 from incidents.model.groups import groups
 from incidents.model.queries import chronological, speaker_name
 from incidents.model.records import Event, Statement
 from incidents.model.vocabulary import KIND_LABELS, PRECISION_WORDS
 from incidents.model.when import EXACT_LAG_WIDTH, TimeWindow, format_duration, lag_span_text, time_window, window_lag
-from incidents.views.filtering import View
+from incidents.views.filtering import View, kept_rows
 
 __all__ = ["EXACT_LAG_WIDTH", "format_duration"]  # the lag rule and its words live in incidents.model.when
 # Statement kinds that can open an incident's record ("the first report").
@@ -43,7 +45,13 @@ def speaking_incidents(view: View) -> tuple[list[str], list[str]]:
     order (the timeline's lag section speaks for the last of the second). One pass over the statements: the
     former test per incident was incidents × statements (1.9 s a rerun at 300 incidents)."""
     in_view = [incident.id for incident in view.incidents]
-    first = {statement.incidents[0] for statement in view.statements if statement.incidents}
+    kept = kept_rows(view)
+    if kept is not None:  # a filtered view: from its columns (the loop was 20 ms of a new view at 1,000 incidents)
+        columns, _, statement_rows = kept
+        codes = columns.statements.first_incident[statement_rows]
+        first = {columns.incidents.values[code] for code in np.unique(codes[codes >= 0]).tolist()}
+    else:
+        first = {statement.incidents[0] for statement in view.statements if statement.incidents}
     return in_view, [i for i in in_view if i in first] or in_view
 
 
