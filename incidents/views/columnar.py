@@ -72,7 +72,7 @@ class Table:
     incident_rows: Rows
     incident_codes: npt.NDArray[np.int64]
     place_codes: npt.NDArray[np.int64]  # -1: no place
-    type_codes: npt.NDArray[np.int64]  # the event's type (`RecordColumns.types`); a statement's is ""'s
+    type_codes: npt.NDArray[np.int64]  # the event type's code in `RecordColumns.types`; a statement's is the code of ""
 
     @property
     def size(self) -> int:
