@@ -107,7 +107,8 @@ def own_kept_rows(dataset: Dataset, view: View) -> tuple[RecordColumns, Mask, Ma
     """`kept_rows`, only when they are the columns of this dataset's own filter index: a row number then names the
     same record as in `filter_index(dataset).events` / `.statements`."""
     kept = kept_rows(view)
-    if kept is None or filter_index(dataset).__dict__.get("columns") is not kept[0]:  # columns not built: not its own
+    # The index's columns only if already built: reading the property would build them for nothing.
+    if kept is None or filter_index(dataset).__dict__.get("columns") is not kept[0]:
         return None
     return kept
 
