@@ -226,7 +226,7 @@ class Loader:
         drop_dependents(records, bad, problems, checks.referenced_by)
         keep(dataset, records, bad)
         problems += warnings(dataset, records)
-        problems += hosted_problems(dataset, records)
+        problems += hosted_problems(dataset, records, checks.referenced_by)
         problems += self._weekdays(dataset, records, checks)
         if not old_records:  # a full check decoded every record's facts: an edit asks again only for a few
             for located in records.values():

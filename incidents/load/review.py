@@ -144,16 +144,26 @@ def _private(problem: Problem, spans: dict[str, list[tuple[int, bool, str]]], hi
     return all(not shown or record_id in hidden for _line, shown, record_id in chosen)
 
 
-def hosted_problems(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
+def hosted_problems(
+    dataset: Dataset, records: dict[str, Located], referenced_by: Mapping[str, set[str]] | None = None
+) -> list[Problem]:
     """Published records that the hosted view leaves out or cuts because they name an unpublished record (or one that
-    is left out in its turn), each naming the record it names. Nothing when every record is published."""
+    is left out in its turn), each naming the record it names. Nothing when every record is published.
+
+    `referenced_by` (id -> the ids of the records that reference it, or a superset; the incremental loader keeps
+    one): only the records that reference a hidden id have their references read. Without it every published
+    record's are, which after an edit at 1,000 incidents decoded 49,000 records' references again."""
     hidden = hidden_ids(dataset)
     if not hidden:
         return []
+    naming: set[str] | None = None
+    if referenced_by is not None:
+        naming = set().union(*(referenced_by.get(record_id, ()) for record_id in hidden))
     problems = []
     for collection in COLLECTIONS:
         for record_id, record in dataset.collection(collection.key).items():
-            if record.review != PUBLISHED or record_id not in records:
+            names_none = naming is not None and record_id not in naming
+            if record.review != PUBLISHED or record_id not in records or names_none:
                 continue
             located = records[record_id]
             named = [(loc, ref) for loc, ref, _target in located.refs if ref in hidden]
