@@ -13,7 +13,7 @@ from components.map.style import ARC_DECIMALS, POINT_DECIMALS
 from incidents.load.review import marked
 from incidents.model.dataset import Dataset
 from incidents.model.queries import chronological
-from incidents.model.records import Event
+from incidents.model.records import Event, Statement
 from incidents.views.claim_arcs import claim_origins, speaker_labels
 from incidents.views.filtering import View
 from incidents.views.geometry import GeoData
@@ -132,7 +132,6 @@ def claim_layers(
     # Coordinates JSON -> (properties, claims drawn there): claims along the same lines are one feature.
     features: dict[str, tuple[dict[str, Any], int]] = {}
     labels: dict[tuple[float, float, str], dict[str, Any]] = {}
-    index = dataset.actor_index
     for found in claim_origins(dataset, view, geo):
         claim = found.claim
         launch, targets = claim.launch, claim.targets
@@ -150,7 +149,7 @@ def claim_layers(
         coordinates = arcs_json(found.origin, claim.points)
         earlier, count = features.get(coordinates, (props, 0))
         features[coordinates] = (earlier, count + 1)
-        tops = list(dict.fromkeys(index.label(index.top(s.speaker)) for s in claim.claiming if s.speaker))
+        tops = list(dict.fromkeys(_parties(dataset, claim.claiming)))
         # At the claimed-origin end, away from the impact markers.
         o_lat, o_lon = found.origin
         pos = [round_half_up(o_lon, ARC_DECIMALS), round_half_up(o_lat, ARC_DECIMALS)]
@@ -163,27 +162,34 @@ def claim_layers(
     return multiline_feature_collection(merged), list(labels.values())
 
 
+def _parties(dataset: Dataset, statements: Iterable[Statement]) -> list[str]:
+    """Each statement's party (the label of its speaker's top actor), in order; none for a statement with no
+    speaker. Kept per dataset by speaker: a new view only looks them up."""
+    party_of: dict[str, str] = dataset.derive("speaker-top-labels", dict)
+    index = dataset.actor_index
+    found = []
+    for statement in statements:
+        if speaker := statement.speaker:
+            party = party_of.get(speaker)
+            if party is None:
+                party = party_of[speaker] = index.label(index.top(speaker))
+            found.append(party)
+    return found
+
+
 SITES_NAMED_MAX = 3  # impact sites named in a grouped origin's tooltip
 
 
 def _grouped_claim_layers(dataset: Dataset, view: View, geo: GeoData) -> tuple[RawJSON, list[dict[str, Any]]]:
     """One point per claimed origin with the launches claimed from it (thousands of arcs would be megabytes and
     unreadable); who claims them is in its tooltip. The arcs and their labels come back below the threshold."""
-    index = dataset.actor_index
-    # Words that depend on a launch or a speaker alone, kept per dataset: a new view only looks them up.
+    # A launch's sites' words depend on the launch alone, kept per dataset: a new view only looks them up.
     site_words: dict[str, dict[str, None]] = dataset.derive("claim-site-words", dict)  # launch id -> its sites
-    party_of: dict[str, str] = dataset.derive("speaker-top-labels", dict)  # speaker id -> its top actor's label
     # origin -> [launches, earliest When, latest When, origin words, site words, parties]
     origins: dict[tuple[float, float], list[Any]] = {}
     for found in claim_origins(dataset, view, geo):
         claim = found.claim
-        tops = []
-        for statement in claim.claiming:
-            if speaker := statement.speaker:
-                party = party_of.get(speaker)
-                if party is None:
-                    party = party_of[speaker] = index.label(index.top(speaker))
-                tops.append(party)
+        tops = _parties(dataset, claim.claiming)
         launch = claim.launch
         sites = site_words.get(launch.id)
         if sites is None:

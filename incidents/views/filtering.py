@@ -107,8 +107,7 @@ def own_kept_rows(dataset: Dataset, view: View) -> tuple[RecordColumns, Mask, Ma
     """`kept_rows`, only when they are the columns of this dataset's own filter index: a row number then names the
     same record as in `filter_index(dataset).events` / `.statements`."""
     kept = kept_rows(view)
-    # The index's columns only if already built: reading the property would build them for nothing.
-    if kept is None or filter_index(dataset).__dict__.get("columns") is not kept[0]:
+    if kept is None or filter_index(dataset).columns_if_built() is not kept[0]:
         return None
     return kept
 
@@ -175,6 +174,11 @@ class FilterIndex:
     def columns(self) -> RecordColumns:
         """The events and statements as columns (built on the first filter that selects among them)."""
         return RecordColumns(self.events, self.statements)
+
+    def columns_if_built(self) -> RecordColumns | None:
+        """The columns when a filter has built them, else None (without building them)."""
+        built: RecordColumns | None = self.__dict__.get("columns")  # where cached_property keeps its value
+        return built
 
     def view(self, value: FilterValue) -> View:
         """The view `value` selects; the same object for the same filter until VIEWS_KEPT others have been asked.

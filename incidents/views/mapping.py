@@ -16,7 +16,7 @@ from incidents.model.records import Event, Place
 from incidents.model.when import time_window
 from incidents.views.claim_arcs import claim_arcs
 from incidents.views.columnar import Mask, RecordColumns, Rows, moment
-from incidents.views.filtering import View, kept_rows
+from incidents.views.filtering import View, own_kept_rows
 from incidents.views.geometry import GeoData
 from incidents.views.locations import IMPACT_TYPES, is_located
 
@@ -162,24 +162,29 @@ class ViewEventRows:
 
 
 def view_event_rows(dataset: Dataset, view: View) -> ViewEventRows | None:
-    """The view's events as column rows (kept with the view); None for a view not made from columns."""
+    """The view's events as column rows (kept with the view); None for a view not made from this dataset's
+    columns."""
 
     def make() -> ViewEventRows | None:
-        kept = kept_rows(view)
+        kept = own_kept_rows(dataset, view)
         if kept is None:
             return None
         columns, event_rows, _ = kept
         rows = np.flatnonzero(event_rows)
-        codes = columns.events.place_codes[rows]
-        located_code = np.array(
-            [is_located(place) if (place := dataset.places.get(pid)) is not None else False
-             for pid in columns.places.values] + [False],  # the last entry: code -1, no place
-            dtype=np.bool_,
-        )
-        return ViewEventRows(columns, rows, located_code[codes])
+        located_code = dataset.derive("located-place-codes", lambda: _located_codes(dataset, columns))
+        return ViewEventRows(columns, rows, located_code[columns.events.place_codes[rows]])
 
     found: ViewEventRows | None = view.derive("event-rows", make)
     return found
+
+
+def _located_codes(dataset: Dataset, columns: RecordColumns) -> Mask:
+    """Whether each place code of the dataset's columns names a located place; the last entry is code -1 (none)."""
+    return np.array(
+        [is_located(place) if (place := dataset.places.get(pid)) is not None else False
+         for pid in columns.places.values] + [False],
+        dtype=np.bool_,
+    )
 
 
 def _place_counts(dataset: Dataset, view: View) -> list[PlaceCount]:
