@@ -5,7 +5,9 @@ scans no whole collection again (that scan per incident made the front page take
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterator
+import datetime as dt
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +15,18 @@ import pytest
 
 from incidents.evidence.comparison import Comparison, compare
 from incidents.evidence.stances import dataset_exclusions
+from incidents.load.filecache import FileCache
+from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
+from incidents.model import groups as groups_module
 from incidents.model.dataset import Dataset
 from incidents.model.groups import groups
 from incidents.synth import generate
 from incidents.views.incidents_index import Heading, IndexRow, headings, index_rows, kept_index_row
 from incidents.views.overview import brief
 from tests.conftest import FIXTURES, ROOT
+
+TODAY = dt.date(2026, 12, 24)  # after the fixtures' retrieval dates
 
 
 @pytest.fixture(scope="module", params=["shipped", "monitor", "synthetic"])
@@ -127,3 +134,56 @@ def test_the_brief_compares_only_the_incident_it_leads_with(dataset: Dataset) ->
     kept_rows = [key for key in fresh.derived if isinstance(key, tuple) and key[0] == "index-row"]
     assert kept_rows == [("index-row", lead.row.id)]
     assert lead.row == next(r for r in index_rows(dataset) if r.id == lead.row.id)
+
+
+def _edited(name: str, old: str, new: str | None) -> Callable[[Path], None]:
+    """An edit of one fixture file: `old` replaced by `new`, or the file deleted when `new` is None."""
+    def edit(data_dir: Path) -> None:
+        path = data_dir / "incidents" / name
+        if new is None:
+            path.unlink()
+            return
+        text = path.read_text()
+        assert old in text
+        path.write_text(text.replace(old, new, 1))
+    return edit
+
+
+REGROUP_EDITS = [
+    ("nothing", _edited("mx-drone-2019.yaml", "", "")),
+    ("a statement's words", _edited("mx-drone-2019.yaml", "    incidents: [mx-drone-2019]\n",
+                                    "    incidents: [mx-drone-2019]\n    note: Reworded.\n")),
+    ("a statement names a second incident", _edited("mx-drone-2019.yaml", "    incidents: [mx-drone-2019]",
+                                                    "    incidents: [mx-drone-2019, mx-drills-2021]")),
+    ("a stance on another proposition", _edited("mx-drone-2019.yaml", "{proposition: mx19-bor-drones, stance: denies}",
+                                                "{proposition: mx19-troops, stance: denies}")),
+    ("an incident file deleted", _edited("mx-drills-2021.yaml", "", None)),
+]
+
+
+@pytest.mark.parametrize(("label", "edit"), REGROUP_EDITS, ids=[e[0] for e in REGROUP_EDITS])
+def test_after_an_edit_the_groups_are_made_from_the_last_and_equal_grouping_all(
+    label: str, edit: Callable[[Path], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(FIXTURES / "monitor", data_dir)
+    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(groups_module, "REGROUP_MAX_SHARE", 1.0)  # the fixture's files each hold a large share
+    loader = Loader(data_dir, FileCache())
+    loader.background = False
+    groups(loader.load(TODAY))
+    edit(data_dir)
+    after = loader.load(TODAY)
+    everything = groups_module._group_statements
+    grouped_all: list[int] = []
+    monkeypatch.setattr(groups_module, "_group_statements",
+                        lambda found: grouped_all.append(1) or everything(found))  # type: ignore[func-returns-value]
+    grouped = groups(after)
+    assert grouped_all == []  # made from the last groups, not by grouping every statement
+    by_incident, by_proposition = everything(after.statements.values())
+    for made, want in ((grouped.statements, by_incident), (grouped.stances, by_proposition)):
+        assert made.keys() == want.keys()
+        for key, members in want.items():
+            assert [s.id for s in made[key]] == [s.id for s in members], key  # file order
+            assert all(a is b for a, b in zip(made[key], members, strict=True)), key  # this dataset's objects
+    assert grouped.file_order == {i: n for n, i in enumerate(after.statements)}
