@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from incidents.load import cachedir, memory, snapshot
+from incidents.load import cachedir, memory, snapshot, warn
 from incidents.load.filecache import FileCache
 from incidents.load.incremental import Loader
 from incidents.load.memory import QuietCollector
@@ -533,3 +533,53 @@ def test_an_edit_reads_the_references_of_only_the_records_that_name_a_hidden_one
     untouched = load.checks.records.keys() - load.checks.rechecked - naming
     decoded = {i for i in untouched if "refs" in load.checks.records[i].__dict__}
     assert untouched and not decoded
+
+
+SECOND_ASSERTION = """  - id: mx23-gazette-drones
+    speaker: ruritania-mfa
+    kind: claim
+    when: {start: 2019-04-12, precision: day}
+    paraphrase: Ruritania repeated that Bordurian drones struck Strelsau.
+    via: [mx-gazette]
+    incidents: [mx-drone-2019]
+    stances:
+      - {proposition: mx19-bor-drones, stance: asserts}
+"""
+
+# (what is edited, the edit, whether the origins change: then every statement is judged again)
+SINGLE_SOURCE_EDITS = [
+    ("a claim gains a second document",
+     _replace("incidents/mx-drone-2019.yaml", "    via: [mx-wire]\n    incidents: [mx-drone-2019]\n",
+              "    via: [mx-wire]\n    carried_by: [mx-gazette]\n    incidents: [mx-drone-2019]\n"), False),
+    ("another file asserts the same proposition",
+     _replace("incidents/mx-embassy-2023.yaml", "statements:\n", "statements:\n" + SECOND_ASSERTION), False),
+    ("a claim's proposition changed",
+     _replace("incidents/mx-drone-2019.yaml", "{proposition: mx19-bor-drones, stance: asserts}",
+              "{proposition: mx19-troops, stance: asserts}"), False),
+    ("a claim becomes a denial", _replace("incidents/mx-drills-2021.yaml", "kind: accusation", "kind: denial"), False),
+    ("an incident file deleted", _delete("incidents/mx-detention-2025.yaml"), False),
+    ("a source republishes another",
+     _replace("sources.yaml", "    reliability: C\n", "    reliability: C\n    republishes: [mx-wire]\n"), True),
+]
+
+
+@pytest.mark.parametrize(("label", "edit", "new_origins"), SINGLE_SOURCE_EDITS, ids=[e[0] for e in SINGLE_SOURCE_EDITS])
+def test_after_an_edit_single_source_warnings_are_judged_again_only_where_touched(
+    label: str, edit: Callable[[Path], Path], new_origins: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    load = loader(data_dir)
+    load.load(TODAY)
+    edit(data_dir)
+    judged: list[str] = []
+    for name in ("_judge_all", "_judge_changed"):
+        real = getattr(warn, name)
+        monkeypatch.setattr(warn, name, lambda *args, _real=real, _name=name: judged.append(_name) or _real(*args))  # type: ignore[func-returns-value]
+    after = load.load(TODAY)
+    assert judged == (["_judge_all"] if new_origins else ["_judge_changed"])
+    full = load_dataset(data_dir, TODAY, cache=None)
+    assert_same(after, full)
+    assert [p for p in after.problems if p.code == "SINGLE_SOURCE"] != [
+        p for p in load_dataset(MONITOR, TODAY, cache=None).problems if p.code == "SINGLE_SOURCE"
+    ], "the edit changed no single-source warning: it tests nothing"

@@ -225,7 +225,7 @@ class Loader:
         bad = set(checks.base_bad) | check_cycles(records, problems)
         drop_dependents(records, bad, problems, checks.referenced_by)
         keep(dataset, records, bad)
-        problems += warnings(dataset, records)
+        problems += warnings(dataset, records, checks.single_source)
         problems += hosted_problems(dataset, records, checks.referenced_by)
         problems += self._weekdays(dataset, records, checks)
         if not old_records:  # a full check decoded every record's facts: an edit asks again only for a few

@@ -31,6 +31,7 @@ import incidents.load.cachedir as cachedir
 from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_dir, compressed_marks
 from incidents.load.parse import MAX_TOTAL_BYTES, ParsedFile
 from incidents.load.validate import Located, restore_facts, stored_facts
+from incidents.load.warn import SingleSourceMemo
 from incidents.model.codes import CODES
 from incidents.model.dataset import Problem
 from incidents.model.registry import BY_KEY
@@ -73,6 +74,7 @@ class Checks:
     # Per record with a weekday to check: (its Located, the year its texts speak of, its problems).
     weekdays: dict[str, tuple[Located, int | None, list[Problem]]] = field(default_factory=dict)
     rechecked: set[str] = field(default_factory=set)  # the ids the last load re-checked (tests read it)
+    single_source: SingleSourceMemo = field(default_factory=SingleSourceMemo)  # the single-source warnings' work
 
 
 def _adapter(collection_key: str) -> pydantic.TypeAdapter[Any]:
