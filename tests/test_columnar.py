@@ -4,8 +4,10 @@ models selected, on the shipped data, the monitor fixture and synthetic scale da
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from incidents.load.incremental import Loader
@@ -137,20 +139,79 @@ def test_a_records_kept_row_is_used_only_for_that_very_record(monkeypatch: pytes
     assert memo.row(edited) is not first and "(edited)" in memo.row(edited).text, "same id, another object: anew"
 
 
-def test_columns_after_an_edit_equal_columns_built_afresh(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _decoded(columns: columnar.RecordColumns, name: str) -> list[tuple[object, ...]]:
+    """Each row of a table as values, not codes (spliced columns may number their codes otherwise)."""
+    table = getattr(columns, name)
+    actors: list[list[str]] = [[] for _ in range(table.size)]
+    incidents: list[list[str]] = [[] for _ in range(table.size)]
+    for rows, codes, values, into in ((table.actor_rows, table.actor_codes, columns.actors.values, actors),
+                                      (table.incident_rows, table.incident_codes, columns.incidents.values, incidents)):
+        for row, code in zip(rows.tolist(), codes.tolist(), strict=True):
+            into[row].append(values[code])
+    first_incident = [columns.incidents.values[c] if c >= 0 else None for c in table.first_incident.tolist()]
+    return [
+        (columns.kinds.values[table.kind[i]], table.first[i], table.last[i], table.low[i], table.high[i], table.text[i],
+         tuple(actors[i]), tuple(incidents[i]), first_incident[i],
+         columns.places.values[table.place_codes[i]] if table.place_codes[i] >= 0 else None,
+         columns.types.values[table.type_codes[i]])
+        for i in range(table.size)
+    ]
+
+
+def _edit_middle(old: str, new: str) -> Callable[[Path], None]:
+    """An edit of the third of six incidents: its records lie between others in time order."""
+    def edit(data_dir: Path) -> None:
+        path = sorted((data_dir / "incidents").glob("*.yaml"))[2]
+        body = path.read_text()
+        assert old in body
+        path.write_text(body.replace(old, new, 1))
+    return edit
+
+
+def _delete_first(data_dir: Path) -> None:
+    sorted((data_dir / "incidents").glob("*.yaml"))[0].unlink()
+
+
+SPLICE_EDITS = [
+    ("words", _edit_middle("description: ", "description: Edited drone ")),
+    ("a date moved", _edit_middle("    start: 2024-04-18\n    precision: day\n",
+                                  "    start: 2024-04-20\n    precision: day\n")),
+    ("a place and a type", _edit_middle("  type: impact\n  when:\n    start: 2024-04-18\n    precision: day\n"
+                                        "  place: place-017\n",
+                                        "  type: launch\n  when:\n    start: 2024-04-18\n    precision: day\n"
+                                        "  place: place-406\n")),
+    ("actors", _edit_middle("  actors:\n  - aze\n", "  actors:\n  - rus\n  - aze\n")),
+    ("a file deleted", _delete_first),
+]
+
+
+@pytest.mark.parametrize(("label", "edit"), SPLICE_EDITS, ids=[e[0] for e in SPLICE_EDITS])
+def test_columns_after_an_edit_are_spliced_from_the_last_and_equal_columns_built_afresh(
+    label: str, edit: Callable[[Path], None], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     generate(tmp_path / "data", 6, seed=4)
     loader = Loader(tmp_path / "data", cache=None, snapshots=False)
     monkeypatch.setattr(columnar, "ROWS", RowMemo())
-    before = filtering.FilterIndex(loader.load())
+    monkeypatch.setattr(filtering, "_LAST_COLUMNS", [])
+    monkeypatch.setattr(filtering, "SPLICE_MAX_SHARE", 1.0)  # one file of six holds a large share of the records
+    before = filtering.FilterIndex(loader.load(TODAY))
     assert before.columns.events.size and before.columns.statements.size
-    path = sorted((tmp_path / "data" / "incidents").glob("*.yaml"))[-1]
-    body = path.read_text()
-    assert "Fictional proposition" in body and "description: " in body
-    path.write_text(body.replace("description: ", "description: Edited drone ", 1).replace("- id: ", "- id: ", 1))
-    after = filtering.FilterIndex(loader.load())
-    reused = after.columns
+    edit(tmp_path / "data")
+    after = filtering.FilterIndex(loader.load(TODAY))
+    assert not after.dataset.errors, after.dataset.errors[:3]
+    assert after._from_last is not None, "the columns were built, not spliced"
+    spliced = after.columns
     monkeypatch.setattr(columnar, "ROWS", RowMemo())
-    fresh = filtering.FilterIndex(after.dataset).columns
+    monkeypatch.setattr(filtering, "_LAST_COLUMNS", [])
+    fresh = filtering.FilterIndex(after.dataset)
+    assert fresh._from_last is None
     for name in ("events", "statements"):
-        assert _table_columns(getattr(reused, name)) == _table_columns(getattr(fresh, name))
-    assert any("edited drone" in text for text in reused.events.text), "the edit must reach the columns"
+        records = getattr(after.dataset, name).values()
+        assert [r.id for r in getattr(after, name)] == [r.id for r in sorted(records, key=chronological)]
+        assert all(a is b for a, b in zip(getattr(after, name), getattr(fresh, name), strict=True))
+        assert _decoded(spliced, name) == _decoded(fresh.columns, name)
+        table = getattr(spliced, name)
+        assert (np.diff(table.actor_rows) >= 0).all() and (np.diff(table.incident_rows) >= 0).all(), "row order"
+    assert _decoded(spliced, "events") != _decoded(before.columns, "events"), "the edit must reach the columns"
+    for value in filters(after.dataset):
+        assert _ids(after.view(value)) == _ids(fresh.view(value)), value

@@ -15,6 +15,7 @@ from components.map.markers import Shared, event_layers
 from components.map.rows import _grouped_claim_layers, _latest_moment
 from components.timeline.table import _build_frame, timeline_frame
 from incidents.evidence.stances import launch_claims
+from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.synth import generate
@@ -38,13 +39,28 @@ FILTERS = [
 ]
 
 
-@pytest.fixture(scope="module", params=["shipped", "synthetic"])
+@pytest.fixture(scope="module", params=["shipped", "synthetic", "synthetic, edited"])
 def dataset(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
     if request.param == "shipped":
         return load_dataset(ROOT / "data")
     folder = tmp_path_factory.mktemp("synthetic")
     generate(folder, 12, seed=5)
-    return load_dataset(Path(folder))
+    if request.param == "synthetic":
+        return load_dataset(Path(folder))
+    return _edited(folder)
+
+
+def _edited(folder: Path) -> Dataset:
+    """The synthetic data after an edit of one incident in the middle of the record: its columns are spliced from
+    the last dataset's (`filtering._LAST_COLUMNS`), so every test here holds them to the models too."""
+    loader = Loader(folder, cache=None, snapshots=False)
+    filter_index(loader.load()).columns  # noqa: B018 - the columns the edit's are made from
+    path = sorted((folder / "incidents").glob("*.yaml"))[5]
+    body = path.read_text()
+    path.write_text(body.replace("description: ", "description: Edited drone border ", 2))
+    edited = loader.load()
+    assert not edited.errors and filter_index(edited)._from_last is not None, "the columns were not spliced"
+    return edited
 
 
 @pytest.mark.parametrize("value", FILTERS, ids=repr)

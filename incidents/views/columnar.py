@@ -56,6 +56,12 @@ class Codes:
         """The codes of the values this table has seen (the others cannot match anything)."""
         return np.array([self.index[v] for v in values if v in self.index], dtype=np.int64)
 
+    def copy(self) -> Codes:
+        """The same codes, to be extended without changing these (another dataset's columns read them)."""
+        made = Codes()
+        made.index, made.values = dict(self.index), list(self.values)
+        return made
+
 
 @dataclass(frozen=True)
 class Table:
@@ -169,6 +175,54 @@ class RecordColumns:
         self.kinds, self.actors, self.incidents, self.places, self.types = Codes(), Codes(), Codes(), Codes(), Codes()
         self.events = self._table(events)
         self.statements = self._table(statements)
+
+    @classmethod
+    def spliced(
+        cls, last: RecordColumns, events: Sequence[Event], event_source: Rows, statements: Sequence[Statement],
+        statement_source: Rows,
+    ) -> RecordColumns:
+        """The columns of `events` and `statements` made from `last`'s: a record whose source is a row of `last`'s
+        table (the same object was there) has that row copied, the others' (source -1) are worked out (after a
+        one-file edit, building every row again took 0.15 s at 1,000 incidents). Equal to building them, but for
+        the codes' numbering, which no reader depends on."""
+        made = cls.__new__(cls)
+        made.kinds, made.actors, made.incidents, made.places, made.types = (
+            codes.copy() for codes in (last.kinds, last.actors, last.incidents, last.places, last.types))
+        made.events = made._spliced_table(last.events, event_source, events)
+        made.statements = made._spliced_table(last.statements, statement_source, statements)
+        return made
+
+    def _spliced_table(self, before: Table, source: Rows, records: Sequence[Event | Statement]) -> Table:
+        fresh = np.flatnonzero(source < 0)
+        same = np.flatnonzero(source >= 0)
+        made = self._table([records[i] for i in fresh.tolist()])  # the new rows' columns, in this table's codes
+        moved = np.full(before.size, -1, dtype=np.int64)  # a row of `before` -> its row now (-1: gone)
+        moved[source[same]] = same
+
+        def column(name: str) -> npt.NDArray[np.int64]:
+            found = np.empty(len(records), dtype=np.int64)
+            found[same] = getattr(before, name)[source[same]]
+            found[fresh] = getattr(made, name)
+            return found
+
+        def exploded(rows_name: str, codes_name: str) -> tuple[Rows, npt.NDArray[np.int64]]:
+            rows = moved[getattr(before, rows_name)]
+            kept = rows >= 0
+            all_rows = np.concatenate([rows[kept], fresh[getattr(made, rows_name)]])
+            all_codes = np.concatenate([getattr(before, codes_name)[kept], getattr(made, codes_name)])
+            order = np.argsort(all_rows, kind="stable")  # by row, each record's own entries in their order
+            return all_rows[order], all_codes[order]
+
+        take = source.copy()
+        take[fresh] = len(before.text) + np.arange(len(fresh))
+        text = pd.concat([before.text, made.text], ignore_index=True).take(take).reset_index(drop=True)
+        actor_rows, actor_codes = exploded("actor_rows", "actor_codes")
+        incident_rows, incident_codes = exploded("incident_rows", "incident_codes")
+        return Table(
+            kind=column("kind"), first=column("first"), last=column("last"), low=column("low"), high=column("high"),
+            text=text, actor_rows=actor_rows, actor_codes=actor_codes, incident_rows=incident_rows,
+            incident_codes=incident_codes, place_codes=column("place_codes"), type_codes=column("type_codes"),
+        )
 
     def _table(self, records: Sequence[Event | Statement]) -> Table:
         actor_rows: list[int] = []

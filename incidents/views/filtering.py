@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from incidents.model.dataset import Dataset, Derives
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
 from incidents.model.when import time_window
-from incidents.views.columnar import Mask, RecordColumns, text_of
+from incidents.views.columnar import Mask, RecordColumns, Rows, text_of
 
 RECORD_KINDS: tuple[str, ...] = ("event", *STATEMENT_KINDS)
 
@@ -158,12 +159,29 @@ class FilterIndex:
         self._lock = threading.Lock()  # sessions run in threads and share the dataset
 
     @cached_property
+    def _from_last(self) -> tuple[list[Event], list[Statement], RecordColumns] | None:
+        """The time orders and columns made from the last ones built (`_LAST_COLUMNS`), when few records differ."""
+        with _LAST_LOCK:
+            last = _LAST_COLUMNS[0] if _LAST_COLUMNS else None
+        if last is None:
+            return None
+        last_events, last_statements, last_columns = last
+        events = _spliced_order(last_events, self.dataset.events)
+        statements = _spliced_order(last_statements, self.dataset.statements)
+        if events is None or statements is None:
+            return None
+        columns = RecordColumns.spliced(last_columns, events[0], events[1], statements[0], statements[1])
+        return events[0], statements[0], columns
+
+    @cached_property
     def events(self) -> list[Event]:
-        return sorted(self.dataset.events.values(), key=chronological)
+        last = self._from_last
+        return last[0] if last is not None else sorted(self.dataset.events.values(), key=chronological)
 
     @cached_property
     def statements(self) -> list[Statement]:
-        return sorted(self.dataset.statements.values(), key=chronological)
+        last = self._from_last
+        return last[1] if last is not None else sorted(self.dataset.statements.values(), key=chronological)
 
     @cached_property
     def incident_text(self) -> dict[str, str]:
@@ -172,8 +190,13 @@ class FilterIndex:
 
     @cached_property
     def columns(self) -> RecordColumns:
-        """The events and statements as columns (built on the first filter that selects among them)."""
-        return RecordColumns(self.events, self.statements)
+        """The events and statements as columns (built on the first filter that selects among them, or made from
+        the last columns built)."""
+        last = self._from_last
+        made = last[2] if last is not None else RecordColumns(self.events, self.statements)
+        with _LAST_LOCK:
+            _LAST_COLUMNS[:] = [(self.events, self.statements, made)]
+        return made
 
     def columns_if_built(self) -> RecordColumns | None:
         """The columns when a filter has built them, else None (without building them)."""
@@ -226,6 +249,34 @@ def _records_by_incident(dataset: Dataset) -> dict[str, list[str]]:
         for incident in statement.incidents:
             found.setdefault(incident, []).append(statement.id)
     return found
+
+
+# The last columns built and the time orders they hold: the next dataset's are made from them (an edit changes few
+# records). One entry, replaced by every build: it outlives its dataset only until the next one's columns are made.
+_LAST_COLUMNS: list[tuple[list[Event], list[Statement], RecordColumns]] = []
+_LAST_LOCK = threading.Lock()
+# Past this share of records differing, sorting and building everything is as quick as splicing.
+SPLICE_MAX_SHARE = 0.25
+R = TypeVar("R", Event, Statement)
+
+
+def _spliced_order(before: list[R], records: dict[str, R]) -> tuple[list[R], Rows] | None:
+    """`records` in time order made from `before` (the last records in time order), with each one's row in `before`
+    (-1: a record that is not the same object there): the records that are the same objects keep their places, the
+    others are put in theirs. None when too many differ."""
+    position = {id(record): row for row, record in enumerate(before)}  # both are alive while this runs
+    now = list(records.values())
+    rows = np.fromiter((position.get(id(record), -1) for record in now), dtype=np.int64, count=len(now))
+    added = [now[i] for i in np.flatnonzero(rows < 0).tolist()]
+    kept_rows = np.sort(rows[rows >= 0])
+    if len(added) + len(before) - len(kept_rows) > SPLICE_MAX_SHARE * max(len(records), 1):
+        return None
+    ordered, source = [before[row] for row in kept_rows.tolist()], kept_rows.tolist()
+    for record in sorted(added, key=chronological):  # (start, id) keys are unique: a sort would put it here
+        at = bisect.bisect_left(ordered, chronological(record), key=chronological)
+        ordered.insert(at, record)
+        source.insert(at, -1)
+    return ordered, np.array(source, dtype=np.int64)
 
 
 def filter_index(dataset: Dataset) -> FilterIndex:
