@@ -151,8 +151,9 @@ def cache_dir() -> Path | None:
 
 def entry_key(raw: bytes, display: str, kind: str) -> str:
     """sha256 of the code version, the path as reports print it, the file kind and the file's bytes."""
-    head = f"{CODE_VERSION}\0{display}\0{kind}\0".encode()
-    return hashlib.sha256(head + raw).hexdigest()
+    digest = hashlib.sha256(f"{CODE_VERSION}\0{display}\0{kind}\0".encode())
+    digest.update(raw)  # not `head + raw`: that copies every file's bytes on every load
+    return digest.hexdigest()
 
 
 def compute(raw: bytes, display: str, kind: str) -> FileResult:

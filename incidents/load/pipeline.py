@@ -45,8 +45,10 @@ def data_version(files: Iterable[tuple[str, bytes | None]]) -> str:
     """The data version: the first 8 hex digits of a sha256 over each record file's relative name and bytes, in load
     order (`None` for a file that could not be read: it still changes the version, by its name alone)."""
     digest = hashlib.sha256()
-    for name, raw in files:
-        digest.update(name.encode() + b"\0" + (raw if raw is not None else b"\1") + b"\0")
+    for name, raw in files:  # piece by piece: joining them copied 43 MB at 1,000 incidents on every load
+        digest.update(name.encode() + b"\0")
+        digest.update(raw if raw is not None else b"\1")
+        digest.update(b"\0")
     return digest.hexdigest()[:8]
 
 

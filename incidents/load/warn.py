@@ -26,6 +26,7 @@ from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
+from incidents.model.groups import groups
 from incidents.model.provenance import origin_of, origins_table
 from incidents.model.records import Statement
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
@@ -196,7 +197,7 @@ def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem
 
 def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Propositions no statement takes a stance on."""
-    taken = {stance.proposition for s in dataset.statements.values() for stance in s.stances}
+    taken = groups(dataset).stances  # kept with the dataset, and made from the last dataset's after an edit
     return [
         records[proposition.id].problem(codes.ORPHAN_PROPOSITION, "id", id=proposition.id)
         for proposition in dataset.propositions.values()
@@ -207,9 +208,12 @@ def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[P
 def placeholders(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Every value of a kept record that still holds the placeholder marker, at that value."""
     problems = []
-    for record_id in records.keys() & _kept(dataset):
-        located = records[record_id]
+    kept: set[str] | None = None  # made only when some record holds the marker (few do)
+    for record_id, located in records.items():
         if not located.text_flags[0]:
+            continue
+        kept = _kept(dataset) if kept is None else kept
+        if record_id not in kept:
             continue
         for path, text in located.texts:
             if PLACEHOLDER in text and PLACEHOLDER_PATTERN.search(text):
