@@ -77,6 +77,7 @@ def single_source_claims(
     table = origins_table(dataset)  # one lookup per source, not a derive per source (0.03 s a load)
     if memo.table != table:
         memo.start_over(table)  # the origins changed: every statement is judged again
+    memo.table = table  # an equal table: this dataset's, so the last dataset's is not kept alive by the memo
     statements = dataset.statements
     if not memo.made_from:
         _judge_all(statements, records, memo)
