@@ -26,7 +26,6 @@ from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
-from incidents.model.groups import groups
 from incidents.model.provenance import origin_of, origins_table
 from incidents.model.records import Statement
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
@@ -198,7 +197,7 @@ def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem
 
 def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Propositions no statement takes a stance on."""
-    taken = groups(dataset).stances  # kept with the dataset, and made from the last dataset's after an edit
+    taken = {stance.proposition for s in dataset.statements.values() for stance in s.stances}
     return [
         records[proposition.id].problem(codes.ORPHAN_PROPOSITION, "id", id=proposition.id)
         for proposition in dataset.propositions.values()
