@@ -91,10 +91,10 @@ def _judge_all(statements: dict[str, Statement], records: dict[str, Located], me
     table = memo.table
     by_chain_end: dict[tuple[str, ...], frozenset[str]] = {}  # statements share their documents: one set each
     for statement_id, statement in statements.items():
-        chain_end = (statement.via[-1], *statement.carried_by)
+        chain_end = _chain_end(statement)
         found = by_chain_end.get(chain_end)
         if found is None:
-            found = by_chain_end[chain_end] = frozenset(o for source in chain_end for o in origin_of(table, source))
+            found = by_chain_end[chain_end] = _origins(table, chain_end)
         memo.carriers[statement_id] = found
         for stance in statement.stances:
             if stance.stance == "asserts":
@@ -129,8 +129,7 @@ def _judge_changed(statements: dict[str, Statement], records: dict[str, Located]
         if statement is None:
             continue
         before[statement_id] = (statement, records[statement_id])
-        chain_end = (statement.via[-1], *statement.carried_by)
-        memo.carriers[statement_id] = frozenset(o for source in chain_end for o in origin_of(table, source))
+        memo.carriers[statement_id] = _origins(table, _chain_end(statement))
         for proposition in _asserted(statement):
             memo.asserting.setdefault(proposition, set()).add(statement_id)
             touched.add(proposition)
@@ -151,6 +150,15 @@ def _judge_changed(statements: dict[str, Statement], records: dict[str, Located]
             memo.problems.pop(statement_id, None)
         else:
             memo.problems[statement_id] = problem
+
+
+def _chain_end(statement: Statement) -> tuple[str, ...]:
+    """The documents a statement reaches us through: its last `via` and its `carried_by`."""
+    return (statement.via[-1], *statement.carried_by)
+
+
+def _origins(table: dict[str, frozenset[str]], sources: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(o for source in sources for o in origin_of(table, source))
 
 
 def _asserted(statement: Statement) -> list[str]:

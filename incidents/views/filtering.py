@@ -159,8 +159,9 @@ class FilterIndex:
         self._lock = threading.Lock()  # sessions run in threads and share the dataset
 
     @cached_property
-    def _from_last(self) -> tuple[list[Event], list[Statement], RecordColumns] | None:
-        """The time orders and columns made from the last ones built (`_LAST_COLUMNS`), when few records differ."""
+    def _from_last(self) -> _FromLast | None:
+        """The time orders made from the last columns built (`_LAST_COLUMNS`), when few records differ; the columns
+        are spliced from them only when a filter asks for columns."""
         with _LAST_LOCK:
             last = _LAST_COLUMNS[0] if _LAST_COLUMNS else None
         if last is None:
@@ -170,18 +171,17 @@ class FilterIndex:
         statements = _spliced_order(last_statements, self.dataset.statements)
         if events is None or statements is None:
             return None
-        columns = RecordColumns.spliced(last_columns, events[0], events[1], statements[0], statements[1])
-        return events[0], statements[0], columns
+        return _FromLast(last_columns, *events, *statements)
 
     @cached_property
     def events(self) -> list[Event]:
         last = self._from_last
-        return last[0] if last is not None else sorted(self.dataset.events.values(), key=chronological)
+        return last.events if last is not None else sorted(self.dataset.events.values(), key=chronological)
 
     @cached_property
     def statements(self) -> list[Statement]:
         last = self._from_last
-        return last[1] if last is not None else sorted(self.dataset.statements.values(), key=chronological)
+        return last.statements if last is not None else sorted(self.dataset.statements.values(), key=chronological)
 
     @cached_property
     def incident_text(self) -> dict[str, str]:
@@ -193,9 +193,14 @@ class FilterIndex:
         """The events and statements as columns (built on the first filter that selects among them, or made from
         the last columns built)."""
         last = self._from_last
-        made = last[2] if last is not None else RecordColumns(self.events, self.statements)
+        made = (
+            RecordColumns.spliced(last.columns, last.events, last.event_source, last.statements, last.statement_source)
+            if last is not None
+            else RecordColumns(self.events, self.statements)
+        )
         with _LAST_LOCK:
             _LAST_COLUMNS[:] = [(self.events, self.statements, made)]
+        self.__dict__.pop("_from_last", None)  # the orders are kept; the last columns need not be
         return made
 
     def columns_if_built(self) -> RecordColumns | None:
@@ -249,6 +254,17 @@ def _records_by_incident(dataset: Dataset) -> dict[str, list[str]]:
         for incident in statement.incidents:
             found.setdefault(incident, []).append(statement.id)
     return found
+
+
+@dataclass(frozen=True)
+class _FromLast:
+    """The last columns built, and this dataset's time orders with each record's row in them (-1: not there)."""
+
+    columns: RecordColumns
+    events: list[Event]
+    event_source: Rows
+    statements: list[Statement]
+    statement_source: Rows
 
 
 # The last columns built and the time orders they hold: the next dataset's are made from them (an edit changes few
