@@ -15,10 +15,12 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import BinaryIO
 
+from incidents.load.filestat import StatusMemo, file_status
 from incidents.load.validate import Located
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
@@ -107,6 +109,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _hashed(path: Path, hashes: StatusMemo[str] | None) -> str:
+    if hashes is None:
+        return sha256_of(path)
+    read_at, status = time.time_ns(), file_status(str(path))
+    known = hashes.get(str(path), status)
+    if known is None:
+        known = sha256_of(path)
+        hashes.put(str(path), status, known, read_at)
+    return known
+
+
 def read_copy(path: Path, limit: int = MAX_COPY_BYTES) -> str:
     """A stored copy's UTF-8 text; `CopyTooLarge` past `limit` bytes, `OSError` or `UnicodeDecodeError` otherwise."""
     with _open_regular(path) as handle:
@@ -116,8 +129,11 @@ def read_copy(path: Path, limit: int = MAX_COPY_BYTES) -> str:
     return raw.decode("utf-8")
 
 
-def stored_copy_problems(dataset: Dataset, records: dict[str, Located], data_dir: Path) -> list[Problem]:
-    """Every source's stored copy checked: missing (warning), hash differs (error), no hash or unreadable (warning)."""
+def stored_copy_problems(
+    dataset: Dataset, records: dict[str, Located], data_dir: Path, hashes: StatusMemo[str] | None = None
+) -> list[Problem]:
+    """Every source's stored copy checked: missing (warning), hash differs (error), no hash or unreadable (warning).
+    `hashes` (the incremental loader's) keeps each copy's hash by its file status: an unchanged copy is not read."""
     problems = []
     for source in dataset.sources.values():
         if not source.local_copy:
@@ -133,7 +149,7 @@ def stored_copy_problems(dataset: Dataset, records: dict[str, Located], data_dir
             problems.append(located.problem(codes.STORED_COPY_MISSING, "local_copy", copy=shown))
             continue
         try:
-            actual = sha256_of(path)
+            actual = _hashed(path, hashes)
         except OSError as exc:  # CopyTooLarge is an OSError too
             problems.append(located.problem(codes.STORED_COPY_UNREADABLE, "local_copy", copy=shown, reason=exc))
             continue

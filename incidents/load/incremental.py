@@ -1,13 +1,15 @@
 """Loading again without doing again what did not change: a `Loader` per data directory keeps its last load.
 
-A load (`Loader.load`) reads every record file (their bytes are the data version), then:
+A load (`Loader.load`) looks at every record file's status (`filestat`, as git's index does) and reads again only
+those whose status changed since their last read, and, for the data version (a hash over every file's bytes in
+order), the files after the first changed one; then:
 
 - a file whose bytes, path and code did not change keeps its records (the same `Located` objects);
 - the cross-file checks whose answer for a record depends only on it and on what its references resolve to
   (references, dates) are re-run for the records of the changed files and for the records that reference an id
   the change defined, removed or moved (`referrers`, kept up to date), and kept for every other record;
 - dependents are walked back from the bad records only; weekday checks are kept per record and year, stored-copy
-  hashes per copy and its file status (size, times, inode);
+  hashes per copy and its file status (device, inode, size, times);
 - the few checks that look at the whole set at once (repeated ids, `parent` cycles, single-source claims, orphan
   propositions, hosted-mode problems, unread files) run again: each is one pass of dictionary lookups.
 
@@ -21,17 +23,21 @@ The result equals `pipeline.load_dataset` on the same files (tests hold the two 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 import incidents.load.snapshot as snapshot
 from incidents.load.copies import stored_copy_problems
 from incidents.load.filecache import CODE_VERSION, FILE_CACHE, FileCache, FileResult, compute, entry_key
+from incidents.load.filestat import Status, StatusMemo, file_status
 from incidents.load.memory import QuietTimer, gc_paused
 from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
-from incidents.load.pipeline import data_version, dataset_ids, keep
+from incidents.load.pipeline import add_to_version, dataset_ids, keep, version_of
 from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents, referrers
 from incidents.load.review import hosted_problems
 from incidents.load.snapshot import Checks, FileUnit
@@ -42,6 +48,29 @@ from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 
 __all__ = ["Loader", "loader_for"]
+
+
+class _Known(NamedTuple):
+    """What a record file's bytes gave at its last read: kept by its status (`_read`)."""
+
+    display: str
+    kind: str
+    key: str  # the entry key
+    size: int
+    result: FileResult
+
+
+class _Entry(NamedTuple):
+    """One record file of a load."""
+
+    path: Path
+    display: str
+    kind: str
+    raw: bytes | None  # None: unread (`key` is ""), or unchanged since its last read (`kept` is its result)
+    key: str
+    status: Status | None  # taken before reading
+    kept: FileResult | None
+    read_at: int  # ns; when this load began reading
 
 
 class Loader:
@@ -56,6 +85,9 @@ class Loader:
         self.checks: Checks | None = None
         self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
         self._listed: list[tuple[Path, str]] = []
+        self._known: StatusMemo[_Known] = StatusMemo()  # each record file's key and result, by its status
+        self._hashed: tuple[list[str], list[hashlib._Hash]] = ([], [])  # names; the version's state before each
+        self._copies: StatusMemo[str] = StatusMemo()  # each stored copy's SHA-256, by its status
         self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
         self.background = True  # write snapshots in a thread (tests write them in the foreground)
         self._timer: QuietTimer | None = None
@@ -75,7 +107,7 @@ class Loader:
             self.checks = None
             return dataset
         raws = self._read(dataset)
-        key = snapshot.snapshot_key(today, display_path(self.data_dir), [(d, k) for d, _kind, _raw, k in raws if k])
+        key = snapshot.snapshot_key(today, display_path(self.data_dir), [(e.display, e.key) for e in raws if e.key])
         restored = None
         if self.checks is None and self.snapshots and self.cache is not None:
             restored = snapshot.read(key)
@@ -117,31 +149,60 @@ class Loader:
         # Once the app is quiet, too: the write holds the interpreter about 1.6 s at 1,000 incidents.
         self._timer = QuietTimer(self.SNAPSHOT_DELAY_S, snapshot.write, key, frozen, bad, global_problems)
 
-    def _read(self, dataset: Dataset) -> list[tuple[str, str, bytes | None, str]]:
-        """Every record file's bytes, bounded as the pipeline bounds them, and its entry key ("" when unread), in
-        load order; the dataset gets the names, the read problems and the data version."""
-        hashed: list[tuple[str, bytes | None]] = []
-        found: list[tuple[str, str, bytes | None, str]] = []
+    def _read(self, dataset: Dataset) -> list[_Entry]:
+        """Every record file, in load order: its bytes, bounded as the pipeline bounds them, and its entry key ("" when
+        unread); the dataset gets the names, the read problems and the data version.
+
+        A file whose status is the one it had when last read (`filestat`) is not read again: its entry key and
+        result are the last load's. Only the data version needs bytes, and it is a hash over every file in order,
+        so the hash's state before each file is kept, and a load hashes from the first file that changed (an edit
+        of the last incident file reads that file alone; before, 41 MB were read and hashed twice every load)."""
+        before_names, before_states = self._hashed
+        listed = self._listed = data_files(self.data_dir)
+        read_at = time.time_ns()  # before any status is taken: a file written after it is never remembered
+        entries: list[_Entry] = []
+        names: list[str] = []
+        states: list[hashlib._Hash] = []
+        digest: hashlib._Hash | None = None  # None while every file so far is the last load's, in its place
         total_bytes = 0
-        self._listed = data_files(self.data_dir)
-        for path, kind in self._listed:
+        for index, (path, kind) in enumerate(listed):
             display = display_path(path)
             dataset.files.append(display)
+            name = path.relative_to(self.data_dir).as_posix()
+            names.append(name)
+            status = file_status(str(path))
+            known = self._known.get(str(path), status)
+            if known is not None and (known.display, known.kind) != (display, kind):
+                known = None
+            if digest is None and known is not None and index < len(before_names) and before_names[index] == name:
+                states.append(before_states[index])
+                total_bytes += known.size  # read under the total bound last time, after the same files
+                entries.append(_Entry(path, display, kind, None, known.key, status, known.result, read_at))
+                continue
+            if digest is None:
+                digest = before_states[index].copy() if index < len(before_states) else hashlib.sha256()
+            states.append(digest.copy())
             raw = read_bounded(path, display, dataset.problems)
             if raw is not None and total_bytes + len(raw) > MAX_TOTAL_BYTES:
                 dataset.problems.append(codes.TOTAL_TOO_LARGE.at(
                     display, 1, 1, total=f"{total_bytes / 2**20:,.1f} MB", limit=f"{MAX_TOTAL_BYTES // 2**20} MB"))
                 raw = None
-            hashed.append((path.relative_to(self.data_dir).as_posix(), raw))
-            if raw is not None:
-                total_bytes += len(raw)
-            found.append((display, kind, raw, entry_key(raw, display, kind) if raw is not None else ""))
-        dataset.version = data_version(hashed)
-        return found
+            add_to_version(digest, name, raw)
+            if raw is None:
+                self._known.forget(str(path))
+                entries.append(_Entry(path, display, kind, None, "", status, None, read_at))
+                continue
+            total_bytes += len(raw)
+            # The key from the bytes read, even when the status is unchanged: the file may change between the two.
+            entries.append(_Entry(path, display, kind, raw, entry_key(raw, display, kind), status, None, read_at))
+        if digest is None:  # no file changed, was added or moved: files may have been removed from the end
+            digest = before_states[len(listed)].copy() if len(listed) < len(before_states) else hashlib.sha256()
+        dataset.version = version_of(digest)
+        self._hashed = (names, [*states, digest])
+        self._known.retain({str(path) for path, _kind in listed})  # a removed file's records are not kept alive
+        return entries
 
-    def _results(
-        self, dataset: Dataset, raws: list[tuple[str, str, bytes | None, str]], checks: Checks
-    ) -> list[FileResult | None]:
+    def _results(self, dataset: Dataset, entries: list[_Entry], checks: Checks) -> list[FileResult | None]:
         """Each read file's result: the last load's when its entry key is the same, else through the parse cache;
         None for a file left out (unread, or past the record bound). `checks.units` becomes this load's files."""
         previous = checks.units
@@ -149,17 +210,25 @@ class Loader:
         found: list[FileResult | None] = []
         used: dict[str, FileResult] = {}
         total_records = 0
-        for display, kind, raw, unit_key in raws:
-            if raw is None:
+        for entry in entries:
+            display, kind, raw, unit_key = entry.display, entry.kind, entry.raw, entry.key
+            if not unit_key:
                 found.append(None)
                 continue
             before = previous.get(display)
-            if before is not None and before.key == unit_key:
+            if entry.kept is not None:
+                result = used[unit_key] = entry.kept
+            elif before is not None and before.key == unit_key:
                 result = used[unit_key] = before.result
             elif self.cache is not None:
+                assert raw is not None  # only a file not read again has no bytes, and it has its result
                 result = self.cache.result(raw, display, kind, used)
             else:
+                assert raw is not None
                 result = compute(raw, display, kind)
+            if raw is not None:
+                self._known.put(str(entry.path), entry.status, _Known(display, kind, unit_key, len(raw), result),
+                                entry.read_at)
             units[display] = FileUnit(display, kind, unit_key, result)
             dataset.problems.extend(result.problems)
             if result.parsed is None:
@@ -259,7 +328,7 @@ class Loader:
         problems = dataset.problems
         problems += [p for found in checks.record_problems.values() for p in found]
         problems += global_problems
-        problems += stored_copy_problems(dataset, checks.records, self.data_dir)
+        problems += stored_copy_problems(dataset, checks.records, self.data_dir, self._copies)
         problems += unread_files(self.data_dir, [path for path, _kind in self._listed])
         problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
 

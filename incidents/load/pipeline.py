@@ -43,12 +43,22 @@ __all__ = ["load_dataset"]
 
 def data_version(files: Iterable[tuple[str, bytes | None]]) -> str:
     """The data version: the first 8 hex digits of a sha256 over each record file's relative name and bytes, in load
-    order (`None` for a file that could not be read: it still changes the version, by its name alone)."""
+    order (`None` for a file that could not be read: it still changes the version, by its name alone). Share links
+    and exports carry it, and `history.versions` works it out for past commits: it never changes meaning."""
     digest = hashlib.sha256()
-    for name, raw in files:  # piece by piece: joining them copied 43 MB at 1,000 incidents on every load
-        digest.update(name.encode() + b"\0")
-        digest.update(raw if raw is not None else b"\1")
-        digest.update(b"\0")
+    for name, raw in files:
+        add_to_version(digest, name, raw)
+    return version_of(digest)
+
+
+def add_to_version(digest: hashlib._Hash, name: str, raw: bytes | None) -> None:
+    """One file's part of `data_version` (the incremental loader keeps the digest's state before each file)."""
+    digest.update(name.encode() + b"\0")  # piece by piece: joining them copied 43 MB at 1,000 incidents
+    digest.update(raw if raw is not None else b"\1")
+    digest.update(b"\0")
+
+
+def version_of(digest: hashlib._Hash) -> str:
     return digest.hexdigest()[:8]
 
 
