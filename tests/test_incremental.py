@@ -95,6 +95,33 @@ EDITS = [
 ]
 
 
+# Each step from the one before; the loader puts a file's records in as one dictionary while no id repeats, and
+# record by record from a repeat on (`incremental._assemble`).
+REPEAT_STEPS = [
+    ("an id of an earlier file repeated", _replace("incidents/mx-embassy-2023.yaml", "id: mx23-complicit",
+                                                   "id: mx19-troops")),
+    ("a file's own id repeated", _replace("incidents/mx-drone-2019.yaml", "id: mx19-bor-denies",
+                                          "id: mx19-bor-drones")),
+    ("the first repeat undone", _replace("incidents/mx-embassy-2023.yaml", "id: mx19-troops", "id: mx23-complicit")),
+    ("every repeat undone", _replace("incidents/mx-drone-2019.yaml", "  - id: mx19-bor-drones\n", "  - id: mx19-b\n")),
+    ("a summary reworded", _replace("incidents/mx-drone-2019.yaml", "Invented for tests.", "Invented for a test.")),
+]
+
+
+def test_repeated_ids_coming_and_going_equal_a_full_check(tmp_path: Path) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    load = loader(data_dir)
+    load.load(TODAY)
+    repeats = []
+    for _label, edit in REPEAT_STEPS:
+        edit(data_dir)
+        got = load.load(TODAY)
+        assert_same(got, load_dataset(data_dir, TODAY, cache=None))
+        repeats.append(sum(p.code == codes.DUPLICATE_ID.name for p in got.problems))
+    assert repeats == [2, 4, 2, 0, 0]
+
+
 @pytest.mark.parametrize(("label", "edit", "changed"), EDITS, ids=[e[0] for e in EDITS])
 def test_an_edit_rechecks_only_what_it_touches_and_equals_a_full_check(
     label: str, edit: Callable[[Path], Path], changed: set[str], tmp_path: Path

@@ -19,6 +19,7 @@ import tempfile
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import orjson
@@ -31,6 +32,7 @@ from incidents.load.validate import Located, file_records, restore_facts, stored
 from incidents.model import codes
 from incidents.model.codes import CODES
 from incidents.model.dataset import Problem
+from incidents.model.records import Entry
 from incidents.model.registry import BY_KEY
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +59,24 @@ class FileResult:
     parsed: ParsedFile | None
     records: list[Located]
     problems: list[Problem]
+
+    # Worked out once per result, which a load keeps while the file's bytes do not change: the cross-file steps
+    # (repeated ids, `keep`) take a file's records a dictionary at a time instead of one by one.
+    @cached_property
+    def by_id(self) -> dict[str, Located] | None:
+        """Its records by id, in file order; None when the file repeats an id."""
+        found = {located.record.id: located for located in self.records}
+        return found if len(found) == len(self.records) else None
+
+    @cached_property
+    def parts(self) -> tuple[dict[str, dict[str, Entry]], dict[str, tuple[str, int]]]:
+        """Its records by collection (id -> record) and their origins (id -> file, line), in file order."""
+        collections: dict[str, dict[str, Entry]] = {}
+        origins: dict[str, tuple[str, int]] = {}
+        for located in self.records:
+            collections.setdefault(located.collection.key, {})[located.record.id] = located.record
+            origins[located.record.id] = (located.file.path, located.id_line)
+        return collections, origins
 
 
 _SEP = "\x1f"  # joins a node path into one key: a path part never holds it (ids and field names are plain)

@@ -61,9 +61,13 @@ def check_dates(
     return bad
 
 
-def check_cycles(records: dict[str, Located], problems: list[Problem]) -> set[str]:
-    """Report actors that are their own ancestors through `parent`; returns their ids."""
-    actors = {record_id: r.record for record_id, r in records.items() if isinstance(r.record, Actor)}
+def check_cycles(
+    records: dict[str, Located], problems: list[Problem], actors: Mapping[str, Actor] | None = None
+) -> set[str]:
+    """Report actors that are their own ancestors through `parent`; returns their ids. `actors`: the actors among
+    `records`, in their order, when the caller has them."""
+    if actors is None:
+        actors = {record_id: r.record for record_id, r in records.items() if isinstance(r.record, Actor)}
     bad: set[str] = set()
     for record_id, actor in actors.items():
         seen = {record_id}

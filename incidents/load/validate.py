@@ -291,14 +291,19 @@ def unique_records(per_file: Iterable[list[Located]], problems: list[Problem]) -
     """Every valid record by id, in load order; a repeated id is reported and the later record left out."""
     found: dict[str, Located] = {}
     for located_records in per_file:
-        for located in located_records:
-            record_id = located.record.id
-            first = found.get(record_id)
-            if first is not None:
-                problems += _collision(first, located)
-                continue
-            found[record_id] = located
+        add_unique(found, located_records, problems)
     return found
+
+
+def add_unique(found: dict[str, Located], located_records: Iterable[Located], problems: list[Problem]) -> None:
+    """One file's records added to `found` as `unique_records` adds them."""
+    for located in located_records:
+        record_id = located.record.id
+        first = found.get(record_id)
+        if first is not None:
+            problems += _collision(first, located)
+            continue
+        found[record_id] = located
 
 
 def validate_records(files: list[ParsedFile], problems: list[Problem]) -> dict[str, Located]:
