@@ -122,6 +122,41 @@ def test_repeated_ids_coming_and_going_equal_a_full_check(tmp_path: Path) -> Non
     assert repeats == [2, 4, 2, 0, 0]
 
 
+EVIDENCE = FIXTURES / "evidence"
+# (the warning, the edit that makes it in one file): each stays in its unchanged file while another is edited.
+WARNING_EDITS = [
+    ("UNGRADED_SOURCE", _replace("sources.yaml", "    reliability: C\n    republishes: [ev-agency]\n",
+                                 "    republishes: [ev-agency]\n")),
+    ("BASIS_MISSING", _replace("incidents/orlen-2026.yaml", "    basis: observed\n    basis_note: Its correspondent in "
+                               "Orlen saw them (invented).\n", "")),
+    ("PLACEHOLDER", _replace("incidents/orlen-2026.yaml", "Tarsany denies imposing a curfew.",
+                             "Tarsany denies imposing a curfew, TODO check the date.")),
+    ("STATEMENT_NO_INCIDENT", _replace("incidents/orlen-2026.yaml", "  - id: ev-agency-own\n    incidents: "
+                                       "[ev-orlen-2026]\n", "  - id: ev-agency-own\n")),
+    ("ORPHAN_PROPOSITION", _replace("incidents/orlen-2026.yaml", "      - {proposition: ev-curfew, stance: denies}\n",
+                                    "      - {proposition: ev-windows, stance: denies}\n")),
+]
+
+
+@pytest.mark.parametrize(("code", "edit"), WARNING_EDITS, ids=[e[0] for e in WARNING_EDITS])
+def test_a_files_warnings_stay_while_another_file_is_edited(
+    code: str, edit: Callable[[Path], Path], tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    shutil.copytree(EVIDENCE, data_dir)
+    load = loader(data_dir)
+    assert not any(p.code == code for p in load.load(TODAY).problems)
+    edit(data_dir)
+    made = load.load(TODAY)
+    assert_same(made, load_dataset(data_dir, TODAY, cache=None))
+    assert any(p.code == code for p in made.problems)
+    other = data_dir / "incidents" / "other-2026.yaml"
+    other.write_text(other.read_text().replace("Another invented incident", "Another made-up incident"))
+    kept = load.load(TODAY)
+    assert_same(kept, load_dataset(data_dir, TODAY, cache=None))
+    assert [p for p in kept.problems if p.code == code] == [p for p in made.problems if p.code == code]
+
+
 @pytest.mark.parametrize(("label", "edit", "changed"), EDITS, ids=[e[0] for e in EDITS])
 def test_an_edit_rechecks_only_what_it_touches_and_equals_a_full_check(
     label: str, edit: Callable[[Path], Path], changed: set[str], tmp_path: Path

@@ -43,7 +43,7 @@ from incidents.load.references import check_cycles, check_dates, check_reference
 from incidents.load.review import hosted_problems
 from incidents.load.snapshot import Checks, FileUnit
 from incidents.load.validate import Located, add_unique, settle
-from incidents.load.warn import unread_files, warnings
+from incidents.load.warn import FileWarningsMemo, file_warnings, unread_files, warnings
 from incidents.load.weekdays import record_year, weekday_mismatches
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
@@ -92,6 +92,7 @@ class Loader:
         self._hashed: tuple[list[str], list[hashlib._Hash]] = ([], [])  # names; the version's state before each
         self._copies: StatusMemo[str] = StatusMemo()  # each stored copy's SHA-256, by its status
         self._assembled: _Assembled | None = None  # how the last load's records were put together
+        self._warnings = FileWarningsMemo()  # what each file's records give the warnings
         self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
         self.background = True  # write snapshots in a thread (tests write them in the foreground)
         self._timer: QuietTimer | None = None
@@ -299,7 +300,10 @@ class Loader:
         bad = set(checks.base_bad) | check_cycles(records, problems, _actors(assembled))
         drop_dependents(records, bad, problems, checks.referenced_by)
         _keep(dataset, assembled, bad)
-        problems += warnings(dataset, records, checks.single_source)
+        if assembled.whole:
+            problems += file_warnings(dataset, records, assembled.results, bad, self._warnings, checks.single_source)
+        else:
+            problems += warnings(dataset, records, checks.single_source)
         problems += hosted_problems(dataset, records, checks.referenced_by)
         problems += self._weekdays(dataset, records, checks)
         if not old_records:  # a full check decoded every record's facts: an edit asks again only for a few

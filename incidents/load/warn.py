@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from incidents.load.filecache import FileResult
 from incidents.load.parse import (
     YAML_SUFFIXES,
     all_files,
@@ -27,7 +28,7 @@ from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
 from incidents.model.fields import PLACEHOLDER, PLACEHOLDER_PATTERN
 from incidents.model.provenance import origin_of, origins_table
-from incidents.model.records import Statement
+from incidents.model.records import Source, Statement
 from incidents.model.registry import BY_KEY, COLLECTIONS, FILE_KINDS
 
 ASSERTING_KINDS = ("claim", "accusation")
@@ -40,6 +41,83 @@ def ungraded_sources(dataset: Dataset, records: dict[str, Located]) -> list[Prob
         for source in dataset.sources.values()
         if source.reliability is None
     ]
+
+
+def own_warnings(located: Located) -> list[Problem]:
+    """The warnings a kept record gets whatever the other records are: `ungraded_sources`,
+    `statements_in_no_incident`, `basis_missing` and `placeholders`, for this record alone."""
+    record = located.record
+    found = []
+    if isinstance(record, Source) and record.reliability is None:
+        found.append(located.problem(codes.UNGRADED_SOURCE, "id", id=record.id))
+    if isinstance(record, Statement):
+        if not record.incidents:
+            found.append(located.problem(codes.STATEMENT_NO_INCIDENT, "id", id=record.id))
+        if record.voice == "publication" and record.basis is None:
+            found.append(located.problem(codes.BASIS_MISSING, "voice", id=record.id))
+    if located.text_flags[0]:
+        found += _placeholders_of(located)
+    return found
+
+
+@dataclass(frozen=True)
+class FileWarnings:
+    """What one file's records give the warnings, whatever the other files hold."""
+
+    own: list[tuple[str, Problem]]  # (record id, one of its `own_warnings`)
+    stances: dict[str, tuple[str, ...]]  # statement id -> the propositions it takes a stance on
+    taken: frozenset[str]  # every proposition of `stances`
+
+
+class FileWarningsMemo:
+    """`FileWarnings` per file result, by the result's identity: a load keeps an unchanged file's result, so an
+    edit works out only the edited files' (the record-by-record passes took 40-80 ms of every edit at 1,000
+    incidents)."""
+
+    def __init__(self) -> None:
+        self._by_result: dict[int, tuple[FileResult, FileWarnings]] = {}
+
+    def of(self, result: FileResult) -> FileWarnings:
+        found = self._by_result.get(id(result))
+        if found is not None and found[0] is result:
+            return found[1]
+        stances = {
+            located.record.id: tuple(stance.proposition for stance in located.record.stances)
+            for located in result.records if isinstance(located.record, Statement)
+        }
+        made = FileWarnings(
+            own=[(located.record.id, problem) for located in result.records for problem in own_warnings(located)],
+            stances=stances, taken=frozenset(p for propositions in stances.values() for p in propositions),
+        )
+        self._by_result[id(result)] = (result, made)
+        return made
+
+    def keep_only(self, results: Iterable[FileResult]) -> None:
+        """Forget the results of files that are gone or changed."""
+        kept = {id(result) for result in results}
+        self._by_result = {key: found for key, found in self._by_result.items() if key in kept}
+
+
+def file_warnings(
+    dataset: Dataset, records: dict[str, Located], results: list[FileResult], bad: set[str],
+    memo: FileWarningsMemo, single_source: SingleSourceMemo | None = None,
+) -> list[Problem]:
+    """`warnings`, in another order, from each file's `FileWarnings`: for a load whose every record is in
+    `records` (no id repeated), and kept unless in `bad`."""
+    problems: list[Problem] = []
+    taken: set[str] = set()
+    for result in results:
+        found = memo.of(result)
+        if bad.isdisjoint(result.by_id or ()):
+            problems += [problem for _record_id, problem in found.own]
+            taken |= found.taken
+            continue
+        problems += [problem for record_id, problem in found.own if record_id not in bad]
+        taken.update(p for statement_id, ps in found.stances.items() if statement_id not in bad for p in ps)
+    memo.keep_only(results)
+    problems += single_source_claims(dataset, records, single_source)
+    problems += _orphans(dataset, records, taken)
+    return problems
 
 
 @dataclass
@@ -206,6 +284,10 @@ def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem
 def orphan_propositions(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Propositions no statement takes a stance on."""
     taken = {stance.proposition for s in dataset.statements.values() for stance in s.stances}
+    return _orphans(dataset, records, taken)
+
+
+def _orphans(dataset: Dataset, records: dict[str, Located], taken: set[str]) -> list[Problem]:
     return [
         records[proposition.id].problem(codes.ORPHAN_PROPOSITION, "id", id=proposition.id)
         for proposition in dataset.propositions.values()
@@ -221,13 +303,18 @@ def placeholders(dataset: Dataset, records: dict[str, Located]) -> list[Problem]
         if not located.text_flags[0]:
             continue
         kept = _kept(dataset) if kept is None else kept
-        if record_id not in kept:
-            continue
-        for path, text in located.texts:
-            if PLACEHOLDER in text and PLACEHOLDER_PATTERN.search(text):
-                value = text if len(text) <= 80 else text[:79] + "…"
-                field = loc_text((*located.loc, *path))
-                problems.append(located.problem(codes.PLACEHOLDER, *path, field=field, value=value))
+        if record_id in kept:
+            problems += _placeholders_of(located)
+    return problems
+
+
+def _placeholders_of(located: Located) -> list[Problem]:
+    problems = []
+    for path, text in located.texts:
+        if PLACEHOLDER in text and PLACEHOLDER_PATTERN.search(text):
+            value = text if len(text) <= 80 else text[:79] + "…"
+            field = loc_text((*located.loc, *path))
+            problems.append(located.problem(codes.PLACEHOLDER, *path, field=field, value=value))
     return problems
 
 
