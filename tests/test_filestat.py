@@ -9,11 +9,11 @@ import os
 import shutil
 import time
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 import pytest
 
-from incidents.load import copies, filestat, incremental
+from incidents.load import copies, filestat, incremental, parse
 from incidents.load.filecache import FileCache
 from incidents.load.filestat import StatusMemo, file_status
 from incidents.load.incremental import Loader
@@ -219,3 +219,32 @@ def test_an_unchanged_stored_copy_is_not_hashed_again_and_a_changed_one_is(
     assert hashed == ["one.txt", "one.txt"]
     assert [p.code for p in got.problems if p.code.startswith("STORED_COPY")] == ["STORED_COPY_HASH"]
     assert_same(got, load_dataset(data_dir, TODAY, cache=None))
+
+
+@pytest.mark.parametrize("name", ["a.yaml", "x/.yaml", "x/b.", "x/b.tar.yml", "x/b", ".hidden", "a/b.c/d", "a..yaml",
+                                  "x/y.YAML", "x/y.yml"])
+def test_a_names_suffix_is_pathlibs(name: str) -> None:
+    assert parse._suffix(name) == PurePosixPath(name).suffix
+
+
+def test_the_listing_holds_regular_record_files_only(tmp_path: Path) -> None:
+    """Links, FIFOs, folders and other suffixes are left out (`warn.unread_files` names them); a kind's folder
+    that is itself a link is listed, as before the listing used `os.scandir`."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    incidents = data_dir / "incidents"
+    os.symlink(incidents / "mx-drone-2019.yaml", incidents / "link.yaml")
+    os.symlink(data_dir / "places.yaml", data_dir / "sources.yml")
+    os.mkfifo(incidents / "fifo.yaml")
+    (incidents / "folder.yaml").mkdir()
+    (incidents / "notes.txt").write_text("x")
+    (incidents / ".yaml").write_text("x")
+    want = [
+        (data_dir / name, kind) for name, kind in
+        [("actors.yaml", "actors"), ("sources.yaml", "sources"), ("places.yaml", "places")]
+    ] + [(path, "incident") for path in sorted(incidents.glob("mx-*.yaml"))]
+    assert data_files(data_dir) == want
+    moved = tmp_path / "kept-elsewhere"
+    incidents.rename(moved)
+    incidents.symlink_to(moved, target_is_directory=True)
+    assert data_files(data_dir) == want
