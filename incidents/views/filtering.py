@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 from incidents.model.dataset import Dataset, Derives
+from incidents.model.groups import groups
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
 from incidents.model.when import time_window
@@ -237,23 +238,14 @@ def record_choices(dataset: Dataset, incident: str | None, current: str | None) 
         ids = set(dataset.events) | set(dataset.statements)
     else:
         focus = current_incident(dataset, incident)
-        by_incident = dataset.derive("records-by-incident", lambda: _records_by_incident(dataset))
-        ids = set(by_incident.get(focus.id, ())) if focus else set()
+        # From the statement groups, which an edit's dataset makes from the last one's (a pass over every record
+        # was 20 ms of an edit's run at 1,000 incidents), and most pages use anyway.
+        grouped = groups(dataset)
+        ids = {r.id for r in (*grouped.events.get(focus.id, ()), *grouped.statements.get(focus.id, ()))} if focus \
+            else set()
     if current in dataset.events or current in dataset.statements:
         ids.add(current)
     return sorted(ids)
-
-
-def _records_by_incident(dataset: Dataset) -> dict[str, list[str]]:
-    """Incident id -> the ids of its events and statements."""
-    found: dict[str, list[str]] = {}
-    for event in dataset.events.values():
-        if event.incident:
-            found.setdefault(event.incident, []).append(event.id)
-    for statement in dataset.statements.values():
-        for incident in statement.incidents:
-            found.setdefault(incident, []).append(statement.id)
-    return found
 
 
 @dataclass(frozen=True)
