@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from incidents.load.incremental import Loader
@@ -215,3 +216,42 @@ def test_columns_after_an_edit_are_spliced_from_the_last_and_equal_columns_built
     assert _decoded(spliced, "events") != _decoded(before.columns, "events"), "the edit must reach the columns"
     for value in filters(after.dataset):
         assert _ids(after.view(value)) == _ids(fresh.view(value)), value
+
+
+def _take_cases() -> list[tuple[str, int, list[int]]]:
+    """(label, rows before, take): row numbers of `before` then of the new rows (numbered from `before`'s end)."""
+    return [
+        ("nothing changed", 6, [0, 1, 2, 3, 4, 5]),
+        ("rows replaced in the middle", 6, [0, 1, 6, 7, 4, 5]),
+        ("a row moved", 6, [0, 2, 3, 1, 4, 5]),
+        ("rows removed and added at the end", 6, [0, 1, 2, 6, 7, 8, 9]),
+        ("everything new", 3, [3, 4]),
+        ("nothing left", 3, []),
+        ("more runs than are sliced", 200, [i for pair in zip(range(0, 200, 2), range(200, 300), strict=True)
+                                            for i in pair]),
+    ]
+
+
+@pytest.mark.parametrize(("label", "size", "take"), _take_cases(), ids=[c[0] for c in _take_cases()])
+def test_a_spliced_text_column_equals_taking_its_rows(label: str, size: int, take: list[int]) -> None:
+    before = pd.Series([f"row {i}" for i in range(size)], dtype="string[pyarrow]")
+    made = pd.Series([f"new {i}" for i in range(max(take, default=size) + 1 - size)], dtype="string[pyarrow]")
+    rows = np.array(take, dtype=np.int64)
+    want = pd.concat([before, made], ignore_index=True).take(rows).reset_index(drop=True)
+    got = columnar._taken_text(before, made, rows)
+    assert got.tolist() == want.tolist() and got.dtype == want.dtype and got.index.equals(want.index)
+    assert got.str.contains("new", regex=False).tolist() == want.str.contains("new", regex=False).tolist()
+
+
+def test_spliced_text_stays_in_few_chunks_over_many_edits() -> None:
+    text = pd.Series([f"row {i}" for i in range(500)], dtype="string[pyarrow]")
+    generator = np.random.default_rng(7)
+    for edit in range(300):
+        start = int(generator.integers(0, 495))
+        rows = np.arange(500)
+        rows[start:start + 3] = 500 + np.arange(3)
+        made = pd.Series([f"edit {edit} {k}" for k in range(3)], dtype="string[pyarrow]")
+        want = pd.concat([text, made], ignore_index=True).take(rows).reset_index(drop=True).tolist()
+        text = columnar._taken_text(text, made, rows)
+        assert text.tolist() == want
+    assert text.array.__arrow_array__().num_chunks <= columnar.MAX_TEXT_RUNS

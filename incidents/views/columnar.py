@@ -11,6 +11,7 @@ same object (`ROWS`), so the dataset after a one-file edit builds its columns fr
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -19,6 +20,7 @@ from typing import NamedTuple
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa  # type: ignore[import-untyped]
 
 from incidents.model.queries import record_actors, record_kind
 from incidents.model.records import Event, Incident, Statement
@@ -215,7 +217,7 @@ class RecordColumns:
 
         take = source.copy()
         take[fresh] = len(before.text) + np.arange(len(fresh))
-        text = pd.concat([before.text, made.text], ignore_index=True).take(take).reset_index(drop=True)
+        text = _taken_text(before.text, made.text, take)
         actor_rows, actor_codes = exploded("actor_rows", "actor_codes")
         incident_rows, incident_codes = exploded("incident_rows", "incident_codes")
         return Table(
@@ -253,6 +255,34 @@ class RecordColumns:
             place_codes=np.array(places, dtype=np.int64),
             type_codes=np.array([self.types.code(row.event_type) for row in rows], dtype=np.int64),
         )
+
+
+# A spliced text column is made of the runs of rows it keeps, without copying them, up to this many runs (each
+# edit adds a few) and chunks; past them, it is copied into one.
+MAX_TEXT_RUNS = 64
+
+
+def _taken_text(before: pd.Series, made: pd.Series, take: npt.NDArray[np.int64]) -> pd.Series:
+    """`pd.concat([before, made]).take(take)`, as slices of the two where `take` runs on (a one-file edit keeps
+    nearly every row where it was: copying 20 MB of text took 8-11 ms a table at 1,000 incidents)."""
+    if not len(take):
+        return made.iloc[:0].reset_index(drop=True)
+    starts = np.flatnonzero(np.diff(take) != 1) + 1
+    if len(starts) >= MAX_TEXT_RUNS:
+        return pd.concat([before, made], ignore_index=True).take(take).reset_index(drop=True)
+    whole = pa.chunked_array([*_chunks(before), *_chunks(made)], type=pa.large_string())
+    bounds = [0, *starts.tolist(), len(take)]
+    pieces = [piece for start, end in itertools.pairwise(bounds)
+              for piece in whole.slice(int(take[start]), end - start).chunks]
+    kept = pa.chunked_array(pieces, type=whole.type)
+    if kept.num_chunks > MAX_TEXT_RUNS:
+        kept = pa.chunked_array([kept.combine_chunks()])
+    return pd.Series(pd.arrays.ArrowStringArray(kept), dtype=before.dtype)
+
+
+def _chunks(text: pd.Series) -> list[pa.Array]:
+    # No copy: the Series' own Arrow chunks (pandas keeps its strings as `large_string`).
+    return list(pa.chunked_array(text.array.__arrow_array__()).cast(pa.large_string()).chunks)
 
 
 class Row(NamedTuple):
