@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 
+from components.overview import kept_per_year_figure, per_year_figure
 from incidents.evidence.patterns import Patterns, patterns
 from incidents.history.changes import (
     DataDiff,
@@ -176,3 +177,17 @@ def test_open_discrepancies_grouped_by_incident(monitor: Dataset, found: Pattern
     made = [OpenDiscrepancy("b", "B", "2024", "b1", "t1"), OpenDiscrepancy("a", "A", "2023", "a1", "t2"),
             OpenDiscrepancy("b", "B", "2024", "b2", "t3")]
     assert [(g.incident, g.titles) for g in by_incident(made)] == [("b", ("t1", "t3")), ("a", ("t2",))]
+
+
+def test_the_per_year_figure_is_kept_by_its_counts() -> None:
+    """Equal counts (another dataset's, after an edit) give the kept figure; other counts a new one; each draws as
+    `per_year_figure` does."""
+    counts = {2023: {"strike": 1, "other": 0}, 2024: {"strike": 0, "other": 2}}
+    first = kept_per_year_figure(counts)
+    assert kept_per_year_figure({year: dict(kinds) for year, kinds in counts.items()}) is first
+    assert first.to_json() == per_year_figure(counts).to_json()
+    phone = kept_per_year_figure(counts, phone=True)
+    assert phone is not first and phone.to_json() == per_year_figure(counts, phone=True).to_json()
+    changed = {**counts, 2024: {"strike": 1, "other": 2}}
+    other = kept_per_year_figure(changed)
+    assert other is not first and other.to_json() == per_year_figure(changed).to_json()
