@@ -10,8 +10,11 @@ order), the files after the first changed one; then:
   the change defined, removed or moved (`referrers`, kept up to date), and kept for every other record;
 - dependents are walked back from the bad records only; weekday checks are kept per record and year, stored-copy
   hashes per copy and its file status (device, inode, size, times);
-- the few checks that look at the whole set at once (repeated ids, `parent` cycles, single-source claims, orphan
-  propositions, hosted-mode problems, unread files) run again: each is one pass of dictionary lookups.
+- repeated ids, `keep`, the moved records and the warnings that depend on one record alone go a file at a time
+  while no id repeats (`FileResult.by_id`, `warn.FileWarningsMemo`); single-source claims are judged again where
+  an edit touched (`warn.SingleSourceMemo`);
+- the few checks that look at the whole set at once (`parent` cycles, hosted-mode problems, unread files) run
+  again: each is one pass of dictionary lookups.
 
 A change of the code's version or of the day re-checks everything. The first load of a process looks for a
 snapshot of the last one (`snapshot`: the records, their facts and the per-record results, under a key of the code,
