@@ -407,10 +407,7 @@ def _keep(dataset: Dataset, assembled: _Assembled, bad: set[str]) -> None:
                 collections[key].update(part)
             origins.update(file_origins)
             continue
-        for located in result.records:
-            if located.record.id not in bad:
-                collections[located.collection.key][located.record.id] = located.record
-                origins[located.record.id] = (located.file.path, located.id_line)
+        keep(dataset, result.by_id or {}, bad)  # the file's records one by one, into the same collections
 
 
 def _status(records: dict[str, Located], failed: set[str], record_id: str) -> tuple[str | None, bool]:

@@ -36,11 +36,21 @@ ASSERTING_KINDS = ("claim", "accusation")
 
 def ungraded_sources(dataset: Dataset, records: dict[str, Located]) -> list[Problem]:
     """Sources without an Admiralty reliability grade."""
-    return [
-        records[source.id].problem(codes.UNGRADED_SOURCE, "id", id=source.id)
-        for source in dataset.sources.values()
-        if source.reliability is None
-    ]
+    return [records[source.id].problem(codes.UNGRADED_SOURCE, "id", id=source.id)
+            for source in dataset.sources.values() if _ungraded(source)]
+
+
+# The rules of the warnings that depend on one record alone: the whole-set functions and `own_warnings` share them.
+def _ungraded(source: Source) -> bool:
+    return source.reliability is None
+
+
+def _in_no_incident(statement: Statement) -> bool:
+    return not statement.incidents
+
+
+def _basis_missing(statement: Statement) -> bool:
+    return statement.voice == "publication" and statement.basis is None
 
 
 def own_warnings(located: Located) -> list[Problem]:
@@ -48,12 +58,12 @@ def own_warnings(located: Located) -> list[Problem]:
     `statements_in_no_incident`, `basis_missing` and `placeholders`, for this record alone."""
     record = located.record
     found = []
-    if isinstance(record, Source) and record.reliability is None:
+    if isinstance(record, Source) and _ungraded(record):
         found.append(located.problem(codes.UNGRADED_SOURCE, "id", id=record.id))
     if isinstance(record, Statement):
-        if not record.incidents:
+        if _in_no_incident(record):
             found.append(located.problem(codes.STATEMENT_NO_INCIDENT, "id", id=record.id))
-        if record.voice == "publication" and record.basis is None:
+        if _basis_missing(record):
             found.append(located.problem(codes.BASIS_MISSING, "voice", id=record.id))
     if located.text_flags[0]:
         found += _placeholders_of(located)
@@ -268,7 +278,7 @@ def statements_in_no_incident(dataset: Dataset, records: dict[str, Located]) -> 
     return [
         records[statement.id].problem(codes.STATEMENT_NO_INCIDENT, "id", id=statement.id)
         for statement in dataset.statements.values()
-        if not statement.incidents
+        if _in_no_incident(statement)
     ]
 
 
@@ -277,7 +287,7 @@ def basis_missing(dataset: Dataset, records: dict[str, Located]) -> list[Problem
     return [
         records[s.id].problem(codes.BASIS_MISSING, "voice", id=s.id)
         for s in dataset.statements.values()
-        if s.voice == "publication" and s.basis is None
+        if _basis_missing(s)
     ]
 
 
