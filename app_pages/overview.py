@@ -17,7 +17,7 @@ from components.timetravel import cached_history, version_diffs
 from incidents.evidence.patterns import patterns
 from incidents.history.changes import change_counts, touched_incidents
 from incidents.views.incidents_index import headings
-from incidents.views.overview import brief, by_incident, open_items, per_year, per_year_text
+from incidents.views.overview import brief, by_incident, clipped, open_items, per_year, per_year_text
 
 MAX_OPEN = 6  # items listed per kind of open question; the pages linked list them all
 MAX_CHANGES = 3  # versions listed; the Changes page lists them all
@@ -115,7 +115,7 @@ else:
         about = f" · {md_escape(', '.join(touched[:4]))}" + (" …" if len(touched) > 4 else "") if touched else ""
         st.markdown(
             f"- **{md_escape(item.date[:10])}** · version {md_escape(item.version)}: {md_escape(what)}{about}  \n"
-            f"  {md_escape(item.message[:160])}"
+            f"  {md_escape(clipped(item.message, 160))}"
         )
     st.page_link("app_pages/changes.py", label="Every change", icon=":material/history:")
 

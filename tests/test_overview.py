@@ -23,7 +23,7 @@ from incidents.history.changes import (
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
 from incidents.views.incidents_index import IndexRow
-from incidents.views.overview import brief, open_items, per_year, per_year_text, year_ranges
+from incidents.views.overview import brief, clipped, open_items, per_year, per_year_text, year_ranges
 from incidents.views.params import INCIDENT_KINDS
 from tests.conftest import FIXTURES
 
@@ -191,3 +191,15 @@ def test_the_per_year_figure_is_kept_by_its_counts() -> None:
     changed = {**counts, 2024: {"strike": 1, "other": 2}}
     other = kept_per_year_figure(changed)
     assert other is not first and other.to_json() == per_year_figure(changed).to_json()
+
+
+@pytest.mark.parametrize(("text", "limit", "expected"), [
+    ("short", 10, "short"),
+    ("exactly ten", 11, "exactly ten"),
+    ("one two three four", 12, "one two…"),
+    ("the aliases (and more)", 16, "the aliases…"),
+    ("averyveryverylongword and", 10, "averyvery…"),
+])
+def test_a_message_is_clipped_at_a_word_with_an_ellipsis(text: str, limit: int, expected: str) -> None:
+    got = clipped(text, limit)
+    assert got == expected and len(got) <= limit

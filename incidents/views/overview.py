@@ -174,3 +174,13 @@ def year_ranges(years: Iterable[int]) -> list[str]:
         else:
             runs.append([year])
     return [f"{run[0]}" if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+
+
+def clipped(text: str, limit: int) -> str:
+    """`text` within `limit` characters: cut at the last word that fits, with an ellipsis to say so (a version's
+    message on the front page)."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    return (cut[:space] if space > limit // 2 else cut).rstrip(" ·,;:-(") + "…"
