@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 
 from incidents.load import cachedir, memory, snapshot, warn
@@ -226,6 +227,27 @@ def test_a_restart_on_unchanged_data_is_served_from_the_snapshot(source: Path, t
     assert not restart.from_snapshot
     assert restart.checks.rechecked == {i for i, r in restart.checks.records.items() if r.file.path.endswith(
         incident.name)}
+
+
+@pytest.mark.parametrize("chunk", [1, 7])
+def test_a_snapshot_in_sections_restores_every_collection(chunk: int, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each collection's records are stored in sections of `CHUNK_RECORDS`, validated one section at a time: every
+    record comes back in its own collection and order, however many sections each collection has."""
+    monkeypatch.setattr(snapshot, "CHUNK_RECORDS", chunk)
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA, data_dir)
+    full = loader(data_dir).load(TODAY)
+    folder = snapshot.folder()
+    assert folder is not None
+    (stored,) = folder.glob("*.json")
+    body = cachedir.verified(cachedir.usable(folder) or b"", stored.read_bytes())
+    assert body is not None
+    sections = orjson.loads(body[:body.find(b"\n")])["arrays"]
+    assert len(sections) > 2 and all(len(kept) > 1 for kept in sections.values()), "sections of one record each"
+    restart = loader(data_dir)
+    assert_same(restart.load(TODAY), full)
+    assert restart.from_snapshot
 
 
 @pytest.mark.parametrize(

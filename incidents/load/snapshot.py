@@ -2,9 +2,9 @@
 
 Stored under a key of the code's version (`filecache.CODE_VERSION`), the day (a date in the future depends on
 today), the data directory as reports print it and every record file's entry key (a sha256 of its path, kind and
-bytes). It holds each file's records (one JSON array per collection, validated in one call each), their facts and
-node positions, the files' own problems, the per-record check results and the whole-set checks' problems: what
-`incidents.load.incremental.Loader` needs to serve the load and to check the next edit incrementally.
+bytes). It holds each file's records (JSON arrays of `CHUNK_RECORDS` per collection, validated in one call each),
+their facts and node positions, the files' own problems, the per-record check results and the whole-set checks'
+problems: what `incidents.load.incremental.Loader` needs to serve the load and to check the next edit incrementally.
 
 A snapshot is a cache, so untrusted (`cachedir`): outside the work tree, JSON (orjson, never pickle), signed with this
 machine's key, bounded in size (`MAX_BYTES`), at most `KEPT` of them; one that does not verify or decode is a miss.
@@ -19,8 +19,9 @@ import os
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +37,10 @@ from incidents.model.codes import CODES
 from incidents.model.dataset import Problem
 from incidents.model.registry import BY_KEY
 
-FORMAT = 3  # bump when the layout changes
+FORMAT = 4  # bump when the layout changes
+# Records per JSON section: each section is validated in one call that holds the interpreter's lock, so a server
+# warming its records in a thread (boot.py) can still answer its first reader between sections (about 5 ms each).
+CHUNK_RECORDS = 500
 FOLDER = "snapshot"
 KEPT = 3  # snapshots kept on disk (the newest)
 STALE_TMP_S = 3600  # a temporary file this old is a write that never finished
@@ -84,6 +88,12 @@ def _adapter(collection_key: str) -> pydantic.TypeAdapter[Any]:
     return _ADAPTERS[collection_key]
 
 
+def _sections(collection_key: str, sections: list[list[int]], blob: Callable[[list[int]], bytes]) -> Iterator[Any]:
+    """A collection's records, validated a section at a time as the files ask for them."""
+    adapter = _adapter(collection_key)
+    return chain.from_iterable(adapter.validate_json(blob(where)) for where in sections)
+
+
 def snapshot_key(today: dt.date, data_label: str, files: Sequence[tuple[str, str]]) -> str:
     """sha256 of the format, the code's version, the day, the data directory and every (file, entry key)."""
     digest = hashlib.sha256(f"{FORMAT}\0{CODE_VERSION}\0{today.isoformat()}\0{data_label}\0".encode())
@@ -122,8 +132,8 @@ class _Blobs:
 def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Problem]) -> bytes:
     """The snapshot's body: a JSON header, a newline, then byte sections. The header holds the files in load order
     (kind, entry key, own problems, failed ids, spans, the section of their node positions, their records'
-    collection, node path and facts), the section of each collection's records (one JSON array), the per-record
-    problems, the base bad set, the left-out ids and the whole-set problems."""
+    collection, node path and facts), the sections of each collection's records (JSON arrays of `CHUNK_RECORDS`),
+    the per-record problems, the base bad set, the left-out ids and the whole-set problems."""
     arrays: dict[str, list[bytes]] = {}
     blobs = _Blobs()
     files = []
@@ -142,7 +152,8 @@ def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pr
         files.append([unit.display, unit.kind, unit.key, _rows(result.problems), file_part, rows])
     header = {
         "format": FORMAT, "key": key, "today": checks.today.isoformat(), "files": files,
-        "arrays": {k: blobs.add(b"[" + b",".join(v) + b"]") for k, v in arrays.items()},
+        "arrays": {k: [blobs.add(b"[" + b",".join(v[at:at + CHUNK_RECORDS]) + b"]")
+                       for at in range(0, len(v), CHUNK_RECORDS)] for k, v in arrays.items()},
         "record_problems": {i: _rows(found) for i, found in checks.record_problems.items()},
         "base_bad": sorted(checks.base_bad), "bad": sorted(bad), "global": _rows(global_problems),
     }
@@ -161,11 +172,11 @@ class Restored:
 def decode(body: bytes, key: str) -> Restored | None:
     """The snapshot's content, or None when it is not one this code wrote for `key`."""
     try:
-        head, sep, _rest = body.partition(b"\n")
-        entry = orjson.loads(head)
-        if not sep or not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
+        end = body.find(b"\n")  # not partition: it would copy the whole body after the header
+        entry = orjson.loads(memoryview(body)[:end]) if end >= 0 else None
+        if not isinstance(entry, dict) or entry.get("format") != FORMAT or entry.get("key") != key:
             return None
-        view = memoryview(body)[len(head) + 1:]
+        view = memoryview(body)[end + 1:]
 
         def blob(where: list[int]) -> bytes:
             offset, length = where
@@ -174,7 +185,7 @@ def decode(body: bytes, key: str) -> Restored | None:
                 raise ValueError("a section outside the snapshot")
             return bytes(view[offset:offset + length])
 
-        models = {k: iter(_adapter(k).validate_json(blob(where))) for k, where in entry["arrays"].items()}
+        models = {k: _sections(k, sections, blob) for k, sections in entry["arrays"].items()}
         checks = Checks(dt.date.fromisoformat(entry["today"]), CODE_VERSION)
         for display, kind, unit_key, own, file_part, rows in entry["files"]:
             parsed = None
