@@ -29,6 +29,7 @@ COPY components/ components/
 COPY app_pages/ app_pages/
 COPY deploy/ deploy/
 COPY app.py .
+COPY boot.py .
 # A bad record file fails the build, not the first reader.
 RUN python -m incidents validate data
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import streamlit as st
@@ -12,13 +11,11 @@ from components.context import CONTEXT_KEY, FILTER_FREE_PAGES, AppContext, fragm
 from components.exports import render_exports
 from components.filters import raw_query_params, render_share_link, share_link, shared_filters, url_notices
 from components.preload import preload
+from components.records import current as current_records
+from components.records import data_dir
 from components.report import render_data_problems, render_notices, render_review_notice
 from components.timetravel import publish_feed, render_travel, shown_dataset, travel
-from incidents.load.incremental import loader_for
 from incidents.load.memory import QUIET, defer_full_collections
-from incidents.load.parse import fingerprint_digest
-from incidents.load.review import for_mode, published_only_from
-from incidents.model.dataset import Dataset
 from incidents.views.filtering import apply_filter
 from incidents.views.incidents_index import index_options
 from incidents.views.params import page_options
@@ -30,9 +27,6 @@ defer_full_collections()
 QUIET.touch()
 # The pages' modules, imported in one order before any page runs (concurrent first imports can deadlock).
 preload(ROOT / "app_pages")
-DATA_DIR = Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
-# Hosted instances set INCIDENTS_PUBLISHED_ONLY=1 and show published records only; `make run` shows every record.
-PUBLISHED_ONLY = published_only_from(os.environ)
 
 st.set_page_config(
     page_title="Azerbaijan–Iran Incident Monitor",
@@ -43,20 +37,8 @@ st.set_page_config(
 )
 
 
-# cache_resource, not cache_data: the records are frozen and never mutated, and cache_data would unpickle a fresh
-# copy on every rerun (about 0.5 s at 10,000 records). One version is kept: an edit's load replaces it (a second
-# kept the last version's tables and figures alive for nothing).
-@st.cache_resource(show_spinner="Loading records…", max_entries=1)
-def load(data_dir: str, file_key: str, published: bool) -> Dataset:
-    """Parsed and validated records; `file_key` (a digest of the files' names, sizes and mtimes) makes a curator's
-    edit show on rerun.
-    With `published`, only what the hosted instance shows: every page, export and link is built from it.
-    Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
-    edit re-checks only what it touches (`incidents.load.incremental`)."""
-    return for_mode(loader_for(data_dir).load(), published)
-
-
-current = load(str(DATA_DIR), fingerprint_digest(DATA_DIR), PUBLISHED_ONLY)
+DATA_DIR = data_dir()
+current = current_records(DATA_DIR)
 # `v=<an older version>` shows that version's records, read from git; without the history, the current data.
 time_travel = travel(str(DATA_DIR), link_version(raw_query_params()), current.version)
 dataset, time_travel = shown_dataset(str(DATA_DIR), time_travel, current)

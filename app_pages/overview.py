@@ -14,7 +14,7 @@ from components.overview import kept_per_year_figure
 from components.safe import md_escape
 from components.summaries import plural
 from components.timetravel import cached_history, version_diffs
-from incidents.evidence.patterns import patterns
+from incidents.evidence.patterns import kept_patterns
 from incidents.history.changes import change_counts, touched_incidents
 from incidents.views.incidents_index import headings
 from incidents.views.overview import brief, by_incident, clipped, open_items, per_year, per_year_text
@@ -61,7 +61,7 @@ with st.container(border=True, key="overview-lead"):
             st.page_link(page, label=label, icon=icon, query_params={"incident": row.id})
         st.page_link("app_pages/incidents.py", label=f"All {len(rows)} incidents", icon=":material/table_rows:")
 
-found = dataset.derive("patterns", lambda: patterns(dataset))
+found = kept_patterns(dataset)
 items = open_items(dataset, found, rows)
 st.header("Open across the record")
 left, right = st.columns(2)

@@ -15,7 +15,7 @@ from components.context import get_context
 from components.monitor import accusations_frame, grid_figure, grid_summary
 from components.paging import paged
 from components.safe import md_escape
-from incidents.evidence.patterns import ANSWER_KINDS, Accusation, lag_text, patterns, to_json
+from incidents.evidence.patterns import ANSWER_KINDS, Accusation, kept_patterns, lag_text, to_json
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
 
 CHART_KEY = "patterns_chart"
@@ -37,7 +37,7 @@ def statement_links(accusation: Accusation, key: str = "") -> None:
 
 context = get_context()
 dataset = context.dataset
-found = dataset.derive("patterns", lambda: patterns(dataset))
+found = kept_patterns(dataset)
 
 responsive.apply_stylesheet()
 st.title("How each side answers")

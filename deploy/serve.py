@@ -114,8 +114,9 @@ def production_flags(path: Path = PRODUCTION_CONFIG) -> list[str]:
 
 
 def replica_command(port: int, address: str = "127.0.0.1") -> list[str]:
-    """The command line of one production replica."""
-    app = str(ROOT / "app.py")
+    """The command line of one production replica: boot.py, which serves app.py and loads the records as the
+    replica starts, so a restarted replica's first reader does not wait for the load."""
+    app = str(ROOT / "boot.py")
     return [sys.executable, "-m", "streamlit", "run", app, *production_flags(), "--server.address", address,
             "--server.port", str(port)]  # fmt: skip
 

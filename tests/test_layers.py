@@ -186,7 +186,7 @@ def _imports(path: Path) -> list[tuple[int, str, list[str]]]:
 
 
 def _python_files() -> list[Path]:
-    files = [ROOT / "app.py"]
+    files = [ROOT / "app.py", ROOT / "boot.py"]
     for folder in (*PACKAGES, *SCRIPT_DIRS):
         files += sorted((ROOT / folder).rglob("*.py"))
     return files

@@ -1,0 +1,28 @@
+"""The server's entry point: `streamlit run boot.py` serves app.py, warmed as the server starts.
+
+Streamlit runs app.py only when a reader connects, so a restarted server would load the records while its first
+reader waits. Here the server imports the pages' modules before it answers and loads the records in the
+background (components.warmup). `streamlit run app.py` still works, without the warm-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from components import warmup
+
+ROOT = Path(__file__).resolve().parent
+
+
+@asynccontextmanager
+async def warm_up(_app: st.App) -> AsyncIterator[None]:
+    """Start the warm-up, then serve."""
+    warmup.start(ROOT)
+    yield None
+
+
+app = st.App(str(ROOT / "app.py"), lifespan=warm_up)

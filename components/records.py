@@ -1,0 +1,43 @@
+"""The records every session shares: one cached load per data version, and the server's warm-up of it.
+
+The load is here, not in app.py, so that the server can run it once at start (`boot.py`), before the first reader
+asks: the first session then finds it in Streamlit's resource cache instead of waiting for it.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from incidents.load.incremental import loader_for
+from incidents.load.parse import fingerprint_digest
+from incidents.load.review import for_mode, published_only_from
+from incidents.model.dataset import Dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """The record directory: `INCIDENTS_DATA_DIR`, else `data/` (read at each run, as tests set it per app)."""
+    return Path(os.environ.get("INCIDENTS_DATA_DIR", ROOT / "data"))
+
+
+# cache_resource, not cache_data: the records are frozen and never mutated, and cache_data would unpickle a fresh
+# copy on every rerun (about 0.5 s at 10,000 records). One version is kept: an edit's load replaces it (a second
+# kept the last version's tables and figures alive for nothing).
+@st.cache_resource(show_spinner="Loading records…", max_entries=1)
+def load(data_dir: str, file_key: str, published: bool) -> Dataset:
+    """Parsed and validated records; `file_key` (a digest of the files' names, sizes and mtimes) makes a curator's
+    edit show on rerun.
+    With `published`, only what the hosted instance shows: every page, export and link is built from it.
+    Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
+    edit re-checks only what it touches (`incidents.load.incremental`)."""
+    return for_mode(loader_for(data_dir).load(), published)
+
+
+def current(directory: Path) -> Dataset:
+    """The records in `directory` as they are on disk now (from the cache when no file changed since the last load).
+    Hosted instances set INCIDENTS_PUBLISHED_ONLY=1 and show published records only; `make run` shows every record."""
+    return load(str(directory), fingerprint_digest(directory), published_only_from(os.environ))

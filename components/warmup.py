@@ -1,0 +1,68 @@
+"""The server's warm-up: what the first reader would otherwise wait for, done as the server starts (`boot.py`).
+
+The modules every page imports are imported before the server answers (one thread, one order: concurrent first
+imports can deadlock). Then, in a thread, the records are loaded into Streamlit's resource cache and the front page's
+record-wide findings are worked out on them (kept with the dataset): the unfiltered view, the "Selected record"
+choices, the incidents' headings, what is open across the record. A reader who comes before it ends waits for the
+same load: Streamlit runs a cached function once for concurrent callers.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from pathlib import Path
+
+from streamlit.logger import get_logger
+
+from components.preload import preload
+
+# Streamlit's logger: its level and format follow the server's `logger.level`, so operators see the line.
+LOG = get_logger(__name__)
+THREAD_NAME = "records-warm-up"
+# Streamlit warns about a cached call made outside a script run; the warm-up's are on purpose.
+_CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
+
+
+class _OwnThreadWarnings(logging.Filter):
+    """Drops the missing-script-context warning for the warm-up's thread alone."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.threadName != THREAD_NAME
+
+
+def import_modules(root: Path) -> tuple[str, ...]:
+    """Import every module the frame and the pages import; the names imported."""
+    return preload(root / "app_pages")
+
+
+def warm_records() -> bool:
+    """Load the records into the shared cache and work out the front page's record-wide findings; False when the
+    load failed (the first reader's run loads again and shows the error where it belongs)."""
+    from components.records import current, data_dir
+    from incidents.evidence.patterns import kept_patterns
+    from incidents.views.filtering import FilterValue, apply_filter, record_choices
+    from incidents.views.incidents_index import headings
+
+    started = time.perf_counter()
+    try:
+        dataset = current(data_dir())
+        apply_filter(dataset, FilterValue())
+        record_choices(dataset, None, None)
+        headings(dataset)
+        kept_patterns(dataset)
+    except Exception:  # noqa: BLE001 - a warm-up must never take the server down
+        LOG.exception("warm-up: the records did not load; the first reader will load them")
+        return False
+    LOG.info("warm-up: the records (version %s) ready in %.1f s", dataset.version, time.perf_counter() - started)
+    return True
+
+
+def start(root: Path) -> threading.Thread:
+    """Import the modules now, then warm the records in a daemon thread (returned)."""
+    import_modules(root)
+    logging.getLogger(_CONTEXT_LOGGER).addFilter(_OwnThreadWarnings())
+    thread = threading.Thread(target=warm_records, name=THREAD_NAME, daemon=True)
+    thread.start()
+    return thread

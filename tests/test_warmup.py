@@ -1,0 +1,109 @@
+"""The server's warm-up (`boot.py`, `components.warmup`): the records the first reader needs are loaded as the
+server starts, into the same cache the frame reads, and a failed warm-up leaves the server serving."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from components import records, warmup
+from deploy.serve import free_port, healthy
+from deploy.smoke import smoke
+from incidents.views.filtering import FilterValue, filter_index
+from tests.conftest import FIXTURES, ROOT
+
+MONITOR = FIXTURES / "monitor"
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the monitor fixture as the app's data, with its own parse cache and an empty records cache."""
+    copied = tmp_path / "data"
+    shutil.copytree(MONITOR, copied)
+    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(copied))
+    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", str(tmp_path / "cache"))
+    records.load.clear()
+    yield copied
+    records.load.clear()
+
+
+def test_the_warm_up_fills_the_cache_the_first_reader_reads(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[str] = []
+    loader_for = records.loader_for
+    monkeypatch.setattr(records, "loader_for", lambda where: loads.append(where) or loader_for(where))
+    assert warmup.warm_records()
+    assert loads == [str(data_dir)]
+    dataset = records.current(data_dir)  # what app.py calls on the first reader's run
+    assert loads == [str(data_dir)], "the first reader loaded the records again"
+    assert "patterns" in dataset.derived
+    assert FilterValue() in filter_index(dataset)._views
+
+
+def test_a_failed_warm_up_is_logged_and_the_reader_loads(data_dir: Path, monkeypatch: pytest.MonkeyPatch,
+                                                         caplog: pytest.LogCaptureFixture) -> None:
+    def broken(where: str) -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(records, "loader_for", broken)
+    with caplog.at_level(logging.ERROR, logger=warmup.LOG.name):
+        assert not warmup.warm_records()
+    assert "the first reader will load them" in caplog.text and "disk gone" in caplog.text
+    monkeypatch.undo()
+    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(data_dir))
+    assert records.current(data_dir).incidents, "nothing was cached by the failed warm-up"
+
+
+@pytest.mark.parametrize(("thread_name", "kept"), [(warmup.THREAD_NAME, False), ("ScriptRunner.scriptThread", True)])
+def test_only_the_warm_up_threads_context_warning_is_dropped(thread_name: str, kept: bool) -> None:
+    record = logging.LogRecord("x", logging.WARNING, __file__, 1, "missing ScriptRunContext!", None, None)
+    record.threadName = thread_name
+    assert warmup._OwnThreadWarnings().filter(record) is kept
+
+
+def test_boot_serves_the_app_warmed(tmp_path: Path) -> None:
+    """`streamlit run boot.py` on loopback: the warm-up's line in the server's log, no context warnings, and the
+    front page and the map render."""
+    port = free_port()
+    env = {**os.environ, "INCIDENTS_DATA_DIR": str(MONITOR), "INCIDENTS_PARSE_CACHE": str(tmp_path / "cache")}
+    log = tmp_path / "server.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "boot.py"), "--server.address", "127.0.0.1",
+             "--server.port", str(port), "--server.headless", "true", "--logger.level", "info"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 60
+        while "warm-up:" not in log.read_text():
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "no warm-up line in 60 s:\n" + log.read_text()
+            time.sleep(0.2)
+        assert healthy(f"http://127.0.0.1:{port}")
+        runs = asyncio.run(smoke(f"http://127.0.0.1:{port}", ("", "map")))
+        assert [run.page for run in runs] == ["", "map"]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    text = log.read_text()
+    assert "records (version" in text and "ready in" in text, text
+    assert "missing ScriptRunContext" not in text and "Traceback" not in text, text
+
+
+def test_start_warms_in_a_daemon_thread(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    loads: list[str] = []
+    loader_for = records.loader_for
+    monkeypatch.setattr(records, "loader_for", lambda where: loads.append(where) or loader_for(where))
+    thread = warmup.start(ROOT)
+    assert thread.daemon and thread.name == warmup.THREAD_NAME
+    assert {"components.map", "components.timeline.aggregate", "components.claims"} <= set(warmup.import_modules(ROOT))
+    thread.join(timeout=60)
+    assert not thread.is_alive() and loads == [str(data_dir)]
+    records.current(data_dir)
+    assert loads == [str(data_dir)]
