@@ -1,8 +1,8 @@
 """Browser benchmark (`make bench-e2e`): the monitor's pages in Debian's chromium, beside a bare app and floors.
 
-In one run it starts, each on its own 127.0.0.1 port, the bare app (`bench/bare_app.py`), the monitor on the shipped
-data and the monitor on a synthetic directory (`python -m incidents synth`, written to bench/out/, never data/),
-and, on each of the two data sets, three floors:
+In one run it starts, each on its own 127.0.0.1 port, the bare app (`bench/bare_app.py`), the monitor (through
+`boot.py`, as replicas run) on the shipped data and the monitor on a synthetic directory (`python -m incidents
+synth`, written to bench/out/, never data/), and, on each of the two data sets, three floors:
 - the frame alone (`bench/frame_app.py`: app.py's sidebar filters, notices, exports and navigation around one
   empty page);
 - the timeline's own figure (`bench/floor_app.py`, drawing the plotly figure the monitor sends on that data, saved
@@ -15,7 +15,8 @@ one animation frame after it); the websocket bytes received and the DOM nodes (c
 the shared text filter (median of 3): to idle in the browser, the server's script by its own clock (the rerun's
 request to its `script_finished`, `bench/clocked_server.py`), and first to last message as the browser saw them.
 Then, on the synthetic data: restart time (server start to the first page idle) from the snapshot and with no
-cache, the bare app's restart, the time until a one-file edit shows, and the server's memory with 10 sessions.
+cache, the bare app's restart, the same with the reader arriving after the server's warm-up, the time until a
+one-file edit shows, and the server's memory with 10 sessions.
 Prints the pages' table, those lines, and issue 28's targets with whether each held (`bench/targets.py`).
 Not part of `make test`; takes 20-30 minutes at 1,000 incidents. Every wait is bounded.
 """
@@ -47,6 +48,10 @@ from incidents.synth import generate  # noqa: E402
 from tests.browser.harness import CHROMIUM_FLAGS, IDLE, chromium_path, free_port, is_local  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
+# The monitor as deployed: boot.py serves app.py and warms the records as the server starts (components/warmup.py).
+MONITOR = ROOT / "boot.py"
+WARM_UP_LINE = "warm-up: the records"  # what boot.py's warm-up logs once the records are ready
+ARRIVAL_AFTER_S = 2.0
 PAGES = ("/", "/timeline", "/map", "/claims", "/sources", "/about")
 CHART_PAGES = ("/timeline", "/map")  # pages that always draw a chart: drawn waits for one
 FILTER_TEXTS = ("drone", "border", "report")
@@ -118,6 +123,7 @@ class Server:
         self.process = subprocess.Popen(
             [sys.executable, str(ROOT / "bench" / "clocked_server.py"), "run", str(app),
              "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
+             "--logger.level", "info",
              "--browser.gatherUsageStats", "false",
              "--server.runOnSave", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env={**server_env(env), "BENCH_RUN_LOG": str(self.run_log)}, stdout=self.log,
@@ -134,6 +140,15 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError(f"{label}: not healthy in 120 s; see {self.log.name}")
+
+    def wait_for_log(self, text: str | None, timeout_s: float = 120) -> None:
+        """Wait until the server's log holds `text` (None: return at once)."""
+        deadline = time.monotonic() + timeout_s
+        self.log.flush()
+        while text is not None and text not in (OUT / self.log.name).read_text(errors="replace"):
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"{self.label}: no {text!r} in its log; see {self.log.name}")
+            time.sleep(0.1)
 
     def rss_mb(self) -> float:
         for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
@@ -294,11 +309,17 @@ def measure_page(browser: Browser, app: App, path: str) -> PageFigures:
                        rerun_s, script_s, wire_s)
 
 
-def restart_time(browser: Browser, app: Path, env: dict[str, str], label: str) -> float:
-    """Seconds from starting the server until its first page is idle in the browser."""
+def restart_time(browser: Browser, app: Path, env: dict[str, str], label: str, arrive_late: bool = False) -> float:
+    """Seconds from starting the server until its first page is idle in the browser. `arrive_late`: the reader
+    comes `ARRIVAL_AFTER_S` after the server is ready (boot.py: its warm-up's log line; an app without one: once it
+    answers), and the seconds are from that arrival."""
     start = time.perf_counter()
     server = Server(app, env, label)
     try:
+        if arrive_late:
+            server.wait_for_log(WARM_UP_LINE if app == MONITOR else None)
+            time.sleep(ARRIVAL_AFTER_S)
+            start = time.perf_counter()
         page, _ = new_page(browser)
         open_page(page, server.url + "/", timeout_ms=WARM_UP_TIMEOUT_MS)
         page.context.close()
@@ -440,8 +461,8 @@ def main() -> None:
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         bare = App("bare", Server(ROOT / "bench" / "bare_app.py", {}, "bare"))
-        monitors = [App("shipped", Server(ROOT / "app.py", shipped_env, "shipped"), PAGES, charts=CHART_PAGES),
-                    App(label, Server(ROOT / "app.py", synth_env, label), PAGES, charts=CHART_PAGES)]
+        monitors = [App("shipped", Server(MONITOR, shipped_env, "shipped"), PAGES, charts=CHART_PAGES),
+                    App(label, Server(MONITOR, synth_env, label), PAGES, charts=CHART_PAGES)]
         apps = [bare, *monitors]
         try:
             for app in apps:
@@ -480,6 +501,7 @@ def main() -> None:
                     if (label, page) in floor_rows},
             frame_floor_s=floor_rows[(label, "frame")].cold_drawn_s if (label, "frame") in floor_rows else math.nan,
             bare_restart_s=figures.get("bare restart", math.nan), restart_s=figures.get("restart", math.nan),
+            bare_arrival_s=figures.get("bare arrival", math.nan), arrival_s=figures.get("arrival", math.nan),
             edit_s=figures.get("edit", math.nan), rss_ten_mb=figures.get("rss ten", math.nan),
             rss_restarted_ten_mb=figures.get("rss restarted ten", math.nan),
         )
@@ -522,16 +544,21 @@ def bounded_figure(measure: Callable[[], float]) -> float:
 
 
 def restart_line(browser: Browser, env: dict[str, str], label: str, figures: dict[str, float]) -> str:
-    figures["bare restart"] = restart_time(browser, ROOT / "bench" / "bare_app.py", {}, "restart-bare")
-    figures["restart"] = warm = restart_time(browser, ROOT / "app.py", env, "restart-warm")
+    bare = ROOT / "bench" / "bare_app.py"
+    figures["bare restart"] = restart_time(browser, bare, {}, "restart-bare")
+    figures["restart"] = warm = restart_time(browser, MONITOR, env, "restart-warm")
+    figures["bare arrival"] = restart_time(browser, bare, {}, "restart-bare-late", arrive_late=True)
+    figures["arrival"] = late = restart_time(browser, MONITOR, env, "restart-warm-late", arrive_late=True)
     return f"restart on unchanged data ({label}), server start → first page idle: from the snapshot {warm:.1f} s; " \
-           f"the bare app {figures['bare restart']:.1f} s"
+           f"the bare app {figures['bare restart']:.1f} s. The reader arriving {ARRIVAL_AFTER_S:.0f} s after the " \
+           f"warm-up (the bare app: after it answers), arrival → first page idle: {late:.1f} s; the bare app " \
+           f"{figures['bare arrival']:.1f} s"
 
 
 def restarted_sessions_line(browser: Browser, env: dict[str, str], label: str, figures: dict[str, float]) -> str:
     """The memory of a server as a hosted instance runs: restarted from the snapshot, never edited, its readers on
     the front page (the target's figure is the long-run server's, after every page, filter and the edit)."""
-    server = Server(ROOT / "app.py", env, "restart-sessions")
+    server = Server(MONITOR, env, "restart-sessions")
     try:
         one, ten, extra = sessions_rss(browser, server)
     finally:
@@ -542,7 +569,7 @@ def restarted_sessions_line(browser: Browser, env: dict[str, str], label: str, f
 
 
 def cold_restart_line(browser: Browser, env: dict[str, str], label: str) -> str:
-    cold = restart_time(browser, ROOT / "app.py", env, "restart-cold")
+    cold = restart_time(browser, MONITOR, env, "restart-cold")
     return f"restart ({label}) with no cache at all, server start → first page idle: {cold:.1f} s"
 
 
