@@ -5,10 +5,11 @@ invented multi-incident fixture (tests/fixtures/monitor, README there) and hand-
 from __future__ import annotations
 
 import datetime as dt
+from xml.etree import ElementTree
 
 import pytest
 
-from components.overview import kept_per_year_figure, per_year_figure
+from components.overview import KIND_COLOURS, PLOT_HEIGHT, _y_step, kept_per_year_svg, per_year_svg
 from incidents.evidence.patterns import Patterns, patterns
 from incidents.history.changes import (
     DataDiff,
@@ -179,18 +180,76 @@ def test_open_discrepancies_grouped_by_incident(monitor: Dataset, found: Pattern
     assert [(g.incident, g.titles) for g in by_incident(made)] == [("b", ("t1", "t3")), ("a", ("t2",))]
 
 
-def test_the_per_year_figure_is_kept_by_its_counts() -> None:
-    """Equal counts (another dataset's, after an edit) give the kept figure; other counts a new one; each draws as
-    `per_year_figure` does."""
+def svg_parts(svg: str) -> dict[str, object]:
+    """What the chart shows, read back from its SVG: each titled bar segment (title -> height), the legend's kinds
+    in order, the years labelled under the bars, the counts on the grid, and the viewBox height."""
+    root = ElementTree.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    segments = {rect.find(f"{ns}title").text: float(rect.get("height"))
+                for rect in root.iter(f"{ns}rect") if rect.find(f"{ns}title") is not None}
+    texts = [(text.text, float(text.get("y"))) for text in root.iter(f"{ns}text")]
+    legend_rects = [rect for rect in root.iter(f"{ns}rect") if rect.find(f"{ns}title") is None]
+    return {
+        "segments": segments,
+        "legend": [text for text, _y in texts if text in KIND_COLOURS],
+        "legend_y": [float(rect.get("y")) for rect in legend_rects],
+        "bars_y": [float(rect.get("y")) for rect in root.iter(f"{ns}rect") if rect.find(f"{ns}title") is not None],
+        "years": [int(text) for text, y in texts if text.isdigit() and len(text) == 4],
+        "grid": [int(text) for text, _y in texts if text.isdigit() and len(text) < 4],
+        "height": float(root.get("viewBox").split()[3]),
+    }
+
+
+PER_YEAR_CASES = [
+    # counts, segments (title -> count), legend, years labelled, grid counts
+    ({2023: {"strike": 1, "other": 0}, 2024: {"strike": 0, "other": 2}},
+     {"2023: 1 strike": 1, "2024: 2 other": 2}, ["strike", "other"], [2023, 2024], [0, 1, 2]),
+    ({2019: {"drills": 3, "detention": 10}, 2020: {}, 2021: {"detention": 1}},
+     {"2019: 3 drills": 3, "2019: 10 detention": 10, "2021: 1 detention": 1}, ["detention", "drills"],
+     [2019, 2020, 2021], [0, 5, 10, 15]),  # 13 at most: steps of 5, the axis to 15
+    ({year: {"airspace": 1 if year % 3 == 0 else 0} for year in range(2001, 2027)},
+     {f"{year}: 1 airspace": 1 for year in range(2001, 2027) if year % 3 == 0}, ["airspace"],
+     [2005, 2010, 2015, 2020, 2025], [0, 1]),
+]
+
+
+@pytest.mark.parametrize(("counts", "segments", "legend", "years", "grid"), PER_YEAR_CASES)
+@pytest.mark.parametrize("phone", [False, True])
+def test_the_per_year_chart_draws_each_years_kinds(counts: dict[int, dict[str, int]], segments: dict[str, int],
+                                                   legend: list[str], years: list[int], grid: list[int],
+                                                   phone: bool) -> None:
+    drawn = svg_parts(per_year_svg(counts, phone=phone))
+    assert set(drawn["segments"]) == set(segments)
+    unit = PLOT_HEIGHT / grid[-1]  # the grid's top is the axis' top
+    assert {title: round(height / unit, 1) for title, height in drawn["segments"].items()} == segments  # 0.1 px
+    assert drawn["legend"] == legend  # only the kinds that occur, in KIND_COLOURS' order
+    assert drawn["years"] == years and drawn["grid"] == grid
+    # the phone's legend goes below the bars, the desktop's above them
+    legend_below = min(drawn["legend_y"]) > max(drawn["bars_y"])
+    assert legend_below is phone
+
+
+@pytest.mark.parametrize(("tallest", "step"), [(1, 1), (8, 1), (9, 2), (12, 2), (13, 5), (30, 5), (31, 10),
+                                               (60, 10), (61, 20), (121, 50), (301, 100)])
+def test_the_count_axis_takes_a_round_step(tallest: int, step: int) -> None:
+    assert _y_step(tallest) == step
+
+
+def test_an_empty_record_draws_a_sentence() -> None:
+    assert "No incidents on record." in per_year_svg({})
+
+
+def test_the_per_year_chart_is_kept_by_its_counts() -> None:
+    """Equal counts (another dataset's, after an edit) give the kept image; other counts a new one; each is what
+    `per_year_svg` draws."""
     counts = {2023: {"strike": 1, "other": 0}, 2024: {"strike": 0, "other": 2}}
-    first = kept_per_year_figure(counts)
-    assert kept_per_year_figure({year: dict(kinds) for year, kinds in counts.items()}) is first
-    assert first.to_json() == per_year_figure(counts).to_json()
-    phone = kept_per_year_figure(counts, phone=True)
-    assert phone is not first and phone.to_json() == per_year_figure(counts, phone=True).to_json()
+    first = kept_per_year_svg(counts)
+    assert kept_per_year_svg({year: dict(kinds) for year, kinds in counts.items()}) is first
+    assert first == per_year_svg(counts)
+    phone = kept_per_year_svg(counts, phone=True)
+    assert phone != first and phone == per_year_svg(counts, phone=True)
     changed = {**counts, 2024: {"strike": 1, "other": 2}}
-    other = kept_per_year_figure(changed)
-    assert other is not first and other.to_json() == per_year_figure(changed).to_json()
+    assert kept_per_year_svg(changed) == per_year_svg(changed) != first
 
 
 @pytest.mark.parametrize(("text", "limit", "expected"), [
