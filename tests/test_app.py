@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from incidents.curate.docs import field_docs
 from incidents.load.pipeline import load_dataset
 from incidents.model.queries import chronological
 from incidents.model.records import TIME_PRECISIONS
@@ -119,6 +120,16 @@ def test_about_page_shows_method_fields_and_report() -> None:
     content = texts(run_app("about"))
     for needle in ("Gradings", "Precision", "How to cite", "Validation report", "Field documentation"):
         assert needle in content
+
+
+def test_about_page_sends_the_field_documentation_only_when_opened() -> None:
+    at = run_app("about")
+    fields = next(e for e in at.expander if e.label.startswith("Field documentation"))
+    assert not fields.children, "a closed expander sends nothing"
+    assert field_docs().strip() not in texts(at)
+    at.session_state["about-fields"] = True  # the reader opens it: the rerun draws it
+    at.run()
+    assert field_docs().strip() in [str(e.value).strip() for e in at.markdown]
 
 
 def test_about_page_writes_the_method_from_the_vocabulary() -> None:
