@@ -14,10 +14,9 @@ from components.overview import kept_per_year_svg
 from components.safe import md_escape
 from components.summaries import plural
 from components.timetravel import cached_history, version_diffs
-from incidents.evidence.patterns import kept_patterns
 from incidents.history.changes import change_counts, touched_incidents
 from incidents.views.incidents_index import headings
-from incidents.views.overview import brief, by_incident, clipped, open_items, per_year, per_year_text
+from incidents.views.overview import brief, by_incident, clipped, kept_patterns, open_items, per_year, per_year_text
 
 MAX_OPEN = 6  # items listed per kind of open question; the pages linked list them all
 MAX_CHANGES = 3  # versions listed; the Changes page lists them all

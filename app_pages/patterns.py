@@ -15,8 +15,9 @@ from components.context import get_context
 from components.monitor import accusations_frame, grid_figure, grid_summary
 from components.paging import paged
 from components.safe import md_escape
-from incidents.evidence.patterns import ANSWER_KINDS, Accusation, kept_patterns, lag_text, to_json
+from incidents.evidence.patterns import ANSWER_KINDS, Accusation, lag_text, to_json
 from incidents.model.vocabulary import ANSWER_LABELS, ANSWER_TEXT
+from incidents.views.overview import kept_patterns
 
 CHART_KEY = "patterns_chart"
 TABLE_KEY = "patterns_table"

@@ -1,7 +1,7 @@
-"""The records every session shares: one cached load per data version, and the server's warm-up of it.
+"""The records every session shares: one cached load per data version.
 
-The load is here, not in app.py, so that the server can run it once at start (`boot.py`), before the first reader
-asks: the first session then finds it in Streamlit's resource cache instead of waiting for it.
+The load is here, not in app.py, so that the server can run it once as it starts (`boot.py`, `components.warmup`),
+before the first reader asks: the first session then finds it in Streamlit's resource cache.
 """
 
 from __future__ import annotations

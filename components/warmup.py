@@ -17,6 +17,11 @@ from pathlib import Path
 from streamlit.logger import get_logger
 
 from components.preload import preload
+from components.records import current, data_dir
+from incidents.load.memory import defer_full_collections
+from incidents.views.filtering import FilterValue, apply_filter, record_choices
+from incidents.views.incidents_index import headings
+from incidents.views.overview import kept_patterns
 
 # Streamlit's logger: its level and format follow the server's `logger.level`, so operators see the line.
 LOG = get_logger(__name__)
@@ -33,18 +38,13 @@ class _OwnThreadWarnings(logging.Filter):
 
 
 def import_modules(root: Path) -> tuple[str, ...]:
-    """Import every module the frame and the pages import; the names imported."""
+    """Import every module the pages import (`components.preload`); the names imported."""
     return preload(root / "app_pages")
 
 
 def warm_records() -> bool:
     """Load the records into the shared cache and work out the front page's record-wide findings; False when the
     load failed (the first reader's run loads again and shows the error where it belongs)."""
-    from components.records import current, data_dir
-    from incidents.evidence.patterns import kept_patterns
-    from incidents.views.filtering import FilterValue, apply_filter, record_choices
-    from incidents.views.incidents_index import headings
-
     started = time.perf_counter()
     try:
         dataset = current(data_dir())
@@ -60,7 +60,9 @@ def warm_records() -> bool:
 
 
 def start(root: Path) -> threading.Thread:
-    """Import the modules now, then warm the records in a daemon thread (returned)."""
+    """Import the modules now, then warm the records in a daemon thread (returned). Full collections are deferred
+    first, as app.py defers them, so the warm-up's work runs under the app's collector."""
+    defer_full_collections()
     import_modules(root)
     logging.getLogger(_CONTEXT_LOGGER).addFilter(_OwnThreadWarnings())
     thread = threading.Thread(target=warm_records, name=THREAD_NAME, daemon=True)

@@ -373,12 +373,6 @@ def patterns(dataset: Dataset, comparisons: dict[str, Comparison] | None = None)
     return Patterns(tuple(found), tuple(recurring(dataset, comparisons)), names)
 
 
-def kept_patterns(dataset: Dataset) -> Patterns:
-    """`patterns` of the whole record, worked out once per dataset and kept with it (the front page, the patterns
-    page and the server's warm-up share it)."""
-    return dataset.derive("patterns", lambda: patterns(dataset))
-
-
 def lag_text(lag: WindowLag | None) -> str:
     """The lag in words at the precision the times allow ('about 5 h', 'between 24 h and 3 days'; the words of
     incidents.model.when.lag_span_text, as the timeline's response lags), or why there is none."""

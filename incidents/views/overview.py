@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from incidents.evidence.patterns import Patterns
+from incidents.evidence.patterns import Patterns, patterns
 from incidents.model.dataset import Dataset
 from incidents.model.queries import current_incident
 from incidents.views.incidents_index import Heading, IndexRow, headings, kept_index_row
@@ -26,6 +26,12 @@ class Brief:
 
     row: IndexRow
     latest: bool  # True: the latest incident in the record; False: the one the link selects (`incident=`)
+
+
+def kept_patterns(dataset: Dataset) -> Patterns:
+    """`patterns` of the whole record, worked out once per dataset and kept with it (the front page, the patterns
+    page and the server's warm-up share it)."""
+    return dataset.derive("patterns", lambda: patterns(dataset))
 
 
 def brief(dataset: Dataset, selected: str | None = None) -> Brief | None:
