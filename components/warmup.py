@@ -14,6 +14,8 @@ import threading
 import time
 from pathlib import Path
 
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
 from streamlit.logger import get_logger
 
 from components.preload import preload
@@ -26,6 +28,7 @@ from incidents.views.overview import kept_patterns
 # Streamlit's logger: its level and format follow the server's `logger.level`, so operators see the line.
 LOG = get_logger(__name__)
 THREAD_NAME = "records-warm-up"
+_finished = threading.Event()  # set when the warm-up's thread has ended, loaded or not
 # Streamlit warns about a cached call made outside a script run; the warm-up's are on purpose.
 _CONTEXT_LOGGER = "streamlit.runtime.scriptrunner_utils.script_run_context"
 
@@ -59,12 +62,33 @@ def warm_records() -> bool:
     return True
 
 
+def _warm_then_finish() -> None:
+    try:
+        warm_records()
+    finally:
+        _finished.set()
+
+
+def finished() -> bool:
+    """Whether the warm-up has ended (the records loaded, or the failure logged)."""
+    return _finished.is_set()
+
+
+async def readiness(_request: Request) -> PlainTextResponse:
+    """`/ready` (boot.py): 200 once the warm-up has ended, 503 while it runs. A cluster's readiness probe sends
+    readers to a restarted replica only when their first page need not wait for the load; a failed warm-up still
+    ends, and the first reader loads the records as without one."""
+    if finished():
+        return PlainTextResponse("ready\n")
+    return PlainTextResponse("warming up\n", status_code=503)
+
+
 def start(root: Path) -> threading.Thread:
     """Import the modules now, then warm the records in a daemon thread (returned). Full collections are deferred
     first, as app.py defers them, so the warm-up's work runs under the app's collector."""
     defer_full_collections()
     import_modules(root)
     logging.getLogger(_CONTEXT_LOGGER).addFilter(_OwnThreadWarnings())
-    thread = threading.Thread(target=warm_records, name=THREAD_NAME, daemon=True)
+    thread = threading.Thread(target=_warm_then_finish, name=THREAD_NAME, daemon=True)
     thread.start()
     return thread

@@ -116,8 +116,9 @@ def test_the_manifests_fit_together() -> None:
     ports = {port["name"]: port["containerPort"] for port in container["ports"]}
     assert ports["http"] == int(_dockerfile("EXPOSE")[0]), "the container port is the image's"
     assert str(pod["spec"]["securityContext"]["runAsUser"]) == _dockerfile("USER")[0], "the image's non-root user"
-    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+    for probe in ("startupProbe", "livenessProbe"):
         assert container[probe]["httpGet"] == {"path": "/_stcore/health", "port": "http"}, probe
+    assert container["readinessProbe"]["httpGet"] == {"path": "/ready", "port": "http"}, "ready after the warm-up"
     assert {"cpu", "memory"} <= set(container["resources"]["limits"]) and container["resources"]["requests"]
     assert service["spec"]["selector"].items() <= pod["metadata"]["labels"].items()
     assert service["spec"]["ports"][0]["targetPort"] == "http"

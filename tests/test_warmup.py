@@ -9,7 +9,9 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -86,6 +88,8 @@ def test_boot_serves_the_app_warmed(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "no warm-up line in 60 s:\n" + log.read_text()
             time.sleep(0.2)
         assert healthy(f"http://127.0.0.1:{port}")
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/ready", timeout=5) as response:
+            assert (response.status, response.read()) == (200, b"ready\n")
         runs = asyncio.run(smoke(f"http://127.0.0.1:{port}", ("", "map")))
         assert [run.page for run in runs] == ["", "map"]
     finally:
@@ -107,3 +111,21 @@ def test_start_warms_in_a_daemon_thread(data_dir: Path, monkeypatch: pytest.Monk
     assert not thread.is_alive() and loads == [str(data_dir)]
     records.current(data_dir)
     assert loads == [str(data_dir)]
+
+
+def test_ready_answers_503_until_the_warm_up_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warmup, "_finished", threading.Event())
+    waiting = asyncio.run(warmup.readiness(None))  # type: ignore[arg-type]  # the route reads nothing of its request
+    assert (waiting.status_code, waiting.body) == (503, b"warming up\n")
+    warmup._finished.set()
+    ready = asyncio.run(warmup.readiness(None))  # type: ignore[arg-type]  # as above
+    assert (ready.status_code, ready.body) == (200, b"ready\n")
+
+
+def test_a_failed_warm_up_still_ends(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A replica whose warm-up failed must still become ready: its first reader loads the records."""
+    monkeypatch.setattr(warmup, "_finished", threading.Event())
+    monkeypatch.setattr(warmup, "warm_records", lambda: (_ for _ in ()).throw(RuntimeError("boom")))
+    with pytest.raises(RuntimeError):
+        warmup._warm_then_finish()
+    assert warmup.finished()
