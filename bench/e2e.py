@@ -309,15 +309,16 @@ def measure_page(browser: Browser, app: App, path: str) -> PageFigures:
                        rerun_s, script_s, wire_s)
 
 
-def restart_time(browser: Browser, app: Path, env: dict[str, str], label: str, arrive_late: bool = False) -> float:
+def restart_time(browser: Browser, app: Path, env: dict[str, str], label: str, arrive_late: bool = False,
+                 ready_line: str | None = None) -> float:
     """Seconds from starting the server until its first page is idle in the browser. `arrive_late`: the reader
-    comes `ARRIVAL_AFTER_S` after the server is ready (boot.py: its warm-up's log line; an app without one: once it
-    answers), and the seconds are from that arrival."""
+    comes `ARRIVAL_AFTER_S` after the server is ready (once its log holds `ready_line`, or once it answers), and
+    the seconds are from that arrival."""
     start = time.perf_counter()
     server = Server(app, env, label)
     try:
         if arrive_late:
-            server.wait_for_log(WARM_UP_LINE if app == MONITOR else None)
+            server.wait_for_log(ready_line)
             time.sleep(ARRIVAL_AFTER_S)
             start = time.perf_counter()
         page, _ = new_page(browser)
@@ -548,7 +549,8 @@ def restart_line(browser: Browser, env: dict[str, str], label: str, figures: dic
     figures["bare restart"] = restart_time(browser, bare, {}, "restart-bare")
     figures["restart"] = warm = restart_time(browser, MONITOR, env, "restart-warm")
     figures["bare arrival"] = restart_time(browser, bare, {}, "restart-bare-late", arrive_late=True)
-    figures["arrival"] = late = restart_time(browser, MONITOR, env, "restart-warm-late", arrive_late=True)
+    figures["arrival"] = late = restart_time(browser, MONITOR, env, "restart-warm-late", arrive_late=True,
+                                             ready_line=WARM_UP_LINE)
     return f"restart on unchanged data ({label}), server start → first page idle: from the snapshot {warm:.1f} s; " \
            f"the bare app {figures['bare restart']:.1f} s. The reader arriving {ARRIVAL_AFTER_S:.0f} s after the " \
            f"warm-up (the bare app: after it answers), arrival → first page idle: {late:.1f} s; the bare app " \

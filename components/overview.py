@@ -12,7 +12,7 @@ from incidents.model.queries import current_incident
 __all__ = ["KIND_COLOURS", "current_incident", "kept_per_year_svg", "per_year_svg"]
 
 # One colour per incident kind (Okabe–Ito, then grey for 'other'): distinguishable for the common colour-vision
-# deficiencies; the hover text and the chart's text alternative name the kind, so colour is never the only carrier.
+# deficiencies; legends, hovers (the timeline) and text alternatives name the kind, so colour is never the only carrier.
 KIND_COLOURS: dict[str, str] = {
     "strike": "#D55E00",
     "attack-on-mission": "#CC79A7",
@@ -40,13 +40,12 @@ def _y_step(tallest: int) -> int:
     """A round step for the count axis: 1 up to 8, then 2, 5, 10, 20, 50, 100, … with at most 6 steps."""
     if tallest <= 8:
         return 1
-    step, factors = 1, (2, 2.5, 2)
-    while tallest / step > 6:
-        for factor in factors:
-            step = int(step * factor)
+    magnitude = 1
+    while True:
+        for step in (2 * magnitude, 5 * magnitude, 10 * magnitude):
             if tallest / step <= 6:
-                break
-    return step
+                return step
+        magnitude *= 10
 
 
 def _legend(kinds: list[str], width: int, top: float, narrow: bool) -> tuple[list[str], float]:
@@ -56,17 +55,15 @@ def _legend(kinds: list[str], width: int, top: float, narrow: bool) -> tuple[lis
     x, y = 40.0, top
     column = (width - 40) / 2
     for index, kind in enumerate(kinds):
+        item = 22 + 7.2 * len(kind) + 16  # the swatch, the label at about 7 units a letter, a gap
         if narrow:
             x, y = 40 + column * (index % 2), top + 20 * (index // 2)
-        else:
-            item = 22 + 7.2 * len(kind) + 16
-            if x + item > width and x > 40:
-                x, y = 40.0, y + 20
+        elif x + item > width and x > 40:
+            x, y = 40.0, y + 20
         parts.append(f'<rect x="{x:.1f}" y="{y + 2:.0f}" width="12" height="12" fill="{KIND_COLOURS[kind]}"/>'
                      f'<text x="{x + 17:.1f}" y="{y + 12:.0f}" font-size="13" fill="{TEXT_COLOUR}">'
                      f"{escape(kind)}</text>")
-        if not narrow:
-            x += 22 + 7.2 * len(kind) + 16
+        x += item  # the next item's place in a wide row (two columns reset it)
     return parts, y + 20
 
 

@@ -250,6 +250,31 @@ def test_a_snapshot_in_sections_restores_every_collection(chunk: int, tmp_path: 
     assert restart.from_snapshot
 
 
+@pytest.mark.parametrize(("label", "sections"), [
+    ("not a list", 7), ("a dict", {"a": [0, 1]}), ("past the end", [[0, 10**9]]), ("negative", [[-5, 3]]),
+    ("too few records", []), ("not JSON records", [[0, 1]]),
+])
+def test_a_signed_snapshot_with_crafted_sections_is_a_miss(label: str, sections: object, tmp_path: Path) -> None:
+    """A snapshot signed with this machine's key whose sections are wrong (not a list, outside the body, too few
+    records, bytes that are not records) is a miss: the load checks the files again and equals a full one."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    full = loader(data_dir).load(TODAY)
+    folder = snapshot.folder()
+    assert folder is not None
+    (stored,) = folder.glob("*.json")
+    key = cachedir.usable(folder) or b""
+    body = cachedir.verified(key, stored.read_bytes())
+    assert body is not None
+    end = body.find(b"\n")
+    header = orjson.loads(body[:end])
+    header["arrays"][next(iter(header["arrays"]))] = sections
+    stored.write_bytes(cachedir.sign(key, orjson.dumps(header) + body[end:]))
+    restart = loader(data_dir)
+    assert_same(restart.load(TODAY), full)
+    assert not restart.from_snapshot, label
+
+
 @pytest.mark.parametrize(
     ("label", "change"),
     [
