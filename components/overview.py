@@ -26,9 +26,10 @@ KIND_COLOURS: dict[str, str] = {
 }
 
 
-# The chart's geometry, in SVG user units: the image is scaled to its column's width, so the text keeps about
-# this size on a desktop's main column (wide) and a phone's (narrow).
-WIDE_WIDTH = 960
+# The chart's geometry, in SVG user units: the image is scaled to its column's width, so its 12-13 unit text is
+# about that many pixels in a desktop's main column at 1280 px (about 790 px wide; 960 units drew it at 10 px) and
+# in a phone's (narrow).
+WIDE_WIDTH = 760
 NARROW_WIDTH = 360
 PLOT_HEIGHT = 190
 FONT = 'font-family="-apple-system, Segoe UI, Helvetica, Arial, sans-serif"'
