@@ -23,7 +23,7 @@ from components.timeline import (
     selected_ids,
     timeline_csv,
     timeline_csv_name,
-    timeline_frame,
+    timeline_rows,
 )
 from components.timeline.aggregate import build_aggregate_figure, selected_bin_dates
 from components.timeline.compact import compact_figure
@@ -236,9 +236,13 @@ else:
                 "Hover a marker, or narrow the filters to see every row named."
             )
 
-    frame = view.derive(("timeline-frame", group), lambda: timeline_frame(dataset, view, group))
-    # Kept with the view: a set of 37,000 Arrow strings cost 70 ms of every session's run at 1,000 incidents.
-    visible = view.derive(("timeline-ids", group), lambda: frozenset(frame["Id"].tolist()))
+    # Kept with the view: its positions in the dataset's table, not a copy of its rows (`TableRows`).
+    view_rows = view.derive(("timeline-rows", group), lambda: timeline_rows(dataset, view, group))
+    # Kept with the view too: a set of 37,000 Arrow strings cost 70 ms of every session's run at 1,000 incidents.
+    # The records' own ids: the table's rows are the view's records.
+    visible = view.derive(
+        "timeline-ids", lambda: frozenset([r.id for r in view.events] + [r.id for r in view.statements])
+    )
 
     def _on_table_select() -> None:
         state = st.session_state.get(TABLE_KEY)
@@ -273,7 +277,7 @@ else:
         st.caption("No statements match the filters.")
 
     st.subheader("Chronological table")
-    page = paged(frame, "timeline-rows", "records")
+    page = paged(view_rows, "timeline-rows", "records")
     table_event = st.dataframe(
         page,
         on_select=_on_table_select,
@@ -289,7 +293,7 @@ else:
     )
     st.download_button(
         "Download this table as CSV",
-        data=lambda: timeline_csv(frame),
+        data=lambda: timeline_csv(view_rows.frame()),
         file_name=timeline_csv_name(value),
         mime="text/csv",
         on_click="ignore",

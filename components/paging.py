@@ -11,6 +11,7 @@ are picked (`on_select`) keeps the pager.
 from __future__ import annotations
 
 import math
+from typing import Protocol
 
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,17 @@ from streamlit.delta_generator import DeltaGenerator
 PAGE_ROWS = 100
 LAZY_CHUNK = 1_000  # Streamlit's: a lazy table sends this many rows first, and up to this many it stays eager
 SEARCH_MAX = 200  # characters of a search (it is untrusted text, matched literally)
+
+
+class Rows(Protocol):
+    """A table that is not built whole until it must be (`components.timeline.TableRows`): its length, a run of its
+    rows, and the whole frame for a search."""
+
+    def __len__(self) -> int: ...
+
+    def frame(self) -> pd.DataFrame: ...
+
+    def take(self, start: int, stop: int) -> pd.DataFrame: ...
 
 
 def matching(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
@@ -38,10 +50,16 @@ def page_count(rows: int, size: int = PAGE_ROWS) -> int:
     return max(1, math.ceil(rows / size))
 
 
+def _bounds(page: int, size: int, rows: int) -> tuple[int, int]:
+    """First and past-the-last row of the 1-based `page`, clamped to the pages there are."""
+    page = min(max(page, 1), page_count(rows, size))
+    return (page - 1) * size, page * size
+
+
 def page_of(frame: pd.DataFrame, page: int, size: int = PAGE_ROWS) -> pd.DataFrame:
     """Rows of the 1-based `page`, clamped to the pages there are."""
-    page = min(max(page, 1), page_count(len(frame), size))
-    return frame.iloc[(page - 1) * size : page * size]
+    start, stop = _bounds(page, size, len(frame))
+    return frame.iloc[start:stop]
 
 
 def _search_box(where: DeltaGenerator | None, key: str, noun: str) -> str:
@@ -52,21 +70,27 @@ def _search_box(where: DeltaGenerator | None, key: str, noun: str) -> str:
     )
 
 
-def paged(frame: pd.DataFrame, key: str, noun: str = "rows", size: int = PAGE_ROWS) -> pd.DataFrame:
+def paged(frame: pd.DataFrame | Rows, key: str, noun: str = "rows", size: int = PAGE_ROWS) -> pd.DataFrame:
     """The page of `frame` to show, after a search box and a page picker (both only when there is more than one
-    page's worth). Widget keys: `<key>-search`, `<key>-page`."""
+    page's worth). Widget keys: `<key>-search`, `<key>-page`. Of `Rows`, only the page's rows are built unless
+    the reader searches."""
     if len(frame) <= size:
-        return frame
+        return frame if isinstance(frame, pd.DataFrame) else frame.frame()
     search_column, page_column = st.columns([3, 1], vertical_alignment="bottom")
     query = _search_box(search_column, key, noun)
-    found = matching(frame, query)
+    found: pd.DataFrame | Rows = frame
+    if (query or "").strip():  # a search reads every row: only then is the whole frame built
+        found = matching(frame if isinstance(frame, pd.DataFrame) else frame.frame(), query)
     pages = page_count(len(found), size)
     page_key = f"{key}-page"
     # A narrower search can leave the stored page past the last one; clamp it before the widget reads it.
     if int(st.session_state.get(page_key) or 1) > pages:
         st.session_state[page_key] = pages
     page = int(page_column.number_input(f"Page (of {pages})", min_value=1, max_value=pages, step=1, key=page_key))
-    rows = page_of(found, page, size)
+    if isinstance(found, pd.DataFrame):
+        rows = page_of(found, page, size)
+    else:
+        rows = found.take(*_bounds(page, size, len(found)))
     first = (page - 1) * size + 1 if len(found) else 0
     shown = f"{first}–{first + len(rows) - 1}" if len(rows) else "none"
     st.caption(f"{noun.capitalize()} {shown} of {len(found)}" + (f" matching, {len(frame)} in all" if query else ""))

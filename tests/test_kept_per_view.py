@@ -13,7 +13,7 @@ import pytest
 from components.map.legend import _read_located
 from components.map.markers import Shared, event_layers
 from components.map.rows import _grouped_claim_layers, _latest_moment
-from components.timeline.table import _build_frame, timeline_frame
+from components.timeline.table import _build_frame, timeline_frame, timeline_rows
 from incidents.evidence.stances import launch_claims
 from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
@@ -72,6 +72,18 @@ def test_a_views_timeline_rows_are_those_built_for_it(dataset: Dataset, value: F
     assert len(taken) == view.record_count
     # An empty frame built from scratch has no rows to give its time columns a unit; the kept rows keep theirs.
     pd.testing.assert_frame_equal(taken, built, check_dtype=bool(view.record_count))
+
+
+@pytest.mark.parametrize("value", FILTERS, ids=repr)
+def test_a_views_table_rows_are_positions_in_the_kept_frame_and_give_its_rows(dataset: Dataset, value: FilterValue
+                                                                               ) -> None:
+    view = apply_filter(dataset, value)
+    rows = timeline_rows(dataset, view)
+    assert rows.full is timeline_rows(dataset, apply_filter(dataset, FilterValue())).full  # no copy per view
+    frame = rows.frame()
+    assert len(rows) == len(frame) == view.record_count
+    for start, stop in [(0, 100), (100, 200), (max(0, len(frame) - 3), len(frame) + 50), (len(frame), len(frame) + 9)]:
+        pd.testing.assert_frame_equal(rows.take(start, stop), frame.iloc[start:stop])
 
 
 def test_a_view_of_foreign_records_is_built_not_taken(dataset: Dataset) -> None:

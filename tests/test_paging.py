@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from components.paging import matching, page_count, page_of
 
@@ -48,3 +49,37 @@ def test_search_matches_any_text_column_literally(query: str, ids: list[str]) ->
         {"Id": ["a", "b", "c"], "Record": ["Drone hits", "Note [sic]", "drone claim"], "Lane": ["aze", "aze", "Iran"]}
     )
     assert list(matching(frame, query)["Id"]) == ids
+
+
+def _paged_both_ways() -> None:
+    """A table as `Rows` (every third row of 1,000) and as the frame it stands for, paged side by side."""
+    import numpy as np
+    import pandas as pd
+    import streamlit as st
+
+    from components.paging import paged
+    from components.timeline.table import TableRows
+
+    full = pd.DataFrame({"Id": [f"r{i}" for i in range(1000)], "Record": [f"drone {i}" if i % 7 else f"x{i}"
+                                                                        for i in range(1000)]})
+    rows = TableRows(full, np.arange(0, 1000, 3, dtype=np.int64))
+    st.session_state["from-rows"] = paged(rows, "rows").to_dict("list")
+    st.session_state["from-frame"] = paged(rows.frame(), "frame").to_dict("list")
+    st.session_state["index"] = paged(rows, "rows-again").index.tolist()
+
+
+@pytest.mark.parametrize(("page", "query"), [(1, ""), (2, ""), (4, ""), (9, ""), (1, "x"), (2, "DRONE 9"), (1, "none")])
+def test_rows_page_as_the_frame_they_stand_for(page: int, query: str) -> None:
+    at = AppTest.from_function(_paged_both_ways)
+    at.run()
+    for key in ("rows", "frame"):
+        at.text_input(key=f"{key}-search").set_value(query)
+        at.number_input(key=f"{key}-page").set_value(min(page, at.number_input(key=f"{key}-page").max))
+    at.run()
+    assert not at.exception
+    shown = at.session_state["from-rows"]
+    assert shown == at.session_state["from-frame"]
+    assert query or len(shown["Id"]) == (100 if page < 4 else 34)
+    captions = [caption.value for caption in at.caption]
+    assert len(captions) == 3 and captions[0] == captions[1]  # "Rows 101–200 of 334", the same either way
+    assert at.session_state["index"] == list(range(100))  # the frame's own index, as `page_of` keeps it

@@ -26,7 +26,14 @@ from components.timeline.style import (
     SYMBOL_CODES,
     country_colours,
 )
-from components.timeline.table import TABLE_COLUMNS, timeline_csv, timeline_csv_name, timeline_frame
+from components.timeline.table import (
+    TABLE_COLUMNS,
+    TableRows,
+    timeline_csv,
+    timeline_csv_name,
+    timeline_frame,
+    timeline_rows,
+)
 from incidents.views.params import GROUPINGS
 
 __all__ = [
@@ -46,6 +53,7 @@ __all__ = [
     "Lane",
     "LaneIndex",
     "Placed",
+    "TableRows",
     "build_timeline_figure",
     "country_colours",
     "epoch_ms",
@@ -58,4 +66,5 @@ __all__ = [
     "timeline_csv",
     "timeline_csv_name",
     "timeline_frame",
+    "timeline_rows",
 ]
