@@ -198,6 +198,32 @@ def test_a_full_check_does_not_keep_every_records_decoded_facts(first: str, tmp_
     assert_same(load.load(TODAY), load_dataset(data_dir, TODAY, cache=None))
 
 
+@pytest.mark.parametrize("first", ["parsed", "from the parse cache"])
+def test_a_full_check_holds_one_records_decoded_facts_at_a_time(first: str, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each record's references and dates are dropped as soon as it is checked (and, parsed, as soon as its file's
+    entry is written), so the next record's decoding reuses their memory: decoded all at once and dropped at the
+    end, they left 140 MB of gaps at 1,000 incidents between what the load keeps."""
+    import incidents.load.incremental as incremental
+
+    data_dir = tmp_path / "data"
+    shutil.copytree(MONITOR, data_dir)
+    if first == "from the parse cache":
+        Loader(data_dir, FileCache(), snapshots=False).load(TODAY)
+    checked = incremental.check_references
+    held: list[int] = []
+
+    def counting(records: dict, failed: set[str], problems: list, ids: list[str] | None = None) -> set[str]:
+        held.append(sum("refs" in r.__dict__ or "dates" in r.__dict__ for r in records.values()))
+        return checked(records, failed, problems, ids)
+
+    monkeypatch.setattr(incremental, "check_references", counting)
+    load = Loader(data_dir, FileCache(), snapshots=False)
+    load.load(TODAY)
+    assert load.checks is not None and len(held) == len(load.checks.records) > 10
+    assert max(held) == 0  # at each record's check, no record before it still holds its decoded facts
+
+
 def test_nothing_changed_rechecks_nothing_and_a_new_day_rechecks_all(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
     shutil.copytree(MONITOR, data_dir)

@@ -28,7 +28,7 @@ import yaml
 
 import incidents.load.cachedir as cachedir
 from incidents.load.parse import MAX_RECORDS, Loc, ParsedFile, parse_file, record_count
-from incidents.load.validate import Located, file_records, restore_facts, stored_facts
+from incidents.load.validate import Located, file_records, restore_facts, settle, stored_facts
 from incidents.model import codes
 from incidents.model.codes import CODES
 from incidents.model.dataset import Problem
@@ -257,6 +257,8 @@ class FileCache:
             found = compute(raw, display, kind)
             if folder is not None and secret is not None:
                 self._write(folder / key[:2] / f"{key}.json", found, secret)
+                for located in found.records:  # the entry holds the facts' text: their decoded form can go now
+                    settle(located)
         else:
             self.hits += 1
         used[key] = found

@@ -87,7 +87,8 @@ def referrers(records: Mapping[str, Located]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for record_id, located in records.items():
         for ref in located.ref_ids():
-            found.setdefault(ref, set()).add(record_id)
+            target = records.get(ref)  # keyed by the record's own id string: the decoded copy would pin its memory
+            found.setdefault(target.record.id if target is not None else ref, set()).add(record_id)
     return found
 
 
