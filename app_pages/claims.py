@@ -11,7 +11,7 @@ from components import claims_more as more
 from components import responsive
 from components.cards import mark_prefix
 from components.context import get_context
-from components.figures import figures_frame
+from components.figures import figures_frame, show_figures
 from components.filters import NOTICES_KEY, share_link
 from components.overview import current_incident
 from components.safe import md_escape, md_link
@@ -104,7 +104,7 @@ if not comparison.rows:
     if comparison.figures:
         with st.container(key="claims-figures"):
             st.markdown("**Figures, as each gave them** (in time order; revisions and disagreements kept)")
-            st.dataframe(figures_frame(comparison.figures), hide_index=True)
+            show_figures(figures_frame(comparison.figures))
     with st.container(key="claims-discrepancies"):
         st.subheader(f"Discrepancies ({len(comparison.discrepancies)})")
         more.render_discrepancies(comparison)
@@ -132,7 +132,7 @@ if comparison.figures:
         st.markdown(
             "**Figures, as each party gave them** (in time order; revisions and disagreements kept, never averaged)"
         )
-        st.dataframe(figures_frame(comparison.figures), hide_index=True)
+        show_figures(figures_frame(comparison.figures))
 more.render_assessment(comparison)
 with st.expander(f"Discrepancies recorded for this incident ({len(comparison.discrepancies)})"):
     more.render_discrepancies(comparison)

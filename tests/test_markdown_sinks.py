@@ -19,7 +19,7 @@ SINKS = {
     "markdown", "caption", "write", "warning", "info", "error", "success", "title", "header", "subheader", "toast",
     "metric", "expander", "popover", "button", "checkbox", "toggle", "radio", "selectbox", "multiselect", "slider",
     "select_slider", "text_input", "text_area", "number_input", "date_input", "download_button", "link_button",
-    "pills", "segmented_control", "page_link", "status", "form_submit_button",
+    "pills", "segmented_control", "page_link", "status", "form_submit_button", "table",
 }
 MARKDOWN_KEYWORDS = {"help", "label", "body", "value", "captions", "placeholder"}
 # Second positional argument that renders as Markdown: a metric's value.
@@ -29,7 +29,7 @@ ESCAPERS = {"md_escape", "md_screen", "md_link"}
 SAFE_BUILDERS = {
     "mark_prefix", "quote_markdown", "status_chip", "review_chip", "chip", "cell_chips", "glance_markdown",
     "track_lines", "reply_lines", "markdown_lines", "timeline_summary", "map_summary", "statement_caption", "lines",
-    "statement_markdown",
+    "statement_markdown", "figures_table",
     "len", "established_lines", "row_status_chip", "grid_summary",
     "plural",  # a count and a constant noun (components.monitor)
     # the About page's documentation: made from constants of the code, never from records
