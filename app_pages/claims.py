@@ -102,7 +102,7 @@ if not comparison.rows:
         st.subheader("Statements by party")
         more.render_statements_by_party(dataset, comparison)
     if comparison.figures:
-        with st.container(key="claims-figures"):
+        with st.container(key=responsive.FIGURES_KEY):
             st.markdown("**Figures, as each gave them** (in time order; revisions and disagreements kept)")
             show_figures(figures_frame(comparison.figures))
     with st.container(key="claims-discrepancies"):
@@ -128,7 +128,7 @@ st.caption(
 ui.render_glance(comparison, layout)
 more.render_established(comparison)
 if comparison.figures:
-    with st.container(key="claims-figures"):
+    with st.container(key=responsive.FIGURES_KEY):
         st.markdown(
             "**Figures, as each party gave them** (in time order; revisions and disagreements kept, never averaged)"
         )

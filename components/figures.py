@@ -40,8 +40,9 @@ def figures_frame(tracks: Iterable[FigureTrack]) -> pd.DataFrame:
 
 def figures_table(frame: pd.DataFrame) -> pd.DataFrame:
     """`figures_frame`'s cells as `st.table` shows them: it renders every cell, and the headers, as Markdown, so
-    each cell is escaped (`md_escape`, the Markdown sinks' one rule)."""
-    return frame.map(lambda cell: md_escape(str(cell)))
+    each cell is escaped (`md_escape`, the Markdown sinks' one rule). An empty cell (no revision) is a dash: the
+    phone's layout labels every cell."""
+    return frame.map(lambda cell: md_escape(str(cell)) if str(cell) else "—")
 
 
 def show_figures(frame: pd.DataFrame) -> None:

@@ -9,16 +9,35 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.figures import COLUMNS as FIGURE_COLUMNS
+
 # Streamlit stacks st.columns below 640 px; the phone variants switch at the same width.
 PHONE_MAX_WIDTH = 640
 WIDE_PREFIX = "wide-"
 NARROW_PREFIX = "narrow-"
+
+FIGURES_KEY = "claims-figures"  # the claims page's figures table (`components.figures.show_figures`)
+_FIGURES_TABLE = f'.st-key-{FIGURES_KEY} [data-testid="stTableStyledTable"]'
+# On a phone each value of the figures table is a block of labelled lines: seven columns ran past the screen's edge
+# in a frame that scrolled sideways, which a keyboard cannot reach (a container takes no focus). The header row stays
+# for screen readers, out of sight; the labels are the columns' names, constants of the code.
+_FIGURES_LABELS = "\n".join(
+    f'  {_FIGURES_TABLE} td:nth-child({number})::before {{ content: "{name}: "; font-weight: 600; }}'
+    for number, name in enumerate(FIGURE_COLUMNS, start=1)
+)
 
 STYLESHEET = f"""<style>
 @media (max-width: {PHONE_MAX_WIDTH}px) {{
   [class*="st-key-{WIDE_PREFIX}"] {{ display: none !important; }}
   /* Pills and segmented controls wrap onto a second line instead of hiding options past the edge. */
   [data-testid="stMain"] [data-testid="stButtonGroup"] [role="toolbar"] {{ flex-wrap: wrap; }}
+  {_FIGURES_TABLE}, {_FIGURES_TABLE} tbody, {_FIGURES_TABLE} tr, {_FIGURES_TABLE} td {{
+    display: block; width: 100%; }}
+  {_FIGURES_TABLE} thead {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }}
+  {_FIGURES_TABLE} tr {{ padding: 0.4rem 0; border-bottom: 1px solid rgba(49, 51, 63, 0.2); }}
+  {_FIGURES_TABLE} td {{ border: none; padding: 0.1rem 0.5rem; }}
+  {_FIGURES_TABLE} td > div, {_FIGURES_TABLE} td p {{ display: inline; }}
+{_FIGURES_LABELS}
 }}
 @media (min-width: {PHONE_MAX_WIDTH + 1}px) {{
   [class*="st-key-{NARROW_PREFIX}"] {{ display: none !important; }}

@@ -20,7 +20,7 @@ def test_every_cell_is_escaped_as_the_markdown_sinks_are(text: str) -> None:
     frame = pd.DataFrame([{column: text for column in COLUMNS}], columns=COLUMNS)
     shown = figures_table(frame)
     assert list(shown.columns) == COLUMNS
-    assert shown.iloc[0].tolist() == [md_escape(text)] * len(COLUMNS)
+    assert shown.iloc[0].tolist() == [md_escape(text) if text else "—"] * len(COLUMNS)
     if any(mark in text for mark in "*[]!<`|"):
         assert shown.iloc[0, 0] != text  # something was escaped
 
