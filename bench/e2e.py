@@ -12,8 +12,9 @@ Per page: the first visit since the server started (it builds what later session
 browser context (cold, the median of `COLD_SAMPLES` such visits) and then in the same context again (warm), the time
 to idle (the script has stopped) and the time to drawn (every visible plotly chart has fired `plotly_afterplot` and
 every deck.gl canvas has a size and one animation frame after it); the websocket bytes received and the DOM nodes
-(the first cold visit); and the rerun after typing in the shared text filter (median of 3): to idle in the browser, the server's script by its own clock (the rerun's
-request to its `script_finished`, `bench/clocked_server.py`), and first to last message as the browser saw them.
+(the first cold visit); and the rerun after typing in the shared text filter (median of 3): to idle in the browser,
+the server's script by its own clock (the rerun's request to its `script_finished`, `bench/clocked_server.py`),
+and first to last message as the browser saw them.
 Then, on the synthetic data: restart time (server start to the first page idle) from the snapshot and with no
 cache, the bare app's restart, the same with the reader arriving after the server's warm-up, the time until a
 one-file edit shows, and the server's memory with 10 sessions.
