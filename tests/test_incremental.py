@@ -255,6 +255,17 @@ def test_a_restart_on_unchanged_data_is_served_from_the_snapshot(source: Path, t
         incident.name)}
 
 
+def _stored_snapshot() -> tuple[Path, bytes, bytes]:
+    """The one snapshot written: its file, this machine's key and its verified body."""
+    folder = snapshot.folder()
+    assert folder is not None
+    (stored,) = folder.glob("*.json")
+    key = cachedir.usable(folder) or b""
+    body = cachedir.verified(key, stored.read_bytes())
+    assert body is not None
+    return stored, key, body
+
+
 @pytest.mark.parametrize("chunk", [1, 7])
 def test_a_snapshot_in_sections_restores_every_collection(chunk: int, tmp_path: Path,
                                                          monkeypatch: pytest.MonkeyPatch) -> None:
@@ -264,11 +275,7 @@ def test_a_snapshot_in_sections_restores_every_collection(chunk: int, tmp_path: 
     data_dir = tmp_path / "data"
     shutil.copytree(DATA, data_dir)
     full = loader(data_dir).load(TODAY)
-    folder = snapshot.folder()
-    assert folder is not None
-    (stored,) = folder.glob("*.json")
-    body = cachedir.verified(cachedir.usable(folder) or b"", stored.read_bytes())
-    assert body is not None
+    _, _, body = _stored_snapshot()
     sections = orjson.loads(body[:body.find(b"\n")])["arrays"]
     assert len(sections) > 2 and all(len(kept) > 1 for kept in sections.values()), "sections of one record each"
     restart = loader(data_dir)
@@ -286,12 +293,7 @@ def test_a_signed_snapshot_with_crafted_sections_is_a_miss(label: str, sections:
     data_dir = tmp_path / "data"
     shutil.copytree(MONITOR, data_dir)
     full = loader(data_dir).load(TODAY)
-    folder = snapshot.folder()
-    assert folder is not None
-    (stored,) = folder.glob("*.json")
-    key = cachedir.usable(folder) or b""
-    body = cachedir.verified(key, stored.read_bytes())
-    assert body is not None
+    stored, key, body = _stored_snapshot()
     end = body.find(b"\n")
     header = orjson.loads(body[:end])
     header["arrays"][next(iter(header["arrays"]))] = sections

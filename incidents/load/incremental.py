@@ -42,7 +42,14 @@ from incidents.load.filestat import Status, StatusMemo, file_status
 from incidents.load.memory import QuietTimer, gc_paused
 from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
 from incidents.load.pipeline import add_to_version, dataset_ids, keep, version_of
-from incidents.load.references import check_cycles, check_dates, check_references, drop_dependents, referrers
+from incidents.load.references import (
+    check_cycles,
+    check_dates,
+    check_references,
+    drop_dependents,
+    index_key,
+    referrers,
+)
 from incidents.load.review import hosted_problems
 from incidents.load.snapshot import Checks, FileUnit
 from incidents.load.validate import Located, add_unique, settle
@@ -276,11 +283,7 @@ class Loader:
             now = records.get(record_id)
             if now is not None:
                 for ref in now.ref_ids():
-                    # The index outlives the load: keyed by the referenced record's own id string where there is
-                    # one, not by the decoded copy (which would pin the memory the decoding used).
-                    target = records.get(ref)
-                    checks.referenced_by.setdefault(target.record.id if target is not None else ref, set()).add(
-                        record_id)
+                    checks.referenced_by.setdefault(index_key(records, ref), set()).add(record_id)
         # A reference's answer depends only on whether its id is a kept record, of which collection, or failed:
         # the records referencing an id whose answer changed are checked again, not those of an edited record.
         changed = {i for i in moved if _status(old_records, old_failed, i) != _status(records, failed, i)}

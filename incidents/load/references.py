@@ -87,9 +87,15 @@ def referrers(records: Mapping[str, Located]) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
     for record_id, located in records.items():
         for ref in located.ref_ids():
-            target = records.get(ref)  # keyed by the record's own id string: the decoded copy would pin its memory
-            found.setdefault(target.record.id if target is not None else ref, set()).add(record_id)
+            found.setdefault(index_key(records, ref), set()).add(record_id)
     return found
+
+
+def index_key(records: Mapping[str, Located], ref: str) -> str:
+    """The key a referenced id has in the referrers index: the record's own id string where there is one. The
+    index outlives the load, and a decoded copy kept as a key would pin the memory its decoding used."""
+    target = records.get(ref)
+    return target.record.id if target is not None else ref
 
 
 def drop_dependents(
