@@ -5,14 +5,19 @@ table of every record is megabytes. `matching` and `page_of` are plain pandas (t
 search box and page picker. `searched` is the search box alone, for a lazy table (`st.dataframe(lazy=True)`,
 Streamlit 1.67): it sends its first LAZY_CHUNK rows and fetches the rest as the reader scrolls or sorts, with no
 rerun, but in its first release it has no search of its own (nor selection, nor CSV download). A table whose rows
-are picked (`on_select`) keeps the pager.
+are picked (`on_select`) keeps the pager. A table kept whole for many views (`Rows`) keeps its recent searches'
+hits (`SearchHits`).
 """
 
 from __future__ import annotations
 
 import math
+import threading
+from collections import OrderedDict
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
@@ -24,7 +29,7 @@ SEARCH_MAX = 200  # characters of a search (it is untrusted text, matched litera
 
 class Rows(Protocol):
     """A table that is not built whole until it must be (`components.timeline.TableRows`): its length, a run of its
-    rows, and the whole frame for a search."""
+    rows, the whole frame (for the CSV) and the rows a search finds, as rows of the same kind."""
 
     def __len__(self) -> int: ...
 
@@ -32,17 +37,62 @@ class Rows(Protocol):
 
     def take(self, start: int, stop: int) -> pd.DataFrame: ...
 
+    def matching(self, query: str) -> Rows: ...
+
+
+def search_text(query: str | None) -> str:
+    """A search as it is matched: stripped and cut to SEARCH_MAX characters ("" for none)."""
+    return (query or "").strip()[:SEARCH_MAX]
+
+
+def hit_mask(frame: pd.DataFrame, query: str | None) -> npt.NDArray[np.bool_]:
+    """For each row, whether any text column contains `query` (case-insensitive, literal); all True for none."""
+    query = search_text(query)
+    hits = np.ones(len(frame), dtype=bool) if not query else np.zeros(len(frame), dtype=bool)
+    if not query or frame.empty:
+        return hits
+    for column in frame.columns:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
+            found = frame[column].astype(str).str.contains(query, case=False, regex=False, na=False)
+            hits |= found.to_numpy(dtype=bool)
+    return hits
+
 
 def matching(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
     """The rows where any text column contains `query` (case-insensitive, literal); every row for an empty one."""
-    query = (query or "").strip()[:SEARCH_MAX]
-    if not query or frame.empty:
+    if not search_text(query) or frame.empty:
         return frame
-    columns = [c for c in frame.columns if frame[c].dtype == object or pd.api.types.is_string_dtype(frame[c])]
-    hits = pd.Series(False, index=frame.index)
-    for column in columns:
-        hits |= frame[column].astype(str).str.contains(query, case=False, regex=False, na=False)
-    return frame[hits]
+    return frame[hit_mask(frame, query)]
+
+
+class SearchHits:
+    """The hits (`hit_mask`) of the last few searches over one frame kept for many views and readers: paging
+    through a search's results, or a view narrowed by a filter, reads them instead of matching every row again
+    (copying a view's rows of a 45,000-row table and matching them cost 20-50 ms of each rerun while a search was
+    in the box at 1,000 incidents). Shared by sessions, so guarded by a lock; bounded by `KEPT`."""
+
+    KEPT = 8  # searches, each a byte a row (45 KB at 1,000 incidents)
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._found: OrderedDict[str, npt.NDArray[np.bool_]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def hits(self, query: str) -> npt.NDArray[np.bool_]:
+        """`hit_mask(self.frame, query)`, kept (never to be changed in place)."""
+        key = search_text(query)
+        with self._lock:
+            found = self._found.get(key)
+            if found is not None:
+                self._found.move_to_end(key)
+                return found
+        made = hit_mask(self.frame, key)
+        made.flags.writeable = False
+        with self._lock:
+            self._found[key] = made
+            while len(self._found) > self.KEPT:
+                self._found.popitem(last=False)
+        return made
 
 
 def page_count(rows: int, size: int = PAGE_ROWS) -> int:
@@ -79,8 +129,8 @@ def paged(frame: pd.DataFrame | Rows, key: str, noun: str = "rows", size: int = 
     search_column, page_column = st.columns([3, 1], vertical_alignment="bottom")
     query = _search_box(search_column, key, noun)
     found: pd.DataFrame | Rows = frame
-    if (query or "").strip():  # a search reads every row: only then is the whole frame built
-        found = matching(frame if isinstance(frame, pd.DataFrame) else frame.frame(), query)
+    if search_text(query):
+        found = matching(frame, query) if isinstance(frame, pd.DataFrame) else frame.matching(query)
     pages = page_count(len(found), size)
     page_key = f"{key}-page"
     # A narrower search can leave the stored page past the last one; clamp it before the widget reads it.

@@ -83,3 +83,42 @@ def test_rows_page_as_the_frame_they_stand_for(page: int, query: str) -> None:
     captions = [caption.value for caption in at.caption]
     assert len(captions) == 3 and captions[0] == captions[1]  # "Rows 101–200 of 334", the same either way
     assert at.session_state["index"] == list(range(100))  # the frame's own index, as `page_of` keeps it
+
+
+_FULL = pd.DataFrame({"Id": [f"r{i}" for i in range(60)],
+                      "Record": [f"Drone {i}" if i % 4 else f"claim [{i}]" for i in range(60)],
+                      "Lane": ["Iran" if i % 5 == 0 else "aze" for i in range(60)]})
+
+
+@pytest.mark.parametrize("query", ["", "drone", "CLAIM [", "iran", "1", "nothing like it", "  drone  "])
+@pytest.mark.parametrize("positions", [None, list(range(0, 60, 3)), [], [7]])
+def test_a_search_of_kept_rows_finds_what_a_search_of_their_frame_finds(
+    query: str, positions: list[int] | None
+) -> None:
+    import numpy as np
+
+    from components.paging import SearchHits
+    from components.timeline.table import TableRows
+
+    taken = None if positions is None else np.array(positions, dtype=np.int64)
+    for rows in (TableRows(_FULL, taken), TableRows(_FULL, taken, SearchHits(_FULL))):
+        found = rows.matching(query)
+        want = matching(rows.frame(), query).reset_index(drop=True)
+        assert found.frame().equals(want), (query, positions)
+        assert len(found) == len(want)
+
+
+def test_search_hits_are_kept_for_the_last_few_searches(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components import paging
+
+    made: list[str | None] = []
+    real = paging.hit_mask
+    monkeypatch.setattr(paging, "hit_mask", lambda frame, query: made.append(query) or real(frame, query))
+    searches = paging.SearchHits(_FULL)
+    first = searches.hits("drone")
+    assert searches.hits(" drone ") is first and made == ["drone"], "the same search (as matched): kept"
+    assert not first.flags.writeable
+    for number in range(paging.SearchHits.KEPT):
+        searches.hits(f"claim [{number}")
+    assert searches.hits("drone") is not first and made.count("drone") == 2, "past KEPT others: made again"
+    assert len(searches._found) == paging.SearchHits.KEPT

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from components.paging import SearchHits, hit_mask
 from components.timeline.labels import precision_label, source_text
 from components.timeline.lanes import LaneIndex, Record
 from components.timeline.style import KIND_NAMES
@@ -58,10 +59,12 @@ class TableRows:
     """A view's rows of the chronological table: the dataset's kept frame and the view's positions in it (None: a
     frame of the view's own). A view keeps this, not a copy of its rows: copying every string column of 45,000 rows
     held 17 MB of Arrow memory per view at 1,000 incidents, up to `FilterIndex.VIEWS_KEPT` of them. A page of rows
-    is taken when shown (`components.paging.paged`), the whole frame only for a search or the CSV."""
+    is taken when shown (`components.paging.paged`), the whole frame only for the CSV; a search reads the kept
+    frame's hits (`searches`, shared by every view of the dataset)."""
 
     full: pd.DataFrame
     positions: npt.NDArray[np.int64] | None = None
+    searches: SearchHits | None = field(default=None, compare=False)
 
     def __len__(self) -> int:
         return len(self.full) if self.positions is None else len(self.positions)
@@ -80,6 +83,13 @@ class TableRows:
         taken.index = pd.RangeIndex(start, start + len(taken))
         return taken
 
+    def matching(self, query: str) -> TableRows:
+        """The rows a search finds (`components.paging.matching`), in order, as positions in the same frame."""
+        hits = self.searches.hits(query) if self.searches is not None else hit_mask(self.full, query)
+        if self.positions is None:
+            return TableRows(self.full, np.flatnonzero(hits).astype(np.int64), self.searches)
+        return TableRows(self.full, self.positions[hits[self.positions]], self.searches)
+
 
 def timeline_frame(dataset: Dataset, view: View, group: str = "hierarchy") -> pd.DataFrame:
     """One row per record of the view, chronological, with its time window and precision (`timeline_rows`)."""
@@ -95,18 +105,19 @@ def timeline_rows(dataset: Dataset, view: View, group: str = "hierarchy") -> Tab
     order."""
     whole = apply_filter(dataset, FilterValue())
     full, rows = dataset.derive(("timeline-frame", group), lambda: _kept_frame(dataset, whole, group))
+    searches = dataset.derive(("timeline-searches", group), lambda: SearchHits(full))
     if view is whole:
-        return TableRows(full)
+        return TableRows(full, None, searches)
     from_columns = _positions_from_columns(dataset, view, group, rows)
     if from_columns is not None:
-        return TableRows(full, from_columns)
+        return TableRows(full, from_columns, searches)
     ids = [record.id for record in view.events] + [record.id for record in view.statements]
     positions = [rows.get(record_id, -1) for record_id in ids]
     if -1 in positions or len(set(positions)) < len(positions):
         # A view of records that are not this dataset's own, or ids an event and a statement share: built anew.
         return TableRows(_build_frame(dataset, view, group))
     positions.sort()  # the kept rows' order is time order, the view's too
-    return TableRows(full, np.array(positions, dtype=np.int64))
+    return TableRows(full, np.array(positions, dtype=np.int64), searches)
 
 
 def _positions_from_columns(
