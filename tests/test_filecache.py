@@ -166,6 +166,25 @@ def test_code_version_follows_the_code() -> None:
     assert len(filecache.CODE_VERSION) == 16
 
 
+def test_the_code_version_covers_every_module_of_the_package() -> None:
+    hashed = {path.relative_to(filecache.ROOT).as_posix() for path in filecache.code_modules()}
+    assert {"model/records.py", "model/when.py", "load/validate.py", "text.py"} <= hashed
+    assert hashed == {p.relative_to(filecache.ROOT).as_posix() for p in filecache.ROOT.rglob("*.py")
+                      if "__pycache__" not in p.parts}
+
+
+@pytest.mark.parametrize("module", ["model/records.py", "load/validate.py", "text.py", "views/columnar.py"])
+def test_a_change_to_any_module_changes_the_code_version(tmp_path: Path, module: str) -> None:
+    """The models decide what a file validates to: a change to one must not leave the old entries in use."""
+    package = tmp_path / "incidents"
+    shutil.copytree(filecache.ROOT, package, ignore=shutil.ignore_patterns("__pycache__"))
+    before = filecache._code_version(package)
+    assert before == filecache.CODE_VERSION
+    with (package / module).open("a", encoding="utf-8") as changed:
+        changed.write("\n# changed\n")
+    assert filecache._code_version(package) != before
+
+
 def test_off_writes_nothing(data: Path, cache_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(filecache.CACHE_ENV, "off")
     load_dataset(data, TODAY, cache=FileCache())
