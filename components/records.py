@@ -6,6 +6,7 @@ before the first reader asks: the first session then finds it in Streamlit's res
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -28,16 +29,23 @@ def data_dir() -> Path:
 # copy on every rerun (about 0.5 s at 10,000 records). One version is kept: an edit's load replaces it (a second
 # kept the last version's tables and figures alive for nothing).
 @st.cache_resource(show_spinner="Loading records…", max_entries=1)
-def load(data_dir: str, file_key: str, published: bool) -> Dataset:
+def load(data_dir: str, file_key: str, published: bool, day: str) -> Dataset:
     """Parsed and validated records; `file_key` (a digest of the files' names, sizes and mtimes) makes a curator's
-    edit show on rerun.
+    edit show on rerun, and `day` (today, ISO) a new day's checks: a date after today is an error that leaves its
+    record out, so a record dated tomorrow must appear on a long-running server once that day comes.
     With `published`, only what the hosted instance shows: every page, export and link is built from it.
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
     edit re-checks only what it touches (`incidents.load.incremental`)."""
-    return for_mode(loader_for(data_dir).load(), published)
+    return for_mode(loader_for(data_dir).load(dt.date.fromisoformat(day)), published)
+
+
+def today() -> dt.date:
+    """The day the records are checked against (the loader's own default: the machine's date)."""
+    return dt.date.today()
 
 
 def current(directory: Path) -> Dataset:
-    """The records in `directory` as they are on disk now (from the cache when no file changed since the last load).
-    Hosted instances set INCIDENTS_PUBLISHED_ONLY=1 and show published records only; `make run` shows every record."""
-    return load(str(directory), fingerprint_digest(directory), published_only_from(os.environ))
+    """The records in `directory` as they are on disk now and checked against today (from the cache when no file
+    changed and the day is the same since the last load). Hosted instances set INCIDENTS_PUBLISHED_ONLY=1 and show
+    published records only; `make run` shows every record."""
+    return load(str(directory), fingerprint_digest(directory), published_only_from(os.environ), today().isoformat())
