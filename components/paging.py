@@ -68,7 +68,7 @@ def matching(frame: pd.DataFrame, query: str | None) -> pd.DataFrame:
 class SearchHits:
     """The hits (`hit_mask`) of the last few searches over one frame kept for many views and readers: paging
     through a search's results, or a view narrowed by a filter, reads them instead of matching every row again
-    (copying a view's rows of a 45,000-row table and matching them cost 20-50 ms of each rerun while a search was
+    (copying a view's rows of a 45,000-row table and matching them cost 30-94 ms of each rerun while a search was
     in the box at 1,000 incidents). Shared by sessions, so guarded by a lock; bounded by `KEPT`."""
 
     KEPT = 8  # searches, each a byte a row (45 KB at 1,000 incidents)
