@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +52,21 @@ def _restore_data_dir_env():
         os.environ.pop("INCIDENTS_DATA_DIR", None)
     else:
         os.environ["INCIDENTS_DATA_DIR"] = previous
+
+
+@pytest.fixture
+def records_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A copy of the monitor fixture as the app's data, with its own parse cache and an empty shared records cache
+    (`components.records`)."""
+    from components import records
+
+    copied = tmp_path / "data"
+    shutil.copytree(FIXTURES / "monitor", copied)
+    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(copied))
+    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", str(tmp_path / "cache"))
+    records.load.clear()
+    yield copied
+    records.load.clear()
 
 
 def open_app(

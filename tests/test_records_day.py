@@ -4,29 +4,15 @@ today leaves its record out, so on a server that runs past midnight a record dat
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from pathlib import Path
 
 import pytest
 
 from components import records
-from tests.conftest import FIXTURES
-
-MONITOR = FIXTURES / "monitor"
 
 
-@pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    copied = tmp_path / "data"
-    shutil.copytree(MONITOR, copied)
-    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(copied))
-    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", str(tmp_path / "cache"))
-    records.load.clear()
-    yield copied
-    records.load.clear()
-
-
-def test_a_new_day_checks_the_records_again(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_new_day_checks_the_records_again(records_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data_dir = records_dir
     coming = dt.date.today() + dt.timedelta(days=30)  # after every other date of the fixture
     incident = data_dir / "incidents" / "mx-detention-2025.yaml"
     text = incident.read_text(encoding="utf-8")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -26,15 +25,9 @@ MONITOR = FIXTURES / "monitor"
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the monitor fixture as the app's data, with its own parse cache and an empty records cache."""
-    copied = tmp_path / "data"
-    shutil.copytree(MONITOR, copied)
-    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(copied))
-    monkeypatch.setenv("INCIDENTS_PARSE_CACHE", str(tmp_path / "cache"))
-    records.load.clear()
-    yield copied
-    records.load.clear()
+def data_dir(records_dir: Path) -> Path:
+    """The monitor fixture as the app's data, with its own caches (`records_dir`)."""
+    return records_dir
 
 
 def test_the_warm_up_fills_the_cache_the_first_reader_reads(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
