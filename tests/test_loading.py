@@ -5,9 +5,11 @@ from __future__ import annotations
 import ast
 import dataclasses
 import datetime as dt
+import os
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -213,6 +215,23 @@ def test_fingerprint_changes_when_a_file_changes(tmp_path: Path) -> None:
     assert fingerprint_digest(data_dir) != digest  # the app's cache key (app.py's load) follows the edit
 
 
+def test_fingerprint_changes_when_a_file_is_written_back_with_its_old_size_and_time(tmp_path: Path) -> None:
+    """The cache key must follow an edit that keeps the file's size and has its modification time put back."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(VALID, data_dir)
+    actors = data_dir / "actors.yaml"
+    text = actors.read_text()
+    status = actors.stat()
+    before = fingerprint_digest(data_dir)
+    changed = text.replace("a", "b", 1)
+    assert changed != text and len(changed.encode()) == len(text.encode())
+    time.sleep(0.01)  # a change time later than the first, on file systems with a coarse clock
+    actors.write_text(changed)
+    os.utime(actors, ns=(status.st_atime_ns, status.st_mtime_ns))
+    assert (actors.stat().st_size, actors.stat().st_mtime_ns) == (status.st_size, status.st_mtime_ns)
+    assert fingerprint_digest(data_dir) != before
+
+
 def test_fingerprint_covers_the_files_all_files_lists(tmp_path: Path) -> None:
     """The same files as `all_files` (strays, nested folders, a link to a folder, not the documentation), each once."""
     data_dir = tmp_path / "data"
@@ -225,7 +244,7 @@ def test_fingerprint_covers_the_files_all_files_lists(tmp_path: Path) -> None:
     (data_dir / "linked").symlink_to(elsewhere, target_is_directory=True)
     (data_dir / "broken.yaml").symlink_to(tmp_path / "missing.yaml")
     listed = {str(path) for path in all_files(data_dir) if path.exists()}
-    keyed = [name for name, _, _ in fingerprint(data_dir)]
+    keyed = [name for name, *_status in fingerprint(data_dir)]
     assert sorted(keyed) == sorted(listed) and len(keyed) == len(set(keyed))
     assert str(data_dir / "incidents" / "deep" / "deeper" / "stray.yaml") in keyed
     assert str(data_dir / "linked") in keyed and str(data_dir / "README.md") not in keyed
