@@ -116,3 +116,44 @@ def test_a_planted_commit_map_is_ignored(tmp_path: Path, monkeypatch: pytest.Mon
     (cache / "commits.json").write_text(f'{{"{head}": "deadbeef"}}')
     (found,) = versions.history(versions.find_repo(data))
     assert found.version != "deadbeef"
+
+
+def _entries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.bin"))
+
+
+def _read_cases(tmp: Path) -> list[tuple[str, Path | None, str, int, bytes | None]]:
+    """(label, folder, name, max bytes, the body read back) after writing b"body" as `a.bin` into `tmp`."""
+    return [
+        ("the entry itself", tmp, "a.bin", 4, b"body"),
+        ("larger than the bound", tmp, "a.bin", 3, None),
+        ("no such entry", tmp, "b.bin", 4, None),
+        ("the cache off", None, "a.bin", 4, None),
+    ]
+
+
+def test_a_signed_entry_reads_back_only_within_its_bound(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    assert cachedir.write_entry(folder, "a.bin", lambda: b"body", 4, 3)
+    assert not cachedir.write_entry(folder, "big.bin", lambda: b"body!", 4, 3)  # over the bound: not written
+    assert _entries(folder) == ["a.bin"]
+    for label, where, name, bound, want in _read_cases(folder):
+        assert cachedir.read_entry(where, name, bound) == want, label
+    (folder / "c.bin").write_bytes(b"body")  # written by no one with this machine's key
+    assert cachedir.read_entry(folder, "c.bin", 4) is None
+
+
+def test_writing_keeps_the_newest_entries_and_clears_old_temporary_files(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    left, fresh = folder / "left.tmp", folder / "fresh.tmp"
+    left.write_bytes(b"")
+    fresh.write_bytes(b"")
+    old = os.stat(left).st_mtime - cachedir.STALE_TMP_S - 60
+    os.utime(left, (old, old))
+    for n in range(5):
+        assert cachedir.write_entry(folder, f"{n}.bin", lambda: b"body", 4, 2)
+        os.utime(folder / f"{n}.bin", ns=(n * 10**9, n * 10**9))  # in writing order whatever the clock's grain
+    assert _entries(folder) == ["3.bin", "4.bin"]
+    assert not left.exists() and fresh.exists()
+    assert not cachedir.write_entry(None, "x.bin", lambda: b"body", 4, 2)

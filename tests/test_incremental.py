@@ -524,7 +524,7 @@ def test_a_freeze_after_a_freeze_hands_the_frozen_back_to_the_collector() -> Non
     assert alive() is None, "the edit after a release kept the last version's cycle"
 
 
-@pytest.mark.parametrize(("age_s", "kept"), [(10, True), (snapshot.STALE_TMP_S + 60, False)])
+@pytest.mark.parametrize(("age_s", "kept"), [(10, True), (cachedir.STALE_TMP_S + 60, False)])
 def test_an_unfinished_write_is_cleared_once_stale(age_s: int, kept: bool, tmp_path: Path) -> None:
     import os
     import time

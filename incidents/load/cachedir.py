@@ -21,6 +21,10 @@ import os
 import secrets
 import stat
 import subprocess
+import tempfile
+import threading
+import time
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,6 +32,7 @@ APP_DIR = "incidents-monitor"
 KEY_FILE = "key"
 KEY_BYTES = 32
 _DIGEST = 64  # hex characters of a sha256 HMAC
+STALE_TMP_S = 3600  # a temporary file this old is a write that never finished
 
 
 def cache_home() -> Path:
@@ -98,3 +103,50 @@ def usable(folder: Path) -> bytes | None:
     if tracked_by_git(folder):
         return None
     return machine_key(folder)
+
+
+def read_entry(folder: Path | None, name: str, max_bytes: int) -> bytes | None:
+    """The body of `folder/name` when this machine signed it; None when the cache is off or unusable, the file
+    is missing or larger than `max_bytes` (plus its signature), or its signature does not verify."""
+    secret = usable(folder) if folder is not None else None
+    if folder is None or secret is None:
+        return None
+    path = folder / name
+    try:
+        if path.stat().st_size > max_bytes + _DIGEST + 1:
+            return None
+        return verified(secret, path.read_bytes())
+    except OSError:
+        return None
+
+
+_WRITING = threading.Lock()  # one writer at a time: a background writer and a load never interleave their files
+
+
+def write_entry(folder: Path | None, name: str, body: Callable[[], bytes], max_bytes: int, kept: int) -> bool:
+    """Sign `body()` and write it to `folder/name` atomically (a temporary file renamed over it), then drop all but
+    the newest `kept` files with the same suffix, and temporary files older than `STALE_TMP_S` (a process that
+    ended while it wrote leaves one). False when the cache is off or unusable, the body is larger than
+    `max_bytes`, or the folder cannot be written."""
+    secret = usable(folder) if folder is not None else None
+    if folder is None or secret is None:
+        return False
+    with _WRITING:
+        made = body()
+        if len(made) > max_bytes:
+            return False
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
+                handle.write(sign(secret, made))
+            os.replace(handle.name, folder / name)
+            stored = sorted(folder.glob(f"*{Path(name).suffix}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+            for old in stored[kept:]:
+                old.unlink(missing_ok=True)
+            cutoff = time.time() - STALE_TMP_S
+            for left in folder.glob("*.tmp"):
+                if left.stat().st_mtime < cutoff:
+                    left.unlink(missing_ok=True)
+        except OSError:
+            return False
+    return True

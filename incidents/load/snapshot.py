@@ -15,10 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
@@ -44,10 +40,8 @@ FORMAT = 4  # bump when the layout changes
 CHUNK_RECORDS = 500
 FOLDER = "snapshot"
 KEPT = 3  # snapshots kept on disk (the newest)
-STALE_TMP_S = 3600  # a temporary file this old is a write that never finished
 MAX_BYTES = 8 * MAX_TOTAL_BYTES  # records, facts and node positions of the largest data a load accepts
 _ADAPTERS: dict[str, pydantic.TypeAdapter[Any]] = {}
-_WRITING = threading.Lock()
 
 
 @dataclass
@@ -209,44 +203,12 @@ def decode(body: bytes, key: str) -> Restored | None:
 
 def read(key: str) -> Restored | None:
     """The snapshot stored under `key`, verified; None when there is none (or it is not to be believed)."""
-    where = folder()
-    secret = cachedir.usable(where) if where is not None else None
-    if where is None or secret is None:
-        return None
-    path = where / f"{key}.json"
-    try:
-        if path.stat().st_size > MAX_BYTES + 100:
-            return None
-        body = cachedir.verified(secret, path.read_bytes())
-    except OSError:
-        return None
+    body = cachedir.read_entry(folder(), f"{key}.json", MAX_BYTES)
     return decode(body, key) if body is not None else None
 
 
 def write(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Problem]) -> bool:
     """Store a snapshot atomically and drop all but the newest `KEPT`; False when it could not be (or was too
-    large). One writer at a time: a background writer and a load never interleave their files."""
-    where = folder()
-    secret = cachedir.usable(where) if where is not None else None
-    if where is None or secret is None:
-        return False
-    with _WRITING:
-        body = encode(key, checks, bad, global_problems)
-        if len(body) > MAX_BYTES:
-            return False
-        try:
-            where.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=where, delete=False, suffix=".tmp") as handle:
-                handle.write(cachedir.sign(secret, body))
-            os.replace(handle.name, where / f"{key}.json")
-            stored = sorted(where.glob("*.json"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
-            for old in stored[KEPT:]:
-                old.unlink(missing_ok=True)
-            # A writer stopped mid-write (a process ending while its timer wrote) leaves its temporary file.
-            cutoff = time.time() - STALE_TMP_S
-            for left in where.glob("*.tmp"):
-                if left.stat().st_mtime < cutoff:
-                    left.unlink(missing_ok=True)
-        except OSError:
-            return False
-    return True
+    large). One writer at a time (`cachedir.write_entry`)."""
+    return cachedir.write_entry(
+        folder(), f"{key}.json", lambda: encode(key, checks, bad, global_problems), MAX_BYTES, KEPT)
