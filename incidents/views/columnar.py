@@ -64,6 +64,14 @@ class Codes:
         made.index, made.values = dict(self.index), list(self.values)
         return made
 
+    @classmethod
+    def of(cls, values: Iterable[str]) -> Codes:
+        """The codes of `values` in their order (each value once)."""
+        made = cls()
+        for value in values:
+            made.code(value)
+        return made
+
 
 @dataclass(frozen=True)
 class Table:
@@ -177,6 +185,16 @@ class RecordColumns:
         self.kinds, self.actors, self.incidents, self.places, self.types = Codes(), Codes(), Codes(), Codes(), Codes()
         self.events = self._table(events)
         self.statements = self._table(statements)
+
+    CODE_NAMES = ("kinds", "actors", "incidents", "places", "types")
+
+    @classmethod
+    def of_parts(cls, codes: dict[str, Codes], events: Table, statements: Table) -> RecordColumns:
+        """Columns put together from their codes (by `CODE_NAMES`) and tables, as `columns_store` reads them."""
+        made = cls.__new__(cls)
+        made.kinds, made.actors, made.incidents, made.places, made.types = (codes[name] for name in cls.CODE_NAMES)
+        made.events, made.statements = events, statements
+        return made
 
     @classmethod
     def spliced(

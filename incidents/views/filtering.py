@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+import incidents.views.columns_store as columns_store
 from incidents.model.dataset import Dataset, Derives
 from incidents.model.groups import groups
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
@@ -158,6 +159,7 @@ class FilterIndex:
         self.dataset = dataset
         self._views: OrderedDict[FilterValue, View] = OrderedDict()
         self._lock = threading.Lock()  # sessions run in threads and share the dataset
+        self.store_writer: threading.Thread | None = None
 
     @cached_property
     def _from_last(self) -> _FromLast | None:
@@ -191,14 +193,18 @@ class FilterIndex:
 
     @cached_property
     def columns(self) -> RecordColumns:
-        """The events and statements as columns (built on the first filter that selects among them, or made from
-        the last columns built)."""
+        """The events and statements as columns (on the first filter that selects among them): made from the last
+        columns built after an edit, else read back from a store a process wrote for the same records
+        (`columns_store`), else built and stored."""
         last = self._from_last
-        made = (
-            RecordColumns.spliced(last.columns, last.events, last.event_source, last.statements, last.statement_source)
-            if last is not None
-            else RecordColumns(self.events, self.statements)
-        )
+        if last is not None:
+            made = RecordColumns.spliced(
+                last.columns, last.events, last.event_source, last.statements, last.statement_source)
+        else:
+            stored = columns_store.read(self.dataset, self.events, self.statements)
+            made = stored if stored is not None else RecordColumns(self.events, self.statements)
+            if stored is None:  # the next restart on these records reads them (the thread kept for tests)
+                self.store_writer = columns_store.write_later(self.dataset, made, self.events, self.statements)
         with _LAST_LOCK:
             _LAST_COLUMNS[:] = [(self.events, self.statements, made)]
         self.__dict__.pop("_from_last", None)  # the orders are kept; the last columns need not be
