@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 
 from incidents.load import filecache
+from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
 from incidents.load.review import published_only
 from incidents.model.dataset import Dataset
@@ -22,6 +23,7 @@ from incidents.views import columnar, columns_store, filtering
 from incidents.views.columnar import RecordColumns, Table
 from incidents.views.filtering import FilterValue
 from tests.conftest import DATA, FIXTURES
+from tests.test_columnar import _decoded, _edit_middle
 
 TODAY = dt.date(2026, 12, 24)
 _FIELDS = [f.name for f in dataclasses.fields(Table)]
@@ -258,3 +260,28 @@ def test_small_data_and_an_off_cache_store_nothing(
 def test_the_columns_module_keeps_its_code_names_in_step_with_its_tables() -> None:
     columns = RecordColumns([], [])
     assert all(isinstance(getattr(columns, name), columnar.Codes) for name in RecordColumns.CODE_NAMES)
+
+
+def test_an_edit_after_a_restart_splices_from_the_columns_read_back(
+    store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    generate(tmp_path / "data", 6, seed=4)
+    monkeypatch.setattr(filtering, "SPLICE_MAX_SHARE", 1.0)  # one file of six holds a large share of the records
+    first = filtering.FilterIndex(Loader(tmp_path / "data", cache=None, snapshots=False).load(TODAY))
+    assert first.columns.events.size
+    assert first.store_writer is not None
+    first.store_writer.join()
+    monkeypatch.setattr(filtering, "_LAST_COLUMNS", [])  # a new process
+    loader = Loader(tmp_path / "data", cache=None, snapshots=False)
+    restarted = filtering.FilterIndex(loader.load(TODAY))
+    assert restarted.columns is not None and restarted.store_writer is None  # read back
+    _edit_middle("description: ", "description: Edited drone ")(tmp_path / "data")
+    after = filtering.FilterIndex(loader.load(TODAY))
+    assert after._from_last is not None and after._from_last.columns is restarted.columns
+    spliced = after.columns
+    monkeypatch.setattr(filtering, "_LAST_COLUMNS", [])
+    fresh = filtering.FilterIndex(after.dataset)
+    monkeypatch.setattr(columns_store, "MIN_RECORDS", 10**9)  # built, not read
+    for name in ("events", "statements"):
+        assert _decoded(spliced, name) == _decoded(fresh.columns, name)
+    assert _decoded(spliced, "events") != _decoded(restarted.columns, "events")
