@@ -122,3 +122,39 @@ def test_a_failed_warm_up_still_ends(data_dir: Path, monkeypatch: pytest.MonkeyP
     with pytest.raises(RuntimeError):
         warmup._warm_then_finish()
     assert warmup.finished()
+
+
+def test_the_columns_are_made_after_the_warm_up_says_it_is_ready(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(warmup, "_finished", threading.Event())
+    seen: list[bool] = []
+    monkeypatch.setattr(warmup, "warm_columns", lambda: seen.append(warmup.finished()) or True)
+    warmup._warm_then_finish()
+    assert seen == [True], "the columns must come after readiness, once"
+    monkeypatch.undo()
+    monkeypatch.setenv("INCIDENTS_DATA_DIR", str(data_dir))
+    dataset = records.current(data_dir)
+    assert filter_index(dataset).columns_if_built() is None
+    assert warmup.warm_columns()
+    assert filter_index(records.current(data_dir)).columns_if_built() is not None
+
+
+def test_failed_columns_are_logged_and_the_server_goes_on(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def broken() -> None:
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(warmup, "current", lambda _where: broken())
+    with caplog.at_level(logging.ERROR, logger=warmup.LOG.name):
+        assert not warmup.warm_columns()
+    assert "the first filter will make them" in caplog.text and "disk gone" in caplog.text
+
+
+def test_no_columns_after_a_failed_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(warmup, "_finished", threading.Event())
+    monkeypatch.setattr(warmup, "warm_records", lambda: False)
+    monkeypatch.setattr(warmup, "warm_columns", lambda: pytest.fail("columns made after a failed load"))
+    warmup._warm_then_finish()
+    assert warmup.finished()
