@@ -18,7 +18,7 @@ from incidents.model.queries import chronological
 from incidents.model.records import Event, Incident, Statement
 from incidents.synth import generate
 from incidents.views import columnar, filtering
-from incidents.views.columnar import RowMemo, text_of
+from incidents.views.columnar import text_of
 from incidents.views.filtering import FilterValue, View, _in_dates, apply_filter, filter_index, matches
 from tests.bigdata import write_copies
 from tests.conftest import DATA, FIXTURES
@@ -127,30 +127,13 @@ def _table_columns(table: object) -> dict[str, list[object]]:
     )}
 
 
-def test_a_records_kept_row_is_used_only_for_that_very_record(monkeypatch: pytest.MonkeyPatch) -> None:
-    memo = RowMemo()
-    monkeypatch.setattr(columnar, "row_of", lambda record: columnar.Row(
-        "k", 1, 1, 1, 1, (), (), record.model_dump_json()
-    ))
+def test_the_text_column_holds_each_records_search_text() -> None:
     dataset = load_dataset(DATA)
-    statement = next(iter(dataset.statements.values()))
-    first = memo.row(statement)
-    assert memo.row(statement) is first, "the same object: its kept row"
-    edited = statement.model_copy(update={"paraphrase": statement.paraphrase + " (edited)"})
-    assert memo.row(edited) is not first and "(edited)" in str(memo.row(edited).place), "same id, another object: anew"
-
-
-def test_the_search_text_is_kept_once_in_the_text_column_not_in_each_kept_row(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The row memo outlives a dataset; a copy of every record's search text in it was 19 MB at 1,000 incidents."""
-    monkeypatch.setattr(columnar, "ROWS", RowMemo())
-    dataset = load_dataset(DATA)
-    records = [*dataset.events.values(), *dataset.statements.values()]
-    columns = columnar.RecordColumns(list(dataset.events.values()), list(dataset.statements.values()))
-    texts = [*columns.events.text, *columns.statements.text]
-    assert texts == [text_of(record) for record in records]
-    kept = [value for _record, row in columnar.ROWS.rows.values() for value in row]
-    assert len(columnar.ROWS.rows) == len(records)
-    assert not {text for text in texts if len(text) > 20} & {v for v in kept if isinstance(v, str)}
+    events, statements = list(dataset.events.values()), list(dataset.statements.values())
+    columns = columnar.RecordColumns(events, statements)
+    assert list(columns.events.text) == [text_of(record) for record in events]
+    assert list(columns.statements.text) == [text_of(record) for record in statements]
+    assert any(text != text.casefold() for record in statements for text in [record.quote or ""])  # some to fold
 
 
 def _decoded(columns: columnar.RecordColumns, name: str) -> list[tuple[object, ...]]:
@@ -205,7 +188,6 @@ def test_columns_after_an_edit_are_spliced_from_the_last_and_equal_columns_built
 ) -> None:
     generate(tmp_path / "data", 6, seed=4)
     loader = Loader(tmp_path / "data", cache=None, snapshots=False)
-    monkeypatch.setattr(columnar, "ROWS", RowMemo())
     monkeypatch.setattr(filtering, "_LAST_COLUMNS", [])
     monkeypatch.setattr(filtering, "SPLICE_MAX_SHARE", 1.0)  # one file of six holds a large share of the records
     before = filtering.FilterIndex(loader.load(TODAY))
@@ -215,7 +197,6 @@ def test_columns_after_an_edit_are_spliced_from_the_last_and_equal_columns_built
     assert not after.dataset.errors, after.dataset.errors[:3]
     assert after._from_last is not None, "the columns were built, not spliced"
     spliced = after.columns
-    monkeypatch.setattr(columnar, "ROWS", RowMemo())
     monkeypatch.setattr(filtering, "_LAST_COLUMNS", [])
     fresh = filtering.FilterIndex(after.dataset)
     assert fresh._from_last is None

@@ -4,8 +4,8 @@ Built once per dataset (`FilterIndex.columns`, kept with the dataset the app cac
 with every session) in the index's time order: the kind as a category, the first and last day a record may fall
 on as day numbers, the casefolded search text as an Arrow string column (pandas 3), the event's place, type and
 incident, and exploded (row, actor) and (row, incident) tables. A filter gives a boolean mask per table; the
-pages still get the selected models (`View`), made from the mask. Each record's row is kept while the record is the
-same object (`ROWS`), so the dataset after a one-file edit builds its columns from the rows of every other file.
+pages still get the selected models (`View`), made from the mask. The dataset after a one-file edit splices its
+columns from the last ones (`RecordColumns.spliced`): only the changed records' rows are worked out.
 """
 
 from __future__ import annotations
@@ -250,7 +250,7 @@ class RecordColumns:
         incident_rows: list[int] = []
         incident_codes: list[int] = []
         places: list[int] = []
-        rows = [kept_row(record) for record in records]
+        rows = [row_of(record) for record in records]
         for position, row in enumerate(rows):
             for actor in row.actors:
                 actor_rows.append(position)
@@ -304,9 +304,8 @@ def _chunks(text: pd.Series) -> list[pa.Array]:
 
 
 class Row(NamedTuple):
-    """What the columns hold of one record, worked out from it alone, but for its search text: the text column
-    holds that (`text_of`, worked out again for a table built anew: 0.09 s at 1,000 incidents), and a kept copy in
-    every row was 19 MB of the server's memory."""
+    """What the columns hold of one record, worked out from it alone, but for its search text (`text_of`, made into
+    the Arrow text column directly)."""
 
     kind: str
     first: int  # day numbers
@@ -339,34 +338,3 @@ def row_of(record: Event | Statement) -> Row:
         tuple(record_actors(record)), named, record.place if isinstance(record, Event) else None,
         record.type if isinstance(record, Event) else "",
     )
-
-
-class RowMemo:
-    """Each record's row, kept across datasets while the record is the same object: after an edit the loader
-    reuses the records of every unchanged file, so the next dataset's columns read their rows instead of working
-    them out (the columns took 0.6 s of every edit's next run at 1,000 incidents). Holds the record it was made
-    from, so an id is only trusted for that very object; bounded; entries are replaced, never changed."""
-
-    MAX_ENTRIES = 500_000
-
-    def __init__(self) -> None:
-        self.rows: dict[tuple[str, str], tuple[Event | Statement, Row]] = {}
-
-    def row(self, record: Event | Statement) -> Row:
-        key = (type(record).__name__, record.id)
-        found = self.rows.get(key)
-        if found is not None and found[0] is record:
-            return found[1]
-        made = row_of(record)
-        if len(self.rows) >= self.MAX_ENTRIES:
-            self.rows = {}
-        self.rows[key] = (record, made)
-        return made
-
-
-ROWS = RowMemo()
-
-
-def kept_row(record: Event | Statement) -> Row:
-    """The record's row from `ROWS` (looked up at call time, so a test may swap the memo)."""
-    return ROWS.row(record)
