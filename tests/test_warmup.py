@@ -4,6 +4,7 @@ server starts, into the same cache the frame reads, and a failed warm-up leaves 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import os
 import subprocess
@@ -158,3 +159,49 @@ def test_no_columns_after_a_failed_load(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setattr(warmup, "warm_columns", lambda: pytest.fail("columns made after a failed load"))
     warmup._warm_then_finish()
     assert warmup.finished()
+
+
+NEXT_DAY_CASES = [
+    ("a second before midnight", dt.datetime(2026, 12, 7, 23, 59, 59), warmup.NEW_DAY_MIN_WAIT_S),
+    ("noon", dt.datetime(2026, 12, 7, 12, 0), 12 * 3600 + warmup.NEW_DAY_AFTER_S),
+    ("just after midnight", dt.datetime(2026, 12, 8, 0, 0, 1), 24 * 3600 - 1 + warmup.NEW_DAY_AFTER_S),
+    ("the last day of a year", dt.datetime(2026, 12, 31, 18, 0), 6 * 3600 + warmup.NEW_DAY_AFTER_S),
+    ("a clock with a zone", dt.datetime(2026, 3, 1, 21, 0, tzinfo=dt.timezone(dt.timedelta(hours=4))),
+     3 * 3600 + warmup.NEW_DAY_AFTER_S),
+]
+
+
+@pytest.mark.parametrize(("label", "now", "seconds"), NEXT_DAY_CASES, ids=[c[0] for c in NEXT_DAY_CASES])
+def test_the_new_day_warm_up_waits_until_just_after_midnight(label: str, now: dt.datetime, seconds: float) -> None:
+    assert warmup.seconds_to_next_day(now) == pytest.approx(seconds)
+
+
+def test_each_new_day_warms_the_records_then_the_columns_after_each_wait(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    clock = iter([dt.datetime(2026, 12, 7, 12, 0), dt.datetime(2026, 12, 8, 0, 0, 5)])
+    monkeypatch.setattr(warmup, "warm_records", lambda: calls.append("records") or True)
+    monkeypatch.setattr(warmup, "warm_columns", lambda: calls.append("columns") or True)
+    warmup.each_new_day(sleep=lambda s: calls.append(f"sleep {s:.0f}"), now=lambda: next(clock), days=2)
+    assert calls == [f"sleep {12 * 3600 + warmup.NEW_DAY_AFTER_S:.0f}", "records", "columns",
+                     f"sleep {24 * 3600:.0f}", "records", "columns"]
+
+
+def test_a_new_day_whose_records_fail_makes_no_columns_and_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[str] = []
+    monkeypatch.setattr(warmup, "warm_records", lambda: calls.append("records") and False)
+    monkeypatch.setattr(warmup, "warm_columns", lambda: pytest.fail("columns made after a failed load"))
+    warmup.each_new_day(sleep=lambda _s: None, now=lambda: dt.datetime(2026, 12, 7, 12, 0), days=2)
+    assert calls == ["records", "records"]
+
+
+def test_start_also_starts_the_new_day_thread(data_dir: Path) -> None:
+    before = sum(t.name == warmup.NEW_DAY_THREAD_NAME for t in threading.enumerate())
+    warmup.start(ROOT).join(timeout=60)
+    after = [t for t in threading.enumerate() if t.name == warmup.NEW_DAY_THREAD_NAME]
+    assert len(after) == before + 1 and all(t.daemon for t in after)
+
+
+def test_the_new_day_threads_context_warning_is_dropped_too() -> None:
+    record = logging.LogRecord("x", logging.WARNING, "", 0, "no script run context", None, None)
+    record.threadName = warmup.NEW_DAY_THREAD_NAME
+    assert not warmup._OwnThreadWarnings().filter(record)
