@@ -205,3 +205,20 @@ def test_the_new_day_threads_context_warning_is_dropped_too() -> None:
     record = logging.LogRecord("x", logging.WARNING, "", 0, "no script run context", None, None)
     record.threadName = warmup.NEW_DAY_THREAD_NAME
     assert not warmup._OwnThreadWarnings().filter(record)
+
+
+def test_after_the_new_day_warm_up_the_days_first_reader_loads_nothing(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    day = dt.date(2026, 12, 7)
+    monkeypatch.setattr(records, "today", lambda: day)
+    assert warmup.warm_records()
+    loads: list[str] = []
+    loader_for = records.loader_for
+    monkeypatch.setattr(records, "loader_for", lambda where: loads.append(where) or loader_for(where))
+    day = dt.date(2026, 12, 8)  # midnight has passed
+    warmup.each_new_day(sleep=lambda _s: None, now=lambda: dt.datetime(2026, 12, 8, 0, 0, 5), days=1)
+    assert loads == [str(data_dir)]  # the new day's load, by the warm-up
+    dataset = records.current(data_dir)  # the day's first reader
+    assert loads == [str(data_dir)], "the first reader of the new day loaded the records again"
+    assert filter_index(dataset).columns_if_built() is not None
