@@ -30,9 +30,10 @@ def data_dir() -> Path:
 # kept the last version's tables and figures alive for nothing).
 @st.cache_resource(show_spinner="Loading records…", max_entries=1)
 def load(data_dir: str, file_key: str, published: bool, day: str) -> Dataset:
-    """Parsed and validated records; `file_key` (a digest of the files' names, sizes and mtimes) makes a curator's
-    edit show on rerun, and `day` (today, ISO) a new day's checks: a date after today is an error that leaves its
-    record out, so a record dated tomorrow must appear on a long-running server once that day comes.
+    """Parsed and validated records; `file_key` (a digest of the files' names, sizes, modification and change
+    times) makes a curator's edit show on rerun, and `day` (today, ISO) a new day's checks: a date after today is an
+    error that leaves its record out, so a record dated tomorrow must appear on a long-running server once that day
+    comes.
     With `published`, only what the hosted instance shows: every page, export and link is built from it.
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
     edit re-checks only what it touches (`incidents.load.incremental`)."""

@@ -176,6 +176,13 @@ def cache_dir() -> Path | None:
     return Path(value) if value else cachedir.cache_home() / "parse"
 
 
+def cache_subdir(name: str) -> Path | None:
+    """A folder of its own beside the parse cache's entries (the snapshots', the stored columns'); None when the
+    cache is off."""
+    parse = cache_dir()
+    return parse / name if parse is not None else None
+
+
 def entry_key(raw: bytes, display: str, kind: str) -> str:
     """sha256 of the code version, the path as reports print it, the file kind and the file's bytes."""
     digest = hashlib.sha256(f"{CODE_VERSION}\0{display}\0{kind}\0".encode())

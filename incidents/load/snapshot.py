@@ -25,7 +25,7 @@ import orjson
 import pydantic
 
 import incidents.load.cachedir as cachedir
-from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_dir, compressed_marks
+from incidents.load.filecache import CODE_VERSION, FileResult, LazyMarks, cache_subdir, compressed_marks
 from incidents.load.parse import MAX_TOTAL_BYTES, ParsedFile
 from incidents.load.validate import Located, restore_facts, stored_facts
 from incidents.load.warn import SingleSourceMemo
@@ -99,8 +99,7 @@ def snapshot_key(today: dt.date, data_label: str, files: Sequence[tuple[str, str
 
 def folder() -> Path | None:
     """Where snapshots live: `snapshot/` in the parse cache's folder; None when that cache is off."""
-    parse = cache_dir()
-    return parse / FOLDER if parse is not None else None
+    return cache_subdir(FOLDER)
 
 
 def _rows(problems: Sequence[Problem]) -> list[list[Any]]:

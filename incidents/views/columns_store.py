@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
 import incidents.load.cachedir as cachedir
-from incidents.load.filecache import CODE_VERSION, cache_dir
+from incidents.load.filecache import CODE_VERSION, cache_subdir
 from incidents.load.parse import MAX_TOTAL_BYTES
 from incidents.model.dataset import COLLECTION_ORDER, Dataset
 from incidents.model.records import Event, Statement
@@ -55,8 +55,7 @@ def store_key(dataset: Dataset) -> str:
 
 def folder() -> Path | None:
     """`columns/` in the parse cache's folder; None when that cache is off."""
-    parse = cache_dir()
-    return parse / FOLDER if parse is not None else None
+    return cache_subdir(FOLDER)
 
 
 def _stream(table: pa.Table) -> bytes:

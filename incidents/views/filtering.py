@@ -197,14 +197,14 @@ class FilterIndex:
         columns built after an edit, else read back from a store a process wrote for the same records
         (`columns_store`), else built and stored."""
         last = self._from_last
-        if last is not None:
-            made = RecordColumns.spliced(
-                last.columns, last.events, last.event_source, last.statements, last.statement_source)
-        else:
-            stored = columns_store.read(self.dataset, self.events, self.statements)
-            made = stored if stored is not None else RecordColumns(self.events, self.statements)
-            if stored is None:  # the next restart on these records reads them (the thread kept for tests)
-                self.store_writer = columns_store.write_later(self.dataset, made, self.events, self.statements)
+        made = (
+            RecordColumns.spliced(last.columns, last.events, last.event_source, last.statements, last.statement_source)
+            if last is not None
+            else columns_store.read(self.dataset, self.events, self.statements)
+        )
+        if made is None:  # built, and stored for the next restart on these records (the thread kept for tests)
+            made = RecordColumns(self.events, self.statements)
+            self.store_writer = columns_store.write_later(self.dataset, made, self.events, self.statements)
         with _LAST_LOCK:
             _LAST_COLUMNS[:] = [(self.events, self.statements, made)]
         self.__dict__.pop("_from_last", None)  # the orders are kept; the last columns need not be
