@@ -97,7 +97,7 @@ EDITS = [
 
 
 # Each step from the one before; the loader puts a file's records in as one dictionary while no id repeats, and
-# record by record from a repeat on (`incremental._assemble`).
+# record by record from a repeat on (`assembly.assemble`).
 REPEAT_STEPS = [
     ("an id of an earlier file repeated", _replace("incidents/mx-embassy-2023.yaml", "id: mx23-complicit",
                                                    "id: mx19-troops")),

@@ -31,11 +31,11 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import NamedTuple, cast
+from typing import NamedTuple
 
 import incidents.load.snapshot as snapshot
+from incidents.load.assembly import Assembled, actors_of, assemble, keep_assembled, moved_ids, status_of
 from incidents.load.copies import stored_copy_problems
 from incidents.load.filecache import CODE_VERSION, FILE_CACHE, FileCache, FileResult, compute, entry_key
 from incidents.load.filestat import Status, StatusMemo, file_status
@@ -52,13 +52,11 @@ from incidents.load.references import (
 )
 from incidents.load.review import hosted_problems
 from incidents.load.snapshot import Checks, FileUnit
-from incidents.load.validate import Located, add_unique, settle
+from incidents.load.validate import Located, settle
 from incidents.load.warn import FileWarningsMemo, file_warnings, unread_files, warnings
 from incidents.load.weekdays import record_year, weekday_mismatches
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
-from incidents.model.records import Actor
-from incidents.model.registry import COLLECTIONS
 
 __all__ = ["Loader", "loader_for"]
 
@@ -101,7 +99,7 @@ class Loader:
         self._known: StatusMemo[_Known] = StatusMemo()  # each record file's key and result, by its status
         self._hashed: tuple[list[str], list[hashlib._Hash]] = ([], [])  # names; the version's state before each
         self._copies: StatusMemo[str] = StatusMemo()  # each stored copy's SHA-256, by its status
-        self._assembled: _Assembled | None = None  # how the last load's records were put together
+        self._assembled: Assembled | None = None  # how the last load's records were put together
         self._warnings = FileWarningsMemo()  # what each file's records give the warnings
         self._stored_key = ""  # the snapshot this loader last read or wrote: an unchanged load writes none
         self.background = True  # write snapshots in a thread (tests write them in the foreground)
@@ -132,7 +130,7 @@ class Loader:
         reads = self._results(dataset, raws, checks)
         if restored is not None:
             self._stored_key = key
-            self._assembled = _assemble([r for r in reads if r is not None and r.parsed], [])
+            self._assembled = assemble([r for r in reads if r is not None and r.parsed], [])
             records = checks.records = self._assembled.records
             checks.failed = set().union(*(r.parsed.failed_ids for r in reads if r is not None and r.parsed))
             keep(dataset, records, restored.bad)
@@ -266,14 +264,14 @@ class Loader:
         """The cross-file checks, re-run for what changed since `checks` was made; fills `checks` and the dataset.
         Returns the problems of the whole-set checks (the snapshot stores them beside the per-record ones)."""
         problems: list[Problem] = []
-        assembled = _assemble([r for r in reads if r is not None], problems)
+        assembled = assemble([r for r in reads if r is not None], problems)
         records = assembled.records
         failed = set().union(*(r.parsed.failed_ids for r in reads if r is not None and r.parsed))
         old_records, old_failed = checks.records, checks.failed
         if old_records and not checks.referenced_by:  # restored from a snapshot: the index is made on first need
             checks.referenced_by = referrers(old_records)
         # Which records are new objects (their file changed), and which ids changed what they resolve to.
-        moved = _moved(assembled, self._assembled, old_records) | (failed ^ old_failed)
+        moved = moved_ids(assembled, self._assembled, old_records) | (failed ^ old_failed)
         self._assembled = assembled
         for record_id in moved:  # keep the index of who references whom current
             before = old_records.get(record_id)
@@ -286,7 +284,7 @@ class Loader:
                     checks.referenced_by.setdefault(index_key(records, ref), set()).add(record_id)
         # A reference's answer depends only on whether its id is a kept record, of which collection, or failed:
         # the records referencing an id whose answer changed are checked again, not those of an edited record.
-        changed = {i for i in moved if _status(old_records, old_failed, i) != _status(records, failed, i)}
+        changed = {i for i in moved if status_of(old_records, old_failed, i) != status_of(records, failed, i)}
         recheck = {i for i in moved if i in records}
         for record_id in changed:
             recheck |= checks.referenced_by.get(record_id, set())
@@ -313,9 +311,9 @@ class Loader:
                 # server restored from its snapshot).
                 settle(records[record_id])
         checks.records, checks.failed, checks.rechecked = records, failed, recheck
-        bad = set(checks.base_bad) | check_cycles(records, problems, _actors(assembled))
+        bad = set(checks.base_bad) | check_cycles(records, problems, actors_of(assembled))
         drop_dependents(records, bad, problems, checks.referenced_by)
-        _keep(dataset, assembled, bad)
+        keep_assembled(dataset, assembled, bad)
         if assembled.whole:
             problems += file_warnings(dataset, records, assembled.results, bad, self._warnings, checks.single_source)
         else:
@@ -356,78 +354,6 @@ class Loader:
         problems += stored_copy_problems(dataset, checks.records, self.data_dir, self._copies)
         problems += unread_files(self.data_dir, [path for path, _kind in self._listed])
         problems.sort(key=lambda p: (p.path, p.line, p.col, p.code))
-
-
-@dataclass(frozen=True)
-class _Assembled:
-    """A load's records put together from its files' results (`_assemble`)."""
-
-    records: dict[str, Located]
-    results: list[FileResult]
-    whole: bool  # no id repeated, in a file or across files: every file went in as one dictionary
-
-
-def _assemble(results: list[FileResult], problems: list[Problem]) -> _Assembled:
-    """`unique_records` over the files' results, a file's dictionary at a time where its ids are new (C-level
-    dictionary work: 50-60 ms a load record by record at 1,000 incidents)."""
-    found: dict[str, Located] = {}
-    whole = True
-    for result in results:
-        index = result.by_id
-        if index is not None and found.keys().isdisjoint(index):
-            found.update(index)
-        else:
-            whole = False
-            add_unique(found, result.records, problems)
-    return _Assembled(found, results, whole)
-
-
-def _moved(now: _Assembled, before: _Assembled | None, old_records: dict[str, Located]) -> set[str]:
-    """The ids whose record is not the same object as in `old_records`. With no id repeated in either load, only
-    the records of the files whose result changed can be: those alone are compared."""
-    records = now.records
-    if before is None or before.records is not old_records or not (now.whole and before.whole):
-        return {i for i in records.keys() | old_records.keys() if records.get(i) is not old_records.get(i)}
-    kept_results = {id(result) for result in before.results} & {id(result) for result in now.results}
-    candidates: set[str] = set()
-    for result in (*now.results, *before.results):
-        if id(result) not in kept_results:
-            candidates.update(result.by_id or ())
-    return {i for i in candidates if records.get(i) is not old_records.get(i)}
-
-
-def _actors(assembled: _Assembled) -> dict[str, Actor] | None:
-    """The actors among the records, in order, from the files' own collections (None: let the check find them)."""
-    if not assembled.whole:
-        return None
-    actors: dict[str, Actor] = {}
-    for result in assembled.results:
-        actors.update(cast("dict[str, Actor]", result.parts[0].get("actors", {})))
-    return actors
-
-
-def _keep(dataset: Dataset, assembled: _Assembled, bad: set[str]) -> None:
-    """`pipeline.keep`, a file's collections at a time where none of its records is bad."""
-    if not assembled.whole:
-        keep(dataset, assembled.records, bad)
-        return
-    collections = {c.key: dataset.collection(c.key) for c in COLLECTIONS}
-    origins = dataset.origins
-    for result in assembled.results:
-        parts, file_origins = result.parts
-        if bad.isdisjoint(file_origins):
-            for key, part in parts.items():
-                collections[key].update(part)
-            origins.update(file_origins)
-            continue
-        keep(dataset, result.by_id or {}, bad)  # the file's records one by one, into the same collections
-
-
-def _status(records: dict[str, Located], failed: set[str], record_id: str) -> tuple[str | None, bool]:
-    """What a reference to `record_id` resolves to: the collection of the record it names (None when there is
-    none), and whether a record of that id failed validation."""
-    found = records.get(record_id)
-    return (found.collection.key if found is not None else None), record_id in failed
 
 
 # A loader holds its last load: a few directories at a time (the app uses one; a test process opens many).
