@@ -12,6 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
+import incidents.load.worker as worker
 from incidents.load.incremental import loader_for
 from incidents.load.parse import fingerprint_digest
 from incidents.load.review import for_mode, published_only_from
@@ -36,8 +37,11 @@ def load(data_dir: str, file_key: str, published: bool, day: str) -> Dataset:
     comes.
     With `published`, only what the hosted instance shows: every page, export and link is built from it.
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
-    edit re-checks only what it touches (`incidents.load.incremental`)."""
-    return for_mode(loader_for(data_dir).load(dt.date.fromisoformat(day)), published)
+    edit re-checks only what it touches (`incidents.load.incremental`). A first load of large data with no snapshot
+    runs in a worker process that writes one (`incidents.load.worker`), so the server keeps what a restart keeps."""
+    # A hosted instance is never edited: it does not make what a first edit needs (about 50 MB at 1,000 incidents).
+    loader = loader_for(data_dir, worker_min_bytes=worker.MIN_BYTES, prepare_edits=not published)
+    return for_mode(loader.load(dt.date.fromisoformat(day)), published)
 
 
 def today() -> dt.date:
