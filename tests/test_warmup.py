@@ -34,7 +34,7 @@ def data_dir(records_dir: Path) -> Path:
 def test_the_warm_up_fills_the_cache_the_first_reader_reads(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loads: list[str] = []
     loader_for = records.loader_for
-    monkeypatch.setattr(records, "loader_for", lambda where, **settings: loads.append(where) or loader_for(where, **settings))
+    monkeypatch.setattr(records, "loader_for", lambda where, **kw: loads.append(where) or loader_for(where, **kw))
     assert warmup.warm_records()
     assert loads == [str(data_dir)]
     dataset = records.current(data_dir)  # what app.py calls on the first reader's run
@@ -97,7 +97,7 @@ def test_boot_serves_the_app_warmed(tmp_path: Path) -> None:
 def test_start_warms_in_a_daemon_thread(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     loads: list[str] = []
     loader_for = records.loader_for
-    monkeypatch.setattr(records, "loader_for", lambda where, **settings: loads.append(where) or loader_for(where, **settings))
+    monkeypatch.setattr(records, "loader_for", lambda where, **kw: loads.append(where) or loader_for(where, **kw))
     thread = warmup.start(ROOT)
     assert thread.daemon and thread.name == warmup.THREAD_NAME
     assert {"components.map", "components.timeline.aggregate", "components.claims"} <= set(warmup.import_modules(ROOT))
@@ -215,7 +215,7 @@ def test_after_the_new_day_warm_up_the_days_first_reader_loads_nothing(
     assert warmup.warm_records()
     loads: list[str] = []
     loader_for = records.loader_for
-    monkeypatch.setattr(records, "loader_for", lambda where, **settings: loads.append(where) or loader_for(where, **settings))
+    monkeypatch.setattr(records, "loader_for", lambda where, **kw: loads.append(where) or loader_for(where, **kw))
     day = dt.date(2026, 12, 8)  # midnight has passed
     warmup.each_new_day(sleep=lambda _s: None, now=lambda: dt.datetime(2026, 12, 8, 0, 0, 5), days=1)
     assert loads == [str(data_dir)]  # the new day's load, by the warm-up
