@@ -39,7 +39,8 @@ def load(data_dir: str, file_key: str, published: bool, day: str) -> Dataset:
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
     edit re-checks only what it touches (`incidents.load.incremental`). A first load of large data with no snapshot
     runs in a worker process that writes one (`incidents.load.worker`), so the server keeps what a restart keeps."""
-    # A hosted instance is never edited: it does not make what a first edit needs (about 50 MB at 1,000 incidents).
+    # A hosted instance is never edited: after a worker's load it does not make what a first edit needs (about 50 MB
+    # at 1,000 incidents).
     loader = loader_for(data_dir, worker_min_bytes=worker.MIN_BYTES, prepare_edits=not published)
     return for_mode(loader.load(dt.date.fromisoformat(day)), published)
 

@@ -154,31 +154,51 @@ def test_the_app_loader_uses_a_worker_and_prepares_edits(tmp_path: Path) -> None
 
 
 @pytest.mark.parametrize("source", [DATA, MONITOR], ids=["shipped", "monitor"])
-def test_a_restored_loader_prepares_the_first_edit_and_it_equals_a_full_load(source: Path, tmp_path: Path,
-                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_after_a_workers_load_the_first_edit_is_prepared_and_equals_a_full_load(
+        source: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = _copy(source, tmp_path)
-    first = Loader(data_dir, FileCache())
-    first.background = False
-    first.load(TODAY)
     monkeypatch.setattr(Loader, "EDITS_DELAY_S", 0.0)
-    plain = Loader(data_dir, FileCache())
+    prepared = Loader(data_dir, FileCache(), worker_min_bytes=1, prepare_edits=True)
+    prepared.load(TODAY)
+    assert prepared.from_worker
+    plain = Loader(data_dir, FileCache())  # restored from the snapshot the worker wrote
     plain.load(TODAY)
-    restart = Loader(data_dir, FileCache(), prepare_edits=True)
-    restart.load(TODAY)
-    assert restart.from_snapshot and plain.from_snapshot
-    assert plain._preparing is None and plain.checks is not None and not plain.checks.referenced_by
-    assert restart._preparing is not None and restart._preparing.join(timeout=30)
-    checks = restart.checks
+    assert plain.from_snapshot and plain._preparing is None
+    assert plain.checks is not None and not plain.checks.referenced_by
+    assert prepared._preparing is not None and prepared._preparing.join(timeout=30)
+    checks = prepared.checks
     assert checks is not None and checks.referenced_by == referrers(checks.records) and checks.referenced_by
-    assert len(restart._warnings._by_result) == len(checks.units)  # the warnings' memo holds every file's
+    assert len(prepared._warnings._by_result) == len(checks.units)  # the warnings' memo holds every file's
     assert checks.single_source.table is not None
     incident = sorted((data_dir / "incidents").glob("*.yaml"))[-1]
     incident.write_text(incident.read_text().replace("summary: ", "summary: Edited. ", 1))
     want = load_dataset(data_dir, TODAY, cache=None)
-    assert_same(restart.load(TODAY), want)
+    assert_same(prepared.load(TODAY), want)
     assert_same(plain.load(TODAY), want)
-    assert restart.checks is not None and plain.checks is not None
-    assert restart.checks.rechecked == plain.checks.rechecked
+    assert prepared.checks is not None and plain.checks is not None
+    assert prepared.checks.rechecked == plain.checks.rechecked
+
+
+@pytest.mark.parametrize(("label", "first_load", "settings"), [
+    ("a restart from a snapshot", "in this process", {"prepare_edits": True}),
+    ("a hosted worker's load", "in a worker", {"worker_min_bytes": 1}),
+])
+def test_nothing_is_prepared_for_a_restart_nor_for_a_hosted_load(
+        label: str, first_load: str, settings: dict[str, object], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A restart from a snapshot makes what an edit needs at its first edit, as before; a hosted instance (which
+    asks for no preparation) never edits. Neither holds the 50 MB for nothing."""
+    data_dir = _copy(MONITOR, tmp_path)
+    monkeypatch.setattr(Loader, "EDITS_DELAY_S", 0.0)
+    if first_load == "in this process":
+        first = Loader(data_dir, FileCache())
+        first.background = False
+        first.load(TODAY)
+    loader = Loader(data_dir, FileCache(), **settings)  # type: ignore[arg-type]  # the table's settings
+    loader.load(TODAY)
+    assert loader.from_snapshot, label
+    assert loader._preparing is None, label
+    assert loader.checks is not None and not loader.checks.referenced_by, label
 
 
 def test_a_preparation_after_a_newer_load_does_nothing(tmp_path: Path) -> None:

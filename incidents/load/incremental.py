@@ -89,7 +89,7 @@ class Loader:
     """The loads of one data directory in this process, each building on the last (thread-safe: one at a time)."""
 
     SNAPSHOT_DELAY_S = 20.0
-    EDITS_DELAY_S = 20.0  # after a restore, when to make what the first edit needs (`prepare_edits`)
+    EDITS_DELAY_S = 20.0  # after a worker's load, when to make what the first edit needs (`prepare_edits`)
 
     def __init__(self, data_dir: Path | str, cache: FileCache | None = FILE_CACHE, snapshots: bool = True,
                  worker_min_bytes: int | None = None, prepare_edits: bool = False) -> None:
@@ -97,7 +97,7 @@ class Loader:
         self.cache = cache
         self.snapshots = snapshots
         self.worker_min_bytes = worker_min_bytes  # a first load of this many bytes or more runs in a worker process
-        self.prepare_edits = prepare_edits  # after a restore, make what the first edit needs (`_prepare_later`)
+        self.prepare_edits = prepare_edits  # after a worker's load, make what the first edit needs (`_prepare_later`)
         self._preparing: QuietTimer | None = None
         self.checks: Checks | None = None
         self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
@@ -150,7 +150,7 @@ class Loader:
             keep(dataset, records, restored.bad)
             global_problems = restored.global_problems
             self.from_snapshot = True
-            if self.prepare_edits:
+            if self.prepare_edits and self.from_worker:
                 self._prepare_later(checks, dataset, restored.bad)
         else:
             global_problems = self._check(dataset, reads, checks)
@@ -162,17 +162,19 @@ class Loader:
         return dataset
 
     def _prepare_later(self, checks: Checks, dataset: Dataset, bad: set[str]) -> None:
-        """What a cold load builds and a restore does not, for the first edit: the index of who references whom
-        and the warnings' memos. Without them a restored server's first edit took 1.2 s more at 1,000 incidents (the
-        index 0.6 s, the warnings 0.3 s), past the 1 s an edit may take to show. Made in the background,
-        `EDITS_DELAY_S` after the load and once the app is quiet, not on the first reader's run."""
+        """After a worker's load, what the in-process cold load it stands for would have built for the next edit,
+        and a restore does not: the index of who references whom and the warnings' memos. Without them that first
+        edit took 1.2 s more at 1,000 incidents (the index 0.6 s, the warnings 0.3 s), past the 1 s an edit may take
+        to show. Made in the background, `EDITS_DELAY_S` after the load and once the app is quiet, not on the first
+        reader's run. A restart from a snapshot does not make them (about 50 MB at 1,000 incidents): its first edit
+        does, as before."""
         if self._preparing is not None:
             self._preparing.cancel()
         self._preparing = QuietTimer(self.EDITS_DELAY_S, self.prepare_for_edits, checks, dataset, bad)
 
     def prepare_for_edits(self, checks: Checks, dataset: Dataset, bad: set[str]) -> bool:
-        """Make what the first edit after the restore that gave `checks` needs; False when a load has come since,
-        or it is made already."""
+        """Make what the first edit after the load that gave `checks` needs; False when a load has come since, or
+        it is made already."""
         with self._lock, gc_paused():
             assembled = self._assembled
             if self.checks is not checks or checks.referenced_by or assembled is None:
