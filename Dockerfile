@@ -19,8 +19,10 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
 # Code and data are root-owned and read-only to the app; the records are baked into the image, so a new image is
-# a new data release. (The parse cache of issue 13 does not exist yet: each replica parses data/ on its first
-# session; once it exists, build it here after the data is copied.)
+# a new data release. The caches (parse, snapshot, columns) live in the user's own cache folder of each container,
+# signed with a key made there: a new container loads data/ once as it starts (boot.py's warm-up; at 8 MB of
+# records or more in a worker process, so the replica keeps only what a restart keeps). The snapshot is keyed on the
+# day, so one baked into the image would be stale by the next morning.
 COPY .streamlit/ .streamlit/
 COPY assets/ assets/
 COPY data/ data/

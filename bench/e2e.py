@@ -16,9 +16,10 @@ every deck.gl canvas has a size and one animation frame after it); the websocket
 the server's script by its own clock (the rerun's request to its `script_finished`, `bench/clocked_server.py`),
 and first to last message as the browser saw them.
 Then, on the synthetic data: restart time (server start to the first page idle, median of `RESTART_SAMPLES`) from
-the snapshot, the bare app's restart, the same with the reader arriving after the server's warm-up, with no cache
-(once), the time until a one-file edit shows, the first filter on a server restarted from the snapshot (its
-columns read back from the store, `incidents.views.columns_store`), and the server's memory with 10 sessions.
+the snapshot, the bare app's restart, the same with the reader arriving after the server's warm-up, the time until
+a one-file edit shows, the first filter on a server restarted from the snapshot (its columns read back from the
+store, `incidents.views.columns_store`), the server's memory with 10 sessions, and a hosted server started with no
+cache at all (once: its start and its memory with 10 sessions).
 Prints the pages' table, those lines, and issue 28's targets with whether each held (`bench/targets.py`).
 Not part of `make test`; takes 20-30 minutes at 1,000 incidents. Every wait is bounded.
 """
@@ -503,6 +504,9 @@ def main() -> None:
                     app.server.stop()
         extras.insert(0, bounded(lambda: restart_line(browser, synth_env, label, figures)))
         extras.insert(1, bounded(lambda: restarted_sessions_line(browser, synth_env, label, figures)))
+        # The slowest step: a hosted server whose first load has no cache at all (as a new container's).
+        shutil.rmtree(synth_cache, ignore_errors=True)
+        extras.append(bounded(lambda: cold_hosted_line(browser, synth_env, label, figures)))
         print()
         for line in extras:
             print(f"- {line}")
@@ -518,14 +522,11 @@ def main() -> None:
             bare_arrival_s=figures.get("bare arrival", math.nan), arrival_s=figures.get("arrival", math.nan),
             edit_s=figures.get("edit", math.nan), rss_ten_mb=figures.get("rss ten", math.nan),
             rss_restarted_ten_mb=figures.get("rss restarted ten", math.nan),
+            rss_cold_hosted_ten_mb=figures.get("rss cold hosted ten", math.nan),
             restarted_filter_script_s=figures.get("restarted filter script", math.nan),
         )
         print()
         print(targets_table(targets(run)), flush=True)
-        # Last, after the targets (it is none of them, and the slowest step): the restart with no cache at all.
-        shutil.rmtree(synth_cache, ignore_errors=True)
-        print()
-        print(f"- {bounded(lambda: cold_restart_line(browser, synth_env, label))}")
         browser.close()
     print(f"- {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; at the end: {uptime()}")
 
@@ -605,9 +606,23 @@ def restarted_sessions_line(browser: Browser, env: dict[str, str], label: str, f
            f"that filter: 1 session {one:,.0f} MB, 10 sessions {ten:,.0f} MB, {extra:,.1f} MB per extra session"
 
 
-def cold_restart_line(browser: Browser, env: dict[str, str], label: str) -> str:
-    cold = restart_time(browser, MONITOR, env, "restart-cold")
-    return f"restart ({label}) with no cache at all, server start → first page idle: {cold:.1f} s"
+def cold_hosted_line(browser: Browser, env: dict[str, str], label: str, figures: dict[str, float]) -> str:
+    """A hosted server (`INCIDENTS_PUBLISHED_ONLY=1`) started with no cache at all, as a new container starts: its
+    start to the first page idle, then its memory with readers on the front page (its first load ran in the load's
+    worker process, `incidents.load.worker`)."""
+    start = time.perf_counter()
+    server = Server(MONITOR, {**env, "INCIDENTS_PUBLISHED_ONLY": "1"}, "restart-cold")
+    try:
+        page, _ = new_page(browser)
+        open_page(page, server.url + "/", timeout_ms=WARM_UP_TIMEOUT_MS)
+        cold = time.perf_counter() - start
+        page.context.close()
+        one, ten, extra = sessions_rss(browser, server)
+    finally:
+        server.stop()
+    figures["rss cold hosted ten"] = ten
+    return f"restart ({label}) with no cache at all, hosted, server start → first page idle: {cold:.1f} s; its " \
+           f"RSS: 1 session {one:,.0f} MB, 10 sessions {ten:,.0f} MB, {extra:,.1f} MB per extra session"
 
 
 def sessions_line(browser: Browser, server: Server, label: str, figures: dict[str, float]) -> str:

@@ -56,6 +56,7 @@ class RunFigures:
     edit_s: float = math.nan
     rss_ten_mb: float = math.nan  # the long-run server, after every page, filter and the edit
     rss_restarted_ten_mb: float = math.nan  # a server restarted from the snapshot, never edited (a hosted one)
+    rss_cold_hosted_ten_mb: float = math.nan  # a hosted server whose first load had no cache (a new container)
     # The first filter on that restarted server (its columns read back, not built), by the server's clock.
     restarted_filter_script_s: float = math.nan
 
@@ -179,6 +180,11 @@ def targets(run: RunFigures) -> list[Target]:
         "… a server restarted from the snapshot and never edited (as a hosted one), its 10 sessions on `/`",
         f"{run.rss_restarted_ten_mb:,.0f} MB" if not _bad(run.rss_restarted_ten_mb) else "not measured",
         None if _bad(run.rss_restarted_ten_mb) else run.rss_restarted_ten_mb <= RSS_MAX_MB))
+    rows.append(Target(
+        "… a hosted server (`INCIDENTS_PUBLISHED_ONLY=1`) whose first load had no cache, as a new container's, its 10 "
+        "sessions on `/`",
+        f"{run.rss_cold_hosted_ten_mb:,.0f} MB" if not _bad(run.rss_cold_hosted_ten_mb) else "not measured",
+        None if _bad(run.rss_cold_hosted_ten_mb) else run.rss_cold_hosted_ten_mb <= RSS_MAX_MB))
     shipped_x = lambda row: _ratio(row.cold_drawn_s, run.bare.cold_drawn_s)  # noqa: E731
     rows.append(Target(f"on the shipped data, every page cold (to drawn) ≤ {SHIPPED_MAX_X_BARE}× the bare app",
                        _range(run.shipped, shipped_x, "x"), _judge(run.shipped, shipped_x, SHIPPED_MAX_X_BARE)))
