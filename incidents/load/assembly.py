@@ -16,7 +16,7 @@ from incidents.model.registry import COLLECTIONS
 
 @dataclass(frozen=True)
 class Assembled:
-    """A load's records put together from its files' results (`_assemble`)."""
+    """A load's records put together from its files' results (`assemble`)."""
 
     records: dict[str, Located]
     results: list[FileResult]
