@@ -8,9 +8,9 @@ runs the load and writes the snapshot (`python -m incidents.load.worker_process 
 restores from it as a restart does. Anything that stops the child (an error, a kill, `TIMEOUT_S`, a file changed
 meanwhile so that its snapshot has another key) leaves the server to load in-process, as before.
 
-Only for data of `MIN_BYTES` or more: below that the child's start (imports, about 0.5 s) and the restore cost more
-than the memory saved. The child inherits the environment and the working directory, so it reads the same files
-and writes to the same cache (`INCIDENTS_PARSE_CACHE`) under the same key.
+Only for data of `MIN_BYTES` or more: below that the memory at stake is small, and the child's start (its imports,
+about 0.5 s) would be a large share of the load. The child inherits the environment and the working directory, so
+it reads the same files and writes to the same cache (`INCIDENTS_PARSE_CACHE`) under the same key.
 """
 
 from __future__ import annotations
