@@ -146,11 +146,34 @@ def test_the_worker_process_fails_when_it_cannot_store(tmp_path: Path, monkeypat
     assert "no snapshot was written" in capsys.readouterr().err
 
 
-def test_the_app_loader_uses_a_worker_and_prepares_edits(tmp_path: Path) -> None:
-    """`components.records` asks for both: a loader's settings are the first caller's."""
+def test_loader_for_keeps_the_first_callers_settings(tmp_path: Path) -> None:
     made = loader_for(tmp_path, FileCache(), worker_min_bytes=worker.MIN_BYTES, prepare_edits=True)
     assert (made.worker_min_bytes, made.prepare_edits) == (worker.MIN_BYTES, True)
     assert loader_for(tmp_path, made.cache) is made
+
+
+@pytest.mark.parametrize(("published", "prepared"), [(False, True), (True, False)])
+def test_the_apps_records_ask_for_a_worker_and_prepare_edits_unless_hosted(
+        published: bool, prepared: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`components.records` loads through a loader that uses the worker at `MIN_BYTES`, and prepares the first edit
+    only where edits happen (not on a hosted instance)."""
+    from components import records
+
+    data_dir = _copy(MONITOR, tmp_path)
+    asked: list[dict[str, object]] = []
+    real = records.loader_for
+
+    def recording(where: str, **settings: object) -> Loader:
+        asked.append(settings)
+        return real(where, FileCache(), **settings)  # type: ignore[arg-type]  # the settings as the app gave them
+
+    monkeypatch.setattr(records, "loader_for", recording)
+    records.load.clear()
+    try:
+        records.load(str(data_dir), f"key-{published}", published, TODAY.isoformat())
+    finally:
+        records.load.clear()
+    assert asked == [{"worker_min_bytes": worker.MIN_BYTES, "prepare_edits": prepared}]
 
 
 @pytest.mark.parametrize("source", [DATA, MONITOR], ids=["shipped", "monitor"])
