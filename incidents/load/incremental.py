@@ -102,7 +102,7 @@ class Loader:
         self.checks: Checks | None = None
         self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
         self.from_worker = False  # whether that snapshot was the one a worker process wrote for this load
-        self.stored = False  # whether this loader has written a snapshot (the worker's exit status says so)
+        self.stored = False  # whether this loader wrote a snapshot in the foreground (the worker's exit status)
         self._listed: list[tuple[Path, str]] = []
         self._known: StatusMemo[_Known] = StatusMemo()  # each record file's key and result, by its status
         self._hashed: tuple[list[str], list[hashlib._Hash]] = ([], [])  # names; the version's state before each
@@ -180,11 +180,15 @@ class Loader:
             if self.checks is not checks or checks.referenced_by or assembled is None:
                 return False
             checks.referenced_by = referrers(checks.records)
-            if assembled.whole:  # the results are what an edit's `file_warnings` keeps in its memos
-                file_warnings(dataset, checks.records, assembled.results, bad, self._warnings, checks.single_source)
-            else:
-                warnings(dataset, checks.records, checks.single_source)
+            self._warnings_of(dataset, assembled, bad, checks)  # the restored load's: it fills the memos
             return True
+
+    def _warnings_of(self, dataset: Dataset, assembled: Assembled, bad: set[str], checks: Checks) -> list[Problem]:
+        """The warnings of a load: a file at a time through the memos while no id repeats, else record by record."""
+        if assembled.whole:
+            return file_warnings(dataset, assembled.records, assembled.results, bad, self._warnings,
+                                 checks.single_source)
+        return warnings(dataset, assembled.records, checks.single_source)
 
     def _store(self, key: str, checks: Checks, dataset: Dataset, global_problems: list[Problem]) -> None:
         """Write the snapshot in the background, `SNAPSHOT_DELAY_S` after the load and once no run has started for
@@ -355,10 +359,7 @@ class Loader:
         bad = set(checks.base_bad) | check_cycles(records, problems, actors_of(assembled))
         drop_dependents(records, bad, problems, checks.referenced_by)
         keep_assembled(dataset, assembled, bad)
-        if assembled.whole:
-            problems += file_warnings(dataset, records, assembled.results, bad, self._warnings, checks.single_source)
-        else:
-            problems += warnings(dataset, records, checks.single_source)
+        problems += self._warnings_of(dataset, assembled, bad, checks)
         problems += hosted_problems(dataset, records, checks.referenced_by)
         problems += self._weekdays(dataset, records, checks)
         if not old_records:  # a full check decoded every record's facts: an edit asks again only for a few
