@@ -39,9 +39,10 @@ def load(data_dir: str, file_key: str, published: bool, day: str) -> Dataset:
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
     edit re-checks only what it touches (`incidents.load.incremental`). A first load of large data with no snapshot
     runs in a worker process that writes one (`incidents.load.worker`), so the server keeps what a restart keeps."""
-    # A hosted instance is never edited: after a worker's load it does not make what a first edit needs (about 50 MB
-    # at 1,000 incidents).
-    loader = loader_for(data_dir, worker_min_bytes=worker.MIN_BYTES, prepare_edits=not published)
+    # A hosted instance is never edited: it neither makes what a first edit needs after a worker's load (about 50 MB
+    # at 1,000 incidents) nor keeps it after a load that checked every record (each new day's, about 70 MB).
+    edited = not published
+    loader = loader_for(data_dir, worker_min_bytes=worker.MIN_BYTES, prepare_edits=edited, for_edits=edited)
     return for_mode(loader.load(dt.date.fromisoformat(day)), published)
 
 

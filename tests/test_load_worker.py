@@ -1,5 +1,6 @@
-"""A first load of large data in a worker process (`incidents.load.worker`), and a restored loader making what the
-first edit needs in the background (`Loader.prepare_for_edits`): both give what a load in this process gives."""
+"""A first load of large data in a worker process (`incidents.load.worker`), a restored loader making what the
+first edit needs in the background (`Loader.prepare_for_edits`), and a loader that is never edited keeping none of
+it (`for_edits`): each gives what a load in this process gives."""
 
 from __future__ import annotations
 
@@ -156,7 +157,7 @@ def test_loader_for_keeps_the_first_callers_settings(tmp_path: Path) -> None:
 def test_the_apps_records_ask_for_a_worker_and_prepare_edits_unless_hosted(
         published: bool, prepared: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """`components.records` loads through a loader that uses the worker at `MIN_BYTES`, and prepares the first edit
-    only where edits happen (not on a hosted instance)."""
+    and keeps what edits need, only where edits happen (not on a hosted instance)."""
     from components import records
 
     data_dir = _copy(MONITOR, tmp_path)
@@ -173,7 +174,7 @@ def test_the_apps_records_ask_for_a_worker_and_prepare_edits_unless_hosted(
         records.load(str(data_dir), f"key-{published}", published, TODAY.isoformat())
     finally:
         records.load.clear()
-    assert asked == [{"worker_min_bytes": worker.MIN_BYTES, "prepare_edits": prepared}]
+    assert asked == [{"worker_min_bytes": worker.MIN_BYTES, "prepare_edits": prepared, "for_edits": prepared}]
 
 
 @pytest.mark.parametrize("source", [DATA, MONITOR], ids=["shipped", "monitor"])
@@ -239,3 +240,34 @@ def test_a_preparation_after_a_newer_load_does_nothing(tmp_path: Path) -> None:
     assert not restart.prepare_for_edits(stale, dataset, set())
     assert not stale.referenced_by
     assert not restart.prepare_for_edits(restart.checks, dataset, set())  # a full check made its index
+
+
+@pytest.mark.parametrize("new_day", [False, True], ids=["first load", "new day"])
+def test_a_loader_never_edited_keeps_no_edit_memos_and_still_edits_as_a_full_load(
+        new_day: bool, tmp_path: Path) -> None:
+    """After a check of every record (a first load here, or a new day's), a loader not for edits holds what a
+    restore holds: no referrers index, no warnings' memos. An edit after that makes them again and equals a full
+    load, re-checking what a loader that kept them re-checks."""
+    data_dir = _copy(MONITOR, tmp_path)
+    hosted = Loader(data_dir, FileCache(), snapshots=False, for_edits=False)
+    kept = Loader(data_dir, FileCache(), snapshots=False)
+    day = TODAY + dt.timedelta(days=1) if new_day else TODAY
+    for loader in (hosted, kept):
+        loader.load(TODAY)
+        loader.load(day)
+    assert hosted.checks is not None and kept.checks is not None
+    assert hosted.checks.referenced_by == {} and hosted.checks.single_source.table is None
+    assert hosted._warnings._by_result == {}
+    assert kept.checks.referenced_by == referrers(kept.checks.records) and kept.checks.referenced_by
+    assert kept.checks.single_source.table is not None and kept._warnings._by_result
+    incident = sorted((data_dir / "incidents").glob("*.yaml"))[-1]
+    incident.write_text(incident.read_text().replace("summary: ", "summary: Edited. ", 1))
+    want = load_dataset(data_dir, day, cache=None)
+    assert_same(hosted.load(day), want)
+    assert_same(kept.load(day), want)
+    assert hosted.checks.rechecked == kept.checks.rechecked and hosted.checks.rechecked
+    assert hosted.checks.referenced_by == {}  # dropped again after the edit's check
+
+
+def test_loader_for_passes_for_edits(tmp_path: Path) -> None:
+    assert loader_for(tmp_path, FileCache(), for_edits=False).for_edits is False

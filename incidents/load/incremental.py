@@ -54,7 +54,7 @@ from incidents.load.references import (
 from incidents.load.review import hosted_problems
 from incidents.load.snapshot import Checks, FileUnit
 from incidents.load.validate import Located, settle
-from incidents.load.warn import FileWarningsMemo, file_warnings, unread_files, warnings
+from incidents.load.warn import FileWarningsMemo, SingleSourceMemo, file_warnings, unread_files, warnings
 from incidents.load.weekdays import record_year, weekday_mismatches
 from incidents.model import codes
 from incidents.model.dataset import Dataset, Problem
@@ -92,12 +92,13 @@ class Loader:
     EDITS_DELAY_S = 20.0  # after a worker's load, when to make what the first edit needs (`prepare_edits`)
 
     def __init__(self, data_dir: Path | str, cache: FileCache | None = FILE_CACHE, snapshots: bool = True,
-                 worker_min_bytes: int | None = None, prepare_edits: bool = False) -> None:
+                 worker_min_bytes: int | None = None, prepare_edits: bool = False, for_edits: bool = True) -> None:
         self.data_dir = Path(data_dir)
         self.cache = cache
         self.snapshots = snapshots
         self.worker_min_bytes = worker_min_bytes  # a first load of this many bytes or more runs in a worker process
         self.prepare_edits = prepare_edits  # after a worker's load, make what the first edit needs (`_prepare_later`)
+        self.for_edits = for_edits  # whether to keep what only an edit's load reads (`_drop_edit_memos`)
         self._preparing: QuietTimer | None = None
         self.checks: Checks | None = None
         self.from_snapshot = False  # whether the last load was served from a snapshot (benchmarks print it)
@@ -154,6 +155,8 @@ class Loader:
                 self._prepare_later(checks, dataset, restored.bad)
         else:
             global_problems = self._check(dataset, reads, checks)
+            if not self.for_edits:
+                self._drop_edit_memos(checks)
             if self.snapshots and self.cache is not None and key != self._stored_key:
                 self._store(key, checks, dataset, global_problems)
                 self._stored_key = key
@@ -189,6 +192,15 @@ class Loader:
             return file_warnings(dataset, assembled.records, assembled.results, bad, self._warnings,
                                  checks.single_source)
         return warnings(dataset, assembled.records, checks.single_source)
+
+    def _drop_edit_memos(self, checks: Checks) -> None:
+        """Drop what only the next edit's load reads (the referrers index, the warnings' memos), leaving the state a
+        restore from a snapshot leaves: an edit, should one come, makes them again (about 1 s at 1,000 incidents).
+        For a loader that is never edited (a hosted instance): after a check of every record (each new day's) they
+        held about 70 MB at 1,000 incidents for nothing (bench/PROFILE.md, sixteenth pass)."""
+        checks.referenced_by = {}
+        checks.single_source = SingleSourceMemo()
+        self._warnings = FileWarningsMemo()
 
     def _store(self, key: str, checks: Checks, dataset: Dataset, global_problems: list[Problem]) -> None:
         """Write the snapshot in the background, `SNAPSHOT_DELAY_S` after the load and once no run has started for
@@ -405,13 +417,15 @@ _LOADERS_LOCK = threading.Lock()
 
 
 def loader_for(data_dir: Path | str, cache: FileCache | None = FILE_CACHE,
-               worker_min_bytes: int | None = None, prepare_edits: bool = False) -> Loader:
+               worker_min_bytes: int | None = None, prepare_edits: bool = False, for_edits: bool = True) -> Loader:
     """The process's `Loader` for a data directory (one per directory and cache; the `LOADERS_KEPT` last used).
-    `worker_min_bytes` and `prepare_edits` are the new loader's (`Loader`): the first caller's are kept."""
+    `worker_min_bytes`, `prepare_edits` and `for_edits` are the new loader's (`Loader`): the first caller's are
+    kept."""
     key = (str(Path(data_dir).resolve()), id(cache))
     with _LOADERS_LOCK:
         if key not in _LOADERS:
-            _LOADERS[key] = Loader(data_dir, cache, worker_min_bytes=worker_min_bytes, prepare_edits=prepare_edits)
+            _LOADERS[key] = Loader(data_dir, cache, worker_min_bytes=worker_min_bytes, prepare_edits=prepare_edits,
+                                   for_edits=for_edits)
         _LOADERS.move_to_end(key)
         while len(_LOADERS) > LOADERS_KEPT:
             _LOADERS.popitem(last=False)
