@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 
 from incidents.load.pipeline import load_dataset
+from incidents.model.dataset import Dataset
 from incidents.model.queries import record_kind
 from incidents.views import filtering
 from incidents.views.filtering import FilterValue, View, apply_filter, record_choices
@@ -134,3 +136,54 @@ def test_derive_makes_once_per_key_and_view(dataset) -> None:
     assert other.derive(("table", "a"), lambda: make("other")) == "OTHER"  # another view has its own
     assert made == ["a", "b", "other"]
     assert view == View(view.events, view.statements, view.incidents, view.places)  # derived: not part of equality
+
+
+@pytest.mark.parametrize("shared", ["view", "dataset"])
+def test_derive_makes_once_when_sessions_ask_at_once(shared: str) -> None:
+    """A session asking while another makes the same key waits for that one's result instead of making it too (the
+    warm-up and a first reader each made the front page's findings); another key is not held up meanwhile."""
+    owner = View() if shared == "view" else Dataset()
+    started, release = threading.Event(), threading.Event()
+    made: list[str] = []
+
+    def slow() -> list[str]:
+        made.append("slow")
+        started.set()
+        assert release.wait(10), "the test never released the first make"
+        return ["first"]
+
+    got: dict[str, object] = {}
+    first = threading.Thread(target=lambda: got.__setitem__("first", owner.derive("key", slow)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: got.__setitem__("second", owner.derive("key", lambda: ["second"])))
+    second.start()
+    try:
+        assert owner.derive("other", lambda: "not held up") == "not held up"
+        second.join(0.2)
+        assert second.is_alive(), "the second asker did not wait for the first make"
+    finally:
+        release.set()
+    first.join(10)
+    second.join(10)
+    assert made == ["slow"] and got["first"] is got["second"] == ["first"]
+
+
+def test_derive_after_a_failed_make_makes_again_and_a_make_may_ask_its_own_key() -> None:
+    owner = View()
+
+    def fails() -> str:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError):
+        owner.derive("key", fails)
+    assert owner.derive("key", lambda: "made") == "made"
+    # Reentrant: a make that asks for its own key makes it again, as a plain dict did, rather than hang (asked in a
+    # thread, so that a hang fails the test instead of stopping the suite).
+    got: list[str] = []
+    asking = threading.Thread(
+        target=lambda: got.append(owner.derive("self", lambda: owner.derive("self", lambda: "inner") + "+outer")),
+        daemon=True)
+    asking.start()
+    asking.join(10)
+    assert got == ["inner+outer"]
