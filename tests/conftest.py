@@ -36,6 +36,19 @@ def write_data(tmp_path: Path) -> Callable[..., Path]:
     return write
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _session_caches(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The parse cache (with its snapshots and columns) and the versions' cache in the session's own folders, unless
+    the environment names them: a test run neither reads a curator's caches nor writes into them, and every run
+    starts from empty ones as a clean clone does. Tests that need a cache of their own still set one; subprocesses
+    (the browser tests' servers, the load's worker) inherit these."""
+    with pytest.MonkeyPatch.context() as patch:
+        for variable, folder in (("INCIDENTS_PARSE_CACHE", "parse-cache"), ("INCIDENTS_CACHE_DIR", "versions-cache")):
+            if not os.environ.get(variable):
+                patch.setenv(variable, str(tmp_path_factory.mktemp(folder)))
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _own_archive(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Every test gets an empty page archive of its own (`incidents.curate.archive`): a curator's real archive on

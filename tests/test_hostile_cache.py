@@ -39,6 +39,14 @@ def test_the_caches_live_outside_the_work_tree(tmp_path: Path, monkeypatch: pyte
         assert folder is not None and not folder.resolve().is_relative_to(ROOT), folder
 
 
+def test_a_test_run_keeps_to_caches_of_its_own() -> None:
+    """conftest names the session's own cache folders: a test run (and the servers and workers it starts, which
+    inherit the environment) never reads or writes a curator's caches (they had grown to gigabytes)."""
+    home = cachedir.cache_home().resolve()
+    for folder in (filecache.cache_dir(), versions.cache_root()):
+        assert folder is not None and not folder.resolve().is_relative_to(home), folder
+
+
 def _planted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path, Path]:
     """A data folder whose incident is a draft with a syntax error, and a cache entry under its key that says it is
     a valid published record with text that is in no file; (data, incident file, cache folder)."""
