@@ -169,6 +169,43 @@ def test_derive_makes_once_when_sessions_ask_at_once(shared: str) -> None:
     assert made == ["slow"] and got["first"] is got["second"] == ["first"]
 
 
+def test_a_view_asked_for_by_sessions_at_once_is_made_once(dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two sessions asking for the same new filter at once get one view, made once; another filter is not held up
+    meanwhile."""
+    index = filtering.FilterIndex(dataset)  # its own, so that no other test has made these views
+    real_select = filtering._select
+    started, release = threading.Event(), threading.Event()
+    made: list[filtering.FilterValue] = []
+
+    def slow_select(index: filtering.FilterIndex, value: filtering.FilterValue) -> View:
+        made.append(value)
+        if value.text == "drone":
+            started.set()
+            assert release.wait(10), "the test never released the first make"
+        return real_select(index, value)
+
+    monkeypatch.setattr(filtering, "_select", slow_select)
+    got: dict[str, View] = {}
+    wanted = FilterValue(text="drone")
+    first = threading.Thread(target=lambda: got.__setitem__("first", index.view(wanted)))
+    first.start()
+    assert started.wait(10)
+    second = threading.Thread(target=lambda: got.__setitem__("second", index.view(FilterValue(text="drone",
+                                                                                               record="x"))))
+    second.start()
+    try:
+        assert index.view(FilterValue(kinds=("claim",))).statements  # another filter is made meanwhile
+        second.join(0.2)
+        assert second.is_alive(), "the second session did not wait for the first one's view"
+    finally:
+        release.set()
+    first.join(10)
+    second.join(10)
+    assert made == [wanted, FilterValue(kinds=("claim",))]
+    assert got["first"] is got["second"] and got["first"] == real_select(index, wanted)
+    assert not index._making  # no lock is kept once its view is made
+
+
 def test_derive_after_a_failed_make_makes_again_and_a_make_may_ask_its_own_key() -> None:
     owner = View()
 

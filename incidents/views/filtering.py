@@ -159,6 +159,7 @@ class FilterIndex:
         self.dataset = dataset
         self._views: OrderedDict[FilterValue, View] = OrderedDict()
         self._lock = threading.Lock()  # sessions run in threads and share the dataset
+        self._making: dict[FilterValue, threading.Lock] = {}  # a lock per view being made (`view`)
         self.store_writer: threading.Thread | None = None
 
     @cached_property
@@ -217,19 +218,34 @@ class FilterIndex:
 
     def view(self, value: FilterValue) -> View:
         """The view `value` selects; the same object for the same filter until VIEWS_KEPT others have been asked.
-        Only the selections (`incident`, `record`) are left out of the key: they never change what is shown."""
+        Only the selections (`incident`, `record`) are left out of the key: they never change what is shown.
+        Made once when sessions ask for it at once (a shared link opened by many readers on a restarted replica):
+        the others wait for that view, as `Derives.derive` does."""
         key = FilterValue(value.date_from, value.date_to, value.actors, value.kinds, value.text)
         with self._lock:
-            found = self._views.get(key)
+            found = self._kept(key)
             if found is not None:
-                self._views.move_to_end(key)
                 return found
-        made = _select(self, key)
-        with self._lock:
-            self._views[key] = made
-            while len(self._views) > self.VIEWS_KEPT:
-                self._views.popitem(last=False)
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            with self._lock:
+                found = self._kept(key)
+            if found is not None:
+                return found
+            made = _select(self, key)
+            with self._lock:
+                self._views[key] = made
+                while len(self._views) > self.VIEWS_KEPT:
+                    self._views.popitem(last=False)
+                self._making.pop(key, None)
         return made
+
+    def _kept(self, key: FilterValue) -> View | None:
+        """The kept view of `key`, now the most recently asked (the caller holds `_lock`)."""
+        found = self._views.get(key)
+        if found is not None:
+            self._views.move_to_end(key)
+        return found
 
 
 # The "Selected record" list offers every record up to this many; above it, the records of one incident.
