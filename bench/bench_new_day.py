@@ -18,6 +18,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.bench_cache import rss_mb  # noqa: E402
 from incidents.load import filecache  # noqa: E402
 from incidents.load.filecache import FileCache  # noqa: E402
 from incidents.load.incremental import Loader  # noqa: E402
@@ -25,14 +26,6 @@ from incidents.synth import generate  # noqa: E402
 
 INCIDENTS = int(os.environ.get("BENCH_INCIDENTS", "1000"))
 DAY = dt.date(2026, 12, 7)  # a fixed first day: the records are synthetic, and the run must not depend on today's
-
-
-def rss_mb() -> float:
-    """The process's resident memory (VmRSS), in MB."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def one_mode(data_dir: Path, hosted: bool, days: int) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, Literal, TypeVar, cast
@@ -33,8 +34,29 @@ class Problem:
         return f"{self.path}:{self.line}:{self.col}: {self.code}{level} {self.message}"
 
 
-# Guards the making of the per-key locks of `Derives.derive` (held only to look one up or add it).
-_MAKING_GUARD = threading.Lock()
+class KeyLocks:
+    """A lock per key while something is made under it, so that sessions asking for the same key at once make it
+    once: the first makes it, the others wait and then find it (`Derives.derive`, `FilterIndex.view`). A key's lock
+    is dropped once its value is made; one whose make failed stays, for the next asker to try again."""
+
+    def __init__(self, reentrant: bool = False) -> None:
+        self._guard = threading.Lock()  # held only to look a lock up, add or drop it
+        self._locks: dict[Hashable, threading.Lock | threading.RLock] = {}
+        self._reentrant = reentrant
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+    @contextmanager
+    def holding(self, key: Hashable) -> Iterator[None]:
+        with self._guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = self._locks[key] = threading.RLock() if self._reentrant else threading.Lock()
+        with lock:
+            yield
+        with self._guard:
+            self._locks.pop(key, None)  # later askers find the value: the lock is needed no more
 
 
 class Derives:
@@ -48,18 +70,17 @@ class Derives:
         """`make()`, made once: a session asking while another makes it waits for that one's result. Made by both,
         the server's warm-up and a first reader each built the front page's findings, and the reader waited for
         both (0.56 s alone, 1.0-1.3 s beside the warm-up at 1,000 incidents: bench/PROFILE.md, sixteenth pass).
-        The lock is reentrant: a `make` asking for its own key makes it again, as before, rather than hang."""
+        The locks are reentrant: a `make` asking for its own key makes it again, as before, rather than hang."""
         if key in self.derived:
             return cast(T, self.derived[key])
-        with _MAKING_GUARD:
-            # In the instance's __dict__, not a field: a frozen view has no setter, and a lock is no data.
-            making: dict[Hashable, threading.RLock] = self.__dict__.setdefault("_making", {})
-            lock = making.setdefault(key, threading.RLock())
-        with lock:
+        # In the instance's __dict__, not a field: a frozen view has no setter, and a lock is no data. setdefault is
+        # atomic, so two first askers end up with the same locks.
+        making: KeyLocks | None = self.__dict__.get("_making")
+        if making is None:
+            making = self.__dict__.setdefault("_making", KeyLocks(reentrant=True))
+        with making.holding(key):
             if key not in self.derived:
                 self.derived[key] = make()
-        with _MAKING_GUARD:
-            making.pop(key, None)  # later askers find the value: the lock is needed no more
         return cast(T, self.derived[key])
 
 

@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 import numpy as np
 
 import incidents.views.columns_store as columns_store
-from incidents.model.dataset import Dataset, Derives
+from incidents.model.dataset import Dataset, Derives, KeyLocks
 from incidents.model.groups import groups
 from incidents.model.queries import chronological, current_incident, record_actors, record_kind
 from incidents.model.records import STATEMENT_KINDS, Event, Incident, Place, Statement
@@ -159,7 +159,7 @@ class FilterIndex:
         self.dataset = dataset
         self._views: OrderedDict[FilterValue, View] = OrderedDict()
         self._lock = threading.Lock()  # sessions run in threads and share the dataset
-        self._making: dict[FilterValue, threading.Lock] = {}  # a lock per view being made (`view`)
+        self._making = KeyLocks()  # a lock per view being made (`view`)
         self.store_writer: threading.Thread | None = None
 
     @cached_property
@@ -226,19 +226,16 @@ class FilterIndex:
             found = self._kept(key)
             if found is not None:
                 return found
-            making = self._making.setdefault(key, threading.Lock())
-        with making:
+        with self._making.holding(key):
             with self._lock:
                 found = self._kept(key)
-            if found is not None:
-                return found
-            made = _select(self, key)
-            with self._lock:
-                self._views[key] = made
-                while len(self._views) > self.VIEWS_KEPT:
-                    self._views.popitem(last=False)
-                self._making.pop(key, None)
-        return made
+            if found is None:
+                found = _select(self, key)
+                with self._lock:
+                    self._views[key] = found
+                    while len(self._views) > self.VIEWS_KEPT:
+                        self._views.popitem(last=False)
+        return found
 
     def _kept(self, key: FilterValue) -> View | None:
         """The kept view of `key`, now the most recently asked (the caller holds `_lock`)."""
