@@ -6,12 +6,14 @@ caches them for Streamlit and draws the banner.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import streamlit as st
 from streamlit.delta_generator import DeltaGenerator
 
+import components.records as records
 from components.report import render_version_notice
 from incidents.history.changes import DataDiff, diff, history_steps
 from incidents.history.feed import FEED_ENTRIES, atom, generator, public_url, write_atomic
@@ -32,17 +34,18 @@ def cached_history(data_dir: str) -> list[Version] | None:
         return None
 
 
-def load_at(data_dir: str, version: Version) -> Dataset:
+def load_at(data_dir: str, version: Version, day: str | None = None) -> Dataset:
     """An older version's records, read from git through the loader (the same validation and migration), shown as
-    the running mode shows records: hosted instances (INCIDENTS_PUBLISHED_ONLY) only the published ones.
+    the running mode shows records: hosted instances (INCIDENTS_PUBLISHED_ONLY) only the published ones; checked
+    against `day` (ISO; today by default), as the current records are (`components.records.load`).
 
     Everything that reads an older version (the pages, the diffs, the feed) goes through here."""
-    return _load_at(data_dir, version, published_only_from(os.environ))
+    return _load_at(data_dir, version, published_only_from(os.environ), day or records.today().isoformat())
 
 
 @st.cache_resource(show_spinner="Loading that version of the records…", max_entries=6)
-def _load_at(data_dir: str, version: Version, published: bool) -> Dataset:
-    return for_mode(load_version(find_repo(data_dir), version), published)
+def _load_at(data_dir: str, version: Version, published: bool, day: str) -> Dataset:
+    return for_mode(load_version(find_repo(data_dir), version, dt.date.fromisoformat(day)), published)
 
 
 def shown_dataset(data_dir: str, state: Travel, current: Dataset) -> tuple[Dataset, Travel]:
@@ -56,11 +59,16 @@ def shown_dataset(data_dir: str, state: Travel, current: Dataset) -> tuple[Datas
         return current, Travel("unavailable", state.requested, state.current)
 
 
+def cached_diff(data_dir: str, old: Version, new: Version) -> DataDiff:
+    """What `new` changed from `old`, both checked against today (kept per day, as the versions' records are)."""
+    return _cached_diff(data_dir, old, new, records.today().isoformat())
+
+
 # A resource, not data: `cache_data` unpickles a copy at every call, and the claims page's history asks for every
 # version's diff (135 ms of each new session on the shipped history). A `DataDiff` is frozen and only read.
 @st.cache_resource(show_spinner=False, max_entries=256)
-def cached_diff(data_dir: str, old: Version, new: Version) -> DataDiff:
-    return diff(load_at(data_dir, old), load_at(data_dir, new))
+def _cached_diff(data_dir: str, old: Version, new: Version, day: str) -> DataDiff:
+    return diff(load_at(data_dir, old, day), load_at(data_dir, new, day))
 
 
 def version_diffs(data_dir: str, versions: list[Version]) -> list[DataDiff | None]:

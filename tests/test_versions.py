@@ -4,6 +4,7 @@ repository's own oldest data version (read through the format migration)."""
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 import shutil
@@ -257,3 +258,16 @@ def test_resolve(requested: str | None, current: str, history_ids: list[str] | N
     found = resolve(requested, current, None if history_ids is None else [_v(i) for i in history_ids])
     assert (found.state, found.newer) == (state, newer)
     assert (found.version.version if found.version else None) == (requested if state == "old" else None)
+
+
+def test_an_old_version_is_checked_against_the_day_asked_for(repo_data: Path) -> None:
+    """A date after today leaves its record out, so an old version loaded the day before a record's date lacks
+    it, and the same version loaded on a later day has it (not the first day's load, kept)."""
+    repo = find_repo(repo_data)
+    oldest = history(repo)[-1]
+    before_the_strike = load_version(repo, oldest, today=dt.date(2026, 3, 4))
+    later = load_version(repo, oldest, today=dt.date(2026, 12, 6))
+    assert any(p.code == "FUTURE_DATE" for p in before_the_strike.errors)
+    assert not any(p.code == "FUTURE_DATE" for p in later.errors)
+    assert len(before_the_strike.statements) < len(later.statements)
+    assert load_version(repo, oldest, today=dt.date(2026, 3, 4)) is before_the_strike  # one load per day

@@ -16,6 +16,7 @@ read is reported (`history(..., skipped=)`) and skipped; the others are listed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -240,19 +241,24 @@ def counts(dataset: Dataset) -> dict[str, int]:
 
 
 @lru_cache(maxsize=8)
-def _load(data_dir: str) -> Dataset:
-    return load_dataset(data_dir)
+def _load(data_dir: str, today: dt.date) -> Dataset:
+    return load_dataset(data_dir, today)
 
 
-def load_version(repo: Repo, version: Version) -> Dataset:
-    """The records of a version, read from git through the loader (cached per version). Never another version's
-    records under its name: cached files that do not hash to the version are written again from git, and if they
-    still do not, this raises."""
-    dataset = _load(str(extract(repo, version.commit, version.version)))
+def load_version(repo: Repo, version: Version, today: dt.date | None = None) -> Dataset:
+    """The records of a version, read from git through the loader (cached per version and day). Never another
+    version's records under its name: cached files that do not hash to the version are written again from git, and
+    if they still do not, this raises.
+
+    Checked against `today` (the machine's date by default), as the current records are: a date after it is an
+    error that leaves its record out, so a long-running server shows an old version's records dated the next day
+    once that day comes, instead of keeping the first day's check."""
+    day = today or dt.date.today()
+    dataset = _load(str(extract(repo, version.commit, version.version)), day)
     if dataset.version != version.version:
         _load.cache_clear()
         shutil.rmtree(_version_dir(version.version), ignore_errors=True)
-        dataset = _load(str(extract(repo, version.commit, version.version)))
+        dataset = _load(str(extract(repo, version.commit, version.version)), day)
     if dataset.version != version.version:
         raise NoHistory(f"the cached files of version {version.version} hash to {dataset.version}")
     return dataset
@@ -290,7 +296,7 @@ def _counts_cached(repo: Repo, commit: str, version: str, files: Files | None) -
     known = _read_signed(path)
     if isinstance(known, dict) and all(isinstance(v, int) for v in known.values()):
         return {str(key): value for key, value in known.items()}
-    found = counts(_load(str(extract(repo, commit, version, files))))
+    found = counts(_load(str(extract(repo, commit, version, files)), dt.date.today()))
     _write_signed(path, found)
     return found
 
