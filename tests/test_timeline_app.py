@@ -267,3 +267,17 @@ def test_detail_and_dates_choose_the_level(params: dict[str, str], keys: set[str
     assert {chart.key for chart in at.get("plotly_chart")} == keys
     if "detail" in params:
         assert at.radio(key="detail").value == params["detail"]
+
+
+@pytest.mark.parametrize(
+    ("params", "card", "outside"),
+    [
+        ({"rec": ["st-false-flag"]}, True, False),
+        ({"rec": ["st-false-flag"], "q": ["airport"]}, False, True),  # the filter leaves the statement out
+        ({"rec": ["ev-impact"], "q": ["airport"]}, True, False),  # the event it keeps
+    ],
+)
+def test_a_selected_record_outside_the_filters_is_named_not_shown(params: dict, card: bool, outside: bool) -> None:
+    text = page_text(open_timeline({**params, "incident": [INCIDENT]}))
+    assert ("selected by the link (rec)" in text) is card
+    assert ("1 selected record(s) are outside the current filters." in text) is outside
