@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.versions_repo import build
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "data"
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -34,6 +36,13 @@ def write_data(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return write
+
+
+@pytest.fixture(scope="module")
+def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary git repository with known data versions (`tests.versions_repo`), one per test module; its data
+    directory."""
+    return build(tmp_path_factory.mktemp("repo"))
 
 
 @pytest.fixture(autouse=True, scope="session")

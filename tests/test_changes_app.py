@@ -12,15 +12,10 @@ from components.exports import export_buttons
 from incidents.history.versions import find_repo, history
 from incidents.load.pipeline import load_dataset
 from tests.conftest import open_app
-from tests.versions_repo import DROPPED_STATEMENT, RENAMED, build
+from tests.versions_repo import DROPPED_STATEMENT, RENAMED
 
 PAGES = ("overview", "timeline", "map", "claims", "sources", "about", "changes")
 INCIDENT = "nakhchivan-2026-03-05"
-
-
-@pytest.fixture(scope="module")
-def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("repo"))
 
 
 @pytest.fixture(scope="module")

@@ -12,14 +12,8 @@ import pytest
 import components.records as records
 import components.timetravel as timetravel
 from incidents.history.versions import find_repo, history
-from tests.versions_repo import build
 
 DAYS = (dt.date(2026, 3, 4), dt.date(2026, 3, 4), dt.date(2026, 12, 6))
-
-
-@pytest.fixture(scope="module")
-def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("repo"))
 
 
 def test_an_old_version_is_loaded_again_on_a_new_day(repo_data: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,12 +19,7 @@ from incidents.history.versions import Version, cache_root, find_repo, history, 
 from incidents.load.migrate import file_format
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
-from tests.versions_repo import DROPPED_STATEMENT, ROOT, build
-
-
-@pytest.fixture(scope="module")
-def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("repo"))
+from tests.versions_repo import DROPPED_STATEMENT, ROOT
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

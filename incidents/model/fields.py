@@ -90,11 +90,12 @@ class Record(BaseModel):
         (bench/PROFILE.md, sixteenth and seventeenth passes). Safe to share: the models are frozen, and pydantic
         copies the set before `model_copy(update=...)` adds to it."""
         own = self.__pydantic_fields_set__
-        shared = _SHARED_FIELD_SETS.get(frozenset(own))
+        key = frozenset(own)
+        shared = _SHARED_FIELD_SETS.get(key)
         if shared is None:
             if len(_SHARED_FIELD_SETS) >= MAX_SHARED_FIELD_SETS:
                 return self
-            shared = _SHARED_FIELD_SETS.setdefault(frozenset(own), own)
+            shared = _SHARED_FIELD_SETS.setdefault(key, own)
         object.__setattr__(self, "__pydantic_fields_set__", shared)  # frozen: pydantic's own setattr refuses
         return self
 

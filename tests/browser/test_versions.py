@@ -12,15 +12,9 @@ import pytest
 from incidents.history.feed import ATOM
 from incidents.history.versions import find_repo, history
 from tests.browser.harness import screenshot, wait_idle
-from tests.versions_repo import build
 
 pytestmark = pytest.mark.browser
 NS = {"a": ATOM}
-
-
-@pytest.fixture(scope="module")
-def repo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build(tmp_path_factory.mktemp("repo"))
 
 
 def test_older_version_shows_the_banner_and_the_feed_is_atom(page, start_app, repo_data: Path) -> None:
