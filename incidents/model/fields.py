@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlparse
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
@@ -69,10 +69,25 @@ Latitude = Annotated[float, AfterValidator(_latitude)]
 Longitude = Annotated[float, AfterValidator(_longitude)]
 
 
-# The field-name sets that models share (`Record._share_fields_set`), by content. Bounded: a hostile file could give
+# The field-name sets that models share (`Record._share_layouts`), by content. Bounded: a hostile file could give
 # each record its own combination of optional fields, and past this many a model keeps its own set.
 MAX_SHARED_FIELD_SETS = 4096
 _SHARED_FIELD_SETS: dict[frozenset[str], set[str]] = {}
+# Per model class: an instance dictionary holding its field names, made by CPython as one whose keys the class's
+# instances share (a "split" dictionary: each copy holds only its values). One per class, so bounded by the code.
+_KEY_SHARING: dict[type, dict[str, Any]] = {}
+
+
+def _key_sharing_dict(cls: type) -> dict[str, Any]:
+    """The class's template: the dictionary of a bare instance (CPython gives it the class's shared keys), its
+    field names set in order."""
+    template = _KEY_SHARING.get(cls)
+    if template is None:
+        template = object.__new__(cls).__dict__
+        for name in getattr(cls, "__pydantic_fields__", ()):
+            template[name] = None
+        template = _KEY_SHARING.setdefault(cls, template)
+    return template
 
 
 class Record(BaseModel):
@@ -81,22 +96,37 @@ class Record(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
     @model_validator(mode="after")
-    def _share_fields_set(self) -> Record:
-        """Point the model at one shared set of the field names it was given (pydantic makes a set per model).
+    def _share_layouts(self) -> Record:
+        """Point the model at what pydantic makes per model and models can share: one set of the field names it was
+        given, and a dictionary whose keys it shares with the other models of its class. One method, inlined: it
+        runs for each of the 174,337 models of a load at 1,000 incidents.
 
-        A load at 1,000 incidents makes 174,337 models with only 36 different sets, which took 60 MB. Replaced as
-        each model is made, the set just freed is reused by the next model's, so the memory is saved (62 MB of a
-        restored server's 415); replaced after the load, the freed blocks sat between live ones and 8 MB were
-        (bench/PROFILE.md, sixteenth and seventeenth passes). Safe to share: the models are frozen, and pydantic
-        copies the set before `model_copy(update=...)` adds to it."""
+        The sets: pydantic makes one per model, and such a load has only 36 different ones, which took 60 MB.
+        Bounded (`MAX_SHARED_FIELD_SETS`): a hostile file giving each record its own combination of fields only
+        makes the models past the bound keep their own. Safe to share: the models are frozen, and pydantic copies
+        the set before `model_copy(update=...)` adds to it.
+
+        The dictionaries: pydantic makes an ordinary one per model, holding its own copy of the keys (a statement's
+        takes 464 bytes); a copy of the class's key-sharing template holds only the values (192 bytes), which
+        saved 32 MB of a restored server's 478 (bench/PROFILE.md, eighteenth pass). Only when the model holds
+        exactly its class's fields, as pydantic makes them; a dictionary is a dictionary either way, only its
+        memory differs.
+
+        Both are replaced as each model is made, not after the load: the memory just freed is the same size as
+        the next model's, so it is reused instead of left between live objects."""
         own = self.__pydantic_fields_set__
         key = frozenset(own)
         shared = _SHARED_FIELD_SETS.get(key)
-        if shared is None:
-            if len(_SHARED_FIELD_SETS) >= MAX_SHARED_FIELD_SETS:
-                return self
+        if shared is None and len(_SHARED_FIELD_SETS) < MAX_SHARED_FIELD_SETS:
             shared = _SHARED_FIELD_SETS.setdefault(key, own)
-        object.__setattr__(self, "__pydantic_fields_set__", shared)  # frozen: pydantic's own setattr refuses
+        if shared is not None:
+            object.__setattr__(self, "__pydantic_fields_set__", shared)  # frozen: pydantic's own setattr refuses
+        values = self.__dict__
+        template = _KEY_SHARING.get(type(self)) or _key_sharing_dict(type(self))
+        if values.keys() == template.keys():
+            compact = template.copy()  # CPython copies a key-sharing dictionary as one
+            compact.update(values)
+            object.__setattr__(self, "__dict__", compact)
         return self
 
 
