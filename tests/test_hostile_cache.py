@@ -151,6 +151,17 @@ def test_a_signed_entry_reads_back_only_within_its_bound(tmp_path: Path) -> None
     assert cachedir.read_entry(folder, "c.bin", 4) is None
 
 
+def test_an_entry_written_in_parts_is_the_entry_of_their_join(tmp_path: Path) -> None:
+    # A snapshot is written as its parts, never joined: stored, signed and read back as one body.
+    folder = tmp_path / "cache"
+    assert cachedir.write_entry(folder, "parts.bin", lambda: [b"he", b"ad\n", b"", b"body"], 9, 3)
+    assert cachedir.write_entry(folder, "whole.bin", lambda: b"head\nbody", 9, 3)
+    assert (folder / "parts.bin").read_bytes() == (folder / "whole.bin").read_bytes()
+    assert cachedir.read_entry(folder, "parts.bin", 9) == b"head\nbody"
+    assert not cachedir.write_entry(folder, "big.bin", lambda: [b"head\n", b"body!"], 9, 3)  # the parts' total
+    assert not (folder / "big.bin").exists()
+
+
 def test_writing_keeps_the_newest_entries_and_clears_old_temporary_files(tmp_path: Path) -> None:
     folder = tmp_path / "cache"
     folder.mkdir()

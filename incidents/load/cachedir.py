@@ -24,7 +24,7 @@ import subprocess
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -123,22 +123,31 @@ def read_entry(folder: Path | None, name: str, max_bytes: int) -> bytes | None:
 _WRITING = threading.Lock()  # one writer at a time: a background writer and a load never interleave their files
 
 
-def write_entry(folder: Path | None, name: str, body: Callable[[], bytes], max_bytes: int, kept: int) -> bool:
+def write_entry(folder: Path | None, name: str, body: Callable[[], bytes | Sequence[bytes]], max_bytes: int,
+                kept: int) -> bool:
     """Sign `body()` and write it to `folder/name` atomically (a temporary file renamed over it), then drop all but
     the newest `kept` files with the same suffix, and temporary files older than `STALE_TMP_S` (a process that
     ended while it wrote leaves one). False when the cache is off or unusable, the body is larger than
-    `max_bytes`, or the folder cannot be written."""
+    `max_bytes`, or the folder cannot be written.
+
+    The body may come in parts, stored one after another: they are signed and written in turn, never joined (a
+    snapshot's 80 MB would otherwise be copied twice more)."""
     secret = usable(folder) if folder is not None else None
     if folder is None or secret is None:
         return False
     with _WRITING:
         made = body()
-        if len(made) > max_bytes:
+        parts = [made] if isinstance(made, bytes) else made
+        if sum(len(part) for part in parts) > max_bytes:
             return False
+        mac = hmac.new(secret, digestmod=hashlib.sha256)
+        for part in parts:
+            mac.update(part)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-                handle.write(sign(secret, made))
+                handle.write(mac.hexdigest().encode() + b"\n")  # as `sign` lays an entry out
+                handle.writelines(parts)
             os.replace(handle.name, folder / name)
             stored = sorted(folder.glob(f"*{Path(name).suffix}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
             for old in stored[kept:]:
