@@ -13,6 +13,7 @@ import pytest
 
 import incidents.load.worker as worker
 import incidents.load.worker_process as worker_process
+import incidents.views.worker_process as app_worker
 from incidents.load.filecache import FileCache
 from incidents.load.incremental import Loader, loader_for
 from incidents.load.pipeline import load_dataset
@@ -69,7 +70,7 @@ def test_no_worker_where_none_is_wanted_or_none_could_help(label: str, make: obj
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = _copy(MONITOR, tmp_path)
     started: list[Path] = []
-    monkeypatch.setattr(worker, "prime", lambda d, _today: started.append(d) or False)
+    monkeypatch.setattr(worker, "prime", lambda d, _today, _module=None: started.append(d) or False)
     loader = make(data_dir)  # type: ignore[operator]  # the table's factories
     assert_same(loader.load(TODAY), load_dataset(data_dir, TODAY, cache=None))
     assert (started, loader.from_worker) == ([], False), label
@@ -81,7 +82,7 @@ def test_no_worker_after_the_first_load(tmp_path: Path, monkeypatch: pytest.Monk
     loader = Loader(data_dir, FileCache(), worker_min_bytes=1)
     loader.load(TODAY)
     started: list[Path] = []
-    monkeypatch.setattr(worker, "prime", lambda d, _today: started.append(d) or False)
+    monkeypatch.setattr(worker, "prime", lambda d, _today, _module=None: started.append(d) or False)
     incident = sorted((data_dir / "incidents").glob("*.yaml"))[0]
     incident.write_text(incident.read_text() + "\n# edited\n")
     loader.load(TODAY)
@@ -97,7 +98,8 @@ def test_a_failed_worker_leaves_the_load_to_this_process(failure: str, tmp_path:
         monkeypatch.setattr(worker, "CHILD_MODULE", "incidents.load.no_such_module")
     elif failure == "exits with an error":  # the child's day is not a date
         real_command = worker.command
-        monkeypatch.setattr(worker, "command", lambda d, today: [*real_command(d, today)[:-1], "not-a-day"])
+        monkeypatch.setattr(worker, "command",
+                            lambda d, today, module=None: [*real_command(d, today, module)[:-1], "not-a-day"])
     else:
         monkeypatch.setattr(worker, "TIMEOUT_S", 0.01)
     loader = Loader(data_dir, FileCache(), worker_min_bytes=1)
@@ -124,9 +126,9 @@ def test_a_file_changed_while_the_worker_read_is_loaded_here_as_this_load_read_i
     incident = sorted((data_dir / "incidents").glob("*.yaml"))[0]
     real_prime = worker.prime
 
-    def edit_then_prime(directory: Path, today: dt.date) -> bool:
+    def edit_then_prime(directory: Path, today: dt.date, module: str | None = None) -> bool:
         incident.write_text(incident.read_text() + "\n# edited while the worker ran\n")
-        return real_prime(directory, today)
+        return real_prime(directory, today, module)
 
     monkeypatch.setattr(worker, "prime", edit_then_prime)
     loader = Loader(data_dir, FileCache(), worker_min_bytes=1)
@@ -174,7 +176,8 @@ def test_the_apps_records_ask_for_a_worker_and_prepare_edits_unless_hosted(
         records.load(str(data_dir), f"key-{published}", published, TODAY.isoformat())
     finally:
         records.load.clear()
-    assert asked == [{"worker_min_bytes": worker.MIN_BYTES, "prepare_edits": prepared, "for_edits": prepared}]
+    assert asked == [{"worker_min_bytes": worker.MIN_BYTES, "prepare_edits": prepared, "for_edits": prepared,
+                      "worker_module": app_worker.MODULE}]
 
 
 @pytest.mark.parametrize("source", [DATA, MONITOR], ids=["shipped", "monitor"])

@@ -92,11 +92,13 @@ class Loader:
     EDITS_DELAY_S = 20.0  # after a worker's load, when to make what the first edit needs (`prepare_edits`)
 
     def __init__(self, data_dir: Path | str, cache: FileCache | None = FILE_CACHE, snapshots: bool = True,
-                 worker_min_bytes: int | None = None, prepare_edits: bool = False, for_edits: bool = True) -> None:
+                 worker_min_bytes: int | None = None, prepare_edits: bool = False, for_edits: bool = True,
+                 worker_module: str | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.cache = cache
         self.snapshots = snapshots
         self.worker_min_bytes = worker_min_bytes  # a first load of this many bytes or more runs in a worker process
+        self.worker_module = worker_module  # the worker's module, when not `worker.CHILD_MODULE` (`worker.command`)
         self.prepare_edits = prepare_edits  # after a worker's load, make what the first edit needs (`_prepare_later`)
         self.for_edits = for_edits  # whether to keep what only an edit's load reads (`_drop_edit_memos`)
         self._preparing: QuietTimer | None = None
@@ -136,7 +138,7 @@ class Loader:
             restored = snapshot.read(key)
             sizes = (len(entry.raw) for entry in raws if entry.raw is not None)
             if restored is None and worker.worth_it(sizes, self.worker_min_bytes) and worker.prime(
-                    self.data_dir, today):
+                    self.data_dir, today, self.worker_module):
                 restored = snapshot.read(key)  # None when a file changed while the worker read them: load here
                 self.from_worker = restored is not None
         checks = restored.checks if restored is not None else self.checks
@@ -417,15 +419,16 @@ _LOADERS_LOCK = threading.Lock()
 
 
 def loader_for(data_dir: Path | str, cache: FileCache | None = FILE_CACHE,
-               worker_min_bytes: int | None = None, prepare_edits: bool = False, for_edits: bool = True) -> Loader:
+               worker_min_bytes: int | None = None, prepare_edits: bool = False, for_edits: bool = True,
+               worker_module: str | None = None) -> Loader:
     """The process's `Loader` for a data directory (one per directory and cache; the `LOADERS_KEPT` last used).
-    `worker_min_bytes`, `prepare_edits` and `for_edits` are the new loader's (`Loader`): the first caller's are
-    kept."""
+    `worker_min_bytes`, `prepare_edits`, `for_edits` and `worker_module` are the new loader's (`Loader`): the first
+    caller's are kept."""
     key = (str(Path(data_dir).resolve()), id(cache))
     with _LOADERS_LOCK:
         if key not in _LOADERS:
             _LOADERS[key] = Loader(data_dir, cache, worker_min_bytes=worker_min_bytes, prepare_edits=prepare_edits,
-                                   for_edits=for_edits)
+                                   for_edits=for_edits, worker_module=worker_module)
         _LOADERS.move_to_end(key)
         while len(_LOADERS) > LOADERS_KEPT:
             _LOADERS.popitem(last=False)

@@ -37,10 +37,11 @@ def worth_it(file_sizes: Iterable[int], min_bytes: int | None) -> bool:
     return min_bytes is not None and sum(file_sizes) >= min_bytes
 
 
-def command(data_dir: Path, today: dt.date) -> list[str]:
-    """The child's command line: this interpreter, this module, the data directory and the day (an argument list,
-    never a shell string)."""
-    return [sys.executable, "-m", CHILD_MODULE, str(data_dir), today.isoformat()]
+def command(data_dir: Path, today: dt.date, module: str | None = None) -> list[str]:
+    """The child's command line: this interpreter, the child's module (`CHILD_MODULE` unless another is given, one
+    that does more after the load, as `incidents.views.worker_process`), the data directory and the day (an argument
+    list, never a shell string)."""
+    return [sys.executable, "-m", module or CHILD_MODULE, str(data_dir), today.isoformat()]
 
 
 def _environment() -> dict[str, str]:
@@ -48,13 +49,13 @@ def _environment() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": os.pathsep.join(paths)}
 
 
-def prime(data_dir: Path, today: dt.date) -> bool:
-    """Run the load of `data_dir` for `today` in a child process that writes its snapshot; True when the child
-    exited cleanly. A failure is logged with the tail of the child's error output, never raised."""
+def prime(data_dir: Path, today: dt.date, module: str | None = None) -> bool:
+    """Run the load of `data_dir` for `today` in a child process (`module`) that writes its snapshot; True when the
+    child exited cleanly. A failure is logged with the tail of the child's error output, never raised."""
     timeout_s = TIMEOUT_S
     with tempfile.TemporaryFile() as errors:
         try:
-            done = subprocess.run(command(data_dir, today), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            done = subprocess.run(command(data_dir, today, module), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                   stderr=errors, env=_environment(), timeout=timeout_s, check=False)
         except subprocess.TimeoutExpired:  # run() has killed the child and waited for it
             _log.warning("the load's worker process took over %.0f s; loading in this process", timeout_s)

@@ -1,0 +1,43 @@
+"""The app's worker process (`incidents.load.worker`): the load and its snapshot, then the filters' columns, stored.
+
+A server whose first load ran in the worker restores the records from the snapshot, as a restart does; built in the
+server, the columns then left 95 MB more than the same columns read back from their store (27 MB) at 1,000
+incidents, for 68 MB of which the build's temporaries and the time values it caches on every record were the cause
+(bench/PROFILE.md, eighteenth pass). Built here instead, the server reads them back as a restarted one does.
+The columns are those of the dataset the app shows (`review.for_mode`, the hosted mode read from the environment the
+child inherits): any other would be stored under a key the server never asks for. A failure to store them is not
+the load's: the child still exits 0, and the server builds them as before.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+import incidents.load.worker_process as load_worker
+from incidents.load.review import for_mode, published_only_from
+from incidents.views import columns_store
+from incidents.views.columnar import RecordColumns
+from incidents.views.filtering import FilterIndex
+
+MODULE = "incidents.views.worker_process"  # as `python -m` runs it (its `__name__` is then "__main__")
+
+
+def main(argv: Sequence[str]) -> int:
+    """The child: the load and its snapshot (`incidents.load.worker_process.load`), then the columns stored; the
+    load's exit status."""
+    loaded = load_worker.load(argv, MODULE)
+    if isinstance(loaded, int):
+        return loaded
+    dataset = for_mode(loaded, published_only_from(os.environ))
+    index = FilterIndex(dataset)
+    if columns_store.worth_storing(index.events, index.statements):
+        columns = RecordColumns(index.events, index.statements)
+        if not columns_store.write(columns_store.store_key(dataset), columns, index.events, index.statements):
+            print("the columns were not stored (the cache is off, or they were too large)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
