@@ -16,8 +16,8 @@ import sys
 from collections.abc import Sequence
 
 import incidents.load.worker_process as load_worker
+import incidents.views.columns_store as columns_store
 from incidents.load.review import for_mode, published_only_from
-from incidents.views import columns_store
 from incidents.views.columnar import RecordColumns
 from incidents.views.filtering import FilterIndex
 
