@@ -18,6 +18,7 @@ from incidents.evidence.stances import launch_claims
 from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
 from incidents.model.dataset import Dataset
+from incidents.model.when import compute_window
 from incidents.synth import generate
 from incidents.views.binning import incident_spans, timeline_detail
 from incidents.views.claim_arcs import _claim_origins, _claims, claim_origins, claims
@@ -254,3 +255,16 @@ def test_the_view_of_every_record_reads_the_columns_once_they_are_made() -> None
     assert kept is not None and kept[0] is columns and kept[1].all() and kept[2].all()
     assert (len(kept[1]), len(kept[2])) == (len(view.events), len(view.statements)) != (0, 0)
     assert kept_rows(view) is kept  # kept with the view
+
+
+def test_the_tables_frame_leaves_no_time_window_on_the_records() -> None:
+    """The chronological table's frame of every record works each window out without keeping it on the record (kept,
+    the windows and the gaps they left among the freed rows cost 41 MB at 1,000 incidents)."""
+    dataset = load_dataset(ROOT / "data", cache=None)  # models of its own: the parse cache shares them across loads
+    view = apply_filter(dataset, FilterValue())
+    frame = _build_frame(dataset, view, "hierarchy")
+    assert len(frame) == view.record_count > 0
+    records = [*view.events, *view.statements]
+    assert not any("window" in record.when.__dict__ for record in records)
+    first = min(records, key=lambda r: (r.when.start_dt, r.id))
+    assert frame["From (UTC)"].iloc[0] == pd.Timestamp(compute_window(first.when).start)
