@@ -107,7 +107,7 @@ class Record(BaseModel):
         the set before `model_copy(update=...)` adds to it.
 
         The dictionaries: pydantic makes an ordinary one per model, holding its own copy of the keys (a statement's
-        takes 464 bytes); a copy of the class's key-sharing template holds only the values (192 bytes), which
+        takes 464 bytes); a copy of the class's key-sharing template holds only the values (192-288 bytes), which
         saved 32 MB of a restored server's 478 (bench/PROFILE.md, eighteenth pass). Only when the model holds
         exactly its class's fields, as pydantic makes them; a dictionary is a dictionary either way, only its
         memory differs.
