@@ -78,3 +78,21 @@ def test_the_apps_worker_says_how_it_is_called(capsys: pytest.CaptureFixture[str
     assert app_worker.MODULE == app_worker.__name__  # the name `python -m` is given
     assert app_worker.main(["only-one-argument"]) == 2
     assert "python -m incidents.views.worker_process DATA_DIR" in capsys.readouterr().err
+
+
+def test_columns_that_fail_leave_the_load_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """The snapshot is written before the columns are made: a failure there still exits 0, so the server restores
+    the snapshot (and builds the columns) instead of loading every file again."""
+    data_dir = tmp_path / "data"
+    shutil.copytree(DATA, data_dir)
+    monkeypatch.setattr(columns_store, "MIN_RECORDS", 0)
+
+    def broken(*_args: object) -> None:
+        raise MemoryError("no room for the columns")
+
+    monkeypatch.setattr(app_worker, "RecordColumns", broken)
+    assert app_worker.main([str(data_dir), TODAY.isoformat()]) == 0
+    assert "no room for the columns" in capsys.readouterr().err
+    read, _ = _stored_columns(data_dir, published=False)  # restored from the snapshot (asserted there)
+    assert read is None

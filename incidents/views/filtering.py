@@ -111,9 +111,8 @@ def kept_rows(view: View) -> tuple[RecordColumns, Mask, Mask] | None:
         columns = index.columns_if_built()
         if columns is not None:
             # Every row: the view's records are the index's, in its order. Pages then count, bin and place the view
-            # from the columns; from the models, the timeline's first visit worked out and cached a time window on
-            # each of 37,000 records and left 60 MB of freed temporaries among them at 1,000 incidents (PROFILE.md,
-            # eighteenth pass).
+            # from the columns, as they do a filtered view; from the models, the timeline's binning worked out a
+            # time window and kept it on each of 37,000 records at 1,000 incidents (PROFILE.md, eighteenth pass).
             found = (columns, np.ones(len(columns.events.kind), dtype=np.bool_),
                      np.ones(len(columns.statements.kind), dtype=np.bool_))
             view.derived["kept-rows"] = found  # the same value whichever run sets it first
