@@ -84,7 +84,16 @@ def machine_key(folder: Path) -> bytes | None:
 
 def sign(key: bytes, body: bytes) -> bytes:
     """The entry as stored: its HMAC (hex), a newline, its body."""
-    return hmac.new(key, body, hashlib.sha256).hexdigest().encode() + b"\n" + body
+    return _signature_line(key, [body]) + body
+
+
+def _signature_line(key: bytes, parts: Sequence[bytes]) -> bytes:
+    """The line an entry starts with: the HMAC (hex) of its body, given in parts that are never joined, and a
+    newline."""
+    mac = hmac.new(key, digestmod=hashlib.sha256)
+    for part in parts:
+        mac.update(part)
+    return mac.hexdigest().encode() + b"\n"
 
 
 def verified(key: bytes, stored: bytes) -> bytes | None:
@@ -140,13 +149,11 @@ def write_entry(folder: Path | None, name: str, body: Callable[[], bytes | Seque
         parts = [made] if isinstance(made, bytes) else made
         if sum(len(part) for part in parts) > max_bytes:
             return False
-        mac = hmac.new(secret, digestmod=hashlib.sha256)
-        for part in parts:
-            mac.update(part)
+        line = _signature_line(secret, parts)
         try:
             folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=folder, delete=False, suffix=".tmp") as handle:
-                handle.write(mac.hexdigest().encode() + b"\n")  # as `sign` lays an entry out
+                handle.write(line)
                 handle.writelines(parts)
             os.replace(handle.name, folder / name)
             stored = sorted(folder.glob(f"*{Path(name).suffix}"), key=lambda p: p.stat().st_mtime_ns, reverse=True)

@@ -142,7 +142,7 @@ def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pr
     def section(collection_key: str) -> None:
         sections.setdefault(collection_key, []).append(blobs.add(b"[" + b",".join(pending.pop(collection_key)) + b"]"))
 
-    files: list[bytes] = []
+    files: list[bytes] = []  # each file's header entry, and the commas between them
     for unit in checks.units.values():
         result = unit.result
         parsed = result.parsed
@@ -158,6 +158,8 @@ def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pr
         if parsed is not None:
             marks = blobs.add(compressed_marks(parsed.marks))
             file_part = [parsed.path, sorted(parsed.failed_ids), parsed.spans, marks]
+        if files:
+            files.append(b",")
         files.append(orjson.dumps([unit.display, unit.kind, unit.key, _rows(result.problems), file_part, rows]))
     for collection_key in list(pending):
         section(collection_key)
@@ -167,9 +169,7 @@ def encode(key: str, checks: Checks, bad: set[str], global_problems: Sequence[Pr
         "base_bad": sorted(checks.base_bad), "bad": sorted(bad), "global": _rows(global_problems),
     })
     # The header with its "files" spliced in from their own encodings: one JSON object, never built whole.
-    between = [b","] * len(files)
-    spliced = [part for pair in zip(between, files, strict=True) for part in pair][1:]
-    return [header[:-1], b',"files":[', *spliced, b"]}\n", *blobs.parts]
+    return [header[:-1], b',"files":[', *files, b"]}\n", *blobs.parts]
 
 
 @dataclass

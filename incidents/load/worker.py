@@ -4,8 +4,9 @@ A load that parses and checks every file leaves the process larger than the same
 at 1,000 incidents 703 MB against 476-509 MB after the first page (bench/PROFILE.md, fourteenth pass). The parse's
 temporaries are freed among objects that live on, inside Python's arenas, and the process cannot give that memory
 back; the checks' memos it builds at once are more. So when there is no snapshot for large data, a child process
-runs the load and writes the snapshot (`python -m incidents.load.worker_process DATA_DIR DAY`), exits, and the server
-restores from it as a restart does. Anything that stops the child (an error, a kill, `TIMEOUT_S`, a file changed
+runs the load and writes the snapshot (`python -m incidents.load.worker_process DATA_DIR DAY`; the app's child,
+`incidents.views.worker_process`, also stores the filters' columns), exits, and the server restores from it as a
+restart does. Anything that stops the child (an error, a kill, `TIMEOUT_S`, a file changed
 meanwhile so that its snapshot has another key) leaves the server to load in-process, as before.
 
 Only for data of `MIN_BYTES` or more: below that the memory at stake is small, and the child's start (its imports,
