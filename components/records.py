@@ -12,8 +12,8 @@ from pathlib import Path
 
 import streamlit as st
 
+import components.worker_process as app_worker
 import incidents.load.worker as worker
-import incidents.views.worker_process as app_worker
 from incidents.load.incremental import loader_for
 from incidents.load.parse import fingerprint_digest
 from incidents.load.review import for_mode, published_only_from
@@ -39,8 +39,8 @@ def load(data_dir: str, file_key: str, published: bool, day: str) -> Dataset:
     With `published`, only what the hosted instance shows: every page, export and link is built from it.
     Through the directory's incremental loader: a restart on unchanged data is served from its snapshot, and an
     edit re-checks only what it touches (`incidents.load.incremental`). A first load of large data with no snapshot
-    runs in a worker process that writes one, and stores the filters' columns (`incidents.views.worker_process`), so
-    the server keeps what a restart keeps."""
+    runs in a worker process that writes one, and stores the filters' columns and the chronological table
+    (`components.worker_process`), so the server keeps what a restart keeps."""
     # A hosted instance is never edited: it neither makes what a first edit needs after a worker's load (about 50 MB
     # at 1,000 incidents) nor keeps it after a load that checked every record (each new day's, about 70 MB).
     edited = not published

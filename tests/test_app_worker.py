@@ -1,5 +1,6 @@
-"""The app's worker process (`incidents.views.worker_process`): after the load and its snapshot, it stores the
-filters' columns of the dataset the app shows, so a server whose first load ran in it reads them back as a restarted
+"""The views' worker process (`incidents.views.worker_process`, which the app's `components.worker_process` runs
+before it stores the chronological table): after the load and its snapshot, it stores the filters' columns of the
+dataset the app shows, so a server whose first load ran in it reads them back as a restarted
 one does instead of building them (68 MB less at 1,000 incidents)."""
 
 from __future__ import annotations

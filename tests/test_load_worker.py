@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+import components.worker_process as app_worker
 import incidents.load.worker as worker
 import incidents.load.worker_process as worker_process
-import incidents.views.worker_process as app_worker
 from incidents.load.filecache import FileCache
 from incidents.load.incremental import Loader, loader_for
 from incidents.load.pipeline import load_dataset

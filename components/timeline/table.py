@@ -11,6 +11,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+import components.timeline.table_store as table_store
 from components.paging import SearchHits, hit_mask
 from components.timeline.labels import precision_label, source_text
 from components.timeline.lanes import LaneIndex, Record
@@ -148,12 +149,24 @@ def _frame_positions(
 
 
 def _kept_frame(dataset: Dataset, whole: View, group: str) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Every record's row, and each id's row (an id shared by an event and a statement keeps the first)."""
-    frame = _build_frame(dataset, whole, group)
+    """Every record's row, and each id's row (an id shared by an event and a statement keeps the first): read back
+    from the table a process stored for the same records (`table_store`), else built and stored for the next."""
+    ids = [record.id for record in records_in_time_order(whole)]
+    frame = table_store.read(dataset, group, TABLE_COLUMNS, ids)
+    if frame is None:
+        frame = _build_frame(dataset, whole, group)
+        table_store.write_later(dataset, group, frame)
     rows: dict[str, int] = {}
     for position, record_id in enumerate(frame["Id"].tolist()):
         rows.setdefault(record_id, position)
     return frame, rows
+
+
+def store_table(dataset: Dataset, group: str = "hierarchy") -> bool:
+    """Build the table of every record of `dataset` and store it (`table_store`), as the app's worker does after
+    its load; False when it was not stored (too few rows to be worth a file, the cache off, or too large)."""
+    frame = _build_frame(dataset, apply_filter(dataset, FilterValue()), group)
+    return table_store.write(table_store.store_key(dataset, group), frame)
 
 
 def _build_frame(dataset: Dataset, view: View, group: str) -> pd.DataFrame:

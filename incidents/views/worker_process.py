@@ -1,4 +1,5 @@
-"""The app's worker process (`incidents.load.worker`): the load and its snapshot, then the filters' columns, stored.
+"""The views' worker process (`incidents.load.worker`): the load and its snapshot, then the filters' columns, stored.
+The app's worker (`components.worker_process`) runs this, then stores the chronological table too.
 
 A server whose first load ran in the worker restores the records from the snapshot, as a restart does; built in the
 server, the columns then took 94-95 MB of its memory at 1,000 incidents, read back from their store 27 MB
@@ -27,14 +28,23 @@ MODULE = "incidents.views.worker_process"  # as `python -m` runs it (its `__name
 def main(argv: Sequence[str]) -> int:
     """The child: the load and its snapshot (`incidents.load.worker_process.load`), then the columns stored; the
     load's exit status."""
-    loaded = load_worker.load(argv, MODULE)
+    loaded = load_and_store(argv, MODULE)
+    return loaded if isinstance(loaded, int) else 0
+
+
+def load_and_store(argv: Sequence[str], module: str) -> Dataset | int:
+    """The load and its snapshot, then the columns stored: the dataset the app shows (for its mode), or the load's
+    exit status when it failed. `module` is the child's own, for its usage line (`components.worker_process` stores
+    more after this)."""
+    loaded = load_worker.load(argv, module)
     if isinstance(loaded, int):
         return loaded
+    shown = for_mode(loaded, published_only_from(os.environ))
     try:
-        store_columns(for_mode(loaded, published_only_from(os.environ)))
+        store_columns(shown)
     except Exception as error:  # noqa: BLE001 - the snapshot is written: the server restores it and builds them
         print(f"the columns were not stored: {error!r}", file=sys.stderr)
-    return 0
+    return shown
 
 
 def store_columns(dataset: Dataset) -> None:
