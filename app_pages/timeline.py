@@ -236,13 +236,9 @@ else:
                 "Hover a marker, or narrow the filters to see every row named."
             )
 
-    # Kept with the view: its positions in the dataset's table, not a copy of its rows (`TableRows`).
+    # Kept with the view: its positions in the dataset's table, not a copy of its rows (`TableRows`). The table's
+    # rows are the view's records, so it says which selected ids are in view (`TableRows.shows`).
     view_rows = view.derive(("timeline-rows", group), lambda: timeline_rows(dataset, view, group))
-    # Kept with the view too: a set of 37,000 Arrow strings cost 70 ms of every session's run at 1,000 incidents.
-    # The records' own ids: the table's rows are the view's records.
-    visible = view.derive(
-        "timeline-ids", lambda: frozenset([r.id for r in view.events] + [r.id for r in view.statements])
-    )
 
     def _on_table_select() -> None:
         state = st.session_state.get(TABLE_KEY)
@@ -316,8 +312,8 @@ else:
         ids, origin = [value.record], "selected by the link (rec)"
     else:
         ids, origin = [], ""
-    hidden = [i for i in ids if i not in visible]
-    ids = [i for i in ids if i in visible]
+    hidden = [i for i in ids if not view_rows.shows(i)]
+    ids = [i for i in ids if view_rows.shows(i)]
 
     with cards_area:
         st.subheader("Selected records")

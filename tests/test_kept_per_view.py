@@ -13,7 +13,7 @@ import pytest
 from components.map.legend import _read_located
 from components.map.markers import Shared, event_layers
 from components.map.rows import _grouped_claim_layers, _latest_moment
-from components.timeline.table import _build_frame, timeline_frame, timeline_rows
+from components.timeline.table import TableRows, _build_frame, timeline_frame, timeline_rows
 from incidents.evidence.stances import launch_claims
 from incidents.load.incremental import Loader
 from incidents.load.pipeline import load_dataset
@@ -85,6 +85,23 @@ def test_a_views_table_rows_are_positions_in_the_kept_frame_and_give_its_rows(da
     assert len(rows) == len(frame) == view.record_count
     for start, stop in [(0, 100), (100, 200), (max(0, len(frame) - 3), len(frame) + 50), (len(frame), len(frame) + 9)]:
         pd.testing.assert_frame_equal(rows.take(start, stop), frame.iloc[start:stop])
+
+
+@pytest.mark.parametrize("value", FILTERS, ids=repr)
+def test_a_views_table_rows_show_the_views_records_and_no_other(dataset: Dataset, value: FilterValue) -> None:
+    """`TableRows.shows` (which selected ids the timeline's cards keep) agrees with the view's own records, for the
+    view's rows, a search of them and a frame of the view's own."""
+    view = apply_filter(dataset, value)
+    in_view = {r.id for r in view.events} | {r.id for r in view.statements}
+    every = [*dataset.events, *dataset.statements, "not-a-record"]
+    rows = timeline_rows(dataset, view)
+    own = TableRows(_build_frame(dataset, view, "hierarchy"))
+    for record_id in every:
+        assert rows.shows(record_id) is (record_id in in_view), record_id
+        assert own.shows(record_id) is (record_id in in_view), record_id
+    found = rows.matching("drone")
+    shown = set(found.frame()["Id"])
+    assert {i for i in every if found.shows(i)} == shown <= in_view
 
 
 def test_a_view_of_foreign_records_is_built_not_taken(dataset: Dataset) -> None:
