@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -149,6 +150,31 @@ def test_a_signed_entry_reads_back_only_within_its_bound(tmp_path: Path) -> None
         assert cachedir.read_entry(where, name, bound) == want, label
     (folder / "c.bin").write_bytes(b"body")  # written by no one with this machine's key
     assert cachedir.read_entry(folder, "c.bin", 4) is None
+
+
+SPOILT_ENTRIES: list[tuple[str, Callable[[bytes], bytes]]] = [
+    ("a byte of the body changed", lambda b: b[:-1] + b"X"),
+    ("a byte appended", lambda b: b + b"!"),
+    ("cut short", lambda b: b[:-1]),
+    ("the signature line one character short", lambda b: b[1:]),
+    ("no newline after the signature", lambda b: b.replace(b"\n", b" ", 1)),
+    ("the signature alone", lambda b: b.split(b"\n", 1)[0] + b"\n"),
+    ("empty", lambda b: b""),
+]
+
+
+@pytest.mark.parametrize(("label", "spoil"), SPOILT_ENTRIES, ids=[s[0] for s in SPOILT_ENTRIES])
+def test_a_spoilt_entry_reads_back_as_nothing(label: str, spoil: Callable[[bytes], bytes], tmp_path: Path) -> None:
+    """`read_entry` refuses what `verified` refuses: every change to a signed entry's bytes."""
+    folder = tmp_path / "cache"
+    assert cachedir.write_entry(folder, "a.bin", lambda: b"head\nbody", 20, 3)
+    stored = (folder / "a.bin").read_bytes()
+    assert cachedir.read_entry(folder, "a.bin", 20) == b"head\nbody"
+    (folder / "a.bin").write_bytes(spoil(stored))
+    key = cachedir.usable(folder)
+    assert key is not None
+    assert cachedir.verified(key, spoil(stored)) is None, label
+    assert cachedir.read_entry(folder, "a.bin", 20) is None, label
 
 
 def test_an_entry_written_in_parts_is_the_entry_of_their_join(tmp_path: Path) -> None:
