@@ -5,8 +5,8 @@ at 1,000 incidents 703 MB against 476-509 MB after the first page (bench/PROFILE
 temporaries are freed among objects that live on, inside Python's arenas, and the process cannot give that memory
 back; the checks' memos it builds at once are more. So when there is no snapshot for large data, a child process
 runs the load and writes the snapshot (`python -m incidents.load.worker_process DATA_DIR DAY`; the app's child,
-`incidents.views.worker_process`, also stores the filters' columns), exits, and the server restores from it as a
-restart does. Anything that stops the child (an error, a kill, `TIMEOUT_S`, a file changed
+`components.worker_process`, also stores the filters' columns and the timeline's table), exits, and the server
+restores from it as a restart does. Anything that stops the child (an error, a kill, `TIMEOUT_S`, a file changed
 meanwhile so that its snapshot has another key) leaves the server to load in-process, as before.
 
 Only for data of `MIN_BYTES` or more: below that the memory at stake is small, and the child's start (its imports,
@@ -40,8 +40,8 @@ def worth_it(file_sizes: Iterable[int], min_bytes: int | None) -> bool:
 
 def command(data_dir: Path, today: dt.date, module: str | None = None) -> list[str]:
     """The child's command line: this interpreter, the child's module (`CHILD_MODULE` unless another is given, one
-    that does more after the load, as `incidents.views.worker_process`), the data directory and the day (an argument
-    list, never a shell string)."""
+    that does more after the load, as the app's `components.worker_process`), the data directory and the day (an
+    argument list, never a shell string)."""
     return [sys.executable, "-m", module or CHILD_MODULE, str(data_dir), today.isoformat()]
 
 
