@@ -1,8 +1,8 @@
 """The app's worker process (`incidents.load.worker`): the load, its snapshot and the filters' columns
 (`incidents.views.worker_process`), then the chronological table of every record (`components.timeline.table_store`).
 
-Built in the server, that table took 0.5 s and 56 MB of its memory at 1,000 incidents; read back from its store,
-milliseconds and 21 MB (bench/PROFILE.md, nineteenth pass). Built here, the server reads it back as a restarted one
+Built in the server, that table took 0.52 s and 56 MB of its memory at 1,000 incidents; read back from its store,
+0.10 s and 30 MB (bench/PROFILE.md, nineteenth pass). Built here, the server reads it back as a restarted one
 does. It is the table of the default grouping, the one a reader's first `/timeline` shows. A failure to make or store
 it is not the load's: the child still exits 0, and the server builds the table as before.
 """

@@ -1,7 +1,7 @@
 """The chronological table of every record kept on disk as Arrow IPC, so a restarted server (or one whose first
 load ran in the app's worker, `components.worker_process`) reads its rows back instead of building them from every
-record's model: 0.5 s and 56 MB of the server's memory at 1,000 incidents, read back in milliseconds and 21 MB
-(bench/PROFILE.md, nineteenth pass).
+record's model: 0.52 s and 56 MB of the server's memory at 1,000 incidents, read back and checked in 0.10 s and
+30 MB (bench/PROFILE.md, nineteenth pass).
 
 Stored under a key of this format, the table code's version (`TABLE_CODE_VERSION`: the records' code version and
 every module of `components/timeline/`, which make the rows' words), the grouping, and the filters' columns' key
@@ -10,9 +10,9 @@ used only when their ids are the dataset's records in time order.
 
 A stored file is a cache, so untrusted (`incidents.load.cachedir`): outside the work tree, signed with this
 machine's key, bounded (`MAX_BYTES`), at most `KEPT` of them, and its columns' names and types checked before use
-(text with no gaps; times without a zone, empty for an undated record);
-one that fails any check is a miss and the table is built. Its cells are record text, shown as the built table's
-are: in a data grid (never HTML) and in the CSV through `incidents.text.spreadsheet_safe`.
+(text with no gaps; times without a zone, empty for an undated record); one that fails any check is a miss and the
+table is built. Its cells are record text, shown as the built table's are: in a data grid (never HTML) and in the
+CSV through `incidents.text.spreadsheet_safe`.
 """
 
 from __future__ import annotations
