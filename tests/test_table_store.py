@@ -185,19 +185,27 @@ def test_a_small_table_is_not_stored() -> None:
     assert folder is not None and not list(folder.glob("*.arrows"))
 
 
+@pytest.mark.parametrize("published", [False, True], ids=["local", "hosted"])
 def test_the_apps_worker_stores_the_table_of_the_dataset_the_app_shows(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        published: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = tmp_path / "data"
-    shutil.copytree(DATA, data_dir)
+    shutil.copytree(DATA, data_dir)  # it holds drafts: the hosted dataset's ids differ, and so does its key
     monkeypatch.setattr(columns_store, "MIN_RECORDS", 0)
+    if published:
+        monkeypatch.setenv("INCIDENTS_PUBLISHED_ONLY", "1")
     assert app_worker.main([str(data_dir), TODAY.isoformat()]) == 0
     loader = Loader(data_dir, FileCache())
-    dataset = loader.load(TODAY)
+    restored = loader.load(TODAY)
     assert loader.from_snapshot
-    built, ids = _built(dataset)
-    read = table_store.read(dataset, "hierarchy", table.TABLE_COLUMNS, ids)
-    assert read is not None, "the worker stored no table for the dataset the app shows"
-    pd.testing.assert_frame_equal(read, built)
+    for mode in (published, not published):
+        dataset = for_mode(restored, mode)
+        built, ids = _built(dataset)
+        read = table_store.read(dataset, "hierarchy", table.TABLE_COLUMNS, ids)
+        if mode == published:
+            assert read is not None, "the worker stored no table for the dataset the app shows"
+            pd.testing.assert_frame_equal(read, built)
+        else:
+            assert read is None  # stored for that mode's dataset alone
 
 
 def test_a_loader_given_the_apps_worker_runs_it_and_the_table_is_read_back(tmp_path: Path) -> None:
