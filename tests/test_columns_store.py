@@ -117,8 +117,14 @@ def _hosted(dataset: Dataset) -> Dataset:
     return hidden
 
 
+def _same_version_other_bytes(dataset: Dataset) -> Dataset:
+    """Files made to share the 8 digits of the version: only the whole digest tells them apart."""
+    return dataclasses.replace(dataset, digest="0" * 64)
+
+
 KEY_CHANGES: list[tuple[str, Callable[[Dataset], Dataset]]] = [
     ("another data version", _moved),
+    ("the same 8-digit version, another whole digest", _same_version_other_bytes),
     ("a record fewer (a date after today, a hidden record)", _one_statement_fewer),
     ("the hosted mode's records", _hosted),
 ]
@@ -285,3 +291,25 @@ def test_an_edit_after_a_restart_splices_from_the_columns_read_back(
     for name in ("events", "statements"):
         assert _decoded(spliced, name) == _decoded(fresh.columns, name)
     assert _decoded(spliced, "events") != _decoded(restarted.columns, "events")
+
+
+def test_a_load_gives_the_whole_digest_its_version_is_cut_from(tmp_path: Path) -> None:
+    """Loaded in full, restored from the snapshot, after an edit and shown hosted: the 64-digit digest of the files,
+    its first 8 the version; another file's bytes another digest."""
+    data = tmp_path / "data"
+    generate(data, 3, seed=2)
+    full = load_dataset(data, TODAY, cache=None)
+    assert len(full.digest) == 64 and full.digest.startswith(full.version)
+    shipped = load_dataset(DATA, TODAY)
+    hosted = published_only(shipped)  # the shipped data holds drafts: a dataset of its own
+    assert hosted is not shipped and hosted.digest == shipped.digest and len(shipped.digest) == 64
+    loader = Loader(data, filecache.FileCache())
+    loader.background = False
+    assert loader.load(TODAY).digest == full.digest
+    restored = Loader(data, filecache.FileCache())
+    assert restored.load(TODAY).digest == full.digest and restored.from_snapshot
+    path = sorted((data / "incidents").glob("*.yaml"))[0]
+    path.write_text(path.read_text().replace("description: ", "description: Edited ", 1))
+    edited = restored.load(TODAY)
+    assert edited.digest != full.digest and edited.digest.startswith(edited.version)
+    assert edited.digest == load_dataset(data, TODAY, cache=None).digest

@@ -4,6 +4,7 @@ anything else a file could hold, so the table is built as before."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Callable
@@ -127,9 +128,10 @@ def test_other_records_are_a_miss(shipped: Dataset) -> None:
 
 def test_the_key_changes_with_the_grouping_and_the_records(shipped: Dataset) -> None:
     published = for_mode(shipped, True)  # the shipped data holds drafts: other ids
+    forged = dataclasses.replace(shipped, digest="0" * 64)  # files made to share the version's 8 digits
     keys = {table_store.store_key(shipped, "hierarchy"), table_store.store_key(shipped, "country"),
-            table_store.store_key(published, "hierarchy")}
-    assert len(keys) == 3
+            table_store.store_key(published, "hierarchy"), table_store.store_key(forged, "hierarchy")}
+    assert len(keys) == 4
     assert table_store.store_key(shipped, "hierarchy") == table_store.store_key(shipped, "hierarchy")
 
 

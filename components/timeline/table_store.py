@@ -5,8 +5,8 @@ record's model: 0.52 s and 56 MB of the server's memory at 1,000 incidents, read
 
 Stored under a key of this format, the table code's version (`TABLE_CODE_VERSION`: the records' code version and
 every module of `components/timeline/`, which make the rows' words), the grouping, and the filters' columns' key
-(`incidents.views.columns_store.store_key`: the data version and every collection's ids in load order). The rows are
-used only when their ids are the dataset's records in time order.
+(`incidents.views.columns_store.store_key`: the data's whole digest and every collection's ids in load order). The
+rows are used only when their ids are the dataset's records in time order.
 
 A stored file is a cache, so untrusted (`incidents.load.cachedir`): outside the work tree, signed with this
 machine's key, bounded (`MAX_BYTES`), at most `KEPT` of them, and its columns' names and types checked before use

@@ -269,7 +269,7 @@ class Loader:
             entries.append(_Entry(path, display, kind, raw, entry_key(raw, display, kind), status, None, read_at))
         if digest is None:  # no file changed, was added or moved: files may have been removed from the end
             digest = before_states[len(listed)].copy() if len(listed) < len(before_states) else hashlib.sha256()
-        dataset.version = version_of(digest)
+        dataset.version, dataset.digest = version_of(digest), digest.hexdigest()
         self._hashed = (names, [*states, digest])
         self._known.retain({str(path) for path, _kind in listed})  # a removed file's records are not kept alive
         return entries

@@ -45,10 +45,14 @@ def data_version(files: Iterable[tuple[str, bytes | None]]) -> str:
     """The data version: the first 8 hex digits of a sha256 over each record file's relative name and bytes, in load
     order (`None` for a file that could not be read: it still changes the version, by its name alone). Share links
     and exports carry it, and `history.versions` works it out for past commits: it never changes meaning."""
+    return version_of(_files_digest(files))
+
+
+def _files_digest(files: Iterable[tuple[str, bytes | None]]) -> hashlib._Hash:
     digest = hashlib.sha256()
     for name, raw in files:
         add_to_version(digest, name, raw)
-    return version_of(digest)
+    return digest
 
 
 def add_to_version(digest: hashlib._Hash, name: str, raw: bytes | None) -> None:
@@ -99,7 +103,8 @@ def parse_files(
         failed |= result.parsed.failed_ids
     if cache is not None:
         cache.keep(used)
-    dataset.version = data_version(hashed)
+    digest = _files_digest(hashed)
+    dataset.version, dataset.digest = version_of(digest), digest.hexdigest()
     return per_file, failed
 
 

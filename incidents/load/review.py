@@ -204,7 +204,7 @@ def published_only(dataset: Dataset) -> Dataset:
     unpublished_failed = {i for rows in dataset.spans.values() for _line, shown, i in rows if i and not shown}
     if not hidden and not unpublished_failed:
         return dataset
-    kept = Dataset(version=dataset.version)
+    kept = Dataset(version=dataset.version, digest=dataset.digest)
     for collection in COLLECTIONS:
         target = kept.collection(collection.key)
         for record_id, record in dataset.collection(collection.key).items():

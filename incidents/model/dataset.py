@@ -105,6 +105,9 @@ class Dataset(Derives):
     discrepancies: dict[str, Discrepancy] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     version: str = ""
+    # The whole sha256 the version is cut from: what stored caches are keyed on (8 hex digits are for people's links;
+    # a file made to share another's 8 would otherwise be served the other's stored table and columns).
+    digest: str = ""
     files: list[str] = field(default_factory=list)
     # Where each kept record's id is written, (path, line): the validator's review list points curators there.
     origins: dict[str, tuple[str, int]] = field(default_factory=dict)

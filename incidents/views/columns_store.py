@@ -1,8 +1,9 @@
 """The columns of a dataset kept on disk as Arrow IPC, so the first filter after a restart reads them back instead of
 building them from every record (`RecordColumns`: 0.66 s at 1,000 incidents).
 
-Stored under a key of this format, the code's version (`filecache.CODE_VERSION`), the data version and the ids of
-every collection in load order. The ids settle what the day and the mode change: a record dated after today, or one
+Stored under a key of this format, the code's version (`filecache.CODE_VERSION`), the data's whole digest
+(`Dataset.digest`: the 8 digits of its version alone could be matched by a file made to) and the ids of every
+collection in load order. The ids settle what the day and the mode change: a record dated after today, or one
 the hosted mode hides, is not in the dataset, and hiding a record prunes the references to it only when some id has
 gone. The body holds the event and statement ids in time order; the columns are used only when they equal the
 dataset's own order (`FilterIndex.events`, `FilterIndex.statements`).
@@ -45,8 +46,9 @@ _PAIRS = (("actor_rows", "actor_codes", "actors"), ("incident_rows", "incident_c
 
 
 def store_key(dataset: Dataset) -> str:
-    """sha256 of the format, the code's version, the data version and every collection's ids in load order."""
-    digest = hashlib.sha256(f"{FORMAT}\0{CODE_VERSION}\0{dataset.version}\0".encode())
+    """sha256 of the format, the code's version, the data's whole digest (`Dataset.digest`, not the 8 digits of its
+    version) and every collection's ids in load order."""
+    digest = hashlib.sha256(f"{FORMAT}\0{CODE_VERSION}\0{dataset.version}\0{dataset.digest}\0".encode())
     for name in COLLECTION_ORDER:
         digest.update(f"\1{name}\0".encode())
         digest.update("\0".join(dataset.collection(name)).encode())
