@@ -159,18 +159,18 @@ def test_the_kept_table_is_read_from_the_store_and_not_built(monkeypatch: pytest
 def test_a_built_table_is_stored_for_the_next_process(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(columns_store, "MIN_RECORDS", 0)
     written: list[object] = []
-    real_write_later = table_store.write_later
+    real_save_later = table_store.save_later
 
     def kept_thread(dataset: Dataset, group: str, frame: pd.DataFrame) -> object:
-        thread = real_write_later(dataset, group, frame)
+        thread = real_save_later(dataset, group, frame)
         written.append(thread)
         return thread
 
-    monkeypatch.setattr(table_store, "write_later", kept_thread)
+    monkeypatch.setattr(table_store, "save_later", kept_thread)
     dataset = _fresh(DATA)
     built = table.timeline_frame(dataset, apply_filter(dataset, FilterValue()), "country")
     assert written and written[0] is not None
-    written[0].join()  # type: ignore[attr-defined]  # a thread: write_later made one
+    written[0].join()  # type: ignore[attr-defined]  # a thread: save_later made one
     again, ids = _built(_fresh(DATA), "country")
     read = table_store.read(_fresh(DATA), "country", table.TABLE_COLUMNS, ids)
     assert read is not None
@@ -182,7 +182,7 @@ def test_a_small_table_is_not_stored() -> None:
     """The shipped data's 392 rows take milliseconds to build: no file."""
     dataset = _fresh(DATA)
     assert not table.store_table(dataset)
-    assert table_store.write_later(dataset, "hierarchy", _built(dataset)[0]) is None
+    assert table_store.save_later(dataset, "hierarchy", _built(dataset)[0]) is None
     folder = table_store.folder()
     assert folder is not None and not list(folder.glob("*.arrows"))
 

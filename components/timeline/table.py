@@ -174,7 +174,7 @@ def _kept_frame(dataset: Dataset, whole: View, group: str) -> tuple[pd.DataFrame
     frame = table_store.read(dataset, group, TABLE_COLUMNS, ids)
     if frame is None:
         frame = _build_frame(dataset, whole, group)
-        table_store.write_later(dataset, group, frame)
+        table_store.save_later(dataset, group, frame)
     rows: dict[str, int] = {}
     for position, record_id in enumerate(frame["Id"].tolist()):
         rows.setdefault(record_id, position)
@@ -185,7 +185,7 @@ def store_table(dataset: Dataset, group: str = "hierarchy") -> bool:
     """Build the table of every record of `dataset` and store it (`table_store`), as the app's worker does after
     its load; False when it was not stored (too few rows to be worth a file, the cache off, or too large)."""
     frame = _build_frame(dataset, apply_filter(dataset, FilterValue()), group)
-    return table_store.write(table_store.store_key(dataset, group), frame)
+    return table_store.save(table_store.store_key(dataset, group), frame)
 
 
 def _build_frame(dataset: Dataset, view: View, group: str) -> pd.DataFrame:

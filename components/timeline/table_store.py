@@ -120,7 +120,7 @@ def read(dataset: Dataset, group: str, columns: Sequence[str], ids: Sequence[str
     return decode(body, key, columns, ids) if body is not None else None
 
 
-def write(key: str, frame: pd.DataFrame) -> bool:
+def save(key: str, frame: pd.DataFrame) -> bool:
     """Store the table atomically and drop all but the newest `KEPT`; False when it could not be (or was too large,
     or too small to be worth a file)."""
     if not worth_storing(len(frame)):
@@ -128,11 +128,11 @@ def write(key: str, frame: pd.DataFrame) -> bool:
     return cachedir.write_entry(folder(), f"{key}.arrows", lambda: encode(key, frame), MAX_BYTES, KEPT)
 
 
-def write_later(dataset: Dataset, group: str, frame: pd.DataFrame) -> threading.Thread | None:
+def save_later(dataset: Dataset, group: str, frame: pd.DataFrame) -> threading.Thread | None:
     """Store the table from a daemon thread (a reader's page need not wait for it); the thread, or None when it is
     not worth storing or the cache is off."""
     if folder() is None or not worth_storing(len(frame)):
         return None
-    thread = threading.Thread(target=write, args=(store_key(dataset, group), frame), name="table-store", daemon=True)
+    thread = threading.Thread(target=save, args=(store_key(dataset, group), frame), name="table-store", daemon=True)
     thread.start()
     return thread
