@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,29 +186,6 @@ def test_a_small_table_is_not_stored() -> None:
     assert folder is not None and not list(folder.glob("*.arrows"))
 
 
-@pytest.mark.parametrize("published", [False, True], ids=["local", "hosted"])
-def test_the_apps_worker_stores_the_table_of_the_dataset_the_app_shows(
-        published: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA, data_dir)  # it holds drafts: the hosted dataset's ids differ, and so does its key
-    monkeypatch.setattr(columns_store, "MIN_RECORDS", 0)
-    if published:
-        monkeypatch.setenv("INCIDENTS_PUBLISHED_ONLY", "1")
-    assert app_worker.main([str(data_dir), TODAY.isoformat()]) == 0
-    loader = Loader(data_dir, FileCache())
-    restored = loader.load(TODAY)
-    assert loader.from_snapshot
-    for mode in (published, not published):
-        dataset = for_mode(restored, mode)
-        built, ids = _built(dataset)
-        read = table_store.read(dataset, "hierarchy", table.TABLE_COLUMNS, ids)
-        if mode == published:
-            assert read is not None, "the worker stored no table for the dataset the app shows"
-            pd.testing.assert_frame_equal(read, built)
-        else:
-            assert read is None  # stored for that mode's dataset alone
-
-
 def test_a_loader_given_the_apps_worker_runs_it_and_the_table_is_read_back(tmp_path: Path) -> None:
     """The child as the app starts it (`components.records`), in its own process at the store's own threshold."""
     data_dir = tmp_path / "data"
@@ -222,26 +198,3 @@ def test_a_loader_given_the_apps_worker_runs_it_and_the_table_is_read_back(tmp_p
     read = table_store.read(dataset, "hierarchy", table.TABLE_COLUMNS, ids)
     assert read is not None
     pd.testing.assert_frame_equal(read, built)
-
-
-def test_the_apps_worker_says_how_it_is_called(capsys: pytest.CaptureFixture[str]) -> None:
-    assert app_worker.MODULE == app_worker.__name__  # the name `python -m` is given
-    assert app_worker.main(["only-one-argument"]) == 2
-    assert "python -m components.worker_process DATA_DIR" in capsys.readouterr().err
-
-
-def test_a_table_that_fails_leaves_the_load_done(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
-    data_dir = tmp_path / "data"
-    shutil.copytree(DATA, data_dir)
-    monkeypatch.setattr(columns_store, "MIN_RECORDS", 0)
-
-    def broken(*_args: object) -> bool:
-        raise MemoryError("no room for the table")
-
-    monkeypatch.setattr(app_worker, "store_table", broken)
-    assert app_worker.main([str(data_dir), TODAY.isoformat()]) == 0
-    assert "no room for the table" in capsys.readouterr().err
-    loader = Loader(data_dir, FileCache())
-    loader.load(TODAY)
-    assert loader.from_snapshot  # the load's work is kept
