@@ -330,7 +330,7 @@ def test_registry_collections_follow_the_file_models() -> None:
     assert {kind: tuple(c.key for c in file_collections(kind)) for kind in FILE_KINDS} == FORMER_FILE_COLLECTIONS
     assert COLLECTION_ORDER == tuple(key for keys in FORMER_FILE_COLLECTIONS.values() for key in keys)
     # The dataset has one typed attribute per collection, named as in the registry, in the same order.
-    report = ("problems", "version", "files", "origins", "spans", "derived")
+    report = ("problems", "version", "digest", "files", "origins", "spans", "derived")
     attributes = [f.name for f in dataclasses.fields(Dataset) if f.name not in report]
     assert attributes == [c.name for c in COLLECTIONS]
     assert BY_KEY["incident"].name == "incidents" and BY_KEY["discrepancies"].singular == "discrepancy"
