@@ -28,7 +28,7 @@ import pyarrow as pa  # type: ignore[import-untyped]  # pyarrow ships no stubs
 
 import incidents.load.cachedir as cachedir
 import incidents.views.columns_store as columns_store
-from incidents.load.filecache import CODE_VERSION, cache_subdir, code_modules
+from incidents.load.filecache import CODE_VERSION, cache_subdir, modules_version
 from incidents.model.dataset import Dataset
 
 FORMAT = 1  # bump when the layout changes
@@ -43,10 +43,7 @@ TIMES = ("From (UTC)", "Until (UTC)")
 def _table_code_version() -> str:
     """A hash of the records' code version, pandas' and pyarrow's versions and every module that makes the rows."""
     digest = hashlib.sha256(f"{CODE_VERSION}:{pd.__version__}:{pa.__version__}".encode())
-    here = Path(__file__).resolve().parent
-    for path in code_modules(here):
-        digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()[:16]
+    return modules_version(digest, Path(__file__).resolve().parent)
 
 
 TABLE_CODE_VERSION = _table_code_version()

@@ -51,6 +51,12 @@ def _code_version(package: Path = ROOT) -> str:
     hash had come to cover that folder alone, and a change to the models kept the old entries) and the versions of
     the libraries that parse and validate: an entry written by other code is never used."""
     digest = hashlib.sha256(f"{ENTRY_FORMAT}:{yaml.__version__}:{pydantic.VERSION}".encode())
+    return modules_version(digest, package)
+
+
+def modules_version(digest: hashlib._Hash, package: Path) -> str:
+    """`digest` updated with every module of `package` (`code_modules`: relative path and bytes), cut to 16 hex
+    digits: the version of the code that makes a cache's entries."""
     for path in code_modules(package):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]

@@ -42,7 +42,7 @@ from incidents.load.filecache import CODE_VERSION, FILE_CACHE, FileCache, FileRe
 from incidents.load.filestat import Status, StatusMemo, file_status
 from incidents.load.memory import QuietTimer, gc_paused
 from incidents.load.parse import MAX_RECORDS, MAX_TOTAL_BYTES, data_files, display_path, read_bounded
-from incidents.load.pipeline import add_to_version, dataset_ids, keep, version_of
+from incidents.load.pipeline import add_to_version, dataset_ids, keep, stamp_version
 from incidents.load.references import (
     check_cycles,
     check_dates,
@@ -269,7 +269,7 @@ class Loader:
             entries.append(_Entry(path, display, kind, raw, entry_key(raw, display, kind), status, None, read_at))
         if digest is None:  # no file changed, was added or moved: files may have been removed from the end
             digest = before_states[len(listed)].copy() if len(listed) < len(before_states) else hashlib.sha256()
-        dataset.version, dataset.digest = version_of(digest), digest.hexdigest()
+        stamp_version(dataset, digest)
         self._hashed = (names, [*states, digest])
         self._known.retain({str(path) for path, _kind in listed})  # a removed file's records are not kept alive
         return entries

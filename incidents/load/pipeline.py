@@ -66,6 +66,11 @@ def version_of(digest: hashlib._Hash) -> str:
     return digest.hexdigest()[:8]
 
 
+def stamp_version(dataset: Dataset, digest: hashlib._Hash) -> None:
+    """The dataset's version (for people's links) and the whole digest it is cut from (for caches' keys)."""
+    dataset.version, dataset.digest = version_of(digest), digest.hexdigest()
+
+
 def parse_files(
     data_dir: Path, dataset: Dataset, cache: FileCache | None
 ) -> tuple[list[list[Located]], set[str]]:
@@ -103,8 +108,7 @@ def parse_files(
         failed |= result.parsed.failed_ids
     if cache is not None:
         cache.keep(used)
-    digest = _files_digest(hashed)
-    dataset.version, dataset.digest = version_of(digest), digest.hexdigest()
+    stamp_version(dataset, _files_digest(hashed))
     return per_file, failed
 
 
